@@ -1,0 +1,82 @@
+"""Command line: ``python -m bot web`` serves HTTP (and the jobs, with RUN_WORKER); ``worker`` runs the jobs."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.config import ConfigError, load_config, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="incident-bot", description="Incident coordinator for Slack")
+    parser.add_argument("command", choices=["web", "worker", "check-config"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        config = load_config(settings.incident_config)
+        _check_slack_settings(settings)
+    except ConfigError as exc:
+        print(f"incident-bot: cannot start.\n{exc}", file=sys.stderr)
+        return 2
+    if args.command == "check-config":
+        print(f"{settings.incident_config}: OK")
+        return 0
+    if args.command == "web":
+        return _serve(settings, config)
+    return _work(settings, config)
+
+
+def _check_slack_settings(settings) -> None:
+    if settings.slack_enabled and not settings.slack_signing_secret and not settings.slack_app_token:
+        raise ConfigError("environment variable SLACK_SIGNING_SECRET: not set, but SLACK_BOT_TOKEN is; "
+                          "set it to the app's signing secret (Basic Information page), or set SLACK_APP_TOKEN "
+                          "to use Socket Mode")
+
+
+def _serve(settings, config) -> int:
+    import uvicorn
+
+    from bot.app import build_context, check_slack, create_bolt_app
+    from bot.scheduler import make_scheduler
+    from bot.web import create_web_app
+
+    ctx = build_context(settings, config)
+    check_slack(ctx)
+    bolt = create_bolt_app(ctx)
+    scheduler = make_scheduler(ctx) if settings.worker_in_web else None
+    if scheduler is not None:
+        scheduler.start()
+    if bolt is not None and settings.slack_app_token:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(bolt, settings.slack_app_token).connect()
+        logging.getLogger(__name__).info("Slack reaches the bot by Socket Mode (SLACK_APP_TOKEN is set)")
+    try:
+        uvicorn.run(create_web_app(ctx, bolt), host="0.0.0.0", port=settings.port, log_level="info")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        ctx.close()
+    return 0
+
+
+def _work(settings, config) -> int:
+    from bot.app import build_context, check_slack
+    from bot.scheduler import make_scheduler
+
+    ctx = build_context(settings, config)
+    check_slack(ctx)
+    try:
+        make_scheduler(ctx, blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        ctx.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Factories: everything with a connection or a thread is built here, on demand, never at import."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.config import IncidentConfig, Settings
+from bot.db import make_engine, make_session_factory
+from bot.effects import Effects
+from bot.incidents import IncidentService
+from bot.notices import Notices
+from bot.slack import SlackGateway, error_code, make_client
+from bot.sync import SlackSync
+
+log = logging.getLogger(__name__)
+
+SLACK_IO_THREADS = 16
+
+
+@dataclass
+class AppContext:
+    """The wired application: what handlers, jobs and tests reach the domain through."""
+
+    settings: Settings
+    config: IncidentConfig
+    clock: Clock
+    engine: Engine
+    sessions: sessionmaker[Session]
+    incidents: IncidentService
+    effects: Effects
+    gateway: SlackGateway | None
+    sync: SlackSync | None
+    notices: Notices | None
+    io: ThreadPoolExecutor
+
+    def close(self) -> None:
+        self.effects.shutdown()
+        self.io.shutdown(wait=True)
+        self.engine.dispose()
+
+
+def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None) -> AppContext:
+    clock = clock or SystemClock()
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    io = ThreadPoolExecutor(max_workers=SLACK_IO_THREADS, thread_name_prefix="slack-io")
+    gateway = sync = None
+    if settings.slack_enabled:
+        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url))
+        sync = SlackSync(sessions, gateway, config, clock, io)
+    effects = Effects(sync)
+    incidents = IncidentService(sessions, config, clock, on_change=effects.incident_changed)
+    notices = Notices(gateway, incidents, config) if gateway else None
+    return AppContext(settings, config, clock, engine, sessions, incidents, effects, gateway, sync, notices, io)
+
+
+def create_bolt_app(ctx: AppContext) -> App | None:
+    """The Bolt app with every listener registered, or ``None`` while Slack is off."""
+    if ctx.gateway is None:
+        return None
+    from handlers import register_all
+
+    app = App(
+        client=ctx.gateway.client,
+        signing_secret=ctx.settings.slack_signing_secret or "",
+        token_verification_enabled=False,
+        process_before_response=False,
+        request_verification_enabled=ctx.settings.slack_signing_secret is not None,
+    )
+    register_all(app, ctx)
+    return app
+
+
+def check_slack(ctx: AppContext) -> None:
+    """Say plainly at start-up whether Slack is on, and learn the bot's own user id."""
+    if ctx.gateway is None:
+        log.warning("Slack is off: SLACK_BOT_TOKEN is not set. The web server, webhooks and jobs run; "
+                    "nothing is posted to Slack until it is set.")
+        return
+    try:
+        identity = ctx.gateway.client.auth_test()
+    except SlackApiError as exc:
+        log.error("Slack refused the bot token (%s): check SLACK_BOT_TOKEN.", error_code(exc))
+        return
+    ctx.sync.bot_user_id = identity.get("user_id")
+    log.info("Connected to Slack as %s in %s", identity.get("user"), identity.get("team"))

@@ -1,0 +1,274 @@
+"""Every Slack message and view the bot sends, rendered from the database rows.
+
+Re-render, don't patch: the summary and the announcement are rebuilt from the incident on
+every change and sent with ``chat.update``. Block Kit comes from slack-sdk's models.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.config import IncidentConfig
+from bot.ids import Action, DeclareField
+from bot.ids import View as ViewId
+from models import Incident, Role, Status, TimelineEvent
+
+MAX_TOPIC = 250
+
+_STATUS_EMOJI = {
+    Status.INVESTIGATING: ":mag:",
+    Status.IDENTIFIED: ":bulb:",
+    Status.MITIGATED: ":adhesive_bandage:",
+    Status.RESOLVED: ":white_check_mark:",
+}
+_EVENT_EMOJI = {
+    "acknowledged": ":eyes:",
+    "role_assigned": ":bust_in_silhouette:",
+    "status_changed": ":arrows_counterclockwise:",
+    "reopened": ":rotating_light:",
+    "resolved": ":white_check_mark:",
+    "severity_changed": ":chart_with_upwards_trend:",
+    "note": ":memo:",
+}
+
+HELP = """*`/incident` commands*
+• `/incident` opens the declare form
+• `/incident declare [sevN] <title>` declares at once (anywhere)
+• `/incident list` shows the open incidents (anywhere)
+In an incident's channel:
+• `/incident status <investigating|identified|mitigated|resolved>` moves the incident
+• `/incident resolve [summary]` resolves it
+• `/incident sev <sevN> [reason]` changes the severity (a downgrade is announced as one)
+• `/incident ic @user`, `/incident comms @user` hand a role over
+• `/incident ack` acknowledges the incident
+• `/incident note <text>` adds to the timeline
+• `/incident timeline` posts the timeline so far
+• `/incident help` shows this"""
+
+
+@dataclass(frozen=True)
+class Message:
+    """What ``chat.postMessage``/``chat.update`` need: a notification text and the blocks."""
+
+    text: str
+    blocks: list[dict] = field(default_factory=list)
+
+
+def _blocks(*blocks: Block | None) -> list[dict]:
+    return [b.to_dict() for b in blocks if b is not None]
+
+
+def slack_date(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
+    """A date every reader sees in their own time zone."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{style}|{fallback}>"
+
+
+def _user(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "_nobody_"
+
+
+def _severity_label(incident: Incident, config: IncidentConfig) -> str:
+    return f"{incident.severity.upper()} ({config.severity(incident.severity).label})"
+
+
+def needs_comms_lead(incident: Incident, config: IncidentConfig) -> bool:
+    """True while a severity that wants a separate Communication Lead has none."""
+    if not incident.is_open or not config.severity(incident.severity).separate_comms_lead:
+        return False
+    comms = incident.holder(Role.COMMS_LEAD)
+    return comms is None or comms == incident.holder(Role.COMMANDER)
+
+
+def _state_line(incident: Incident) -> str:
+    status = Status(incident.status)
+    line = f"{_STATUS_EMOJI[status]} *{status.value.capitalize()}*"
+    if status is Status.RESOLVED:
+        how = "mitigated, then fixed" if incident.mitigated_at else "fixed"
+        return f"{line} ({how}) {slack_date(incident.resolved_at)}"
+    if status is Status.MITIGATED:
+        return f"{line}: impact contained, not fixed yet"
+    return line
+
+
+def _ack_line(incident: Incident) -> str:
+    if incident.acknowledged_at is None:
+        return ":rotating_light: *Unacknowledged*: nobody has acknowledged this incident yet"
+    return f":eyes: Acknowledged by {_user(incident.acknowledged_by)} {slack_date(incident.acknowledged_at)}"
+
+
+def _service_line(incident: Incident, config: IncidentConfig) -> str:
+    if not incident.service:
+        return "Service: _not set_"
+    service = config.service(incident.service)
+    runbook = f" · <{service.runbook}|runbook>" if service and service.runbook else " · no runbook configured"
+    return f"Service: *{incident.service}*{runbook}"
+
+
+def summary_message(incident: Incident, config: IncidentConfig) -> Message:
+    """The pinned live summary in the incident channel."""
+    comms = incident.holder(Role.COMMS_LEAD)
+    fields = [
+        MarkdownTextObject(text=f"*Severity*\n{_severity_label(incident, config)}"),
+        MarkdownTextObject(text=f"*Status*\n{_state_line(incident)}"),
+        MarkdownTextObject(text=f"*Incident Commander*\n{_user(incident.holder(Role.COMMANDER))}"),
+        MarkdownTextObject(text=f"*Communication Lead*\n{_user(comms)}"),
+    ]
+    warning = None
+    if needs_comms_lead(incident, config):
+        warning = SectionBlock(text=(
+            f":warning: *{incident.severity} needs a Communication Lead* who is not the Incident Commander: "
+            "one person fixes, one talks to stakeholders. Press *Take communication lead*."
+        ))
+    details = [_ack_line(incident),
+               f"Declared by {_user(incident.declared_by)} {slack_date(incident.declared_at)}",
+               _service_line(incident, config)]
+    if incident.resolution_summary:
+        details.append(f"Resolution: {incident.resolution_summary}")
+    buttons = []
+    if incident.is_open and incident.acknowledged_at is None:
+        buttons.append(ButtonElement(text="Acknowledge", action_id=Action.ACKNOWLEDGE, value=str(incident.id), style="primary"))
+    if incident.is_open and (comms is None or needs_comms_lead(incident, config)):
+        buttons.append(ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS, value=str(incident.id)))
+    if incident.is_open:
+        buttons.append(ButtonElement(text="Resolve", action_id=Action.RESOLVE, value=str(incident.id), style="danger",
+                                     confirm={"title": {"type": "plain_text", "text": f"Resolve {incident.number}?"},
+                                              "text": {"type": "mrkdwn", "text": "Everyone in the channel is told."},
+                                              "confirm": {"type": "plain_text", "text": "Resolve"},
+                                              "deny": {"type": "plain_text", "text": "Cancel"}}))
+    blocks = _blocks(
+        HeaderBlock(text=_header(incident)),
+        warning,
+        SectionBlock(fields=fields),
+        SectionBlock(text=incident.description) if incident.description else None,
+        ContextBlock(elements=[MarkdownTextObject(text=line) for line in details]),
+        ActionsBlock(elements=buttons) if buttons else None,
+    )
+    return Message(text=f"{incident.number} {incident.severity}: {incident.title} ({incident.status})", blocks=blocks)
+
+
+def _header(incident: Incident) -> str:
+    return f"{incident.number} · {incident.severity.upper()} · {incident.title}"[:150]
+
+
+def announcement_message(incident: Incident, config: IncidentConfig) -> Message:
+    """The post in the announcement channel, kept current like the summary."""
+    where = f"<#{incident.channel_id}>" if incident.channel_id else "_channel being created_"
+    lines = [
+        f"*{incident.number}* · {_severity_label(incident, config)} · {_state_line(incident)}",
+        f"*{incident.title}*",
+        f"Channel: {where} · Incident Commander: {_user(incident.holder(Role.COMMANDER))} · "
+        f"Communication Lead: {_user(incident.holder(Role.COMMS_LEAD))}",
+    ]
+    if incident.service:
+        lines.append(_service_line(incident, config))
+    blocks = _blocks(
+        SectionBlock(text="\n".join(lines)),
+        ContextBlock(elements=[MarkdownTextObject(text=f"Declared by {_user(incident.declared_by)} {slack_date(incident.declared_at)}")]),
+    )
+    verb = "resolved" if incident.status == Status.RESOLVED else "declared"
+    return Message(text=f"{incident.number} {verb} ({incident.severity}): {incident.title}", blocks=blocks)
+
+
+def channel_topic(incident: Incident, config: IncidentConfig) -> str:
+    topic = (f"{incident.number} {incident.severity.upper()} {incident.status} · "
+             f"IC {_user(incident.holder(Role.COMMANDER))} · {incident.title}")
+    return topic if len(topic) <= MAX_TOPIC else topic[: MAX_TOPIC - 1] + "…"
+
+
+def event_message(event: TimelineEvent) -> Message:
+    """A timeline event as it is posted in the incident channel."""
+    emoji = _EVENT_EMOJI.get(event.kind, ":small_blue_diamond:")
+    if event.kind == "severity_changed" and event.data.get("downgrade"):
+        emoji = ":chart_with_downwards_trend:"
+    text = f"<@{event.actor}> noted: {event.text}" if event.kind == "note" else event.text
+    return Message(text=text, blocks=_blocks(SectionBlock(text=f"{emoji} {text}")))
+
+
+def timeline_message(incident: Incident, events: Sequence[TimelineEvent], config: IncidentConfig) -> Message:
+    lines = [f"{slack_date(e.at, '{date_num} {time_secs}')}  {e.text}" for e in events]
+    body = "\n".join(lines) or "_nothing yet_"
+    return Message(text=f"Timeline of {incident.number}", blocks=_blocks(
+        HeaderBlock(text=f"Timeline of {incident.number}"),
+        *[SectionBlock(text=chunk) for chunk in _chunks(body, 2900)],
+    ))
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Split at line ends so each part fits in one section block (3,000 characters)."""
+    parts, current = [], ""
+    for line in text.splitlines():
+        if current and len(current) + len(line) + 1 > size:
+            parts.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line[:size]
+    return parts + [current] if current else parts
+
+
+def incident_list_message(incidents: Sequence[Incident], config: IncidentConfig) -> Message:
+    if not incidents:
+        return Message(text="No open incidents. :tada:")
+    lines = []
+    for i in incidents:
+        where = f"<#{i.channel_id}>" if i.channel_id else "(channel pending)"
+        lines.append(f"• *{i.number}* {_severity_label(i, config)} · {i.status} · {i.title} · {where} · "
+                     f"IC {_user(i.holder(Role.COMMANDER))} · since {slack_date(i.declared_at)}")
+    text = f"{len(incidents)} open incident{'s' if len(incidents) != 1 else ''}:\n" + "\n".join(lines)
+    return Message(text=text, blocks=_blocks(*[SectionBlock(text=c) for c in _chunks(text, 2900)]))
+
+
+def declare_modal(config: IncidentConfig, origin: dict) -> dict:
+    """The form ``/incident`` opens; ``origin`` (channel, response URL) rides in private_metadata."""
+    severities = [Option(value=name, text=f"{name} · {config.severity(name).label}") for name in config.severity_names()]
+    default = next(o for o in severities if o.value == config.default_severity)
+    blocks: list[Block] = [
+        InputBlock(block_id=DeclareField.TITLE, label="Title",
+                   element=PlainTextInputElement(action_id=DeclareField.TITLE, max_length=200,
+                                                 placeholder="What is broken, as users see it")),
+        InputBlock(block_id=DeclareField.SEVERITY, label="Severity",
+                   hint="When unsure, pick the higher one: downgrading later is recorded and cheap.",
+                   element=StaticSelectElement(action_id=DeclareField.SEVERITY, options=severities, initial_option=default)),
+    ]
+    if config.services:
+        blocks.append(InputBlock(block_id=DeclareField.SERVICE, label="Service", optional=True,
+                                 element=StaticSelectElement(action_id=DeclareField.SERVICE,
+                                                             options=[Option(value=s, text=s) for s in config.services])))
+    blocks += [
+        InputBlock(block_id=DeclareField.DESCRIPTION, label="Description", optional=True,
+                   element=PlainTextInputElement(action_id=DeclareField.DESCRIPTION, multiline=True)),
+        InputBlock(block_id=DeclareField.COMMANDER, label="Incident Commander", optional=True,
+                   hint="Leave empty to lead it yourself.",
+                   element=UserSelectElement(action_id=DeclareField.COMMANDER)),
+    ]
+    view = View(type="modal", callback_id=ViewId.DECLARE, title="Declare an incident", submit="Declare",
+                close="Cancel", blocks=blocks, private_metadata=json.dumps(origin))
+    return view.to_dict()
+
+
+def declared_message(incident: Incident) -> Message:
+    """The declarer's ephemeral confirmation, sent before any Slack work starts."""
+    return Message(text=(
+        f":rotating_light: *{incident.number}* is recorded ({incident.severity}): {incident.title}\n"
+        "Its public channel is being created now; you will be invited, and it is announced "
+        "in the announcement channel. It stays *unacknowledged* until someone presses *Acknowledge*."
+    ))

@@ -1,0 +1,90 @@
+"""Slack work that follows a change, run on threads of its own so that no ack waits for it.
+
+Bolt's listener executor is small (5 threads): a listener that made Slack calls itself
+would hold one for several round trips, and the next command's ack would queue behind it.
+Listeners therefore only write the database, ack, and hand the rest to ``Effects``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from bot.sync import SlackSync
+
+log = logging.getLogger(__name__)
+
+
+class Effects:
+    def __init__(self, sync: SlackSync | None, workers: int = 8) -> None:
+        self._sync = sync
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effects")
+        self._lock = threading.Lock()
+        self._pending: set[Future] = set()
+        self._syncing: dict[int, Future] = {}
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self._sync is not None
+
+    def incident_changed(self, incident_id: int) -> None:
+        """Bring the incident's Slack side up to date soon; without Slack, the rows wait."""
+        if self._sync is None:
+            return
+        future = self.submit(self._sync.sync, incident_id)
+        with self._lock:
+            self._syncing[incident_id] = future
+        future.add_done_callback(lambda f: self._forget(incident_id, f))
+
+    def after_sync(self, incident_id: int, then: Callable[[], None]) -> None:
+        """Run ``then`` once the sync in flight for this incident is over (at once if none is)."""
+        with self._lock:
+            future = self._syncing.get(incident_id)
+        if future is None:
+            self.submit(then)
+        else:
+            future.add_done_callback(lambda _: self.submit(then))
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        future = self._pool.submit(self._logged, fn, *args)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Block until no effect is running or queued (tests and benchmarks use this)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = set(self._pending)
+            if not pending:
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"effects still running after {timeout}s")
+            wait(pending, timeout=remaining)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+    def _done(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def _forget(self, incident_id: int, future: Future) -> None:
+        with self._lock:
+            if self._syncing.get(incident_id) is future:
+                del self._syncing[incident_id]
+
+    @staticmethod
+    def _logged(fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except Exception:
+            log.exception("effect %s%r failed", getattr(fn, "__qualname__", fn), args)
+            raise

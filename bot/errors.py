@@ -1,0 +1,30 @@
+"""Typed errors for problems the person in Slack (or the caller over HTTP) can fix.
+
+Domain code raises them; one place per transport turns them into an ephemeral message, a
+modal field error or a 4xx body. Anything else is our bug and is logged with its context.
+"""
+
+
+class UserError(Exception):
+    """A problem the user can fix. ``str()`` says what was wrong; ``usage`` shows the right form."""
+
+    def __init__(self, message: str, *, usage: str | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message if self.usage is None else f"{self.message}\nUsage: `{self.usage}`"
+
+
+class NotAnIncidentChannel(UserError):
+    pass
+
+
+class IncidentNotFound(UserError):
+    pass
+
+
+class InvalidTransition(UserError):
+    """The incident is not in a state where this makes sense (already resolved, already acked)."""

@@ -1,0 +1,296 @@
+"""The incident service: every rule about declaring and moving an incident, and its timeline.
+
+Each public method is one unit of work: it locks the incident row, changes it, writes a
+timeline event saying who did what, bumps ``revision`` and commits. After the commit it
+calls ``on_change`` so the Slack side can be brought in line; it never talks to Slack itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot.clock import Clock
+from bot.config import IncidentConfig
+from bot.durations import format_duration
+from bot.errors import IncidentNotFound, InvalidTransition, NotAnIncidentChannel, UserError
+from models import Incident, Role, RoleAssignment, Status, TimelineEvent
+
+MAX_TITLE = 200
+STATUS_USAGE = "/incident status <" + "|".join(s.value for s in Status) + ">"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    title: str
+    declared_by: str
+    severity: str | None = None
+    service: str | None = None
+    description: str | None = None
+    commander: str | None = None
+
+
+class IncidentService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        config: IncidentConfig,
+        clock: Clock,
+        on_change: Callable[[int], None] = lambda incident_id: None,
+    ) -> None:
+        self._sessions = sessions
+        self._config = config
+        self._clock = clock
+        self._on_change = on_change
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get(self, incident_id: int) -> Incident:
+        with self._sessions() as session:
+            incident = session.get(Incident, incident_id, options=_FULL)
+            if incident is None:
+                raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
+            return incident
+
+    def in_channel(self, channel_id: str, command: str) -> Incident:
+        """The incident whose channel this is, or a message saying where ``command`` works."""
+        with self._sessions() as session:
+            incident = session.scalars(select(Incident).where(Incident.channel_id == channel_id).options(*_FULL)).first()
+        if incident is None:
+            raise NotAnIncidentChannel(
+                f"`/incident {command}` works only in an incident's channel, and this is not one. "
+                "Run it in the incident's channel (`/incident list` shows them)."
+            )
+        return incident
+
+    def list_open(self) -> list[Incident]:
+        with self._sessions() as session:
+            query = select(Incident).where(Incident.status != Status.RESOLVED).options(*_FULL)
+            incidents = list(session.scalars(query))
+        rank = self._config.rank
+        return sorted(incidents, key=lambda i: (rank(i.severity), i.declared_at))
+
+    # -- changing ----------------------------------------------------------------------
+
+    def declare(self, declaration: Declaration) -> Incident:
+        title = declaration.title.strip()
+        if not title:
+            raise UserError("An incident needs a title.", usage="/incident declare [sev1] <title>", field="title")
+        if len(title) > MAX_TITLE:
+            raise UserError(
+                f"The title is {len(title)} characters long; keep it under {MAX_TITLE} and put the rest in the description.",
+                field="title",
+            )
+        severity = self.check_severity(declaration.severity or self._config.default_severity)
+        service = self._check_service(declaration.service)
+        now = self._clock.now()
+        commander = declaration.commander or declaration.declared_by
+        with self._sessions() as session, session.begin():
+            incident = Incident(
+                title=title,
+                description=(declaration.description or "").strip() or None,
+                severity=severity,
+                status=Status.INVESTIGATING,
+                service=service,
+                declared_by=declaration.declared_by,
+                declared_at=now,
+                invited_users=[],
+            )
+            session.add(incident)
+            session.flush()
+            self._event(incident, declaration.declared_by, "declared",
+                        f"<@{declaration.declared_by}> declared {incident.number} ({severity}): {title}",
+                        {"severity": severity, "service": service}, announce=False)
+            self._assign(incident, Role.COMMANDER, commander, declaration.declared_by, announce=False)
+            if not self._config.severity(severity).separate_comms_lead:
+                self._assign(incident, Role.COMMS_LEAD, commander, declaration.declared_by, announce=False)
+        self._on_change(incident.id)
+        return incident
+
+    def acknowledge(self, incident_id: int, actor: str) -> Incident:
+        with self._write(incident_id) as incident:
+            if incident.acknowledged_at is not None:
+                raise InvalidTransition(
+                    f"{incident.number} was already acknowledged by <@{incident.acknowledged_by}>."
+                )
+            incident.acknowledged_at = self._clock.now()
+            incident.acknowledged_by = actor
+            waited = format_duration(incident.acknowledged_at - incident.declared_at)
+            self._event(incident, actor, "acknowledged", f"<@{actor}> acknowledged {incident.number} ({waited} after it was declared)")
+            if incident.holder(Role.COMMANDER) is None:
+                self._assign(incident, Role.COMMANDER, actor, actor)
+        return incident
+
+    def assign_role(self, incident_id: int, role: Role, user: str, actor: str) -> Incident:
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, f"hand over the {role.title} role")
+            if incident.holder(role) == user:
+                raise InvalidTransition(f"<@{user}> is already the {role.title} of {incident.number}.")
+            if role is Role.COMMS_LEAD and self._needs_separate_comms(incident) and user == incident.holder(Role.COMMANDER):
+                raise InvalidTransition(
+                    f"{incident.severity} needs a Communication Lead other than the Incident Commander "
+                    f"(<@{user}>): one person fixes, one talks. Pick someone else."
+                )
+            self._assign(incident, role, user, actor)
+        return incident
+
+    def take_comms(self, incident_id: int, actor: str) -> Incident:
+        """The *Take communication lead* button: fills the role only while it is open."""
+        incident = self.get(incident_id)
+        holder = incident.holder(Role.COMMS_LEAD)
+        if holder is not None and not (holder == incident.holder(Role.COMMANDER) and self._needs_separate_comms(incident)):
+            raise InvalidTransition(
+                f"<@{holder}> is already the Communication Lead of {incident.number}; "
+                f"they can hand it to you with `/incident comms <@{actor}>`."
+            )
+        return self.assign_role(incident_id, Role.COMMS_LEAD, actor, actor)
+
+    def set_status(self, incident_id: int, status_text: str, actor: str, summary: str | None = None) -> Incident:
+        status = self._check_status(status_text)
+        if status is Status.RESOLVED:
+            return self.resolve(incident_id, actor, summary)
+        with self._write(incident_id) as incident:
+            old = Status(incident.status)
+            if old is status:
+                raise InvalidTransition(f"{incident.number} is already {status}.", usage=STATUS_USAGE)
+            now = self._clock.now()
+            incident.status = status
+            if old is Status.RESOLVED:
+                incident.resolved_at = None
+                incident.mitigated_at = None
+                self._event(incident, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again", {"from": old, "to": status})
+                return incident
+            if status is Status.MITIGATED:
+                incident.mitigated_at = now
+                text = f"<@{actor}> marked {incident.number} mitigated: the impact is contained, the cause is not fixed yet"
+            elif old is Status.MITIGATED:
+                incident.mitigated_at = None
+                text = f"<@{actor}> moved {incident.number} from mitigated back to {status}: the mitigation no longer holds"
+            else:
+                text = f"<@{actor}> moved {incident.number} from {old} to {status}"
+            self._event(incident, actor, "status_changed", text, {"from": old, "to": status})
+        return incident
+
+    def resolve(self, incident_id: int, actor: str, summary: str | None = None) -> Incident:
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, "resolve it")
+            now = self._clock.now()
+            mitigated_at = incident.mitigated_at
+            incident.status = Status.RESOLVED
+            incident.resolved_at = now
+            incident.resolution_summary = (summary or "").strip() or incident.resolution_summary
+            lasted = format_duration(now - incident.declared_at)
+            if mitigated_at is not None:
+                how = f"mitigated after {format_duration(mitigated_at - incident.declared_at)}, then fixed"
+            else:
+                how = "fixed without a separate mitigation"
+            text = f"<@{actor}> resolved {incident.number} after {lasted} ({how})"
+            if incident.resolution_summary:
+                text += f": {incident.resolution_summary}"
+            self._event(incident, actor, "resolved", text, {
+                "summary": incident.resolution_summary,
+                "mitigated_at": mitigated_at.isoformat() if mitigated_at else None,
+                "duration_seconds": int((now - incident.declared_at).total_seconds()),
+            })
+        return incident
+
+    def change_severity(self, incident_id: int, severity_text: str, actor: str, reason: str | None = None) -> Incident:
+        severity = self.check_severity(severity_text, usage="/incident sev <sevN> [reason]")
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, "change its severity")
+            old = incident.severity
+            if old == severity:
+                raise InvalidTransition(f"{incident.number} is already {severity}.")
+            downgrade = self._config.is_downgrade(old, severity)
+            verb = "downgraded" if downgrade else "raised"
+            text = f"{incident.number} {verb} from {old} to {severity} by <@{actor}>"
+            if reason:
+                text += f": {reason.strip()}"
+            incident.severity = severity
+            self._event(incident, actor, "severity_changed", text, {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
+        return incident
+
+    def add_note(self, incident_id: int, actor: str, text: str) -> Incident:
+        text = text.strip()
+        if not text:
+            raise UserError("A note needs some text.", usage="/incident note <text>")
+        with self._write(incident_id) as incident:
+            self._event(incident, actor, "note", text)
+        return incident
+
+    # -- validation shared with the handlers -------------------------------------------
+
+    def check_severity(self, text: str, usage: str = "/incident declare [sevN] <title>") -> str:
+        name = text.strip().lower()
+        names = self._config.severity_names()
+        if name not in names:
+            raise UserError(f"Unknown severity `{text}`; use one of {', '.join(names)}.", usage=usage, field="severity")
+        return name
+
+    def _check_status(self, text: str) -> Status:
+        try:
+            return Status(text.strip().lower())
+        except ValueError:
+            raise UserError(f"Unknown status `{text}`.", usage=STATUS_USAGE) from None
+
+    def _check_service(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        if self._config.service(name) is None:
+            known = ", ".join(self._config.services) or "none are configured"
+            raise UserError(f"Unknown service `{name}`; known services: {known}.", field="service")
+        return name
+
+    # -- internals ---------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, incident_id: int) -> Iterator[Incident]:
+        """One transaction holding the incident's row lock; ``on_change`` runs after the commit."""
+        with self._sessions() as session, session.begin():
+            incident = session.scalars(
+                select(Incident).where(Incident.id == incident_id).options(*_FULL).with_for_update()
+            ).first()
+            if incident is None:
+                raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
+            yield incident
+            incident.revision += 1
+        self._on_change(incident_id)
+
+    def _event(self, incident: Incident, actor: str | None, kind: str, text: str,
+               data: dict | None = None, announce: bool = True) -> None:
+        """Write to the timeline; ``announce`` events are also posted in the incident channel."""
+        incident.events.append(TimelineEvent(
+            at=self._clock.now(), actor=actor, kind=kind, text=text, data=data or {}, announce=announce,
+        ))
+
+    def _assign(self, incident: Incident, role: Role, user: str, actor: str, announce: bool = True) -> None:
+        now = self._clock.now()
+        previous = None
+        for assignment in incident.roles:
+            if assignment.role == role and assignment.ended_at is None:
+                assignment.ended_at = now
+                previous = assignment.user_id
+        incident.roles.append(RoleAssignment(role=role, user_id=user, assigned_by=actor, started_at=now))
+        if previous is None:
+            text = f"<@{user}> is now the {role.title}"
+        else:
+            text = f"<@{previous}> handed the {role.title} role to <@{user}>"
+        if actor not in (user, previous):
+            text += f" (by <@{actor}>)"
+        self._event(incident, actor, "role_assigned", text, {"role": role, "user": user, "previous": previous}, announce)
+
+    def _needs_separate_comms(self, incident: Incident) -> bool:
+        return self._config.severity(incident.severity).separate_comms_lead
+
+    @staticmethod
+    def _refuse_if_resolved(incident: Incident, what: str) -> None:
+        if incident.status == Status.RESOLVED:
+            raise InvalidTransition(
+                f"{incident.number} is resolved; to {what}, reopen it first with `/incident status investigating`."
+            )
+
+
+_FULL = (selectinload(Incident.roles), selectinload(Incident.events))

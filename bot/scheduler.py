@@ -1,0 +1,26 @@
+"""Scheduled jobs. APScheduler only ticks; the work to do lives in database rows."""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.app import AppContext
+
+RETRY_SYNC_EVERY_SECONDS = 5
+
+
+def retry_slack_sync(ctx: AppContext) -> None:
+    """Hand every incident whose Slack side is behind, and due for a retry, to the effects."""
+    if ctx.sync is None:
+        return
+    for incident_id in ctx.sync.due():
+        ctx.effects.incident_changed(incident_id)
+
+
+def make_scheduler(ctx: AppContext, blocking: bool = False) -> BaseScheduler:
+    scheduler = BlockingScheduler(timezone="UTC") if blocking else BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(retry_slack_sync, "interval", seconds=RETRY_SYNC_EVERY_SECONDS, args=[ctx],
+                      id="retry-slack-sync", max_instances=1, coalesce=True)
+    return scheduler

@@ -1,0 +1,255 @@
+"""Bring Slack in line with the database for one incident, idempotently and durably.
+
+A sync compares the incident's rows with what Slack already has (channel id, topic set,
+users invited, summary and announcement ``ts``, events already posted) and does only the
+difference. Independent calls run at the same time, so a new incident is ready in three
+round trips: create the channel; then topic, invites, summary, announcement together (the
+pin follows its summary). A lease on the row keeps two processes from syncing one incident
+at once; a failed sync is recorded with a retry time, and the worker retries it from the rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot import blocks
+from bot.clock import Clock
+from bot.config import IncidentConfig
+from bot.naming import channel_name
+from bot.slack import SlackGateway, error_code
+from models import Incident, TimelineEvent
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+RETRY_STEPS = (timedelta(seconds=15), timedelta(seconds=30), timedelta(minutes=1))
+
+
+@dataclass
+class SyncResult:
+    """What one pass achieved; ``failures`` maps a step to the Slack error that stopped it."""
+
+    incident_id: int
+    claimed: bool = True
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.claimed and not self.failures
+
+
+@dataclass
+class _Changes:
+    """Facts learned from Slack during a pass, written back in one transaction."""
+
+    channel_topic: str | None = None
+    invited: list[str] = field(default_factory=list)
+    summary_ts: str | None = None
+    summary_pinned: bool = False
+    announcement: tuple[str, str] | None = None
+    posted_events: dict[int, str] = field(default_factory=dict)
+
+
+def retry_delay(failures: int) -> timedelta:
+    return RETRY_STEPS[min(failures, len(RETRY_STEPS)) - 1]
+
+
+class SlackSync:
+    def __init__(self, sessions: sessionmaker[Session], gateway: SlackGateway, config: IncidentConfig,
+                 clock: Clock, io: Executor, bot_user_id: str | None = None) -> None:
+        self._sessions = sessions
+        self._slack = gateway
+        self._config = config
+        self._clock = clock
+        self._io = io
+        self.bot_user_id = bot_user_id
+
+    def sync(self, incident_id: int) -> SyncResult:
+        """Pass until Slack has the newest revision or a step fails; one process at a time.
+
+        A process that finds the lease taken gives up at once: the holder checks the
+        revision again after releasing it, so the newer change is not lost.
+        """
+        result = SyncResult(incident_id)
+        while self._behind(incident_id):
+            if not self._claim(incident_id):
+                result.claimed = False
+                return result
+            try:
+                incident = self._load(incident_id)
+                recovering = incident.sync_failures > 0
+                result.failures = self._pass(incident)
+                self._finish(incident, result.failures)
+            finally:
+                self._release(incident_id)
+            if result.failures:
+                return result
+            if recovering:
+                self._tell_recovered(incident_id)
+        return result
+
+    def due(self, limit: int = 50) -> list[int]:
+        """Incidents whose Slack side is behind and whose retry time has come."""
+        now = self._clock.now()
+        with self._sessions() as session:
+            return list(session.scalars(
+                select(Incident.id)
+                .where(Incident.synced_revision < Incident.revision)
+                .where(or_(Incident.sync_retry_at.is_(None), Incident.sync_retry_at <= now))
+                .where(or_(Incident.sync_lease_until.is_(None), Incident.sync_lease_until < now))
+                .order_by(Incident.id).limit(limit)
+            ))
+
+    # -- one pass ----------------------------------------------------------------------
+
+    def _pass(self, incident: Incident) -> dict[str, str]:
+        changes = _Changes()
+        failures: dict[str, str] = {}
+        if incident.channel_id is None:
+            try:
+                self._create_channel(incident)
+            except SlackApiError as exc:
+                failures["create the channel"] = error_code(exc)
+                log.warning("INC-%s: channel creation failed: %s", incident.id, error_code(exc))
+        steps = {
+            "set the channel topic": self._topic,
+            "invite people": self._invite,
+            "post and pin the summary": self._summary,
+            "announce the incident": self._announce,
+            "post timeline events": self._events,
+        }
+        if incident.channel_id is None:
+            steps = {"announce the incident": self._announce}
+        futures = {name: self._io.submit(step, incident, changes) for name, step in steps.items()}
+        for name, future in futures.items():
+            try:
+                future.result()
+            except SlackApiError as exc:
+                failures[name] = error_code(exc)
+                log.warning("INC-%s: could not %s: %s", incident.id, name, error_code(exc))
+        self._save(incident.id, changes)
+        return failures
+
+    def _create_channel(self, incident: Incident) -> None:
+        prefix = self._config.slack.channel_prefix
+        channel_id, name = self._slack.create_public_channel(
+            lambda attempt: channel_name(prefix, incident.id, incident.title, attempt))
+        with self._sessions() as session, session.begin():
+            session.execute(update(Incident).where(Incident.id == incident.id)
+                            .values(channel_id=channel_id, channel_name=name))
+        incident.channel_id, incident.channel_name = channel_id, name
+
+    def _topic(self, incident: Incident, changes: _Changes) -> None:
+        topic = blocks.channel_topic(incident, self._config)
+        if topic != incident.channel_topic:
+            self._slack.set_topic(incident.channel_id, topic)
+            changes.channel_topic = topic
+
+    def _invite(self, incident: Incident, changes: _Changes) -> None:
+        wanted = {incident.declared_by} | {a.user_id for a in incident.roles if a.ended_at is None}
+        missing = sorted(wanted - set(incident.invited_users) - {self.bot_user_id})
+        if missing:
+            self._slack.invite(incident.channel_id, missing)
+            changes.invited = missing
+
+    def _summary(self, incident: Incident, changes: _Changes) -> None:
+        message = blocks.summary_message(incident, self._config)
+        ts = incident.summary_ts
+        if ts is None:
+            _, ts = self._slack.post(incident.channel_id, message)
+            changes.summary_ts = ts
+        else:
+            self._slack.update(incident.channel_id, ts, message)
+        if not incident.summary_pinned:
+            self._slack.pin(incident.channel_id, ts)
+            changes.summary_pinned = True
+
+    def _announce(self, incident: Incident, changes: _Changes) -> None:
+        message = blocks.announcement_message(incident, self._config)
+        if incident.announcement_ts is None:
+            changes.announcement = self._slack.post(_channel_ref(self._config.slack.announce_channel), message)
+        else:
+            self._slack.update(incident.announcement_channel_id, incident.announcement_ts, message)
+
+    def _events(self, incident: Incident, changes: _Changes) -> None:
+        for event in incident.events:
+            if event.announce and event.channel_ts is None:
+                _, ts = self._slack.post(incident.channel_id, blocks.event_message(event))
+                changes.posted_events[event.id] = ts
+
+    # -- bookkeeping -------------------------------------------------------------------
+
+    def _save(self, incident_id: int, changes: _Changes) -> None:
+        with self._sessions() as session, session.begin():
+            incident = session.get(Incident, incident_id, with_for_update=True)
+            if changes.channel_topic is not None:
+                incident.channel_topic = changes.channel_topic
+            if changes.invited:
+                incident.invited_users = sorted(set(incident.invited_users) | set(changes.invited))
+            if changes.summary_ts is not None:
+                incident.summary_ts = changes.summary_ts
+            incident.summary_pinned = incident.summary_pinned or changes.summary_pinned
+            if changes.announcement is not None:
+                incident.announcement_channel_id, incident.announcement_ts = changes.announcement
+            for event_id, ts in changes.posted_events.items():
+                session.get(TimelineEvent, event_id).channel_ts = ts
+
+    def _finish(self, seen: Incident, failures: dict[str, str]) -> None:
+        with self._sessions() as session, session.begin():
+            incident = session.get(Incident, seen.id, with_for_update=True)
+            if failures:
+                incident.sync_failures += 1
+                incident.sync_error = "; ".join(f"could not {step}: {code}" for step, code in failures.items())
+                incident.sync_retry_at = self._clock.now() + retry_delay(incident.sync_failures)
+            else:
+                incident.synced_revision = max(incident.synced_revision, seen.revision)
+                incident.sync_failures, incident.sync_error, incident.sync_retry_at = 0, None, None
+
+    def _claim(self, incident_id: int) -> bool:
+        now = self._clock.now()
+        with self._sessions() as session, session.begin():
+            claimed = session.execute(
+                update(Incident)
+                .where(Incident.id == incident_id)
+                .where(or_(Incident.sync_lease_until.is_(None), Incident.sync_lease_until < now))
+                .values(sync_lease_until=now + LEASE)
+            ).rowcount
+        return claimed == 1
+
+    def _release(self, incident_id: int) -> None:
+        with self._sessions() as session, session.begin():
+            session.execute(update(Incident).where(Incident.id == incident_id).values(sync_lease_until=None))
+
+    def _behind(self, incident_id: int) -> bool:
+        with self._sessions() as session:
+            revision, synced = session.execute(
+                select(Incident.revision, Incident.synced_revision).where(Incident.id == incident_id)).one()
+        return synced < revision
+
+    def _load(self, incident_id: int) -> Incident:
+        with self._sessions() as session:
+            return session.get(Incident, incident_id, options=(selectinload(Incident.roles), selectinload(Incident.events)),
+                               populate_existing=True)
+
+    def _tell_recovered(self, incident_id: int) -> None:
+        incident = self._load(incident_id)
+        message = blocks.Message(text=f"Slack is answering again: {incident.number} is ready in <#{incident.channel_id}>.")
+        try:
+            self._slack.dm(incident.declared_by, message)
+        except SlackApiError as exc:
+            log.warning("INC-%s: could not tell %s that Slack recovered: %s", incident_id, incident.declared_by, error_code(exc))
+
+
+def _channel_ref(channel: str) -> str:
+    """A configured channel may be an id (``C0123``) or a name; ``chat.postMessage`` takes ``#name``."""
+    if channel.startswith("#") or (channel[:1] in "CG" and channel[1:].isalnum() and channel[1:].isupper()):
+        return channel
+    return f"#{channel}"
+

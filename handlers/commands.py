@@ -1,0 +1,129 @@
+"""``/incident``: parse the text, call the incident service, ack with the answer.
+
+The ack carries the answer (an ephemeral message). Anything that needs Slack is handed to
+``ctx.effects`` (queued before the ack, run after it), so no ack waits for Slack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import Ack, App
+
+from bot import blocks
+from bot.app import AppContext
+from bot.blocks import Message
+from bot.errors import UserError
+from bot.incidents import Declaration
+from handlers.grammar import declare_args, split, user_mention
+from handlers.replies import outcome
+from models import Incident, Role
+
+CommandFn = Callable[[dict, str], Message | None]
+ChannelFn = Callable[[Incident, dict, str], Message | None]
+
+NOT_YET = {
+    "update": "stakeholder updates",
+    "page": "paging",
+    "escalate": "escalation",
+    "oncall": "on-call schedules",
+}
+
+
+def register(app: App, ctx: AppContext) -> None:
+    commands = IncidentCommands(ctx)
+    app.command("/incident")(commands.handle)
+
+
+class IncidentCommands:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.anywhere: dict[str, CommandFn] = {"declare": self.declare, "list": self.list, "help": self.help}
+        self.in_channel: dict[str, ChannelFn] = {
+            "status": self.status, "resolve": self.resolve, "note": self.note, "ack": self.acknowledge,
+            "ic": self.commander, "comms": self.comms_lead, "sev": self.severity, "timeline": self.timeline,
+        }
+
+    def handle(self, ack: Ack, command: dict) -> None:
+        sub, rest = split(command.get("text", ""))
+        if not sub:
+            self.open_form(command)
+            ack()
+            return
+        reply = outcome(lambda: self.route(sub, rest, command), f"`/incident {sub}`")
+        if reply is None:
+            ack()
+        else:
+            ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+
+    def route(self, sub: str, rest: str, command: dict) -> Message | None:
+        if sub in self.anywhere:
+            return self.anywhere[sub](command, rest)
+        if sub in self.in_channel:
+            incident = self.ctx.incidents.in_channel(command["channel_id"], sub)
+            return self.in_channel[sub](incident, command, rest)
+        if sub in NOT_YET:
+            raise UserError(f"`/incident {sub}` comes with {NOT_YET[sub]}, which this version does not have yet. "
+                            "`/incident help` lists what works today.")
+        raise UserError(f"`{sub}` is not an `/incident` command.\n{blocks.HELP}")
+
+    # -- anywhere ----------------------------------------------------------------------
+
+    def open_form(self, command: dict) -> None:
+        origin = {"channel_id": command.get("channel_id"), "response_url": command.get("response_url")}
+        self.ctx.effects.submit(self.ctx.notices.open_declare_form, command["trigger_id"], origin, command["user_id"])
+
+    def declare(self, command: dict, rest: str) -> Message:
+        severity, title = declare_args(rest, self.ctx.config.severity_names())
+        incident = self.ctx.incidents.declare(Declaration(title=title, severity=severity, declared_by=command["user_id"]))
+        self.ctx.effects.after_sync(incident.id, lambda: self.ctx.notices.report_setup(
+            incident.id, command.get("response_url"), command["user_id"]))
+        return blocks.declared_message(incident)
+
+    def list(self, command: dict, rest: str) -> Message:
+        return blocks.incident_list_message(self.ctx.incidents.list_open(), self.ctx.config)
+
+    def help(self, command: dict, rest: str) -> Message:
+        return Message(text=blocks.HELP)
+
+    # -- in an incident's channel ------------------------------------------------------
+
+    def status(self, incident: Incident, command: dict, rest: str) -> Message:
+        if not rest:
+            raise UserError("Say which status.", usage="/incident status <investigating|identified|mitigated|resolved>")
+        changed = self.ctx.incidents.set_status(incident.id, rest.split()[0], command["user_id"])
+        return Message(text=f"{changed.number} is now *{changed.status}*.")
+
+    def resolve(self, incident: Incident, command: dict, rest: str) -> Message:
+        resolved = self.ctx.incidents.resolve(incident.id, command["user_id"], rest or None)
+        hint = "" if rest else " Add what fixed it with `/incident note <text>`, it goes into the report."
+        return Message(text=f"{resolved.number} is resolved.{hint}")
+
+    def note(self, incident: Incident, command: dict, rest: str) -> Message:
+        self.ctx.incidents.add_note(incident.id, command["user_id"], rest)
+        return Message(text=f"Added to the timeline of {incident.number}.")
+
+    def acknowledge(self, incident: Incident, command: dict, rest: str) -> Message:
+        acked = self.ctx.incidents.acknowledge(incident.id, command["user_id"])
+        return Message(text=f"You acknowledged {acked.number}.")
+
+    def commander(self, incident: Incident, command: dict, rest: str) -> Message:
+        return self._hand_over(incident, command, rest, Role.COMMANDER, "/incident ic @user")
+
+    def comms_lead(self, incident: Incident, command: dict, rest: str) -> Message:
+        return self._hand_over(incident, command, rest, Role.COMMS_LEAD, "/incident comms @user")
+
+    def severity(self, incident: Incident, command: dict, rest: str) -> Message:
+        if not rest:
+            raise UserError("Say which severity.", usage="/incident sev <sevN> [reason]")
+        name, _, reason = rest.partition(" ")
+        changed = self.ctx.incidents.change_severity(incident.id, name, command["user_id"], reason.strip() or None)
+        return Message(text=f"{changed.number} is now {changed.severity}.")
+
+    def timeline(self, incident: Incident, command: dict, rest: str) -> None:
+        self.ctx.effects.submit(self.ctx.notices.post_timeline, incident.id)
+
+    def _hand_over(self, incident: Incident, command: dict, rest: str, role: Role, usage: str) -> Message:
+        user = user_mention(rest, usage)
+        self.ctx.incidents.assign_role(incident.id, role, user, command["user_id"])
+        return Message(text=f"<@{user}> is now the {role.title} of {incident.number}.")

@@ -1,0 +1,55 @@
+"""The declare modal's submission: field problems go back onto the form, next to the field."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App
+
+from bot import blocks
+from bot.app import AppContext
+from bot.errors import UserError
+from bot.ids import DeclareField
+from bot.ids import View as ViewId
+from bot.incidents import Declaration
+from handlers.replies import internal_error
+
+_FIELD_BLOCKS = {"title": DeclareField.TITLE, "severity": DeclareField.SEVERITY, "service": DeclareField.SERVICE}
+
+
+def register(app: App, ctx: AppContext) -> None:
+    @app.view(ViewId.DECLARE)
+    def declare_submitted(ack: Ack, body: dict, view: dict) -> None:
+        user = body["user"]["id"]
+        origin = json.loads(view.get("private_metadata") or "{}")
+        values = view["state"]["values"]
+        declaration = Declaration(
+            title=_value(values, DeclareField.TITLE) or "",
+            severity=_value(values, DeclareField.SEVERITY),
+            service=_value(values, DeclareField.SERVICE),
+            description=_value(values, DeclareField.DESCRIPTION),
+            commander=_value(values, DeclareField.COMMANDER),
+            declared_by=user,
+        )
+        try:
+            incident = ctx.incidents.declare(declaration)
+        except UserError as exc:
+            ack(response_action="errors", errors={_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message})
+            return
+        except Exception:
+            ack(response_action="errors", errors={DeclareField.TITLE: internal_error("the declare form").text})
+            return
+        response_url = origin.get("response_url")
+        ctx.effects.submit(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
+        ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
+        ack()
+
+
+def _value(values: dict, field: DeclareField) -> str | None:
+    """The submitted value of one input, whatever its element type."""
+    element = values.get(field, {}).get(field, {})
+    if "selected_option" in element:
+        return (element["selected_option"] or {}).get("value")
+    if "selected_user" in element:
+        return element["selected_user"]
+    return element.get("value")

@@ -1,0 +1,120 @@
+"""The incident aggregate: the incident, who held which role when, and its timeline.
+
+The database is the one source of truth; Slack messages are renderings of these rows.
+``revision``/``synced_revision`` say whether Slack is behind the database, so a sync that
+failed (Slack down, rate limited) is retried from the rows, never from memory.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+from models.types import UTCDateTime
+
+
+class Status(StrEnum):
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+
+
+class Role(StrEnum):
+    COMMANDER = "commander"
+    COMMS_LEAD = "comms_lead"
+
+    @property
+    def title(self) -> str:
+        return {"commander": "Incident Commander", "comms_lead": "Communication Lead"}[self.value]
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20), default=Status.INVESTIGATING)
+    service: Mapped[str | None] = mapped_column(String(100))
+    declared_by: Mapped[str] = mapped_column(String(32))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_summary: Mapped[str | None] = mapped_column(Text)
+
+    channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    channel_name: Mapped[str | None] = mapped_column(String(80))
+    channel_topic: Mapped[str | None] = mapped_column(String(250))
+    invited_users: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary_ts: Mapped[str | None] = mapped_column(String(32))
+    summary_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    announcement_channel_id: Mapped[str | None] = mapped_column(String(32))
+    announcement_ts: Mapped[str | None] = mapped_column(String(32))
+
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    synced_revision: Mapped[int] = mapped_column(Integer, default=0)
+    sync_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sync_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sync_failures: Mapped[int] = mapped_column(Integer, default=0)
+    sync_error: Mapped[str | None] = mapped_column(Text)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="incident", order_by="RoleAssignment.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[TimelineEvent]] = relationship(
+        back_populates="incident", order_by="(TimelineEvent.at, TimelineEvent.id)", cascade="all, delete-orphan"
+    )
+
+    @property
+    def number(self) -> str:
+        return f"INC-{self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.RESOLVED
+
+    def holder(self, role: Role) -> str | None:
+        """Who holds ``role`` now (the assignment without an end)."""
+        for assignment in self.roles:
+            if assignment.role == role and assignment.ended_at is None:
+                return assignment.user_id
+        return None
+
+
+class RoleAssignment(Base):
+    __tablename__ = "role_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(32))
+    assigned_by: Mapped[str | None] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    incident: Mapped[Incident] = relationship(back_populates="roles")
+
+
+class TimelineEvent(Base):
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    announce: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel_ts: Mapped[str | None] = mapped_column(String(32))
+
+    incident: Mapped[Incident] = relationship(back_populates="events")

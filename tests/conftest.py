@@ -1,0 +1,84 @@
+"""Shared fixtures: one migrated database per run, emptied per test; one fake Slack; the real app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import IncidentConfig, load_settings
+from bot.db import make_engine
+from tests import db
+from tests.driver import SIGNING_SECRET, Bot, start_bot
+from tests.fakeslack import FakeSlack
+
+USERS = ["U01ALICE", "U02BOB", "U03CAROL", "U04DAVE"]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    url = db.test_database_url(tmp_path_factory.mktemp("db"))
+    engine = make_engine(url)
+    db.drop_everything(engine)
+    db.migrate(engine)
+    yield url
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    db.empty_tables(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def slack_server() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_slack(slack_server: FakeSlack) -> Iterator[FakeSlack]:
+    slack_server.reset()
+    slack_server.add_channel("incidents")
+    slack_server.add_channel("general")
+    for user in USERS:
+        slack_server.add_user(user, name=user[3:].lower())
+    yield slack_server
+    assert slack_server.violations == [], "the bot made calls Slack would refuse"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def make_bot(engine, fake_slack, clock, database_url) -> Iterator[Callable[..., Bot]]:
+    """Start the real app over HTTP; ``make_bot(config={...})`` takes a configuration file's content."""
+    bots: list[Bot] = []
+
+    def start(config: dict | None = None, **env: str) -> Bot:
+        settings = load_settings({
+            "DATABASE_URL": database_url,
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake_slack.base_url,
+            **env,
+        })
+        bot = start_bot(settings, IncidentConfig.model_validate(config or {}), clock, fake_slack)
+        bots.append(bot)
+        return bot
+
+    yield start
+    for bot in bots:
+        bot.settle()
+        bot.close()
+
+
+@pytest.fixture
+def bot(make_bot) -> Bot:
+    return make_bot()

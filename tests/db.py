@@ -1,0 +1,55 @@
+"""The test database: SQLite in a temporary file by default, PostgreSQL with TEST_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, inspect, text
+
+from models import Base
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def alembic_config(connection) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["connection"] = connection
+    config.attributes["configure_logging"] = False
+    return config
+
+
+def drop_everything(engine: Engine) -> None:
+    """Start from an empty schema, whatever an earlier run left behind."""
+    with engine.begin() as connection:
+        Base.metadata.drop_all(connection)
+        if "alembic_version" in inspect(connection).get_table_names():
+            connection.execute(text("DROP TABLE alembic_version"))
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def empty_tables(engine: Engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+            if "sqlite_sequence" in inspect(connection).get_table_names():
+                connection.execute(text("DELETE FROM sqlite_sequence"))

@@ -1,0 +1,136 @@
+"""Drive the real app over real HTTP, the way Slack does: signed requests to ``/slack/events``."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import AppContext, build_context, create_bolt_app
+from bot.web import create_web_app
+
+SIGNING_SECRET = "test-signing-secret"
+TEAM = "T0001"
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    body: bytes
+    elapsed: float
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+def http(method: str, url: str, body: bytes = b"", headers: dict | None = None, timeout: float = 30) -> HttpResponse:
+    request = urllib.request.Request(url, data=body if method != "GET" else None, method=method, headers=headers or {})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return HttpResponse(response.status, response.read(), time.perf_counter() - started)
+    except urllib.error.HTTPError as error:
+        return HttpResponse(error.code, error.read(), time.perf_counter() - started)
+
+
+class Server:
+    """Uvicorn serving an ASGI app on a free port, in a thread of this process."""
+
+    def __init__(self, asgi_app) -> None:
+        self._server = uvicorn.Server(uvicorn.Config(asgi_app, host="127.0.0.1", port=0, log_level="warning",
+                                                     lifespan="off"))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def start(self) -> str:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        port = self._server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+@dataclass
+class Bot:
+    ctx: AppContext
+    url: str
+    fake: Any
+    server: Server
+    channel: str = "CGENERAL"
+    secret: str = SIGNING_SECRET
+    _trigger: int = field(default=0)
+
+    # -- what Slack sends ----------------------------------------------------------------
+
+    def post_signed(self, body: bytes, content_type: str, timestamp: int | None = None,
+                    secret: str | None = None) -> HttpResponse:
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        signature = SignatureVerifier(secret or self.secret).generate_signature(timestamp=str(timestamp), body=body)
+        return http("POST", f"{self.url}/slack/events", body, {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(timestamp),
+            "X-Slack-Signature": signature,
+        })
+
+    def command(self, text: str, user: str = "U01ALICE", channel: str | None = None, **signing) -> HttpResponse:
+        self._trigger += 1
+        form = {
+            "token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel or self.channel,
+            "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": "/incident",
+            "text": text, "api_app_id": "A0001", "is_enterprise_install": "false",
+            "response_url": self.fake.response_url(f"cmd{self._trigger}"), "trigger_id": f"trigger.{self._trigger}",
+        }
+        return self.post_signed(urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded", **signing)
+
+    def interact(self, payload: dict) -> HttpResponse:
+        payload = {"team": {"id": TEAM, "domain": "acme"}, "api_app_id": "A0001", "token": "legacy", **payload}
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post_signed(body, "application/x-www-form-urlencoded")
+
+    def click(self, action_id: str, incident_id: int, user: str = "U01ALICE", channel: str | None = None) -> HttpResponse:
+        self._trigger += 1
+        return self.interact({
+            "type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+            "trigger_id": f"trigger.{self._trigger}", "container": {"type": "message", "channel_id": channel or "C1"},
+            "channel": {"id": channel or "C1", "name": "inc"}, "response_url": self.fake.response_url(f"act{self._trigger}"),
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": str(incident_id),
+                         "action_ts": str(time.time())}],
+        })
+
+    def submit_view(self, callback_id: str, values: dict, user: str = "U01ALICE", private_metadata: str = "") -> HttpResponse:
+        return self.interact({
+            "type": "view_submission", "user": {"id": user, "username": user.lower(), "team_id": TEAM},
+            "trigger_id": "trigger.view",
+            "view": {"id": "V1", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
+                     "state": {"values": values}, "hash": "h"},
+        })
+
+    # -- waiting for the work after the ack ------------------------------------------------
+
+    def settle(self, timeout: float = 15) -> None:
+        self.ctx.effects.wait_idle(timeout)
+
+    def close(self) -> None:
+        self.server.stop()
+        self.ctx.close()
+
+
+def start_bot(settings, config, clock, fake) -> Bot:
+    ctx = build_context(settings, config, clock)
+    bolt = create_bolt_app(ctx)
+    server = Server(create_web_app(ctx, bolt))
+    return Bot(ctx=ctx, url=server.start(), fake=fake, server=server)

@@ -1,0 +1,5 @@
+"""A strict fake of the Slack Web API for the bot's tests (see server.py)."""
+
+from .server import Call, FakeSlack
+
+__all__ = ["Call", "FakeSlack"]

@@ -1,0 +1,52 @@
+import pytest
+
+from bot.errors import UserError
+from handlers.grammar import declare_args, split, user_mention
+
+SEVERITIES = ["sev1", "sev2", "sev3", "sev4"]
+
+
+def test_split_lowercases_the_subcommand_and_keeps_the_rest():
+    assert split("  Status   Mitigated ") == ("status", "Mitigated")
+    assert split("") == ("", "")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sev1 Checkout is down", ("sev1", "Checkout is down")),
+    ("SEV2 Checkout is down", ("sev2", "Checkout is down")),
+    ("Checkout is down", (None, "Checkout is down")),
+    ("sev1", ("sev1", "")),
+    ("several errors on login", (None, "several errors on login")),
+])
+def test_declare_args(text, expected):
+    assert declare_args(text, SEVERITIES) == expected
+
+
+def test_declare_args_refuses_an_unknown_severity_instead_of_taking_it_as_title():
+    with pytest.raises(UserError) as error:
+        declare_args("sev9 Checkout is down", SEVERITIES)
+    assert "Unknown severity `sev9`; use one of sev1, sev2, sev3, sev4." in str(error.value)
+    assert error.value.usage == "/incident declare [sevN] <title>"
+
+
+@pytest.mark.parametrize("text", ["<@U02BOB|bob>", "<@U02BOB>", "<@U02BOB|bob> please take it"])
+def test_user_mention(text):
+    assert user_mention(text, "/incident ic @user") == "U02BOB"
+
+
+@pytest.mark.parametrize("text, what, shown", [
+    ("@bob", "plain text", "@bob"),
+    ("<#C123|ops>", "a channel", "#ops"),
+    ("<!subteam^S123|@sre>", "a user group", "@sre"),
+    ("<!here>", "a special mention", "<!here>"),
+])
+def test_user_mention_says_what_it_got_instead(text, what, shown):
+    with pytest.raises(UserError) as error:
+        user_mention(text, "/incident ic @user")
+    assert f"`{shown}` is {what}, not a Slack user" in error.value.message
+    assert error.value.usage == "/incident ic @user"
+
+
+def test_user_mention_missing():
+    with pytest.raises(UserError, match="Name a person"):
+        user_mention("  ", "/incident ic @user")
