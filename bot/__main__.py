@@ -5,13 +5,19 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from bot.config import ConfigError, load_config, load_settings
+
+MANIFEST = Path(__file__).resolve().parent.parent / "slack-app-manifest.yaml"
+MANIFEST_URL = "https://YOUR-PUBLIC-URL"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="incident-bot", description="Incident coordinator for Slack")
-    parser.add_argument("command", choices=["web", "worker", "check-config"])
+    parser.add_argument("command", choices=["web", "worker", "check-config", "manifest"],
+                        help="web: serve HTTP; worker: run the jobs; check-config: validate the configuration; "
+                             "manifest: print the Slack app manifest for PUBLIC_URL")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -23,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check-config":
         print(f"{settings.incident_config}: OK")
+        return 0
+    if args.command == "manifest":
+        print(MANIFEST.read_text().replace(MANIFEST_URL, settings.public_url), end="")
         return 0
     if args.command == "web":
         return _serve(settings, config)

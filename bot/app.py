@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
+from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,7 +17,7 @@ from bot.db import make_engine, make_session_factory
 from bot.effects import Effects
 from bot.incidents import IncidentService
 from bot.notices import Notices
-from bot.slack import SlackGateway, error_code, make_client
+from bot.slack import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.sync import SlackSync
 
 log = logging.getLogger(__name__)
@@ -68,10 +68,18 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         return None
     from handlers import register_all
 
+    token = ctx.settings.slack_bot_token
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        # Bolt's default calls auth.test on the first request: with Slack unreachable that
+        # request would fail before the incident is recorded. The token is ours already.
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
+                               bot_user_id=ctx.sync.bot_user_id)
+
     app = App(
-        client=ctx.gateway.client,
+        client=make_client(None, ctx.settings.slack_api_url),
+        authorize=authorize,
         signing_secret=ctx.settings.slack_signing_secret or "",
-        token_verification_enabled=False,
         process_before_response=False,
         request_verification_enabled=ctx.settings.slack_signing_secret is not None,
     )
@@ -87,7 +95,7 @@ def check_slack(ctx: AppContext) -> None:
         return
     try:
         identity = ctx.gateway.client.auth_test()
-    except SlackApiError as exc:
+    except SLACK_FAILURES as exc:
         log.error("Slack refused the bot token (%s): check SLACK_BOT_TOKEN.", error_code(exc))
         return
     ctx.sync.bot_user_id = identity.get("user_id")

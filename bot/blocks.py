@@ -16,7 +16,6 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
-    DividerBlock,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -184,7 +183,8 @@ def announcement_message(incident: Incident, config: IncidentConfig) -> Message:
         lines.append(_service_line(incident, config))
     blocks = _blocks(
         SectionBlock(text="\n".join(lines)),
-        ContextBlock(elements=[MarkdownTextObject(text=f"Declared by {_user(incident.declared_by)} {slack_date(incident.declared_at)}")]),
+        ContextBlock(elements=[MarkdownTextObject(
+            text=f"Declared by {_user(incident.declared_by)} {slack_date(incident.declared_at)}")]),
     )
     verb = "resolved" if incident.status == Status.RESOLVED else "declared"
     return Message(text=f"{incident.number} {verb} ({incident.severity}): {incident.title}", blocks=blocks)

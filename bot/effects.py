@@ -25,7 +25,7 @@ class Effects:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effects")
         self._lock = threading.Lock()
         self._pending: set[Future] = set()
-        self._syncing: dict[int, Future] = {}
+        self._followups: dict[int, list[Callable[[], None]]] = {}
 
     @property
     def slack_enabled(self) -> bool:
@@ -35,19 +35,27 @@ class Effects:
         """Bring the incident's Slack side up to date soon; without Slack, the rows wait."""
         if self._sync is None:
             return
-        future = self.submit(self._sync.sync, incident_id)
         with self._lock:
-            self._syncing[incident_id] = future
-        future.add_done_callback(lambda f: self._forget(incident_id, f))
+            self._followups.setdefault(incident_id, [])
+        self.submit(self._sync_then_follow_up, incident_id)
 
     def after_sync(self, incident_id: int, then: Callable[[], None]) -> None:
         """Run ``then`` once the sync in flight for this incident is over (at once if none is)."""
         with self._lock:
-            future = self._syncing.get(incident_id)
-        if future is None:
-            self.submit(then)
-        else:
-            future.add_done_callback(lambda _: self.submit(then))
+            waiting = self._followups.get(incident_id)
+            if waiting is not None:
+                waiting.append(then)
+                return
+        self.submit(then)
+
+    def _sync_then_follow_up(self, incident_id: int) -> None:
+        try:
+            self._sync.sync(incident_id)
+        finally:
+            with self._lock:
+                followups = self._followups.pop(incident_id, [])
+            for followup in followups:
+                self._logged(followup)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         future = self._pool.submit(self._logged, fn, *args)
@@ -75,11 +83,6 @@ class Effects:
     def _done(self, future: Future) -> None:
         with self._lock:
             self._pending.discard(future)
-
-    def _forget(self, incident_id: int, future: Future) -> None:
-        with self._lock:
-            if self._syncing.get(incident_id) is future:
-                del self._syncing[incident_id]
 
     @staticmethod
     def _logged(fn: Callable[..., Any], *args: Any) -> Any:

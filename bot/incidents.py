@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -119,7 +120,8 @@ class IncidentService:
             incident.acknowledged_at = self._clock.now()
             incident.acknowledged_by = actor
             waited = format_duration(incident.acknowledged_at - incident.declared_at)
-            self._event(incident, actor, "acknowledged", f"<@{actor}> acknowledged {incident.number} ({waited} after it was declared)")
+            self._event(incident, actor, "acknowledged",
+                        f"<@{actor}> acknowledged {incident.number} ({waited} after it was declared)")
             if incident.holder(Role.COMMANDER) is None:
                 self._assign(incident, Role.COMMANDER, actor, actor)
         return incident
@@ -161,7 +163,8 @@ class IncidentService:
             if old is Status.RESOLVED:
                 incident.resolved_at = None
                 incident.mitigated_at = None
-                self._event(incident, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again", {"from": old, "to": status})
+                self._event(incident, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
+                            {"from": old, "to": status})
                 return incident
             if status is Status.MITIGATED:
                 incident.mitigated_at = now
@@ -176,7 +179,8 @@ class IncidentService:
 
     def resolve(self, incident_id: int, actor: str, summary: str | None = None) -> Incident:
         with self._write(incident_id) as incident:
-            self._refuse_if_resolved(incident, "resolve it")
+            if incident.status == Status.RESOLVED:
+                raise InvalidTransition(f"{incident.number} is already resolved.")
             now = self._clock.now()
             mitigated_at = incident.mitigated_at
             incident.status = Status.RESOLVED
@@ -210,7 +214,8 @@ class IncidentService:
             if reason:
                 text += f": {reason.strip()}"
             incident.severity = severity
-            self._event(incident, actor, "severity_changed", text, {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
+            self._event(incident, actor, "severity_changed", text,
+                        {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
         return incident
 
     def add_note(self, incident_id: int, actor: str, text: str) -> Incident:

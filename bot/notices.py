@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
-
 from bot import blocks
 from bot.config import IncidentConfig
 from bot.incidents import IncidentService
-from bot.slack import SlackGateway, error_code
+from bot.slack import SLACK_FAILURES, SlackGateway, error_code
 from bot.sync import RETRY_STEPS
 
 log = logging.getLogger(__name__)
@@ -32,13 +30,13 @@ class Notices:
                 self._slack.respond(response_url, message)
             elif user:
                 self._slack.dm(user, message)
-        except SlackApiError as exc:
+        except SLACK_FAILURES as exc:
             log.warning("could not answer %s: %s", user or response_url, error_code(exc))
 
     def open_declare_form(self, trigger_id: str, origin: dict, user: str) -> None:
         try:
             self._slack.open_view(trigger_id, blocks.declare_modal(self._config, origin))
-        except SlackApiError as exc:
+        except SLACK_FAILURES as exc:
             self.reply(origin.get("response_url"), blocks.Message(text=(
                 f":warning: Slack would not open the declare form ({error_code(exc)}). "
                 "Declare with `/incident declare [sevN] <title>` instead.")), user)

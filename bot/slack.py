@@ -38,8 +38,15 @@ def make_client(token: str | None, base_url: str, timeout: int = 10) -> WebClien
     return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers())
 
 
-def error_code(exc: SlackApiError) -> str:
-    return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+SLACK_FAILURES = (SlackApiError, OSError)
+"""What a Slack call raises when Slack says no (SlackApiError) or cannot be reached (OSError)."""
+
+
+def error_code(exc: Exception) -> str:
+    """A short reason for logs and people: Slack's error code, the HTTP status, or the network error."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+    return f"Slack unreachable ({getattr(exc, 'reason', exc)})"
 
 
 class SlackGateway:

@@ -15,7 +15,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -23,7 +22,7 @@ from bot import blocks
 from bot.clock import Clock
 from bot.config import IncidentConfig
 from bot.naming import channel_name
-from bot.slack import SlackGateway, error_code
+from bot.slack import SLACK_FAILURES, SlackGateway, error_code
 from models import Incident, TimelineEvent
 
 log = logging.getLogger(__name__)
@@ -115,7 +114,7 @@ class SlackSync:
         if incident.channel_id is None:
             try:
                 self._create_channel(incident)
-            except SlackApiError as exc:
+            except SLACK_FAILURES as exc:
                 failures["create the channel"] = error_code(exc)
                 log.warning("INC-%s: channel creation failed: %s", incident.id, error_code(exc))
         steps = {
@@ -131,7 +130,7 @@ class SlackSync:
         for name, future in futures.items():
             try:
                 future.result()
-            except SlackApiError as exc:
+            except SLACK_FAILURES as exc:
                 failures[name] = error_code(exc)
                 log.warning("INC-%s: could not %s: %s", incident.id, name, error_code(exc))
         self._save(incident.id, changes)
@@ -243,7 +242,7 @@ class SlackSync:
         message = blocks.Message(text=f"Slack is answering again: {incident.number} is ready in <#{incident.channel_id}>.")
         try:
             self._slack.dm(incident.declared_by, message)
-        except SlackApiError as exc:
+        except SLACK_FAILURES as exc:
             log.warning("INC-%s: could not tell %s that Slack recovered: %s", incident_id, incident.declared_by, error_code(exc))
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import AppContext
 from bot.db import ping

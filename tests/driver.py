@@ -119,6 +119,10 @@ class Bot:
                      "state": {"values": values}, "hash": "h"},
         })
 
+    @property
+    def clock(self):
+        return self.ctx.clock
+
     # -- waiting for the work after the ack ------------------------------------------------
 
     def settle(self, timeout: float = 15) -> None:

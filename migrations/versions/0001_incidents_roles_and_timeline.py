@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-23 16:40:18.904145
 """
 
-from alembic import op
 import sqlalchemy as sa
-import models.types
+from alembic import op
 
+import models.types
 
 revision = '0001'
 down_revision = None

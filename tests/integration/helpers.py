@@ -41,7 +41,7 @@ def declare(bot, text: str = "declare sev1 Checkout is down", user: str = "U01AL
     response = bot.command(text, user=user)
     assert response.status == 200, response.body
     bot.settle()
-    return bot.ctx.incidents.list_open()[-1]
+    return max(bot.ctx.incidents.list_open(), key=lambda row: row.id)
 
 
 def in_channel(bot, text: str, incident: Incident, user: str = "U01ALICE") -> dict:

@@ -1,0 +1,66 @@
+"""The commands the Procfile runs: a bad configuration stops them with one clear message."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+from tests.db import ROOT
+from tests.driver import http
+
+
+def run_bot(*args: str, env: dict, timeout: float = 30) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_bad_file_stops_start_up_naming_file_key_and_fix(tmp_path):
+    config = tmp_path / "incidents.yaml"
+    config.write_text("escalation_policies:\n  default:\n    levels:\n"
+                      "      - notify: [{user: U01ALICE}]\n        escalate_after: 5m\n"
+                      "      - notify: [{user: U02BOB}]\n        escalate_after: 15 minutes\n")
+    result = run_bot("web", env={"INCIDENT_CONFIG": str(config)})
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        'incidents.yaml: escalation_policies.default.levels[1].escalate_after: "15 minutes" is not a duration; use 15m')
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_variable_stops_start_up():
+    result = run_bot("web", env={"PORT": "abc"})
+    assert result.returncode == 2
+    assert 'environment variable PORT: "abc" is not a whole number' in result.stderr
+
+
+def test_a_token_without_a_signing_secret_is_refused():
+    result = run_bot("web", env={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "", "SLACK_APP_TOKEN": ""})
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET: not set, but SLACK_BOT_TOKEN is" in result.stderr
+
+
+def test_web_serves_and_says_slack_is_off(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    database = f"sqlite:///{tmp_path}/bot.db"
+    assert subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT,
+                          env={**os.environ, "DATABASE_URL": database}, capture_output=True).returncode == 0
+    env = {**os.environ, "PORT": str(port), "DATABASE_URL": database, "SLACK_BOT_TOKEN": "",
+           "INCIDENT_CONFIG": str(tmp_path / "absent.yaml")}
+    server = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = http("GET", f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.1)
+        assert response.json() == {"status": "ok", "database": "ok"}
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "Slack is off: SLACK_BOT_TOKEN is not set" in output

@@ -1,0 +1,56 @@
+"""The HTTP surface besides Slack: health, Slack switched off, and acks that never wait for Slack."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.app import build_context, create_bolt_app
+from bot.config import IncidentConfig, load_settings
+from bot.web import create_web_app
+from tests.driver import Server, http
+
+
+def serve(settings):
+    ctx = build_context(settings, IncidentConfig())
+    server = Server(create_web_app(ctx, create_bolt_app(ctx)))
+    return ctx, server, server.start()
+
+
+def test_health_says_the_database_answers(bot):
+    response = http("GET", f"{bot.url}/healthz")
+    assert (response.status, response.json()) == (200, {"status": "ok", "database": "ok"})
+
+
+def test_health_says_why_when_the_database_is_gone(tmp_path):
+    ctx, server, url = serve(load_settings({"DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite"}))
+    try:
+        response = http("GET", f"{url}/healthz")
+        body = response.json()
+        assert response.status == 503 and body["status"] == "error"
+        assert "unable to open database file" in body["database"]
+    finally:
+        server.stop()
+        ctx.close()
+
+
+def test_without_a_token_the_server_runs_and_says_slack_is_off(database_url):
+    ctx, server, url = serve(load_settings({"DATABASE_URL": database_url}))
+    try:
+        assert http("GET", f"{url}/healthz").status == 200
+        response = http("POST", f"{url}/slack/events", b"command=/incident")
+        assert response.status == 503
+        assert response.json() == {"error": "Slack is off on this server: set SLACK_BOT_TOKEN and "
+                                   "SLACK_SIGNING_SECRET (see the README) and restart it."}
+    finally:
+        server.stop()
+        ctx.close()
+
+
+def test_acks_do_not_wait_for_slack(bot, fake_slack):
+    """With every Slack call taking 1 s, ten declares at once are all answered long before any call returns."""
+    fake_slack.latency = 1.0
+    with ThreadPoolExecutor(10) as pool:
+        responses = list(pool.map(lambda i: bot.command(f"declare sev2 Outage {i}"), range(10)))
+    assert all(r.status == 200 and "is recorded" in r.json()["text"] for r in responses)
+    assert max(r.elapsed for r in responses) < 1.0, [round(r.elapsed, 3) for r in responses]
+    bot.settle(60)
+    assert len(bot.ctx.incidents.list_open()) == 10
+    assert len(fake_slack.calls_to("pins.add")) == 10
