@@ -61,8 +61,8 @@ def _serve(settings, config) -> int:
     if bolt is not None and settings.slack_app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        SocketModeHandler(bolt, settings.slack_app_token).connect()
         logging.getLogger(__name__).info("Slack reaches the bot by Socket Mode (SLACK_APP_TOKEN is set)")
+        SocketModeHandler(bolt, settings.slack_app_token).connect()
     try:
         uvicorn.run(create_web_app(ctx, bolt), host="0.0.0.0", port=settings.port, log_level="info")
     finally:

@@ -81,7 +81,6 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         authorize=authorize,
         signing_secret=ctx.settings.slack_signing_secret or "",
         process_before_response=False,
-        request_verification_enabled=ctx.settings.slack_signing_secret is not None,
     )
     register_all(app, ctx)
     return app

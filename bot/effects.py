@@ -3,6 +3,8 @@
 Bolt's listener executor is small (5 threads): a listener that made Slack calls itself
 would hold one for several round trips, and the next command's ack would queue behind it.
 Listeners therefore only write the database, ack, and hand the rest to ``Effects``.
+Answers to a person (a reply, opening a form whose trigger expires in 3 s) have threads of
+their own, so they never queue behind incident syncs.
 """
 
 from __future__ import annotations
@@ -20,16 +22,13 @@ log = logging.getLogger(__name__)
 
 
 class Effects:
-    def __init__(self, sync: SlackSync | None, workers: int = 8) -> None:
+    def __init__(self, sync: SlackSync | None, workers: int = 8, answer_workers: int = 4) -> None:
         self._sync = sync
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effects")
+        self._answers = ThreadPoolExecutor(max_workers=answer_workers, thread_name_prefix="answers")
         self._lock = threading.Lock()
         self._pending: set[Future] = set()
         self._followups: dict[int, list[Callable[[], None]]] = {}
-
-    @property
-    def slack_enabled(self) -> bool:
-        return self._sync is not None
 
     def incident_changed(self, incident_id: int) -> None:
         """Bring the incident's Slack side up to date soon; without Slack, the rows wait."""
@@ -57,8 +56,12 @@ class Effects:
             for followup in followups:
                 self._logged(followup)
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        future = self._pool.submit(self._logged, fn, *args)
+    def answer(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run a reply to a person soon, ahead of any queued sync."""
+        return self.submit(fn, *args, pool=self._answers)
+
+    def submit(self, fn: Callable[..., Any], *args: Any, pool: ThreadPoolExecutor | None = None) -> Future:
+        future = (pool or self._pool).submit(self._logged, fn, *args)
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
@@ -78,7 +81,8 @@ class Effects:
             wait(pending, timeout=remaining)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        self._pool.shutdown(wait=True)
+        self._answers.shutdown(wait=True)
 
     def _done(self, future: Future) -> None:
         with self._lock:

@@ -32,19 +32,6 @@ RETRY_STEPS = (timedelta(seconds=15), timedelta(seconds=30), timedelta(minutes=1
 
 
 @dataclass
-class SyncResult:
-    """What one pass achieved; ``failures`` maps a step to the Slack error that stopped it."""
-
-    incident_id: int
-    claimed: bool = True
-    failures: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.claimed and not self.failures
-
-
-@dataclass
 class _Changes:
     """Facts learned from Slack during a pass, written back in one transaction."""
 
@@ -70,29 +57,25 @@ class SlackSync:
         self._io = io
         self.bot_user_id = bot_user_id
 
-    def sync(self, incident_id: int) -> SyncResult:
+    def sync(self, incident_id: int) -> None:
         """Pass until Slack has the newest revision or a step fails; one process at a time.
 
-        A process that finds the lease taken gives up at once: the holder checks the
-        revision again after releasing it, so the newer change is not lost.
+        A process that finds the lease taken (or nothing to do) stops at once: the holder
+        claims again after recording its pass, so a change made meanwhile is not lost.
         """
-        result = SyncResult(incident_id)
-        while self._behind(incident_id):
-            if not self._claim(incident_id):
-                result.claimed = False
-                return result
+        while (incident := self._claim(incident_id)) is not None:
+            recovering = incident.sync_failures > 0
+            changes = _Changes()
             try:
-                incident = self._load(incident_id)
-                recovering = incident.sync_failures > 0
-                result.failures = self._pass(incident)
-                self._finish(incident, result.failures)
-            finally:
-                self._release(incident_id)
-            if result.failures:
-                return result
+                failures = self._pass(incident, changes)
+            except Exception as exc:
+                self._record(incident, changes, {"sync": type(exc).__name__})
+                raise
+            self._record(incident, changes, failures)
+            if failures:
+                return
             if recovering:
-                self._tell_recovered(incident_id)
-        return result
+                self._tell_recovered(incident)
 
     def due(self, limit: int = 50) -> list[int]:
         """Incidents whose Slack side is behind and whose retry time has come."""
@@ -108,8 +91,8 @@ class SlackSync:
 
     # -- one pass ----------------------------------------------------------------------
 
-    def _pass(self, incident: Incident) -> dict[str, str]:
-        changes = _Changes()
+    def _pass(self, incident: Incident, changes: _Changes) -> dict[str, str]:
+        """Do what Slack lacks; Slack's facts go into ``changes``, its refusals are returned."""
         failures: dict[str, str] = {}
         if incident.channel_id is None:
             try:
@@ -133,7 +116,6 @@ class SlackSync:
             except SLACK_FAILURES as exc:
                 failures[name] = error_code(exc)
                 log.warning("INC-%s: could not %s: %s", incident.id, name, error_code(exc))
-        self._save(incident.id, changes)
         return failures
 
     def _create_channel(self, incident: Incident) -> None:
@@ -185,9 +167,24 @@ class SlackSync:
 
     # -- bookkeeping -------------------------------------------------------------------
 
-    def _save(self, incident_id: int, changes: _Changes) -> None:
+    def _claim(self, incident_id: int) -> Incident | None:
+        """Take the lease if Slack is behind and nobody holds it; the incident as it is now."""
+        now = self._clock.now()
         with self._sessions() as session, session.begin():
-            incident = session.get(Incident, incident_id, with_for_update=True)
+            claimed = session.execute(
+                update(Incident)
+                .where(Incident.id == incident_id, Incident.synced_revision < Incident.revision)
+                .where(or_(Incident.sync_lease_until.is_(None), Incident.sync_lease_until < now))
+                .values(sync_lease_until=now + LEASE)
+            ).rowcount
+            if not claimed:
+                return None
+            return session.get(Incident, incident_id, options=_FULL, populate_existing=True)
+
+    def _record(self, seen: Incident, changes: _Changes, failures: dict[str, str]) -> None:
+        """Write what Slack now has and how the pass ended, and give the lease back: one transaction."""
+        with self._sessions() as session, session.begin():
+            incident = session.get(Incident, seen.id, with_for_update=True, populate_existing=True)
             if changes.channel_topic is not None:
                 incident.channel_topic = changes.channel_topic
             if changes.invited:
@@ -199,10 +196,6 @@ class SlackSync:
                 incident.announcement_channel_id, incident.announcement_ts = changes.announcement
             for event_id, ts in changes.posted_events.items():
                 session.get(TimelineEvent, event_id).channel_ts = ts
-
-    def _finish(self, seen: Incident, failures: dict[str, str]) -> None:
-        with self._sessions() as session, session.begin():
-            incident = session.get(Incident, seen.id, with_for_update=True)
             if failures:
                 incident.sync_failures += 1
                 incident.sync_error = "; ".join(f"could not {step}: {code}" for step, code in failures.items())
@@ -210,40 +203,18 @@ class SlackSync:
             else:
                 incident.synced_revision = max(incident.synced_revision, seen.revision)
                 incident.sync_failures, incident.sync_error, incident.sync_retry_at = 0, None, None
+            incident.sync_lease_until = None
 
-    def _claim(self, incident_id: int) -> bool:
-        now = self._clock.now()
-        with self._sessions() as session, session.begin():
-            claimed = session.execute(
-                update(Incident)
-                .where(Incident.id == incident_id)
-                .where(or_(Incident.sync_lease_until.is_(None), Incident.sync_lease_until < now))
-                .values(sync_lease_until=now + LEASE)
-            ).rowcount
-        return claimed == 1
-
-    def _release(self, incident_id: int) -> None:
-        with self._sessions() as session, session.begin():
-            session.execute(update(Incident).where(Incident.id == incident_id).values(sync_lease_until=None))
-
-    def _behind(self, incident_id: int) -> bool:
-        with self._sessions() as session:
-            revision, synced = session.execute(
-                select(Incident.revision, Incident.synced_revision).where(Incident.id == incident_id)).one()
-        return synced < revision
-
-    def _load(self, incident_id: int) -> Incident:
-        with self._sessions() as session:
-            return session.get(Incident, incident_id, options=(selectinload(Incident.roles), selectinload(Incident.events)),
-                               populate_existing=True)
-
-    def _tell_recovered(self, incident_id: int) -> None:
-        incident = self._load(incident_id)
+    def _tell_recovered(self, incident: Incident) -> None:
         message = blocks.Message(text=f"Slack is answering again: {incident.number} is ready in <#{incident.channel_id}>.")
         try:
             self._slack.dm(incident.declared_by, message)
         except SLACK_FAILURES as exc:
-            log.warning("INC-%s: could not tell %s that Slack recovered: %s", incident_id, incident.declared_by, error_code(exc))
+            log.warning("INC-%s: could not tell %s that Slack recovered: %s", incident.id, incident.declared_by,
+                        error_code(exc))
+
+
+_FULL = (selectinload(Incident.roles), selectinload(Incident.events))
 
 
 def _channel_ref(channel: str) -> str:

@@ -20,12 +20,16 @@ from bot.db import ping
 
 SLACK_OFF = ("Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
              "(see the README) and restart it.")
+NO_SECRET = ("This server takes Slack's requests by Socket Mode and has no SLACK_SIGNING_SECRET to verify "
+             "HTTP ones: set it to use this endpoint.")
 
 
 def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     async def slack_events(request: Request) -> Response:
         if bolt is None:
             return JSONResponse({"error": SLACK_OFF}, status_code=503)
+        if not ctx.settings.slack_signing_secret:
+            return JSONResponse({"error": NO_SECRET}, status_code=503)
         body = await request.body()
         response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
         return to_starlette_response(response)

@@ -32,7 +32,7 @@ def _button(ctx: AppContext, action_id: Action, change: Callable[[int, str], obj
 
         reply = outcome(work, f"the {action_id} button")
         if reply is not None:
-            ctx.effects.submit(ctx.notices.reply, body.get("response_url"), reply, user)
+            ctx.effects.answer(ctx.notices.reply, body.get("response_url"), reply, user)
         ack()
 
     listener.__name__ = f"on_{action_id}"

@@ -71,7 +71,7 @@ class IncidentCommands:
 
     def open_form(self, command: dict) -> None:
         origin = {"channel_id": command.get("channel_id"), "response_url": command.get("response_url")}
-        self.ctx.effects.submit(self.ctx.notices.open_declare_form, command["trigger_id"], origin, command["user_id"])
+        self.ctx.effects.answer(self.ctx.notices.open_declare_form, command["trigger_id"], origin, command["user_id"])
 
     def declare(self, command: dict, rest: str) -> Message:
         severity, title = declare_args(rest, self.ctx.config.severity_names())

@@ -40,7 +40,7 @@ def register(app: App, ctx: AppContext) -> None:
             ack(response_action="errors", errors={DeclareField.TITLE: internal_error("the declare form").text})
             return
         response_url = origin.get("response_url")
-        ctx.effects.submit(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
+        ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
         ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
         ack()
 

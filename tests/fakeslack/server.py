@@ -306,7 +306,8 @@ class FakeSlack:
         token = (authorization or "").removeprefix("Bearer ").strip() or args.get("token")
         if not token:
             return 200, {}, {"ok": False, "error": "not_authed"}
-        if not str(token).startswith("xox"):
+        # Socket Mode opens its connection with the app-level token; everything else takes a bot token.
+        if not str(token).startswith("xapp-" if method == "apps.connections.open" else "xox"):
             return 200, {}, {"ok": False, "error": "invalid_auth"}
         if not self.ref.has(method):
             self._violate(f"{method}: unknown method")

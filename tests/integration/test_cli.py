@@ -39,10 +39,14 @@ def test_a_token_without_a_signing_secret_is_refused():
     assert "SLACK_SIGNING_SECRET: not set, but SLACK_BOT_TOKEN is" in result.stderr
 
 
-def test_web_serves_and_says_slack_is_off(tmp_path):
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+def test_web_serves_and_says_slack_is_off(tmp_path):
+    port = free_port()
     database = f"sqlite:///{tmp_path}/bot.db"
     assert subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT,
                           env={**os.environ, "DATABASE_URL": database}, capture_output=True).returncode == 0
@@ -64,3 +68,21 @@ def test_web_serves_and_says_slack_is_off(tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Slack is off: SLACK_BOT_TOKEN is not set" in output
+
+
+def test_with_an_app_token_slack_is_reached_by_socket_mode(tmp_path, fake_slack):
+    env = {**os.environ, "PORT": str(free_port()), "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+           "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-test", "SLACK_SIGNING_SECRET": "",
+           "SLACK_API_URL": fake_slack.base_url, "INCIDENT_CONFIG": str(tmp_path / "absent.yaml")}
+    server = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not fake_slack.calls_to("apps.connections.open"):
+            assert time.monotonic() < deadline and server.poll() is None, "Socket Mode was not started"
+            time.sleep(0.1)
+        assert fake_slack.calls_to("apps.connections.open")[0].ok
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "Slack reaches the bot by Socket Mode" in output

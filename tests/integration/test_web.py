@@ -1,5 +1,6 @@
 """The HTTP surface besides Slack: health, Slack switched off, and acks that never wait for Slack."""
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.app import build_context, create_bolt_app
@@ -31,7 +32,7 @@ def test_health_says_why_when_the_database_is_gone(tmp_path):
         ctx.close()
 
 
-def test_without_a_token_the_server_runs_and_says_slack_is_off(database_url):
+def test_without_a_token_the_server_runs_and_says_slack_is_off(engine, database_url):
     ctx, server, url = serve(load_settings({"DATABASE_URL": database_url}))
     try:
         assert http("GET", f"{url}/healthz").status == 200
@@ -54,3 +55,29 @@ def test_acks_do_not_wait_for_slack(bot, fake_slack):
     bot.settle(60)
     assert len(bot.ctx.incidents.list_open()) == 10
     assert len(fake_slack.calls_to("pins.add")) == 10
+
+
+def test_without_a_signing_secret_http_requests_are_refused(engine, database_url, fake_slack):
+    settings = load_settings({"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test",
+                              "SLACK_APP_TOKEN": "xapp-test", "SLACK_API_URL": fake_slack.base_url})
+    ctx, server, url = serve(settings)
+    try:
+        response = http("POST", f"{url}/slack/events", b"command=/incident&text=declare+x",
+                        {"X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=00"})
+        assert response.status == 503 and "SLACK_SIGNING_SECRET" in response.json()["error"]
+        assert ctx.incidents.list_open() == []
+    finally:
+        server.stop()
+        ctx.close()
+
+
+def test_the_declare_form_opens_ahead_of_queued_slack_work(bot, fake_slack):
+    """Twelve syncs (each three 0.5 s round trips) fill the effect threads; the form's trigger lasts 3 s."""
+    fake_slack.latency = 0.5
+    for i in range(12):
+        bot.command(f"declare sev2 Outage {i}")
+    sent = time.monotonic()
+    bot.command("")
+    bot.settle(60)
+    [opened] = fake_slack.calls_to("views.open")
+    assert opened.started - sent < 1.0
