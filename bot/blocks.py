@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     HeaderBlock,
     InputBlock,
@@ -150,11 +151,10 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
     if incident.is_open and (comms is None or needs_comms_lead(incident, config)):
         buttons.append(ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS, value=str(incident.id)))
     if incident.is_open:
+        confirm = ConfirmObject(title=f"Resolve {incident.number}?", text="Everyone in the channel is told.",
+                                confirm="Resolve", deny="Cancel")
         buttons.append(ButtonElement(text="Resolve", action_id=Action.RESOLVE, value=str(incident.id), style="danger",
-                                     confirm={"title": {"type": "plain_text", "text": f"Resolve {incident.number}?"},
-                                              "text": {"type": "mrkdwn", "text": "Everyone in the channel is told."},
-                                              "confirm": {"type": "plain_text", "text": "Resolve"},
-                                              "deny": {"type": "plain_text", "text": "Cancel"}}))
+                                     confirm=confirm))
     blocks = _blocks(
         HeaderBlock(text=_header(incident)),
         warning,

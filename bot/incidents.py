@@ -126,29 +126,31 @@ class IncidentService:
                 self._assign(incident, Role.COMMANDER, actor, actor)
         return incident
 
-    def assign_role(self, incident_id: int, role: Role, user: str, actor: str) -> Incident:
+    def assign_role(self, incident_id: int, role: Role, user: str, actor: str, only_if_open: bool = False) -> Incident:
+        """Hand ``role`` to ``user``; ``only_if_open`` (the *Take* button) refuses while someone holds it."""
         with self._write(incident_id) as incident:
             self._refuse_if_resolved(incident, f"hand over the {role.title} role")
-            if incident.holder(role) == user:
+            holder = incident.holder(role)
+            if holder == user:
                 raise InvalidTransition(f"<@{user}> is already the {role.title} of {incident.number}.")
-            if role is Role.COMMS_LEAD and self._needs_separate_comms(incident) and user == incident.holder(Role.COMMANDER):
+            separate = role is Role.COMMS_LEAD and self._needs_separate_comms(incident)
+            if separate and user == incident.holder(Role.COMMANDER):
                 raise InvalidTransition(
                     f"{incident.severity} needs a Communication Lead other than the Incident Commander "
                     f"(<@{user}>): one person fixes, one talks. Pick someone else."
+                )
+            open_seat = holder is None or (separate and holder == incident.holder(Role.COMMANDER))
+            if only_if_open and not open_seat:
+                raise InvalidTransition(
+                    f"<@{holder}> is already the {role.title} of {incident.number}; "
+                    f"they can hand it to you with `/incident {_COMMAND[role]} <@{user}>`."
                 )
             self._assign(incident, role, user, actor)
         return incident
 
     def take_comms(self, incident_id: int, actor: str) -> Incident:
-        """The *Take communication lead* button: fills the role only while it is open."""
-        incident = self.get(incident_id)
-        holder = incident.holder(Role.COMMS_LEAD)
-        if holder is not None and not (holder == incident.holder(Role.COMMANDER) and self._needs_separate_comms(incident)):
-            raise InvalidTransition(
-                f"<@{holder}> is already the Communication Lead of {incident.number}; "
-                f"they can hand it to you with `/incident comms <@{actor}>`."
-            )
-        return self.assign_role(incident_id, Role.COMMS_LEAD, actor, actor)
+        """The *Take communication lead* button."""
+        return self.assign_role(incident_id, Role.COMMS_LEAD, actor, actor, only_if_open=True)
 
     def set_status(self, incident_id: int, status_text: str, actor: str, summary: str | None = None) -> Incident:
         status = self._check_status(status_text)
@@ -298,4 +300,5 @@ class IncidentService:
             )
 
 
+_COMMAND = {Role.COMMANDER: "ic", Role.COMMS_LEAD: "comms"}
 _FULL = (selectinload(Incident.roles), selectinload(Incident.events))
