@@ -19,11 +19,12 @@ USERS = ["U01ALICE", "U02BOB", "U03CAROL", "U04DAVE"]
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     url = db.test_database_url(tmp_path_factory.mktemp("db"))
-    engine = make_engine(url)
-    db.drop_everything(engine)
-    db.migrate(engine)
-    yield url
-    engine.dispose()
+    with db.private_schema(url):
+        engine = make_engine(url)
+        db.drop_everything(engine)
+        db.migrate(engine)
+        yield url
+        engine.dispose()
 
 
 @pytest.fixture

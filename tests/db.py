@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, make_url, text
 
 from models import Base
 
@@ -15,7 +17,31 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_database_url(tmp_dir: Path) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+    """SQLite in ``tmp_dir``; on PostgreSQL, a schema of this run's own (see ``private_schema``)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir / 'test.db'}"
+    return make_url(url).update_query_dict({"options": f"-csearch_path={RUN_SCHEMA}"}).render_as_string(hide_password=False)
+
+
+RUN_SCHEMA = f"test_run_{os.getpid()}"
+
+
+@contextmanager
+def private_schema(url: str) -> Iterator[None]:
+    """Let runs share one PostgreSQL database without touching each other's tables."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    admin = create_engine(make_url(url).difference_update_query(["options"]))
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {RUN_SCHEMA}"))
+    try:
+        yield
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {RUN_SCHEMA} CASCADE"))
+        admin.dispose()
 
 
 def alembic_config(connection) -> Config:
