@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -11,14 +13,18 @@ from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.alerts import AlertService
 from bot.clock import Clock, SystemClock
 from bot.config import IncidentConfig, Settings
 from bot.db import make_engine, make_session_factory
 from bot.effects import Effects
 from bot.incidents import IncidentService
-from bot.notices import Notices
+from bot.notices import Notices, SlackPager
+from bot.oncall import OnCallService
+from bot.paging import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.slack import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.sync import SlackSync
+from bot.timers import TimerWorker
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,10 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     incidents: IncidentService
+    oncall: OnCallService
+    paging: PagingService
+    alerts: AlertService
+    timer_worker: TimerWorker
     effects: Effects
     gateway: SlackGateway | None
     sync: SlackSync | None
@@ -57,9 +67,16 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url))
         sync = SlackSync(sessions, gateway, config, clock, io)
     effects = Effects(sync)
-    incidents = IncidentService(sessions, config, clock, on_change=effects.incident_changed)
+    oncall = OnCallService(sessions, config, clock)
+    pager = SlackPager(gateway, config) if gateway else None
+    paging = PagingService(sessions, config, clock, oncall, pager, on_change=effects.incident_changed)
+    incidents = IncidentService(sessions, config, clock, on_change=effects.incident_changed, paging=paging)
+    alerts = AlertService(sessions, config, clock, incidents, paging, on_change=effects.incident_changed)
+    timer_worker = TimerWorker(sessions, clock, {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify},
+                               worker_id=f"{socket.gethostname()}:{os.getpid()}:{id(sessions):x}")
     notices = Notices(gateway, incidents, config) if gateway else None
-    return AppContext(settings, config, clock, engine, sessions, incidents, effects, gateway, sync, notices, io)
+    return AppContext(settings, config, clock, engine, sessions, incidents, oncall, paging, alerts, timer_worker,
+                      effects, gateway, sync, notices, io)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

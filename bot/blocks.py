@@ -31,7 +31,10 @@ from slack_sdk.models.views import View
 from bot.config import IncidentConfig
 from bot.ids import Action, DeclareField
 from bot.ids import View as ViewId
-from models import Incident, Role, Status, TimelineEvent
+from bot.oncall import OnCallStatus
+from bot.people import mention
+from bot.rotation import Duty
+from models import Incident, Page, PageNotification, PageState, Role, Status, TimelineEvent
 
 MAX_TOPIC = 250
 
@@ -49,18 +52,30 @@ _EVENT_EMOJI = {
     "resolved": ":white_check_mark:",
     "severity_changed": ":chart_with_upwards_trend:",
     "note": ":memo:",
+    "paged": ":pager:",
+    "renotified": ":pager:",
+    "escalated": ":arrow_double_up:",
+    "page_failed": ":warning:",
+    "paging_skipped": ":warning:",
+    "paging_waits": ":hourglass_flowing_sand:",
+    "alert_fired": ":rotating_light:",
+    "alert_resolved": ":large_green_circle:",
 }
 
 HELP = """*`/incident` commands*
 • `/incident` opens the declare form
 • `/incident declare [sevN] <title>` declares at once (anywhere)
 • `/incident list` shows the open incidents (anywhere)
+• `/incident oncall [schedule]` shows who is on call now and next (anywhere)
+• `/incident oncall override @user <4h|until fri 18:00> [schedule]` takes a shift (anywhere)
 In an incident's channel:
 • `/incident status <investigating|identified|mitigated|resolved>` moves the incident
 • `/incident resolve [summary]` resolves it
 • `/incident sev <sevN> [reason]` changes the severity (a downgrade is announced as one)
 • `/incident ic @user`, `/incident comms @user` hand a role over
-• `/incident ack` acknowledges the incident
+• `/incident ack` acknowledges the incident and the pages that reached you
+• `/incident page <service|@user>` pages a service's on-call chain, or one person
+• `/incident escalate` pages the next escalation level now
 • `/incident note <text>` adds to the timeline
 • `/incident timeline` posts the timeline so far
 • `/incident help` shows this"""
@@ -85,7 +100,7 @@ def slack_date(moment: datetime, style: str = "{date_short_pretty} {time}") -> s
 
 
 def _user(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "_nobody_"
+    return mention(user_id)
 
 
 def _severity_label(incident: Incident, config: IncidentConfig) -> str:
@@ -103,6 +118,8 @@ def needs_comms_lead(incident: Incident, config: IncidentConfig) -> bool:
 def _state_line(incident: Incident) -> str:
     status = Status(incident.status)
     line = f"{_STATUS_EMOJI[status]} *{status.value.capitalize()}*"
+    if status is Status.RESOLVED and incident.transient:
+        return f"{line} (transient: the alert resolved itself, nobody was paged) {slack_date(incident.resolved_at)}"
     if status is Status.RESOLVED:
         how = "mitigated, then fixed" if incident.mitigated_at else "fixed"
         return f"{line} ({how}) {slack_date(incident.resolved_at)}"
@@ -115,6 +132,48 @@ def _ack_line(incident: Incident) -> str:
     if incident.acknowledged_at is None:
         return ":rotating_light: *Unacknowledged*: nobody has acknowledged this incident yet"
     return f":eyes: Acknowledged by {_user(incident.acknowledged_by)} {slack_date(incident.acknowledged_at)}"
+
+
+def _paging_lines(incident: Incident) -> list[str]:
+    """Who was paged (how often, at which level) and who answered, one line per page."""
+    lines = []
+    for page in incident.pages:
+        counts: dict[str, list[PageNotification]] = {}
+        for notification in page.notifications:
+            counts.setdefault(notification.user_id, []).append(notification)
+        paged = ", ".join(f"<@{user}> (L{sent[0].level + 1}{f', {len(sent)}×' if len(sent) > 1 else ''})"
+                          for user, sent in counts.items())
+        lines.append(f":pager: {_page_state(page)}" + (f": {paged}" if paged else ""))
+    return lines
+
+
+def _page_state(page: Page) -> str:
+    what = f"`{page.policy}`" if page.policy else f"<@{page.user_id}>"
+    if page.state == PageState.WAITING:
+        return f"Paging {what} waits for business hours ({slack_date(page.starts_at)})"
+    if page.state == PageState.ACKNOWLEDGED:
+        return f"Paged {what}, acknowledged by <@{page.acknowledged_by}> {slack_date(page.acknowledged_at)}"
+    if page.state == PageState.ENDED:
+        return f"Paged {what}, stopped"
+    return f"Paging {what}, level {page.level + 1}, nobody has acknowledged yet"
+
+
+def page_message(incident: Incident, notification: PageNotification, config: IncidentConfig) -> Message:
+    """The DM that pages a person: what broke, where to go, and the button that stops the paging."""
+    where = f"<#{incident.channel_id}>" if incident.channel_id else "its channel is being created"
+    again = " (again: nobody has acknowledged yet)" if notification.renotify else ""
+    text = f":rotating_light: You are paged{again} for {incident.number} ({incident.severity}): {incident.title}"
+    lines = [
+        text,
+        f"{_severity_label(incident, config)} · {_state_line(incident)} · {where}",
+        f"Why you: {notification.target}, level {notification.level + 1}"
+        + (f"; acknowledging makes you {Role(notification.role).title} if nobody is" if notification.role else ""),
+    ]
+    return Message(text=text, blocks=_blocks(
+        SectionBlock(text="\n".join(lines)),
+        ActionsBlock(elements=[ButtonElement(text="Acknowledge", action_id=Action.ACKNOWLEDGE, value=str(incident.id),
+                                             style="primary")]),
+    ))
 
 
 def _service_line(incident: Incident, config: IncidentConfig) -> str:
@@ -140,7 +199,7 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
             f":warning: *{incident.severity} needs a Communication Lead* who is not the Incident Commander: "
             "one person fixes, one talks to stakeholders. Press *Take communication lead*."
         ))
-    details = [_ack_line(incident),
+    details = [_ack_line(incident), *_paging_lines(incident),
                f"Declared by {_user(incident.declared_by)} {slack_date(incident.declared_at)}",
                _service_line(incident, config)]
     if incident.resolution_summary:
@@ -151,10 +210,7 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
     if incident.is_open and (comms is None or needs_comms_lead(incident, config)):
         buttons.append(ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS, value=str(incident.id)))
     if incident.is_open:
-        confirm = ConfirmObject(title=f"Resolve {incident.number}?", text="Everyone in the channel is told.",
-                                confirm="Resolve", deny="Cancel")
-        buttons.append(ButtonElement(text="Resolve", action_id=Action.RESOLVE, value=str(incident.id), style="danger",
-                                     confirm=confirm))
+        buttons.append(_resolve_button(incident))
     blocks = _blocks(
         HeaderBlock(text=_header(incident)),
         warning,
@@ -164,6 +220,12 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
         ActionsBlock(elements=buttons) if buttons else None,
     )
     return Message(text=f"{incident.number} {incident.severity}: {incident.title} ({incident.status})", blocks=blocks)
+
+
+def _resolve_button(incident: Incident) -> ButtonElement:
+    confirm = ConfirmObject(title=f"Resolve {incident.number}?", text="Everyone in the channel is told.",
+                            confirm="Resolve", deny="Cancel")
+    return ButtonElement(text="Resolve", action_id=Action.RESOLVE, value=str(incident.id), style="danger", confirm=confirm)
 
 
 def _header(incident: Incident) -> str:
@@ -196,12 +258,18 @@ def channel_topic(incident: Incident, config: IncidentConfig) -> str:
     return topic if len(topic) <= MAX_TOPIC else topic[: MAX_TOPIC - 1] + "…"
 
 
-def event_message(event: TimelineEvent) -> Message:
+def event_message(event: TimelineEvent, incident: Incident) -> Message:
     """A timeline event as it is posted in the incident channel."""
     emoji = _EVENT_EMOJI.get(event.kind, ":small_blue_diamond:")
     if event.kind == "severity_changed" and event.data.get("downgrade"):
         emoji = ":chart_with_downwards_trend:"
     text = f"<@{event.actor}> noted: {event.text}" if event.kind == "note" else event.text
+    if event.kind == "alert_resolved" and incident.is_open:
+        text = f"{text}, {_user(incident.holder(Role.COMMANDER))}."
+        return Message(text=text, blocks=_blocks(
+            SectionBlock(text=f"{emoji} {text}"),
+            ActionsBlock(elements=[_resolve_button(incident)]),
+        ))
     return Message(text=text, blocks=_blocks(SectionBlock(text=f"{emoji} {text}")))
 
 
@@ -272,3 +340,36 @@ def declared_message(incident: Incident) -> Message:
         "Its public channel is being created now; you will be invited, and it is announced "
         "in the announcement channel. It stays *unacknowledged* until someone presses *Acknowledge*."
     ))
+
+
+def _when(moment: datetime | None) -> str:
+    return slack_date(moment) if moment else "no planned handoff"
+
+
+def oncall_message(status: OnCallStatus) -> Message:
+    """``/incident oncall``: who now (since, until), who next, and the overrides ahead."""
+    now = status.now
+    lines = [f"*{status.schedule}*: {mention(now.user)} is on call now"
+             + (f" (covering, by override, until {slack_date(now.override.end)})" if now.override else "")
+             + (f", since {slack_date(now.start)}" if now.start else "")
+             + (f", until {slack_date(now.end)}" if now.end else "")]
+    if status.next is not None:
+        lines.append(f"Next: {mention(status.next.user)} from {_when(status.next.start)}")
+    for span in status.overrides:
+        lines.append(f"Override: {mention(span.user)} from {slack_date(span.start)} to {slack_date(span.end)}"
+                     + (f" (set by {mention(span.created_by)})" if span.created_by else ""))
+    text = "\n".join(lines)
+    return Message(text=text, blocks=_blocks(SectionBlock(text=text)))
+
+
+def override_message(schedule: str, user: str, start: datetime, end: datetime) -> Message:
+    return Message(text=f"{mention(user)} is on call for *{schedule}* from {slack_date(start)} until {slack_date(end)}.")
+
+
+def handoff_messages(schedule: str, duty: Duty) -> tuple[Message, Message]:
+    """What the incoming person is DMed, and what the schedule's channel is told."""
+    until = f" until {slack_date(duty.end)}" if duty.end else ""
+    dm = Message(text=f":pager: You are now on call for *{schedule}*{until}. Pages come here, by DM; "
+                      "`/incident oncall` shows the schedule.")
+    channel = Message(text=f":pager: {mention(duty.user)} is now on call for *{schedule}*{until}.")
+    return dm, channel

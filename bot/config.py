@@ -204,12 +204,15 @@ class BusinessHoursConfig(_Strict):
         return self
 
 
+ChannelName = Annotated[
+    str,
+    BeforeValidator(lambda v: v.removeprefix("#") if isinstance(v, str) else v),
+    _pattern(r"[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,}", "a Slack channel; use its name, such as incidents"),
+]
+
+
 class SlackConfig(_Strict):
-    announce_channel: Annotated[
-        str,
-        BeforeValidator(lambda v: v.removeprefix("#") if isinstance(v, str) else v),
-        _pattern(r"[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,}", "a Slack channel; use its name, such as incidents"),
-    ] = "incidents"
+    announce_channel: ChannelName = "incidents"
     channel_prefix: Annotated[
         str,
         _pattern(
@@ -231,6 +234,7 @@ class ScheduleConfig(_Strict):
     rotation: Annotated[Literal["hourly", "daily", "weekly"] | timedelta, BeforeValidator(_rotation)] = "weekly"
     handoff: Annotated[Handoff, BeforeValidator(_handoff)] = Handoff(0, time(9))
     members: Annotated[list[UserId], Field(min_length=1)]
+    channel: ChannelName | None = None  # told at each handoff, besides the incoming person's DM
 
     @property
     def period(self) -> timedelta:

@@ -21,7 +21,8 @@ def _sqlite_engine(url: str) -> Engine:
     SQLite has one writer. Left alone, pysqlite begins lazily and upgrades to a write lock at the
     first write; two threads doing so collide, and the loser polls with sleeps of up to 100 ms
     (seen as a 500 ms tail on acks under load). Here threads queue on a lock instead, and
-    ``BEGIN IMMEDIATE`` keeps another process (a separate worker) from interleaving.
+    ``BEGIN IMMEDIATE`` keeps another process (a separate worker) from interleaving. A thread must
+    not open a second transaction while it holds one: it would wait on itself.
     """
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     one_at_a_time = threading.RLock()
@@ -44,11 +45,13 @@ def _sqlite_engine(url: str) -> Engine:
         except BaseException:
             one_at_a_time.release()
             raise
+        connection.info["holds_lock"] = True
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _end(connection) -> None:
-        one_at_a_time.release()
+        if connection.info.pop("holds_lock", False):
+            one_at_a_time.release()
 
     return engine
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.clock import Clock
 from bot.config import IncidentConfig
 from bot.durations import format_duration
 from bot.errors import IncidentNotFound, InvalidTransition, NotAnIncidentChannel, UserError
-from models import Incident, Role, RoleAssignment, Status, TimelineEvent
+from bot.paging import PagingService
+from bot.people import is_user, mention
+from models import Incident, Page, Role, RoleAssignment, Status
 
 MAX_TITLE = 200
 STATUS_USAGE = "/incident status <" + "|".join(s.value for s in Status) + ">"
@@ -32,6 +35,9 @@ class Declaration:
     service: str | None = None
     description: str | None = None
     commander: str | None = None
+    page: bool | None = None  # None: the severity decides
+    page_delay: timedelta = timedelta(0)
+    urgency: str | None = None  # None: the severity's
 
 
 class IncidentService:
@@ -41,11 +47,13 @@ class IncidentService:
         config: IncidentConfig,
         clock: Clock,
         on_change: Callable[[int], None] = lambda incident_id: None,
+        paging: PagingService | None = None,
     ) -> None:
         self._sessions = sessions
         self._config = config
         self._clock = clock
         self._on_change = on_change
+        self._paging = paging
 
     # -- reading -----------------------------------------------------------------------
 
@@ -77,6 +85,13 @@ class IncidentService:
     # -- changing ----------------------------------------------------------------------
 
     def declare(self, declaration: Declaration) -> Incident:
+        with self._sessions() as session, session.begin():
+            incident = self.declare_in(session, declaration)
+        self._on_change(incident.id)
+        return incident
+
+    def declare_in(self, session: Session, declaration: Declaration) -> Incident:
+        """Declare inside the caller's transaction (an alert locks its row first); the caller syncs."""
         title = declaration.title.strip()
         if not title:
             raise UserError("An incident needs a title.", usage="/incident declare [sev1] <title>", field="title")
@@ -88,42 +103,78 @@ class IncidentService:
         severity = self.check_severity(declaration.severity or self._config.default_severity)
         service = self._check_service(declaration.service)
         now = self._clock.now()
-        commander = declaration.commander or declaration.declared_by
-        with self._sessions() as session, session.begin():
-            incident = Incident(
-                title=title,
-                description=(declaration.description or "").strip() or None,
-                severity=severity,
-                status=Status.INVESTIGATING,
-                service=service,
-                declared_by=declaration.declared_by,
-                declared_at=now,
-                invited_users=[],
-            )
-            session.add(incident)
-            session.flush()
-            self._event(incident, declaration.declared_by, "declared",
-                        f"<@{declaration.declared_by}> declared {incident.number} ({severity}): {title}",
-                        {"severity": severity, "service": service}, announce=False)
-            self._assign(incident, Role.COMMANDER, commander, declaration.declared_by, announce=False)
+        by = declaration.declared_by
+        commander = declaration.commander or (by if is_user(by) else None)
+        incident = Incident(
+            title=title,
+            description=(declaration.description or "").strip() or None,
+            severity=severity,
+            status=Status.INVESTIGATING,
+            service=service,
+            declared_by=by,
+            declared_at=now,
+            invited_users=[],
+        )
+        session.add(incident)
+        session.flush()
+        incident.log(now, by, "declared", f"{mention(by)} declared {incident.number} ({severity}): {title}",
+                     {"severity": severity, "service": service}, announce=False)
+        if commander is not None:
+            self._assign(incident, Role.COMMANDER, commander, by, announce=False)
             if not self._config.severity(severity).separate_comms_lead:
-                self._assign(incident, Role.COMMS_LEAD, commander, declaration.declared_by, announce=False)
-        self._on_change(incident.id)
+                self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
+        level = self._config.severity(severity)
+        if self._paging and (level.page if declaration.page is None else declaration.page):
+            self._paging.start(session, incident, reason=f"declared {severity}", requested_by=by,
+                               urgency=declaration.urgency or level.urgency, delay=declaration.page_delay)
         return incident
 
     def acknowledge(self, incident_id: int, actor: str) -> Incident:
+        """The incident's first acknowledgement, and every page still ringing: one act, one answer.
+
+        The acknowledger takes the role their page named if it is free, else commander if that is.
+        """
         with self._write(incident_id) as incident:
-            if incident.acknowledged_at is not None:
-                raise InvalidTransition(
-                    f"{incident.number} was already acknowledged by <@{incident.acknowledged_by}>."
-                )
-            incident.acknowledged_at = self._clock.now()
-            incident.acknowledged_by = actor
-            waited = format_duration(incident.acknowledged_at - incident.declared_at)
-            self._event(incident, actor, "acknowledged",
-                        f"<@{actor}> acknowledged {incident.number} ({waited} after it was declared)")
-            if incident.holder(Role.COMMANDER) is None:
-                self._assign(incident, Role.COMMANDER, actor, actor)
+            stopped, paged_role = ([], None)
+            if self._paging:
+                stopped, paged_role = self._paging.acknowledge(object_session(incident), incident, actor)
+            now = self._clock.now()
+            if incident.acknowledged_at is None:
+                incident.acknowledged_at, incident.acknowledged_by = now, actor
+                waited = format_duration(now - incident.declared_at)
+                incident.log(now, actor, "acknowledged",
+                             f"<@{actor}> acknowledged {incident.number} ({waited} after it was declared)")
+            elif stopped:
+                incident.log(now, actor, "acknowledged", f"<@{actor}> acknowledged the page for {incident.number}")
+            else:
+                raise InvalidTransition(f"{incident.number} was already acknowledged by {mention(incident.acknowledged_by)}.")
+            candidates = ([Role(paged_role)] if paged_role else []) + [Role.COMMANDER]
+            free = next((role for role in candidates if self._free_for(incident, role, actor)), None)
+            if free is not None:
+                self._assign(incident, free, actor, actor)
+        return incident
+
+    def page(self, incident_id: int, actor: str, *, user: str | None = None, service: str | None = None) -> Incident:
+        """``/incident page``: one person, or a service's escalation policy from its first level."""
+        paging = self._require_paging()
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, "page someone")
+            session = object_session(incident)
+            if user is not None:
+                paging.page_user(session, incident, user, actor)
+            else:
+                policy = self._config.service(paging.check_service(service)).escalation_policy
+                if paging.start(session, incident, reason=f"<@{actor}> paged {service}", requested_by=actor,
+                                policy=policy) is None:
+                    raise UserError(f"The `{service}` service names the escalation policy `{policy}`, "
+                                    "which is not configured: add it under `escalation_policies` in incidents.yaml.")
+        return incident
+
+    def escalate(self, incident_id: int, actor: str) -> Incident:
+        paging = self._require_paging()
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, "escalate it")
+            paging.escalate(object_session(incident), incident, actor)
         return incident
 
     def assign_role(self, incident_id: int, role: Role, user: str, actor: str, only_if_open: bool = False) -> Incident:
@@ -165,7 +216,7 @@ class IncidentService:
             if old is Status.RESOLVED:
                 incident.resolved_at = None
                 incident.mitigated_at = None
-                self._event(incident, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
+                incident.log(self._clock.now(), actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
                             {"from": old, "to": status})
                 return incident
             if status is Status.MITIGATED:
@@ -176,7 +227,7 @@ class IncidentService:
                 text = f"<@{actor}> moved {incident.number} from mitigated back to {status}: the mitigation no longer holds"
             else:
                 text = f"<@{actor}> moved {incident.number} from {old} to {status}"
-            self._event(incident, actor, "status_changed", text, {"from": old, "to": status})
+            incident.log(self._clock.now(), actor, "status_changed", text, {"from": old, "to": status})
         return incident
 
     def resolve(self, incident_id: int, actor: str, summary: str | None = None) -> Incident:
@@ -196,11 +247,13 @@ class IncidentService:
             text = f"<@{actor}> resolved {incident.number} after {lasted} ({how})"
             if incident.resolution_summary:
                 text += f": {incident.resolution_summary}"
-            self._event(incident, actor, "resolved", text, {
+            incident.log(self._clock.now(), actor, "resolved", text, {
                 "summary": incident.resolution_summary,
                 "mitigated_at": mitigated_at.isoformat() if mitigated_at else None,
                 "duration_seconds": int((now - incident.declared_at).total_seconds()),
             })
+            if self._paging:
+                self._paging.stop(object_session(incident), incident)
         return incident
 
     def change_severity(self, incident_id: int, severity_text: str, actor: str, reason: str | None = None) -> Incident:
@@ -216,8 +269,10 @@ class IncidentService:
             if reason:
                 text += f": {reason.strip()}"
             incident.severity = severity
-            self._event(incident, actor, "severity_changed", text,
-                        {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
+            incident.log(self._clock.now(), actor, "severity_changed", text,
+                         {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
+            if not downgrade:
+                self._page_for_raise(incident, actor)
         return incident
 
     def add_note(self, incident_id: int, actor: str, text: str) -> Incident:
@@ -225,7 +280,7 @@ class IncidentService:
         if not text:
             raise UserError("A note needs some text.", usage="/incident note <text>")
         with self._write(incident_id) as incident:
-            self._event(incident, actor, "note", text)
+            incident.log(self._clock.now(), actor, "note", text)
         return incident
 
     # -- validation shared with the handlers -------------------------------------------
@@ -266,13 +321,6 @@ class IncidentService:
             incident.revision += 1
         self._on_change(incident_id)
 
-    def _event(self, incident: Incident, actor: str | None, kind: str, text: str,
-               data: dict | None = None, announce: bool = True) -> None:
-        """Write to the timeline; ``announce`` events are also posted in the incident channel."""
-        incident.events.append(TimelineEvent(
-            at=self._clock.now(), actor=actor, kind=kind, text=text, data=data or {}, announce=announce,
-        ))
-
     def _assign(self, incident: Incident, role: Role, user: str, actor: str, announce: bool = True) -> None:
         now = self._clock.now()
         previous = None
@@ -287,7 +335,31 @@ class IncidentService:
             text = f"<@{previous}> handed the {role.title} role to <@{user}>"
         if actor not in (user, previous):
             text += f" (by <@{actor}>)"
-        self._event(incident, actor, "role_assigned", text, {"role": role, "user": user, "previous": previous}, announce)
+        incident.log(now, actor, "role_assigned", text, {"role": role, "user": user, "previous": previous}, announce)
+
+    def _page_for_raise(self, incident: Incident, actor: str) -> None:
+        """Raised to a paging severity: page now, or wake a page that waited for business hours."""
+        level = self._config.severity(incident.severity)
+        if not (self._paging and level.page):
+            return
+        session = object_session(incident)
+        if level.urgency == "high" and self._paging.wake(session, incident):
+            return
+        if not any(page.active for page in incident.pages):
+            self._paging.start(session, incident, reason=f"raised to {incident.severity}", requested_by=actor,
+                               urgency=level.urgency)
+
+    def _free_for(self, incident: Incident, role: Role, user: str) -> bool:
+        if incident.holder(role) is not None:
+            return False
+        return not (role is Role.COMMS_LEAD and self._needs_separate_comms(incident)
+                    and incident.holder(Role.COMMANDER) == user)
+
+    def _require_paging(self) -> PagingService:
+        if self._paging is None or not self._config.escalation_policies:
+            raise UserError("Paging is not set up: add `escalation_policies` (and `schedules`) to incidents.yaml; "
+                            "see incidents.example.yaml.")
+        return self._paging
 
     def _needs_separate_comms(self, incident: Incident) -> bool:
         return self._config.severity(incident.severity).separate_comms_lead
@@ -301,4 +373,5 @@ class IncidentService:
 
 
 _COMMAND = {Role.COMMANDER: "ic", Role.COMMS_LEAD: "comms"}
-_FULL = (selectinload(Incident.roles), selectinload(Incident.events))
+_FULL = (selectinload(Incident.roles), selectinload(Incident.events),
+         selectinload(Incident.pages).selectinload(Page.notifications))

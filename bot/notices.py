@@ -11,8 +11,9 @@ import logging
 from bot import blocks
 from bot.config import IncidentConfig
 from bot.incidents import IncidentService
+from bot.rotation import Duty
 from bot.slack import SLACK_FAILURES, SlackGateway, error_code
-from bot.sync import RETRY_STEPS
+from bot.sync import RETRY_STEPS, channel_ref
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,29 @@ class Notices:
                 f"Nothing is lost: I keep retrying (at least every {retry} minute) and will message you "
                 "when its channel is ready. `/incident list` shows it meanwhile.")), user)
 
+    def handoff(self, schedule: str, duty: Duty, channel: str | None) -> None:
+        dm, announcement = blocks.handoff_messages(schedule, duty)
+        self.reply(None, dm, duty.user)
+        if channel:
+            try:
+                self._slack.post(channel_ref(channel), announcement)
+            except SLACK_FAILURES as exc:
+                log.warning("could not tell #%s about the %s handoff: %s", channel, schedule, error_code(exc))
+
     def post_timeline(self, incident_id: int) -> None:
         incident = self._incidents.get(incident_id)
         self._slack.post(incident.channel_id, blocks.timeline_message(incident, incident.events, self._config))
+
+
+class SlackPager:
+    """Pages are DMs with an *Acknowledge* button (the same acknowledgement as the summary's)."""
+
+    def __init__(self, gateway: SlackGateway, config: IncidentConfig) -> None:
+        self._slack = gateway
+        self._config = config
+
+    def send(self, incident, notification) -> None:
+        self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._config))
+
+    def usergroup_members(self, usergroup: str) -> list[str]:
+        return self._slack.usergroup_members(usergroup)

@@ -98,6 +98,9 @@ class SlackGateway:
     def open_view(self, trigger_id: str, view: dict) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)
 
+    def usergroup_members(self, usergroup: str) -> list[str]:
+        return list(self.client.usergroups_users_list(usergroup=usergroup)["users"])
+
     def dm(self, user: str, message: Message) -> None:
         self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)
 

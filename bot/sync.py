@@ -22,8 +22,9 @@ from bot import blocks
 from bot.clock import Clock
 from bot.config import IncidentConfig
 from bot.naming import channel_name
+from bot.people import is_user
 from bot.slack import SLACK_FAILURES, SlackGateway, error_code
-from models import Incident, TimelineEvent
+from models import Incident, Page, TimelineEvent
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,9 @@ class SlackSync:
             changes.channel_topic = topic
 
     def _invite(self, incident: Incident, changes: _Changes) -> None:
-        wanted = {incident.declared_by} | {a.user_id for a in incident.roles if a.ended_at is None}
+        wanted = {incident.declared_by, incident.acknowledged_by} | {a.user_id for a in incident.roles if a.ended_at is None}
+        wanted |= {page.acknowledged_by for page in incident.pages}
+        wanted = {user for user in wanted if is_user(user)}
         missing = sorted(wanted - set(incident.invited_users) - {self.bot_user_id})
         if missing:
             self._slack.invite(incident.channel_id, missing)
@@ -155,14 +158,14 @@ class SlackSync:
     def _announce(self, incident: Incident, changes: _Changes) -> None:
         message = blocks.announcement_message(incident, self._config)
         if incident.announcement_ts is None:
-            changes.announcement = self._slack.post(_channel_ref(self._config.slack.announce_channel), message)
+            changes.announcement = self._slack.post(channel_ref(self._config.slack.announce_channel), message)
         else:
             self._slack.update(incident.announcement_channel_id, incident.announcement_ts, message)
 
     def _events(self, incident: Incident, changes: _Changes) -> None:
         for event in incident.events:
             if event.announce and event.channel_ts is None:
-                _, ts = self._slack.post(incident.channel_id, blocks.event_message(event))
+                _, ts = self._slack.post(incident.channel_id, blocks.event_message(event, incident))
                 changes.posted_events[event.id] = ts
 
     # -- bookkeeping -------------------------------------------------------------------
@@ -214,10 +217,11 @@ class SlackSync:
                         error_code(exc))
 
 
-_FULL = (selectinload(Incident.roles), selectinload(Incident.events))
+_FULL = (selectinload(Incident.roles), selectinload(Incident.events),
+         selectinload(Incident.pages).selectinload(Page.notifications))
 
 
-def _channel_ref(channel: str) -> str:
+def channel_ref(channel: str) -> str:
     """A configured channel may be an id (``C0123``) or a name; ``chat.postMessage`` takes ``#name``."""
     if channel.startswith("#") or (channel[:1] in "CG" and channel[1:].isalnum() and channel[1:].isupper()):
         return channel

@@ -1,4 +1,4 @@
-"""HTTP routes: the Slack endpoint, the health check (webhooks and pages join here later).
+"""HTTP routes: the Slack endpoint, the health check, the alert webhooks.
 
 Bolt's own Starlette adapter calls a synchronous app's ``dispatch`` on the event loop, so
 one slow dispatch stalls every request. Here each dispatch runs in the server's thread pool.
@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from bot.app import AppContext
 from bot.db import ping
+from handlers import webhooks
 
 SLACK_OFF = ("Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
              "(see the README) and restart it.")
@@ -45,4 +46,5 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     return Starlette(routes=[
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        *webhooks.routes(ctx.alerts, ctx.settings.webhook_token),
     ])

@@ -16,18 +16,14 @@ from bot.blocks import Message
 from bot.errors import UserError
 from bot.incidents import Declaration
 from handlers.grammar import declare_args, split, user_mention
+from handlers.oncall_grammar import ShowOnCall, parse_oncall
 from handlers.replies import outcome
 from models import Incident, Role
 
 CommandFn = Callable[[dict, str], Message | None]
 ChannelFn = Callable[[Incident, dict, str], Message | None]
 
-NOT_YET = {
-    "update": "stakeholder updates",
-    "page": "paging",
-    "escalate": "escalation",
-    "oncall": "on-call schedules",
-}
+NOT_YET = {"update": "stakeholder updates"}
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -38,10 +34,12 @@ def register(app: App, ctx: AppContext) -> None:
 class IncidentCommands:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.anywhere: dict[str, CommandFn] = {"declare": self.declare, "list": self.list, "help": self.help}
+        self.anywhere: dict[str, CommandFn] = {"declare": self.declare, "list": self.list, "help": self.help,
+                                               "oncall": self.oncall}
         self.in_channel: dict[str, ChannelFn] = {
             "status": self.status, "resolve": self.resolve, "note": self.note, "ack": self.acknowledge,
             "ic": self.commander, "comms": self.comms_lead, "sev": self.severity, "timeline": self.timeline,
+            "page": self.page, "escalate": self.escalate,
         }
 
     def handle(self, ack: Ack, command: dict) -> None:
@@ -83,6 +81,13 @@ class IncidentCommands:
     def list(self, command: dict, rest: str) -> Message:
         return blocks.incident_list_message(self.ctx.incidents.list_open(), self.ctx.config)
 
+    def oncall(self, command: dict, rest: str) -> Message:
+        asked = parse_oncall(rest, self.ctx.config.tz, self.ctx.clock.now())
+        if isinstance(asked, ShowOnCall):
+            return blocks.oncall_message(self.ctx.oncall.who(asked.schedule))
+        override = self.ctx.oncall.add_override(asked.schedule, asked.user, command["user_id"], asked.duration, asked.until)
+        return blocks.override_message(override.schedule, override.user_id, override.starts_at, override.ends_at)
+
     def help(self, command: dict, rest: str) -> Message:
         return Message(text=blocks.HELP)
 
@@ -119,6 +124,22 @@ class IncidentCommands:
         name, _, reason = rest.partition(" ")
         changed = self.ctx.incidents.change_severity(incident.id, name, command["user_id"], reason.strip() or None)
         return Message(text=f"{changed.number} is now {changed.severity}.")
+
+    def page(self, incident: Incident, command: dict, rest: str) -> Message:
+        usage = "/incident page <service|@user>"
+        if not rest:
+            raise UserError("Say whom to page.", usage=usage)
+        if rest.startswith("<"):
+            user = user_mention(rest, usage)
+            self.ctx.incidents.page(incident.id, command["user_id"], user=user)
+            return Message(text=f"Paging <@{user}> for {incident.number} until they acknowledge.")
+        service = rest.split()[0]
+        self.ctx.incidents.page(incident.id, command["user_id"], service=service)
+        return Message(text=f"Paging the on-call chain of `{service}` for {incident.number}.")
+
+    def escalate(self, incident: Incident, command: dict, rest: str) -> Message:
+        self.ctx.incidents.escalate(incident.id, command["user_id"])
+        return Message(text=f"Paging the next level for {incident.number} now.")
 
     def timeline(self, incident: Incident, command: dict, rest: str) -> None:
         self.ctx.effects.submit(self.ctx.notices.post_timeline, incident.id)

@@ -1,6 +1,11 @@
 """ORM models. Importing this package registers every table on ``Base.metadata``."""
 
+from models.alert import Alert
 from models.base import Base
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
+from models.oncall import HandoffNotice, Override
+from models.paging import Page, PageNotification, PageState
+from models.timer import Timer
 
-__all__ = ["Base", "Incident", "Role", "RoleAssignment", "Status", "TimelineEvent"]
+__all__ = ["Alert", "Base", "HandoffNotice", "Incident", "Override", "Page", "PageNotification", "PageState", "Role",
+           "RoleAssignment", "Status", "TimelineEvent", "Timer"]

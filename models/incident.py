@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from models.paging import Page
 
 
 class Status(StrEnum):
@@ -50,6 +53,7 @@ class Incident(Base):
     mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_summary: Mapped[str | None] = mapped_column(Text)
+    transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # an alert that resolved itself
 
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))
@@ -73,6 +77,7 @@ class Incident(Base):
     events: Mapped[list[TimelineEvent]] = relationship(
         back_populates="incident", order_by="(TimelineEvent.at, TimelineEvent.id)", cascade="all, delete-orphan"
     )
+    pages: Mapped[list[Page]] = relationship(back_populates="incident", order_by="Page.id", cascade="all, delete-orphan")
 
     @property
     def number(self) -> str:
@@ -81,6 +86,11 @@ class Incident(Base):
     @property
     def is_open(self) -> bool:
         return self.status != Status.RESOLVED
+
+    def log(self, at: datetime, actor: str | None, kind: str, text: str, data: dict[str, Any] | None = None,
+            announce: bool = True) -> None:
+        """Write to the timeline; ``announce`` events are also posted in the incident channel."""
+        self.events.append(TimelineEvent(at=at, actor=actor, kind=kind, text=text, data=data or {}, announce=announce))
 
     def holder(self, role: Role) -> str | None:
         """Who holds ``role`` now (the assignment without an end)."""

@@ -123,6 +123,13 @@ class Bot:
     def clock(self):
         return self.ctx.clock
 
+    def webhook(self, path: str, body: dict | bytes, token: str | None = "hook-token") -> HttpResponse:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        return http("POST", f"{self.url}/webhooks/{path}", data, headers)
+
     # -- waiting for the work after the ack ------------------------------------------------
 
     def settle(self, timeout: float = 15) -> None:

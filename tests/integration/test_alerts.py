@@ -1,0 +1,134 @@
+"""Alert webhooks: dedup, the grace period, transient incidents, and bad requests that write nothing."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.ids import Action
+from models import Alert, Incident, Status
+from tests.integration.helpers import channel_posts, incident, rendered, summary
+from tests.integration.test_paging import ON_CALL, pages_to, run_due
+
+FIRING = {"title": "Checkout 5xx above 5%", "dedup_key": "checkout-5xx", "status": "firing",
+          "severity": "sev2", "service": "checkout", "description": "p99 error ratio 7%"}
+
+
+@pytest.fixture
+def alert_bot(make_bot):
+    return make_bot(config=ON_CALL, WEBHOOK_TOKEN="hook-token")
+
+
+def count(bot, model) -> int:
+    with bot.ctx.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_alert_opens_an_incident_and_pages_after_the_grace_period(alert_bot, fake_slack):
+    bot = alert_bot
+    response = bot.webhook("generic", FIRING)
+    assert response.status == 202
+    assert response.json() == {"alerts": [{"dedup_key": "checkout-5xx", "action": "declared", "incident": "INC-1"}]}
+    bot.settle()
+    row = incident(bot)
+    assert (row.title, row.severity, row.service, row.declared_by) == ("Checkout 5xx above 5%", "sev2", "checkout", "webhook")
+    assert row.channel_id is not None and row.acknowledged_at is None
+    run_due(bot, timedelta(minutes=1))
+    assert pages_to(fake_slack, "U01ALICE") == []
+    run_due(bot, timedelta(minutes=1))
+    assert len(pages_to(fake_slack, "U01ALICE")) == 1
+
+
+def test_a_repeat_attaches_to_the_open_incident(alert_bot, fake_slack):
+    bot = alert_bot
+    bot.webhook("generic", FIRING)
+    second = bot.webhook("generic", FIRING)
+    assert second.json()["alerts"][0] == {"dedup_key": "checkout-5xx", "action": "attached", "incident": "INC-1"}
+    bot.settle()
+    assert count(bot, Incident) == 1 and count(bot, Alert) == 1
+
+
+def test_an_alert_that_resolves_within_the_grace_period_pages_nobody(alert_bot, fake_slack):
+    bot = alert_bot
+    bot.webhook("generic", FIRING)
+    bot.clock.advance(timedelta(seconds=70))
+    response = bot.webhook("generic", {**FIRING, "status": "resolved"})
+    assert response.json()["alerts"][0]["action"] == "resolved_transient"
+    run_due(bot, timedelta(minutes=10))
+    row = incident(bot)
+    assert row.status == Status.RESOLVED and row.transient
+    assert fake_slack.messages("U01ALICE") == []
+    assert "transient: the alert resolved itself, nobody was paged" in rendered(summary(bot, fake_slack)["blocks"])
+    assert any("within the grace period: INC-1 is closed as transient" in p for p in channel_posts(bot, fake_slack))
+
+
+def test_a_later_resolution_is_offered_to_the_commander(alert_bot, fake_slack):
+    bot = alert_bot
+    bot.webhook("generic", FIRING)
+    run_due(bot, timedelta(minutes=2))
+    bot.click(Action.ACKNOWLEDGE, 1, user="U01ALICE")
+    bot.settle()
+    bot.clock.advance(timedelta(minutes=20))
+    bot.webhook("generic", {**FIRING, "status": "resolved"})
+    bot.settle()
+    assert incident(bot).status == Status.INVESTIGATING
+    post = fake_slack.messages(incident(bot).channel_id)[-1]
+    assert post["text"].startswith("The alert resolved after 22m. If the incident is over, the Incident Commander can resolve it")
+    assert "<@U01ALICE>" in post["text"]
+    assert Action.RESOLVE in rendered(post["blocks"])
+
+
+def test_alertmanager_payload(alert_bot, fake_slack):
+    bot = alert_bot
+    body = {"version": "4", "status": "firing", "receiver": "incident-bot", "groupKey": "{}:{}", "alerts": [
+        {"status": "firing", "labels": {"alertname": "HighErrorRate", "severity": "critical", "service": "checkout"},
+         "annotations": {"summary": "Checkout error rate high"}, "startsAt": "2026-11-23T09:00:00Z",
+         "fingerprint": "abc123"},
+        {"status": "firing", "labels": {"alertname": "DiskFull", "severity": "info"}, "annotations": {},
+         "fingerprint": "def456"},
+    ]}
+    response = bot.webhook("alertmanager", body)
+    assert response.status == 202
+    assert [a["action"] for a in response.json()["alerts"]] == ["declared", "declared"]
+    bot.settle()
+    first, second = incident(bot, 1), incident(bot, 2)
+    assert (first.title, first.severity, first.service) == ("Checkout error rate high", "sev1", "checkout")
+    assert (second.title, second.severity, second.service) == ("DiskFull", "sev3", None)
+    assert bot.webhook("alertmanager", body).json()["alerts"][0]["action"] == "attached"
+
+
+@pytest.mark.parametrize("body, field", [
+    (b"{not json", "(body)"),
+    ({**FIRING, "dedup_key": None}, "dedup_key"),
+    ({k: v for k, v in FIRING.items() if k != "title"}, "title"),
+    ({**FIRING, "status": "exploded"}, "status"),
+    ({**FIRING, "colour": "red"}, "colour"),
+])
+def test_a_malformed_generic_body_is_a_400_naming_the_field(alert_bot, body, field):
+    response = alert_bot.webhook("generic", body)
+    assert response.status == 400
+    assert field in [p["field"] for p in response.json()["problems"]]
+    assert count(alert_bot, Incident) == 0 and count(alert_bot, Alert) == 0
+
+
+def test_a_malformed_alertmanager_body_names_the_alert(alert_bot):
+    body = {"version": "4", "status": "firing", "alerts": [{"status": "burning", "labels": {}}]}
+    response = alert_bot.webhook("alertmanager", body)
+    assert response.status == 400
+    assert response.json()["problems"][0]["field"] == "alerts[0].status"
+    assert count(alert_bot, Incident) == 0
+
+
+@pytest.mark.parametrize("token", [None, "wrong"])
+def test_a_missing_or_wrong_token_is_a_401(alert_bot, token):
+    response = alert_bot.webhook("generic", FIRING, token=token)
+    assert response.status == 401
+    assert "bearer token" in response.json()["error"]
+    assert count(alert_bot, Incident) == 0
+
+
+def test_webhooks_are_refused_while_no_token_is_set(make_bot):
+    bot = make_bot(config=ON_CALL)
+    response = bot.webhook("generic", FIRING)
+    assert response.status == 401
+    assert response.json()["error"] == "webhooks are refused: WEBHOOK_TOKEN is not set on this server"

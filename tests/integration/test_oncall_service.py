@@ -1,0 +1,300 @@
+"""The on-call service against the real database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from bot.clock import ManualClock
+from bot.config import IncidentConfig
+from bot.db import make_engine, make_session_factory
+from bot.errors import UserError
+from bot.oncall import ONCALL_USAGE, OVERRIDE_USAGE, OnCallService
+from bot.rotation import Duty
+from models.oncall import HandoffNotice, Override
+
+ALICE, BOB, CAROL, DAVE, ERIN = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN"
+UTC = timezone.utc
+PRIMARY = {"rotation": "weekly", "handoff": "mon 09:00", "members": [ALICE, BOB, CAROL]}
+SECONDARY = {"rotation": "daily", "handoff": "18:00", "members": [DAVE, ERIN]}
+WEDNESDAY = datetime(2026, 11, 25, 10, tzinfo=UTC)  # 11:00 in Rome
+MONDAY = datetime(2026, 11, 23, 8, tzinfo=UTC)  # 09:00 in Rome: Bob's week starts (week 151 since 2024-01-01)
+NEXT_MONDAY = MONDAY + timedelta(days=7)
+
+
+@pytest.fixture
+def oncall_engine(database_url):
+    """An engine with the on-call tables, emptied.
+
+    Until the migration creating oncall_overrides and oncall_handoff_notices exists, the tables are
+    created here; the shared ``engine`` fixture is not used because it empties every table of
+    ``Base.metadata``, some of which no migration creates yet.
+    """
+    engine = make_engine(database_url)
+    for model in (Override, HandoffNotice):
+        model.__table__.create(engine, checkfirst=True)
+    with engine.begin() as connection:
+        connection.execute(delete(HandoffNotice))
+        connection.execute(delete(Override))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(WEDNESDAY)
+
+
+@pytest.fixture
+def make_service(oncall_engine, clock):
+    sessions = make_session_factory(oncall_engine)
+
+    def make(schedules=None, timezone="Europe/Rome") -> OnCallService:
+        config = IncidentConfig.model_validate({
+            "timezone": timezone,
+            "schedules": {"primary": PRIMARY} if schedules is None else schedules,
+        })
+        return OnCallService(sessions, config, clock)
+
+    return make
+
+
+@pytest.fixture
+def service(make_service):
+    return make_service()
+
+
+def overrides(engine) -> list[Override]:
+    with make_session_factory(engine)() as session:
+        return list(session.scalars(select(Override).order_by(Override.id)))
+
+
+# --- who is on call -------------------------------------------------------------------------------
+
+
+def test_who_is_on_call_now_and_next(service):
+    status = service.who()
+    assert status.schedule == "primary"
+    assert status.at == WEDNESDAY
+    assert status.now == Duty(BOB, MONDAY, NEXT_MONDAY)
+    assert status.next == Duty(CAROL, NEXT_MONDAY, NEXT_MONDAY + timedelta(days=7))
+    assert status.overrides == []
+    assert service.who("Primary") == status
+
+
+def test_which_schedule(make_service):
+    with pytest.raises(UserError) as error:
+        make_service({}).who()
+    assert error.value.message == (
+        "No on-call schedule is configured; add one under the key `schedules` in incidents.yaml, such as "
+        '`schedules: {primary: {rotation: weekly, handoff: "mon 09:00", members: [U01ABCDEF, U02GHIJKL]}}`.')
+
+    two = make_service({"primary": PRIMARY, "secondary": SECONDARY})
+    with pytest.raises(UserError) as error:
+        two.who()
+    assert error.value.message == "There are 2 on-call schedules: primary, secondary. Name one."
+    assert error.value.usage == ONCALL_USAGE
+    assert two.who("secondary").now.user in (DAVE, ERIN)
+
+    with pytest.raises(UserError) as error:
+        two.who("tertiary")
+    assert error.value.message == "Unknown schedule `tertiary`; the schedules are primary, secondary."
+    assert error.value.usage == ONCALL_USAGE
+
+
+def test_on_call_for_paging(service, clock):
+    assert service.on_call("primary") == BOB
+    assert service.on_call("primary", NEXT_MONDAY) == CAROL
+    assert service.on_call("primary", NEXT_MONDAY - timedelta(microseconds=1)) == BOB
+    service.add_override("primary", DAVE, ALICE, duration=timedelta(hours=2))
+    assert service.on_call("primary") == DAVE
+    assert service.on_call("primary", WEDNESDAY + timedelta(hours=2)) == BOB
+
+
+# --- overrides ------------------------------------------------------------------------------------
+
+
+def test_an_override_for_a_duration(service, oncall_engine, clock):
+    row = service.add_override(None, DAVE, ALICE, duration=timedelta(hours=4))
+    assert (row.schedule, row.user_id, row.created_by) == ("primary", DAVE, ALICE)
+    assert (row.starts_at, row.ends_at, row.created_at) == (WEDNESDAY, WEDNESDAY + timedelta(hours=4), WEDNESDAY)
+    [stored] = overrides(oncall_engine)
+    assert (stored.starts_at, stored.ends_at) == (WEDNESDAY, WEDNESDAY + timedelta(hours=4))
+    assert stored.starts_at.tzinfo is not None
+
+    status = service.who()
+    assert (status.now.user, status.now.start, status.now.end) == (DAVE, WEDNESDAY, WEDNESDAY + timedelta(hours=4))
+    assert status.now.override.created_by == ALICE
+    assert status.next == Duty(BOB, WEDNESDAY + timedelta(hours=4), NEXT_MONDAY)
+    assert [(o.user, o.id) for o in status.overrides] == [(DAVE, row.id)]
+
+    clock.advance(timedelta(hours=5))  # over: Bob again since it ended, and the override is no longer listed
+    status = service.who()
+    assert status.now == Duty(BOB, WEDNESDAY + timedelta(hours=4), NEXT_MONDAY)
+    assert status.overrides == []
+
+
+def test_an_override_until_a_moment(service, clock):
+    friday_evening = datetime(2026, 11, 27, 17, tzinfo=UTC)  # fri 18:00 in Rome, as the grammar reads it
+    service.add_override("primary", CAROL, CAROL, until=friday_evening)
+    status = service.who()
+    assert (status.now.user, status.now.start, status.now.end) == (CAROL, WEDNESDAY, friday_evening)
+    assert status.next == Duty(BOB, friday_evening, NEXT_MONDAY)
+
+
+def test_an_override_running_into_the_same_persons_shift_is_one_duty(service):
+    service.add_override("primary", CAROL, CAROL, until=NEXT_MONDAY + timedelta(days=1))
+    status = service.who()
+    assert (status.now.user, status.now.start, status.now.end) == (CAROL, WEDNESDAY, NEXT_MONDAY + timedelta(days=7))
+    assert status.next.user == ALICE
+
+
+def test_the_latest_override_wins(service, clock):
+    service.add_override("primary", DAVE, ALICE, duration=timedelta(hours=6))
+    clock.advance(timedelta(hours=1))
+    service.add_override("primary", ERIN, ALICE, duration=timedelta(hours=2))
+    assert service.on_call("primary") == ERIN
+    status = service.who()
+    assert status.now.end == WEDNESDAY + timedelta(hours=3)
+    assert status.next == Duty(DAVE, WEDNESDAY + timedelta(hours=3), WEDNESDAY + timedelta(hours=6),
+                               status.overrides[0])
+    assert [o.user for o in status.overrides] == [DAVE, ERIN]
+
+
+def test_since_counts_an_override_that_ended_earlier(service, clock):
+    clock.set(MONDAY + timedelta(days=1))
+    service.add_override("primary", DAVE, ALICE, duration=timedelta(hours=3))
+    clock.set(WEDNESDAY)
+    assert service.who().now == Duty(BOB, MONDAY + timedelta(days=1, hours=3), NEXT_MONDAY)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"until": datetime(2026, 11, 25, 7, tzinfo=UTC)},
+     "That override would end Wed 25 Nov 08:00 CET, which is already past; give a later end, such as a duration "
+     "(4h) or a later day and time (until tomorrow 09:00)."),
+    ({"until": WEDNESDAY},
+     "That override would end Wed 25 Nov 11:00 CET, which is already past; give a later end, such as a duration "
+     "(4h) or a later day and time (until tomorrow 09:00)."),
+    ({"duration": timedelta(days=15)},
+     "An override lasts at most 14d, so this one could end Wed 09 Dec 11:00 CET at the latest, not Thu 10 Dec "
+     "11:00 CET. Give a shorter one, "
+     "add another when it ends, or change the rotation under `schedules.primary` in incidents.yaml."),
+    ({"until": datetime(2026, 12, 9, 10, 30, tzinfo=UTC)},
+     "An override lasts at most 14d, so this one could end Wed 09 Dec 11:00 CET at the latest, not Wed 09 Dec "
+     "11:30 CET. Give a shorter one, "
+     "add another when it ends, or change the rotation under `schedules.primary` in incidents.yaml."),
+])
+def test_override_mistakes(service, oncall_engine, kwargs, message):
+    with pytest.raises(UserError) as error:
+        service.add_override("primary", DAVE, ALICE, **kwargs)
+    assert error.value.message == message
+    assert error.value.usage == OVERRIDE_USAGE
+    assert overrides(oncall_engine) == []
+
+
+def test_an_override_of_exactly_fourteen_days_is_fine(service):
+    row = service.add_override("primary", DAVE, ALICE, duration=timedelta(days=14))
+    assert row.ends_at == WEDNESDAY + timedelta(days=14)
+
+
+def test_override_schedule_mistakes(make_service, oncall_engine):
+    two = make_service({"primary": PRIMARY, "secondary": SECONDARY})
+    with pytest.raises(UserError) as error:
+        two.add_override(None, DAVE, ALICE, duration=timedelta(hours=1))
+    assert error.value.message == "There are 2 on-call schedules: primary, secondary. Name one."
+    assert error.value.usage == OVERRIDE_USAGE
+    with pytest.raises(UserError) as error:
+        two.add_override("platform", DAVE, ALICE, duration=timedelta(hours=1))
+    assert error.value.message == "Unknown schedule `platform`; the schedules are primary, secondary."
+    assert overrides(oncall_engine) == []
+    assert two.add_override("secondary", DAVE, ALICE, duration=timedelta(hours=1)).schedule == "secondary"
+
+
+# --- handoffs -------------------------------------------------------------------------------------
+
+
+def test_a_regular_handoff_is_due_once_claimed_once(service, clock):
+    clock.set(NEXT_MONDAY - timedelta(seconds=1))
+    assert service.due_handoffs() == []
+    clock.set(NEXT_MONDAY + timedelta(seconds=30))
+    [(schedule, duty)] = service.due_handoffs()
+    assert (schedule, duty) == ("primary", Duty(CAROL, NEXT_MONDAY, NEXT_MONDAY + timedelta(days=7)))
+    assert service.claim_handoff(schedule, duty) is True
+    assert service.due_handoffs() == []
+    assert service.claim_handoff(schedule, duty) is False
+    clock.advance(timedelta(hours=1))
+    assert service.due_handoffs() == []
+
+
+def test_override_starts_and_ends_are_handoffs(service, clock):
+    row = service.add_override("primary", DAVE, ALICE, duration=timedelta(hours=2))
+    [(_, duty)] = service.due_handoffs()
+    assert (duty.user, duty.start, duty.override.id) == (DAVE, WEDNESDAY, row.id)
+    assert service.claim_handoff("primary", duty)
+    clock.advance(timedelta(hours=2, seconds=5))
+    [(_, duty)] = service.due_handoffs()
+    assert duty == Duty(BOB, WEDNESDAY + timedelta(hours=2), NEXT_MONDAY)
+    assert service.claim_handoff("primary", duty)
+    assert service.due_handoffs() == []
+
+
+def test_a_handoff_unannounced_for_longer_than_the_catch_up_is_skipped(service, clock):
+    clock.set(NEXT_MONDAY + timedelta(hours=5, minutes=59))
+    assert [duty.user for _, duty in service.due_handoffs()] == [CAROL]
+    clock.set(NEXT_MONDAY + timedelta(hours=6))
+    assert service.due_handoffs() == []
+    assert service.due_handoffs(catch_up=timedelta(days=1))[0][1].start == NEXT_MONDAY
+
+
+def test_every_schedule_has_its_handoffs(make_service, clock):
+    two = make_service({"primary": PRIMARY, "secondary": SECONDARY})
+    clock.set(NEXT_MONDAY + timedelta(minutes=1))
+    assert [name for name, _ in two.due_handoffs()] == ["primary"]
+    clock.set(datetime(2026, 11, 30, 17, 0, 10, tzinfo=UTC))  # 18:00 in Rome: the daily one hands off
+    [(name, duty)] = two.due_handoffs()  # primary's morning handoff is past the catch-up by now
+    assert (name, duty.start) == ("secondary", datetime(2026, 11, 30, 17, tzinfo=UTC))
+
+
+def test_a_one_person_schedule_has_no_handoff(make_service, clock):
+    solo = make_service({"solo": {"rotation": "daily", "handoff": "09:00", "members": [ALICE]}})
+    assert solo.who().now == Duty(ALICE, None, None)
+    assert solo.who().next is None
+    clock.set(datetime(2026, 11, 26, 8, 0, 5, tzinfo=UTC))
+    assert solo.due_handoffs() == []
+
+
+@pytest.mark.parametrize("insert", ["on conflict do nothing", "plain insert"])
+def test_two_workers_racing_for_a_handoff_claim_it_once(service, oncall_engine, monkeypatch, insert):
+    if insert == "plain insert":  # the path for a database without INSERT … RETURNING: the unique key refuses
+        monkeypatch.setattr(oncall_engine.dialect, "insert_returning", False)
+    rounds, workers = 8, 4
+    wins = []
+    for number in range(rounds):
+        duty = Duty(CAROL, NEXT_MONDAY + timedelta(minutes=number), None)
+        barrier = threading.Barrier(workers)
+        results = []
+
+        def claim(duty=duty, barrier=barrier, results=results):
+            barrier.wait()
+            results.append(service.claim_handoff("primary", duty))
+
+        threads = [threading.Thread(target=claim) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        wins.append(sorted(results))
+    assert wins == [[False] * (workers - 1) + [True]] * rounds
+    with oncall_engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(HandoffNotice)) == rounds
+
+
+def test_a_claim_is_recorded_with_who_and_when(service, oncall_engine, clock):
+    assert service.claim_handoff("primary", Duty(CAROL, NEXT_MONDAY, None))
+    with make_session_factory(oncall_engine)() as session:
+        [notice] = session.scalars(select(HandoffNotice)).all()
+    assert (notice.schedule, notice.shift_start, notice.user_id, notice.notified_at) == (
+        "primary", NEXT_MONDAY, CAROL, WEDNESDAY)
