@@ -7,6 +7,7 @@ import os
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
@@ -57,7 +58,10 @@ class AppContext:
         self.engine.dispose()
 
 
-def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None) -> AppContext:
+def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None,
+                  timer_lease: timedelta = timedelta(seconds=60)) -> AppContext:
+    """Wire the application. ``timer_lease`` is how long a worker's claim on a due action lasts
+    before another worker may take it over (tests shorten it to kill a worker and watch)."""
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -73,7 +77,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     incidents = IncidentService(sessions, config, clock, on_change=effects.incident_changed, paging=paging)
     alerts = AlertService(sessions, config, clock, incidents, paging, on_change=effects.incident_changed)
     timer_worker = TimerWorker(sessions, clock, {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify},
-                               worker_id=f"{socket.gethostname()}:{os.getpid()}:{id(sessions):x}")
+                               worker_id=f"{socket.gethostname()}:{os.getpid()}:{id(sessions):x}", lease=timer_lease)
     notices = Notices(gateway, incidents, config) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, oncall, paging, alerts, timer_worker,
                       effects, gateway, sync, notices, io)

@@ -64,6 +64,12 @@ class IncidentService:
                 raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
             return incident
 
+    def sync_state(self, incident_id: int) -> tuple[str, str | None]:
+        """The incident's number and why its last Slack sync failed, if it did."""
+        with self._sessions() as session:
+            error = session.scalar(select(Incident.sync_error).where(Incident.id == incident_id))
+        return f"INC-{incident_id}", error
+
     def in_channel(self, channel_id: str, command: str) -> Incident:
         """The incident whose channel this is, or a message saying where ``command`` works."""
         with self._sessions() as session:
@@ -114,6 +120,9 @@ class IncidentService:
             declared_by=by,
             declared_at=now,
             invited_users=[],
+            roles=[],  # a new incident has none: saying so spares a lazy load per collection
+            events=[],
+            pages=[],
         )
         session.add(incident)
         session.flush()

