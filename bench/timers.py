@@ -175,8 +175,9 @@ def seed(url: str, incidents: int) -> str:
             {"id": i, "title": f"Incident {i}", "severity": "sev2", "declared_by": "U01ALICE", "declared_at": now,
              "invited_users": []} for i in range(1, incidents + 1)])
         connection.execute(insert(Timer), [
-            {"kind": kind, "incident_id": i, "key": f"{kind}:{i}", "payload": {}, "due_at": now + timedelta(seconds=rng.uniform(600, 7200)),
-             "attempts": 0} for i in range(1, incidents + 1) for kind in ("escalate", "renotify")])
+            {"kind": kind, "incident_id": i, "key": f"{kind}:{i}", "payload": {}, "attempts": 0,
+             "due_at": now + timedelta(seconds=rng.uniform(600, 7200))}
+            for i in range(1, incidents + 1) for kind in ("escalate", "renotify")])
         connection.execute(insert(Timer), [
             {"kind": "page", "incident_id": i, "payload": {}, "due_at": now - timedelta(minutes=5), "attempts": 1,
              "claimed_by": "earlier", "done_at": now - timedelta(minutes=5)} for i in range(1, incidents + 1)])

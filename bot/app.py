@@ -26,6 +26,7 @@ from bot.paging import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.slack import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.sync import SlackSync
 from bot.timers import TimerWorker
+from bot.updates import NAG, REPORT_REMINDER, UpdateService
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class AppContext:
     engine: Engine
     sessions: sessionmaker[Session]
     incidents: IncidentService
+    updates: UpdateService
     oncall: OnCallService
     paging: PagingService
     alerts: AlertService
@@ -74,13 +76,17 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     oncall = OnCallService(sessions, config, clock)
     pager = SlackPager(gateway, config) if gateway else None
     paging = PagingService(sessions, config, clock, oncall, pager, on_change=effects.incident_changed)
-    incidents = IncidentService(sessions, config, clock, on_change=effects.incident_changed, paging=paging)
+    updates = UpdateService(sessions, config, clock, on_change=effects.incident_changed)
+    incidents = IncidentService(sessions, config, clock, on_change=effects.incident_changed, paging=paging,
+                                updates=updates)
     alerts = AlertService(sessions, config, clock, incidents, paging, on_change=effects.incident_changed)
-    timer_worker = TimerWorker(sessions, clock, {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify},
+    handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
+                REPORT_REMINDER: updates.fire_report_reminder}
+    timer_worker = TimerWorker(sessions, clock, handlers,
                                worker_id=f"{socket.gethostname()}:{os.getpid()}:{id(sessions):x}", lease=timer_lease)
     notices = Notices(gateway, incidents, config) if gateway else None
-    return AppContext(settings, config, clock, engine, sessions, incidents, oncall, paging, alerts, timer_worker,
-                      effects, gateway, sync, notices, io)
+    return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
+                      timer_worker, effects, gateway, sync, notices, io)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

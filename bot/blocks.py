@@ -29,7 +29,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.config import IncidentConfig
-from bot.ids import Action, DeclareField
+from bot.durations import format_duration
+from bot.ids import Action, DeclareField, UpdateField
 from bot.ids import View as ViewId
 from bot.oncall import OnCallStatus
 from bot.people import mention
@@ -60,7 +61,10 @@ _EVENT_EMOJI = {
     "paging_waits": ":hourglass_flowing_sand:",
     "alert_fired": ":rotating_light:",
     "alert_resolved": ":large_green_circle:",
+    "update": ":loudspeaker:",
+    "nag": ":alarm_clock:",
 }
+_COMMS_WANTED = "This severity needs a Communication Lead who is not the Incident Commander: press *Take communication lead*."
 
 HELP = """*`/incident` commands*
 • `/incident` opens the declare form
@@ -204,12 +208,14 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
                _service_line(incident, config)]
     if incident.resolution_summary:
         details.append(f"Resolution: {incident.resolution_summary}")
+    details.append(_update_line(incident))
     buttons = []
     if incident.is_open and incident.acknowledged_at is None:
         buttons.append(ButtonElement(text="Acknowledge", action_id=Action.ACKNOWLEDGE, value=str(incident.id), style="primary"))
     if incident.is_open and (comms is None or needs_comms_lead(incident, config)):
         buttons.append(ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS, value=str(incident.id)))
     if incident.is_open:
+        buttons.append(_post_update_button(incident))
         buttons.append(_resolve_button(incident))
     blocks = _blocks(
         HeaderBlock(text=_header(incident)),
@@ -220,6 +226,37 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
         ActionsBlock(elements=buttons) if buttons else None,
     )
     return Message(text=f"{incident.number} {incident.severity}: {incident.title} ({incident.status})", blocks=blocks)
+
+
+def _post_update_button(incident: Incident) -> ButtonElement:
+    return ButtonElement(text="Post update", action_id=Action.POST_UPDATE, value=str(incident.id), style="primary")
+
+
+def _nag_buttons(incident: Incident, config: IncidentConfig) -> list[ButtonElement]:
+    buttons = [_post_update_button(incident),
+               ButtonElement(text="Snooze 15m", action_id=f"{Action.SNOOZE}_15", value=f"{incident.id}:15"),
+               ButtonElement(text="Snooze 30m", action_id=f"{Action.SNOOZE}_30", value=f"{incident.id}:30")]
+    if needs_comms_lead(incident, config):
+        buttons.append(ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS, value=str(incident.id)))
+    return buttons
+
+
+def _update_line(incident: Incident) -> str:
+    if not incident.is_open:
+        return f"Latest update {slack_date(incident.latest_update_at)}" if incident.latest_update_at else "No update posted"
+    latest = (f"Latest update {slack_date(incident.latest_update_at)}: {incident.latest_update}"
+              if incident.latest_update else "No stakeholder update yet")
+    due = f"; next due {slack_date(incident.update_due_at)}" if incident.update_due_at else ""
+    return f":loudspeaker: {latest}{due}"
+
+
+def _update_text(incident: Incident, event: TimelineEvent) -> str:
+    """An update says whether the incident is mitigated or resolved, and when the next one comes."""
+    state = event.data.get("status", incident.status)
+    text = f"*{incident.number} update* ({state}) from {_user(event.actor)}: {event.text}"
+    if event.data.get("next_at"):
+        text += f"\nNext update by {slack_date(datetime.fromisoformat(event.data['next_at']))}."
+    return text
 
 
 def _resolve_button(incident: Incident) -> ButtonElement:
@@ -243,10 +280,15 @@ def announcement_message(incident: Incident, config: IncidentConfig) -> Message:
     ]
     if incident.service:
         lines.append(_service_line(incident, config))
+    if incident.latest_update:
+        lines.append(f"Latest update {slack_date(incident.latest_update_at)}: {incident.latest_update}")
     blocks = _blocks(
         SectionBlock(text="\n".join(lines)),
         ContextBlock(elements=[MarkdownTextObject(
-            text=f"Declared by {_user(incident.declared_by)} {slack_date(incident.declared_at)}")]),
+            text=f"Declared by {_user(incident.declared_by)} {slack_date(incident.declared_at)} · "
+                 "updates follow in this thread; *Subscribe* to get them by DM")]),
+        ActionsBlock(elements=[ButtonElement(text="Subscribe / unsubscribe", action_id=Action.SUBSCRIBE,
+                                             value=str(incident.id))]),
     )
     verb = "resolved" if incident.status == Status.RESOLVED else "declared"
     return Message(text=f"{incident.number} {verb} ({incident.severity}): {incident.title}", blocks=blocks)
@@ -258,12 +300,19 @@ def channel_topic(incident: Incident, config: IncidentConfig) -> str:
     return topic if len(topic) <= MAX_TOPIC else topic[: MAX_TOPIC - 1] + "…"
 
 
-def event_message(event: TimelineEvent, incident: Incident) -> Message:
+def event_message(event: TimelineEvent, incident: Incident, config: IncidentConfig) -> Message:
     """A timeline event as it is posted in the incident channel."""
     emoji = _EVENT_EMOJI.get(event.kind, ":small_blue_diamond:")
     if event.kind == "severity_changed" and event.data.get("downgrade"):
         emoji = ":chart_with_downwards_trend:"
     text = f"<@{event.actor}> noted: {event.text}" if event.kind == "note" else event.text
+    if event.kind == "update":
+        text = _update_text(incident, event)
+    if event.kind == "nag" and incident.is_open:
+        return Message(text=text, blocks=_blocks(
+            SectionBlock(text=f"{emoji} {text}" + (f"\n:warning: {_COMMS_WANTED}" if needs_comms_lead(incident, config) else "")),
+            ActionsBlock(elements=_nag_buttons(incident, config)),
+        ))
     if event.kind == "alert_resolved" and incident.is_open:
         text = f"{text}, {_user(incident.holder(Role.COMMANDER))}."
         return Message(text=text, blocks=_blocks(
@@ -373,3 +422,45 @@ def handoff_messages(schedule: str, duty: Duty) -> tuple[Message, Message]:
                       "`/incident oncall` shows the schedule.")
     channel = Message(text=f":pager: {mention(duty.user)} is now on call for *{schedule}*{until}.")
     return dm, channel
+
+
+def delivery_message(delivery, incident: Incident, config: IncidentConfig) -> Message:
+    """The DM a ``Delivery`` owes someone, by its kind."""
+    where = f" in <#{incident.channel_id}>" if incident.channel_id else ""
+    if delivery.kind == "update" and delivery.event is not None:
+        return Message(text=_update_text(incident, delivery.event))
+    if delivery.kind == "resolution":
+        summary = f": {incident.resolution_summary}" if incident.resolution_summary else ""
+        how = "transient" if incident.transient else ("mitigated, then fixed" if incident.mitigated_at else "fixed")
+        return Message(text=f":white_check_mark: {incident.number} is resolved ({how}){summary}. {incident.title}")
+    if delivery.kind == "summary_request":
+        return Message(text=f"{incident.number} is resolved. Please write two lines on what happened and what fixed it "
+                            f"with `/incident note <summary>`{where}: stakeholders and the report will use it.")
+    if delivery.kind == "report_reminder":
+        return Message(text=f":memo: Reminder: write the incident report for {incident.number} ({incident.title}) and "
+                            f"file its action items, each with an owner and a priority{where}.")
+    role = Role(delivery.kind.split(":", 1)[1])
+    steps = "\n".join(f"• {step}" for step in config.checklist(role.value))
+    return Message(text=f"You are now the *{role.title}* of {incident.number}: {incident.title}{where}.\n{steps}")
+
+
+def update_modal(incident: Incident, config: IncidentConfig) -> dict:
+    """*Post update*: status, text, and when the next update will come."""
+    statuses = [Option(value=s.value, text=s.value.capitalize()) for s in Status if s is not Status.RESOLVED]
+    current = next((o for o in statuses if o.value == incident.status), statuses[0])
+    every = config.severity(incident.severity).update_every
+    choices = [Option(value=str(int(every.total_seconds())), text=f"{format_duration(every)} (the severity's interval)")]
+    choices += [Option(value=str(m * 60), text=f"{m} minutes") for m in (15, 30, 60) if m * 60 != every.total_seconds()]
+    view = View(type="modal", callback_id=ViewId.UPDATE, title=f"Update {incident.number}", submit="Post",
+                close="Cancel", private_metadata=str(incident.id), blocks=[
+                    InputBlock(block_id=UpdateField.STATUS, label="Status",
+                               element=StaticSelectElement(action_id=UpdateField.STATUS, options=statuses,
+                                                           initial_option=current)),
+                    InputBlock(block_id=UpdateField.TEXT, label="Update",
+                               hint="What users see, what is being done, what comes next.",
+                               element=PlainTextInputElement(action_id=UpdateField.TEXT, multiline=True)),
+                    InputBlock(block_id=UpdateField.NEXT, label="Next update in",
+                               element=StaticSelectElement(action_id=UpdateField.NEXT, options=choices,
+                                                           initial_option=choices[0])),
+                ])
+    return view.to_dict()

@@ -291,6 +291,37 @@ class AlertsConfig(_Strict):
     page_delay: Duration = timedelta(minutes=2)
 
 
+class RoleConfig(_Strict):
+    """What the role does, DMed to whoever takes it."""
+
+    checklist: Annotated[list[str], Field(min_length=1)]
+
+
+def _default_roles() -> dict[str, RoleConfig]:
+    return {
+        "commander": RoleConfig(checklist=[
+            "Lead the response: decide, delegate, and keep everyone on mitigation first.",
+            "Keep the severity honest: raise it when unsure, downgrade it when it proves smaller.",
+            "Move the status as you learn: `/incident status identified`, `mitigated`, `resolved`.",
+            "Hand over with `/incident ic @user` before you step away.",
+        ]),
+        "comms_lead": RoleConfig(checklist=[
+            "Post stakeholder updates on time with `/incident update <text>` or the *Post update* button.",
+            "Answer status questions yourself, so nobody interrupts the people fixing.",
+            "Say what users see, what is being done, and when the next update comes.",
+            "Hand over with `/incident comms @user` before you step away.",
+        ]),
+    }
+
+
+class StakeholderGroupConfig(_Strict):
+    """People DMed every update and the resolution of incidents of these severities (all when absent)."""
+
+    users: list[UserId] = []
+    usergroups: list[UsergroupId] = []
+    severities: list[str] | None = None
+
+
 def _default_severities() -> dict[str, SeverityConfig]:
     return {
         "sev1": SeverityConfig(label="Critical", update_every="20m", separate_comms_lead=True, page=True),
@@ -312,6 +343,8 @@ class IncidentConfig(_Strict):
     escalation_policies: dict[Name, EscalationPolicyConfig] = {}
     services: dict[Name, ServiceConfig] = {}
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    roles: dict[Literal["commander", "comms_lead"], RoleConfig] = Field(default_factory=_default_roles)
+    stakeholders: dict[Name, StakeholderGroupConfig] = {}
 
     @model_validator(mode="after")
     def _references_exist(self) -> "IncidentConfig":
@@ -335,9 +368,16 @@ class IncidentConfig(_Strict):
             if self.escalation_policies or service.escalation_policy != "default":
                 loc = ("services", name, "escalation_policy")
                 check(loc, service.escalation_policy, "escalation policy", self.escalation_policies)
+        for name, group in self.stakeholders.items():
+            for index, severity in enumerate(group.severities or []):
+                check(("stakeholders", name, "severities", index), severity, "severity", self.severities)
         if problems:
             raise _Located(problems)
         return self
+
+    def checklist(self, role: str) -> list[str]:
+        """A role's checklist: the file's, else the built-in one."""
+        return (self.roles.get(role) or _default_roles()[role]).checklist
 
     @property
     def tz(self) -> ZoneInfo:

@@ -7,10 +7,14 @@ class Action(StrEnum):
     ACKNOWLEDGE = "incident_acknowledge"
     TAKE_COMMS = "incident_take_comms"
     RESOLVE = "incident_resolve"
+    POST_UPDATE = "incident_post_update"
+    SNOOZE = "incident_snooze"
+    SUBSCRIBE = "incident_subscribe"
 
 
 class View(StrEnum):
     DECLARE = "incident_declare"
+    UPDATE = "incident_update"
 
 
 class DeclareField(StrEnum):
@@ -21,3 +25,11 @@ class DeclareField(StrEnum):
     SERVICE = "declare_service"
     DESCRIPTION = "declare_description"
     COMMANDER = "declare_commander"
+
+
+class UpdateField(StrEnum):
+    """Block ids of the update modal's inputs; each input's action id is the same string."""
+
+    STATUS = "update_status"
+    TEXT = "update_text"
+    NEXT = "update_next"

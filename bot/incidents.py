@@ -7,13 +7,12 @@ calls ``on_change`` so the Slack side can be brought in line; it never talks to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import IncidentConfig
@@ -21,7 +20,9 @@ from bot.durations import format_duration
 from bot.errors import IncidentNotFound, InvalidTransition, NotAnIncidentChannel, UserError
 from bot.paging import PagingService
 from bot.people import is_user, mention
-from models import Incident, Page, Role, RoleAssignment, Status
+from bot.store import FULL, changing
+from bot.updates import UpdateService
+from models import Incident, Role, RoleAssignment, Status
 
 MAX_TITLE = 200
 STATUS_USAGE = "/incident status <" + "|".join(s.value for s in Status) + ">"
@@ -48,18 +49,20 @@ class IncidentService:
         clock: Clock,
         on_change: Callable[[int], None] = lambda incident_id: None,
         paging: PagingService | None = None,
+        updates: UpdateService | None = None,
     ) -> None:
         self._sessions = sessions
         self._config = config
         self._clock = clock
         self._on_change = on_change
         self._paging = paging
+        self._updates = updates
 
     # -- reading -----------------------------------------------------------------------
 
     def get(self, incident_id: int) -> Incident:
         with self._sessions() as session:
-            incident = session.get(Incident, incident_id, options=_FULL)
+            incident = session.get(Incident, incident_id, options=FULL)
             if incident is None:
                 raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
             return incident
@@ -73,7 +76,7 @@ class IncidentService:
     def in_channel(self, channel_id: str, command: str) -> Incident:
         """The incident whose channel this is, or a message saying where ``command`` works."""
         with self._sessions() as session:
-            incident = session.scalars(select(Incident).where(Incident.channel_id == channel_id).options(*_FULL)).first()
+            incident = session.scalars(select(Incident).where(Incident.channel_id == channel_id).options(*FULL)).first()
         if incident is None:
             raise NotAnIncidentChannel(
                 f"`/incident {command}` works only in an incident's channel, and this is not one. "
@@ -83,7 +86,7 @@ class IncidentService:
 
     def list_open(self) -> list[Incident]:
         with self._sessions() as session:
-            query = select(Incident).where(Incident.status != Status.RESOLVED).options(*_FULL)
+            query = select(Incident).where(Incident.status != Status.RESOLVED).options(*FULL)
             incidents = list(session.scalars(query))
         rank = self._config.rank
         return sorted(incidents, key=lambda i: (rank(i.severity), i.declared_at))
@@ -133,6 +136,8 @@ class IncidentService:
             if not self._config.severity(severity).separate_comms_lead:
                 self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
         level = self._config.severity(severity)
+        if self._updates:
+            self._updates.on_declared(session, incident)
         if self._paging and (level.page if declaration.page is None else declaration.page):
             self._paging.start(session, incident, reason=f"declared {severity}", requested_by=by,
                                urgency=declaration.urgency or level.urgency, delay=declaration.page_delay)
@@ -225,6 +230,8 @@ class IncidentService:
             if old is Status.RESOLVED:
                 incident.resolved_at = None
                 incident.mitigated_at = None
+                if self._updates:
+                    self._updates.reschedule(object_session(incident), incident)
                 incident.log(self._clock.now(), actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
                             {"from": old, "to": status})
                 return incident
@@ -263,6 +270,8 @@ class IncidentService:
             })
             if self._paging:
                 self._paging.stop(object_session(incident), incident)
+            if self._updates:
+                self._updates.on_resolved(object_session(incident), incident)
         return incident
 
     def change_severity(self, incident_id: int, severity_text: str, actor: str, reason: str | None = None) -> Incident:
@@ -280,6 +289,8 @@ class IncidentService:
             incident.severity = severity
             incident.log(self._clock.now(), actor, "severity_changed", text,
                          {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
+            if self._updates:
+                self._updates.reschedule(object_session(incident), incident)
             if not downgrade:
                 self._page_for_raise(incident, actor)
         return incident
@@ -317,18 +328,9 @@ class IncidentService:
 
     # -- internals ---------------------------------------------------------------------
 
-    @contextmanager
-    def _write(self, incident_id: int) -> Iterator[Incident]:
-        """One transaction holding the incident's row lock; ``on_change`` runs after the commit."""
-        with self._sessions() as session, session.begin():
-            incident = session.scalars(
-                select(Incident).where(Incident.id == incident_id).options(*_FULL).with_for_update()
-            ).first()
-            if incident is None:
-                raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
-            yield incident
-            incident.revision += 1
-        self._on_change(incident_id)
+    def _write(self, incident_id: int):
+        """One transaction holding the incident's row lock (see ``bot.store.changing``)."""
+        return changing(self._sessions, incident_id, self._on_change)
 
     def _assign(self, incident: Incident, role: Role, user: str, actor: str, announce: bool = True) -> None:
         now = self._clock.now()
@@ -345,6 +347,8 @@ class IncidentService:
         if actor not in (user, previous):
             text += f" (by <@{actor}>)"
         incident.log(now, actor, "role_assigned", text, {"role": role, "user": user, "previous": previous}, announce)
+        if self._updates and (announce or user != actor):
+            self._updates.on_role(incident, role, user)
 
     def _page_for_raise(self, incident: Incident, actor: str) -> None:
         """Raised to a paging severity: page now, or wake a page that waited for business hours."""
@@ -382,5 +386,3 @@ class IncidentService:
 
 
 _COMMAND = {Role.COMMANDER: "ic", Role.COMMS_LEAD: "comms"}
-_FULL = (selectinload(Incident.roles), selectinload(Incident.events),
-         selectinload(Incident.pages).selectinload(Page.notifications))

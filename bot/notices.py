@@ -42,6 +42,14 @@ class Notices:
                 f":warning: Slack would not open the declare form ({error_code(exc)}). "
                 "Declare with `/incident declare [sevN] <title>` instead.")), user)
 
+    def open_update_form(self, trigger_id: str, incident_id: int, user: str, response_url: str | None) -> None:
+        try:
+            self._slack.open_view(trigger_id, blocks.update_modal(self._incidents.get(incident_id), self._config))
+        except SLACK_FAILURES as exc:
+            self.reply(response_url, blocks.Message(text=(
+                f":warning: Slack would not open the update form ({error_code(exc)}). "
+                "Post it with `/incident update <text>` in the incident's channel instead.")), user)
+
     def report_setup(self, incident_id: int, response_url: str | None, user: str) -> None:
         """After the first sync of a new incident: if Slack failed, say what and what comes next."""
         number, error = self._incidents.sync_state(incident_id)

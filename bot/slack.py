@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -47,6 +48,11 @@ def error_code(exc: Exception) -> str:
     if isinstance(exc, SlackApiError):
         return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
     return f"Slack unreachable ({getattr(exc, 'reason', exc)})"
+
+
+def message_time(ts: str) -> datetime:
+    """When a message was posted: its ``ts`` is seconds since the epoch, to the microsecond."""
+    return datetime.fromtimestamp(float(ts), timezone.utc)
 
 
 class SlackGateway:
@@ -95,6 +101,28 @@ class SlackGateway:
             if error_code(exc) != "already_pinned":
                 raise
 
+    def message(self, channel: str, ts: str) -> dict | None:
+        """The message ``ts`` of ``channel``, or None if Slack has none there (deleted, or never was).
+
+        ``conversations.history`` holds a channel's top-level messages only. A reaction event does
+        not say which thread a reply belongs to, but ``conversations.replies`` takes any message of a
+        thread as its ``ts``; bounded to that one ``ts``, it finds the reply without its parent's.
+        """
+        history = self.client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+        found = _with_ts(history["messages"], ts)
+        if found is not None:
+            return found
+        try:
+            thread = self.client.conversations_replies(channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True)
+        except SlackApiError as exc:
+            if error_code(exc) == "thread_not_found":
+                return None
+            raise
+        return _with_ts(thread["messages"], ts)
+
+    def permalink(self, channel: str, ts: str) -> str:
+        return self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+
     def open_view(self, trigger_id: str, view: dict) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)
 
@@ -109,3 +137,7 @@ class SlackGateway:
         WebhookClient(response_url, retry_handlers=retry_handlers()).send(
             text=message.text, blocks=message.blocks or None, response_type="ephemeral", replace_original=False
         )
+
+
+def _with_ts(messages: list[dict], ts: str) -> dict | None:
+    return next((m for m in messages if m.get("ts") == ts), None)

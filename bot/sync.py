@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import blocks
@@ -24,11 +25,16 @@ from bot.config import IncidentConfig
 from bot.naming import channel_name
 from bot.people import is_user
 from bot.slack import SLACK_FAILURES, SlackGateway, error_code
-from models import Incident, Page, TimelineEvent
+from bot.store import pending_deliveries
+from models import Delivery, Incident, Page, TimelineEvent
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
+THREAD_KINDS = ("update", "severity_changed", "resolved", "reopened")
+"""Timeline events that stakeholders also read in the announcement's thread."""
+UNREACHABLE_PEOPLE = {"channel_not_found", "is_bot", "messages_tab_disabled"}
+"""chat.postMessage answers these for a person who left Slack, a bot, or one who turned DMs off."""
 RETRY_STEPS = (timedelta(seconds=15), timedelta(seconds=30), timedelta(minutes=1))
 
 
@@ -42,6 +48,8 @@ class _Changes:
     summary_pinned: bool = False
     announcement: tuple[str, str] | None = None
     posted_events: dict[int, str] = field(default_factory=dict)
+    thread_posts: dict[int, str] = field(default_factory=dict)
+    delivered: dict[int, tuple[datetime | None, str | None]] = field(default_factory=dict)
 
 
 def retry_delay(failures: int) -> timedelta:
@@ -107,9 +115,10 @@ class SlackSync:
             "post and pin the summary": self._summary,
             "announce the incident": self._announce,
             "post timeline events": self._events,
+            "send direct messages": self._deliver,
         }
         if incident.channel_id is None:
-            steps = {"announce the incident": self._announce}
+            steps = {"announce the incident": self._announce, "send direct messages": self._deliver}
         futures = {name: self._io.submit(step, incident, changes) for name, step in steps.items()}
         for name, future in futures.items():
             try:
@@ -156,16 +165,44 @@ class SlackSync:
             changes.summary_pinned = True
 
     def _announce(self, incident: Incident, changes: _Changes) -> None:
+        """Post or update the announcement, then say in its thread what stakeholders follow there."""
         message = blocks.announcement_message(incident, self._config)
         if incident.announcement_ts is None:
             changes.announcement = self._slack.post(channel_ref(self._config.slack.announce_channel), message)
+            channel, thread = changes.announcement
         else:
             self._slack.update(incident.announcement_channel_id, incident.announcement_ts, message)
+            channel, thread = incident.announcement_channel_id, incident.announcement_ts
+        for event in incident.events:
+            if event.kind in THREAD_KINDS and event.thread_ts is None:
+                _, ts = self._slack.post(channel, blocks.event_message(event, incident, self._config), thread_ts=thread)
+                changes.thread_posts[event.id] = ts
+
+    def _deliver(self, incident: Incident, changes: _Changes) -> None:
+        """The DMs owed (updates to subscribers, role checklists...). A person Slack will not reach
+        (they left, or are a bot) is skipped and the reason kept; anything else is retried."""
+        for delivery in pending_deliveries(incident):
+            message = blocks.delivery_message(delivery, incident, self._config)
+            try:
+                for person in self._people(delivery.user_id):
+                    self._slack.dm(person, message)
+            except SlackApiError as exc:
+                if error_code(exc) not in UNREACHABLE_PEOPLE:
+                    raise
+                log.warning("INC-%s: skipped a DM to %s: %s", incident.id, delivery.user_id, error_code(exc))
+                changes.delivered[delivery.id] = (None, f"Slack cannot reach them: {error_code(exc)}")
+                continue
+            changes.delivered[delivery.id] = (self._clock.now(), None)
+
+    def _people(self, user_or_group: str) -> list[str]:
+        if user_or_group.startswith("S"):
+            return self._slack.usergroup_members(user_or_group)
+        return [user_or_group]
 
     def _events(self, incident: Incident, changes: _Changes) -> None:
         for event in incident.events:
             if event.announce and event.channel_ts is None:
-                _, ts = self._slack.post(incident.channel_id, blocks.event_message(event, incident))
+                _, ts = self._slack.post(incident.channel_id, blocks.event_message(event, incident, self._config))
                 changes.posted_events[event.id] = ts
 
     # -- bookkeeping -------------------------------------------------------------------
@@ -199,6 +236,11 @@ class SlackSync:
                 incident.announcement_channel_id, incident.announcement_ts = changes.announcement
             for event_id, ts in changes.posted_events.items():
                 session.get(TimelineEvent, event_id).channel_ts = ts
+            for event_id, ts in changes.thread_posts.items():
+                session.get(TimelineEvent, event_id).thread_ts = ts
+            for delivery_id, (sent_at, skipped) in changes.delivered.items():
+                delivery = session.get(Delivery, delivery_id)
+                delivery.sent_at, delivery.skipped = sent_at, skipped
             if failures:
                 incident.sync_failures += 1
                 incident.sync_error = "; ".join(f"could not {step}: {code}" for step, code in failures.items())
@@ -219,8 +261,13 @@ class SlackSync:
 
 _FOR_SYNC = (
     selectinload(Incident.roles),
-    selectinload(Incident.events.and_(TimelineEvent.announce, TimelineEvent.channel_ts.is_(None))),
+    selectinload(Incident.events.and_(or_(
+        and_(TimelineEvent.announce, TimelineEvent.channel_ts.is_(None)),
+        and_(TimelineEvent.kind.in_(THREAD_KINDS), TimelineEvent.thread_ts.is_(None))))),
     selectinload(Incident.pages).selectinload(Page.notifications),
+    selectinload(Incident.deliveries.and_(Delivery.sent_at.is_(None), Delivery.skipped.is_(None)))
+    .selectinload(Delivery.event),
+    selectinload(Incident.subscriptions),
 )
 """What rendering needs; of the timeline, only the events still to be posted."""
 

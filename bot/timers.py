@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -60,9 +60,7 @@ def cancel(session: Session, *, incident_id: int, kinds: Sequence[str] | None = 
     statement = update(Timer).where(Timer.incident_id == incident_id, PENDING)
     if kinds is not None:
         statement = statement.where(Timer.kind.in_(kinds))
-    result = session.execute(statement.values(cancelled_at=now or SystemClock().now()),
-                             execution_options={"synchronize_session": False})
-    return result.rowcount
+    return session.execute(statement.values(cancelled_at=now or SystemClock().now())).rowcount
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -111,7 +109,7 @@ class TimerWorker:
             claimed = session.scalars(
                 update(Timer).where(Timer.id.in_(ids))
                 .values(claimed_by=self.worker_id, claimed_until=now + self._lease)
-                .returning(Timer), execution_options={"synchronize_session": False}
+                .returning(Timer)
             ).all()
         return sorted(claimed, key=lambda timer: (timer.due_at, timer.id))
 
@@ -140,7 +138,7 @@ class TimerWorker:
             return session.scalars(
                 update(Timer).where(Timer.id == claimed.id, Timer.claimed_by == self.worker_id, PENDING)
                 .values(claimed_until=now + self._lease, attempts=Timer.attempts + 1)
-                .returning(Timer), execution_options={"synchronize_session": False}
+                .returning(Timer)
             ).one_or_none()
 
     def _failed(self, timer: Timer, error: str) -> None:
@@ -152,11 +150,11 @@ class TimerWorker:
         with self._sessions() as session, session.begin():
             session.execute(
                 update(Timer).where(Timer.id == timer.id, Timer.claimed_by == self.worker_id, Timer.done_at.is_(None))
-                .values(**values), execution_options={"synchronize_session": False}
+                .values(**values)
             )
 
 
-def _claimable(now: datetime):
+def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(Timer.claimed_until.is_(None), Timer.claimed_until < now)
 
 

@@ -1,39 +1,61 @@
-"""Buttons on the pinned summary: a database change, then the ack; the incident id rides in the value."""
+"""Buttons: a database change, then the ack. The incident id rides in the button's value.
+
+Most buttons answer only when something went wrong (everyone sees the result in the channel);
+*Subscribe* answers the person, and *Post update* opens a form.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from slack_bolt import Ack, App
 
 from bot.app import AppContext
+from bot.blocks import Message
 from bot.ids import Action
 from handlers.replies import outcome
 
+Change = Callable[[dict, str], Message | None]
+
 
 def register(app: App, ctx: AppContext) -> None:
-    buttons: dict[Action, Callable[[int, str], object]] = {
-        Action.ACKNOWLEDGE: ctx.incidents.acknowledge,
-        Action.TAKE_COMMS: ctx.incidents.take_comms,
-        Action.RESOLVE: ctx.incidents.resolve,
+    def subscribe(action: dict, user: str) -> Message:
+        incident_id = int(action["value"])
+        on = ctx.updates.subscribe(incident_id, user)
+        return Message(text=f"You will get INC-{incident_id}'s updates and its resolution by DM." if on else
+                       f"You will no longer get INC-{incident_id}'s updates by DM.")
+
+    def snooze(action: dict, user: str) -> Message:
+        incident_id, minutes = (int(part) for part in action["value"].split(":"))
+        ctx.updates.snooze(incident_id, user, minutes)
+        return Message(text=f"The update reminder for INC-{incident_id} is snoozed for {minutes} minutes.")
+
+    buttons: dict[str | re.Pattern, Change] = {
+        Action.ACKNOWLEDGE: lambda action, user: ctx.incidents.acknowledge(int(action["value"]), user) and None,
+        Action.TAKE_COMMS: lambda action, user: ctx.incidents.take_comms(int(action["value"]), user) and None,
+        Action.RESOLVE: lambda action, user: ctx.incidents.resolve(int(action["value"]), user) and None,
+        Action.SUBSCRIBE: subscribe,
+        re.compile(rf"^{Action.SNOOZE}_\d+$"): snooze,
     }
     for action_id, change in buttons.items():
-        app.action(action_id)(_button(ctx, action_id, change))
+        app.action(action_id)(_button(ctx, change))
+
+    @app.action(Action.POST_UPDATE)
+    def post_update(ack: Ack, body: dict, action: dict) -> None:
+        ctx.effects.answer(ctx.notices.open_update_form, body["trigger_id"], int(action["value"]), body["user"]["id"],
+                           body.get("response_url"))
+        ack()
 
 
-def _button(ctx: AppContext, action_id: Action, change: Callable[[int, str], object]):
-    """A listener that applies ``change``; the channel sees the result, only errors are answered."""
+def _button(ctx: AppContext, change: Change):
+    """A listener that applies ``change`` and answers the person only if there is something to say."""
 
     def listener(ack: Ack, body: dict, action: dict) -> None:
         user = body["user"]["id"]
-
-        def work() -> None:
-            change(int(action["value"]), user)
-
-        reply = outcome(work, f"the {action_id} button")
+        reply = outcome(lambda: change(action, user), f"the {action['action_id']} button")
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, body.get("response_url"), reply, user)
         ack()
 
-    listener.__name__ = f"on_{action_id}"
     return listener

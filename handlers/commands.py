@@ -23,7 +23,6 @@ from models import Incident, Role
 CommandFn = Callable[[dict, str], Message | None]
 ChannelFn = Callable[[Incident, dict, str], Message | None]
 
-NOT_YET = {"update": "stakeholder updates"}
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -39,7 +38,7 @@ class IncidentCommands:
         self.in_channel: dict[str, ChannelFn] = {
             "status": self.status, "resolve": self.resolve, "note": self.note, "ack": self.acknowledge,
             "ic": self.commander, "comms": self.comms_lead, "sev": self.severity, "timeline": self.timeline,
-            "page": self.page, "escalate": self.escalate,
+            "page": self.page, "escalate": self.escalate, "update": self.update,
         }
 
     def handle(self, ack: Ack, command: dict) -> None:
@@ -60,9 +59,6 @@ class IncidentCommands:
         if sub in self.in_channel:
             incident = self.ctx.incidents.in_channel(command["channel_id"], sub)
             return self.in_channel[sub](incident, command, rest)
-        if sub in NOT_YET:
-            raise UserError(f"`/incident {sub}` comes with {NOT_YET[sub]}, which this version does not have yet. "
-                            "`/incident help` lists what works today.")
         raise UserError(f"`{sub}` is not an `/incident` command.\n{blocks.HELP}")
 
     # -- anywhere ----------------------------------------------------------------------
@@ -136,6 +132,11 @@ class IncidentCommands:
         service = rest.split()[0]
         self.ctx.incidents.page(incident.id, command["user_id"], service=service)
         return Message(text=f"Paging the on-call chain of `{service}` for {incident.number}.")
+
+    def update(self, incident: Incident, command: dict, rest: str) -> Message:
+        posted = self.ctx.updates.post(incident.id, command["user_id"], rest)
+        return Message(text=f"Update posted for {posted.number}: in the channel, the announcement's thread and "
+                            "to subscribers. The next one is due " + blocks.slack_date(posted.update_due_at) + ".")
 
     def escalate(self, incident: Incident, command: dict, rest: str) -> Message:
         self.ctx.incidents.escalate(incident.id, command["user_id"])

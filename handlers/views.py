@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from slack_bolt import Ack, App
 
 from bot import blocks
 from bot.app import AppContext
 from bot.errors import UserError
-from bot.ids import DeclareField
+from bot.ids import DeclareField, UpdateField
 from bot.ids import View as ViewId
 from bot.incidents import Declaration
-from handlers.replies import internal_error
+from handlers.replies import internal_error, outcome
 
 _FIELD_BLOCKS = {"title": DeclareField.TITLE, "severity": DeclareField.SEVERITY, "service": DeclareField.SERVICE}
 
@@ -45,7 +46,7 @@ def register(app: App, ctx: AppContext) -> None:
         ack()
 
 
-def _value(values: dict, field: DeclareField) -> str | None:
+def _value(values: dict, field: str) -> str | None:
     """The submitted value of one input, whatever its element type."""
     element = values.get(field, {}).get(field, {})
     if "selected_option" in element:
@@ -53,3 +54,24 @@ def _value(values: dict, field: DeclareField) -> str | None:
     if "selected_user" in element:
         return element["selected_user"]
     return element.get("value")
+
+
+def register_update(app: App, ctx: AppContext) -> None:
+    @app.view(ViewId.UPDATE)
+    def update_submitted(ack: Ack, body: dict, view: dict) -> None:
+        user, incident_id = body["user"]["id"], int(view["private_metadata"])
+        values = view["state"]["values"]
+        status, text = _value(values, UpdateField.STATUS), _value(values, UpdateField.TEXT) or ""
+        if not text.strip():
+            ack(response_action="errors", errors={UpdateField.TEXT: "An update needs some text."})
+            return
+
+        def post() -> None:
+            if status and status != ctx.incidents.get(incident_id).status:
+                ctx.incidents.set_status(incident_id, status, user)
+            ctx.updates.post(incident_id, user, text, timedelta(seconds=int(_value(values, UpdateField.NEXT))))
+
+        reply = outcome(post, "the update form")
+        if reply is not None:
+            ctx.effects.answer(ctx.notices.reply, None, reply, user)
+        ack()

@@ -2,10 +2,11 @@
 
 from models.alert import Alert
 from models.base import Base
+from models.communication import Delivery, Subscription
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
 from models.timer import Timer
 
-__all__ = ["Alert", "Base", "HandoffNotice", "Incident", "Override", "Page", "PageNotification", "PageState", "Role",
-           "RoleAssignment", "Status", "TimelineEvent", "Timer"]
+__all__ = ["Alert", "Base", "Delivery", "HandoffNotice", "Incident", "Override", "Page", "PageNotification", "PageState", "Role",
+           "RoleAssignment", "Status", "Subscription", "TimelineEvent", "Timer"]

@@ -18,6 +18,7 @@ from models.base import Base
 from models.types import UTCDateTime
 
 if TYPE_CHECKING:
+    from models.communication import Delivery, Subscription
     from models.paging import Page
 
 
@@ -53,6 +54,9 @@ class Incident(Base):
     mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_summary: Mapped[str | None] = mapped_column(Text)
+    latest_update: Mapped[str | None] = mapped_column(Text)  # the last stakeholder update, as posted
+    latest_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    update_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the next one is due
     transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # an alert that resolved itself
 
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -78,6 +82,8 @@ class Incident(Base):
         back_populates="incident", order_by="(TimelineEvent.at, TimelineEvent.id)", cascade="all, delete-orphan"
     )
     pages: Mapped[list[Page]] = relationship(back_populates="incident", order_by="Page.id", cascade="all, delete-orphan")
+    subscriptions: Mapped[list[Subscription]] = relationship(order_by="Subscription.id", cascade="all, delete-orphan")
+    deliveries: Mapped[list[Delivery]] = relationship(order_by="Delivery.id", cascade="all, delete-orphan")
 
     @property
     def number(self) -> str:
@@ -126,5 +132,6 @@ class TimelineEvent(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     announce: Mapped[bool] = mapped_column(Boolean, default=False)
     channel_ts: Mapped[str | None] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))  # the copy in the announcement's thread
 
     incident: Mapped[Incident] = relationship(back_populates="events")

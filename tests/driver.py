@@ -8,10 +8,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
+from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import AppContext, build_context, create_bolt_app
@@ -64,15 +66,37 @@ class Server:
         self._thread.join(timeout=10)
 
 
+class Listeners(Executor):
+    """Bolt's listener executor, watched: Bolt acks an event before its listener runs there, so a
+    test waits for the listeners instead of sleeping (and an ignored event is known to be ignored)."""
+
+    def __init__(self, bolt: App) -> None:
+        runner = bolt.listener_runner
+        self._inner, runner.listener_executor = runner.listener_executor, self
+        self._futures: list[Future] = []
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future = self._inner.submit(fn, *args, **kwargs)
+        self._futures.append(future)
+        return future
+
+    def wait(self, timeout: float = 15) -> None:
+        _, running = wait(self._futures, timeout)
+        if running:
+            raise TimeoutError(f"Bolt listeners still running after {timeout}s")
+
+
 @dataclass
 class Bot:
     ctx: AppContext
     url: str
     fake: Any
     server: Server
+    listeners: Listeners | None = None
     channel: str = "CGENERAL"
     secret: str = SIGNING_SECRET
     _trigger: int = field(default=0)
+    _event: int = field(default=0)
 
     # -- what Slack sends ----------------------------------------------------------------
 
@@ -119,6 +143,15 @@ class Bot:
                      "state": {"values": values}, "hash": "h"},
         })
 
+    def event(self, event: dict) -> HttpResponse:
+        """An Events API ``event_callback`` carrying ``event``; returns once Bolt's listener has run."""
+        self._event += 1
+        body = {"token": "legacy", "team_id": TEAM, "api_app_id": "A0001", "type": "event_callback", "event": event,
+                "event_id": f"Ev{self._event:08d}", "event_time": int(time.time())}
+        response = self.post_signed(json.dumps(body).encode(), "application/json")
+        self.listeners.wait()
+        return response
+
     @property
     def clock(self):
         return self.ctx.clock
@@ -143,5 +176,6 @@ class Bot:
 def start_bot(settings, config, clock, fake) -> Bot:
     ctx = build_context(settings, config, clock)
     bolt = create_bolt_app(ctx)
+    listeners = Listeners(bolt)
     server = Server(create_web_app(ctx, bolt))
-    return Bot(ctx=ctx, url=server.start(), fake=fake, server=server)
+    return Bot(ctx=ctx, url=server.start(), fake=fake, server=server, listeners=listeners)

@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -189,6 +190,16 @@ class FakeSlack:
         with self._lock:
             self._users[user_id] = user
         return user_id
+
+    def add_message(self, channel: str, text: str, user: str, thread_ts: str | None = None) -> str:
+        """A message someone posted in `channel` (a reply if `thread_ts` is given); its ts."""
+        with self._lock:
+            if channel not in self._channels:
+                raise ValueError(f"no channel {channel!r}")
+            msg = {"ts": self._next_ts(), "text": text, "blocks": None, "thread_ts": thread_ts,
+                   "user": user, "update_count": 0}
+            self._messages.setdefault(channel, []).append(msg)
+            return msg["ts"]
 
     def fail(self, method: str, error: str | None = None, *, status: int = 200,
              headers: dict | None = None, times: int = 1) -> None:
@@ -407,13 +418,33 @@ class FakeSlack:
 
     @staticmethod
     def _message_obj(msg: dict) -> dict:
-        obj = {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "app_id": APP_ID, "team": TEAM_ID,
-               "text": msg["text"], "ts": msg["ts"]}
+        obj = {"type": "message", "user": msg["user"], "team": TEAM_ID, "text": msg["text"], "ts": msg["ts"]}
+        if msg["user"] == BOT_USER:
+            obj.update(bot_id=BOT_ID, app_id=APP_ID)
         if msg["blocks"] is not None:
             obj["blocks"] = msg["blocks"]
         if msg["thread_ts"]:
             obj["thread_ts"] = msg["thread_ts"]
         return obj
+
+    def _readable(self, channel_id: str, error: str) -> str:
+        """A channel the bot may read; `error` is what Slack answers when the bot is not in it."""
+        if BOT_USER not in self._channel(channel_id)["members"]:
+            raise SlackError(error)
+        return channel_id
+
+    def _read(self, messages: list[dict], args: dict, default_limit: int) -> dict:
+        """Slack's answer listing `messages` (in Slack's order) between `oldest` and `latest`, up to
+        `limit`. Cursors are not modelled: a call passing one is a violation, not a silent first page."""
+        if args.get("cursor"):
+            raise NotImplementedError("cursor pagination")
+        oldest, latest = _ts_arg(args, "oldest", "0"), _ts_arg(args, "latest", "9999999999")
+        inclusive = _truthy(args.get("inclusive", False))
+        found = [m for m in messages
+                 if (oldest <= Decimal(m["ts"]) <= latest if inclusive else oldest < Decimal(m["ts"]) < latest)]
+        limit = int(args.get("limit") or default_limit)
+        return {"ok": True, "messages": [self._message_obj(m) for m in found[:limit]], "has_more": len(found) > limit,
+                "response_metadata": {"next_cursor": ""}}
 
     def _store_view(self, method: str, args: dict, view_id: str) -> dict:
         view = json_arg(args["view"])
@@ -475,6 +506,23 @@ class FakeSlack:
         ch["members"] += new
         return {"ok": True, "channel": self._channel_obj(ch)}
 
+    def _m_conversations_history(self, args):
+        """Top-level messages (thread replies live in conversations.replies), newest first."""
+        channel = self._readable(args["channel"], "not_in_channel")
+        top = [m for m in self._messages.get(channel, []) if m["thread_ts"] in (None, m["ts"])]
+        return self._read(sorted(top, key=lambda m: Decimal(m["ts"]), reverse=True), args, 100)
+
+    def _m_conversations_replies(self, args):
+        """The thread of `ts`, a parent or any of its replies, oldest first."""
+        channel = self._readable(args["channel"], "channel_not_found")
+        try:
+            msg = self._message(channel, args["ts"])
+        except SlackError:
+            raise SlackError("thread_not_found") from None
+        root = msg["thread_ts"] or msg["ts"]
+        thread = [m for m in self._messages[channel] if root in (m["ts"], m["thread_ts"])]
+        return self._read(sorted(thread, key=lambda m: Decimal(m["ts"])), args, 1000)
+
     def _m_chat_postMessage(self, args):
         conversation = self._conversation(args["channel"], by_name=True)
         msg = {"ts": self._next_ts(), "text": args.get("text", args.get("markdown_text", "")),
@@ -506,9 +554,11 @@ class FakeSlack:
 
     def _m_chat_getPermalink(self, args):
         conversation = self._conversation(args["channel"])
-        ts = self._message(conversation, args["message_ts"])["ts"]
-        return {"ok": True, "channel": conversation,
-                "permalink": f"{WORKSPACE_URL}archives/{conversation}/p{ts.replace('.', '')}"}
+        msg = self._message(conversation, args["message_ts"])
+        link = f"{WORKSPACE_URL}archives/{conversation}/p{msg['ts'].replace('.', '')}"
+        if msg["thread_ts"] not in (None, msg["ts"]):
+            link += f"?thread_ts={msg['thread_ts']}&cid={conversation}"
+        return {"ok": True, "channel": conversation, "permalink": link}
 
     def _m_pins_add(self, args):
         conversation = self._conversation(args["channel"])
@@ -551,6 +601,14 @@ def _parse(content_type: str | None, query: str, body: bytes) -> tuple[dict, lis
     else:
         return args, [f"unsupported Content-Type {content_type!r}"]
     return args, []
+
+
+def _ts_arg(args: dict, name: str, default: str) -> Decimal:
+    """A timestamp argument; Slack answers invalid_ts_<name> when it is not one."""
+    try:
+        return Decimal(str(args.get(name) or default))
+    except InvalidOperation:
+        raise SlackError(f"invalid_ts_{name}") from None
 
 
 def _is_json(text: str | bytes) -> bool:

@@ -52,7 +52,7 @@ def test_the_summary_shows_everything_a_responder_needs(make_bot, fake_slack):
                      "Communication Lead", "Unacknowledged", "Declared by <@U01ALICE>", "checkout",
                      "https://wiki.example.com/runbooks/checkout", "EU cards declined"]:
         assert expected in text, expected
-    assert button_ids(summary(bot, fake_slack)["blocks"]) == [Action.ACKNOWLEDGE, Action.RESOLVE]
+    assert button_ids(summary(bot, fake_slack)["blocks"]) == [Action.ACKNOWLEDGE, Action.POST_UPDATE, Action.RESOLVE]
     assert "INC-1 is recorded" in fake_slack.responses_for("form")[0]["text"].replace("*", "")
 
 

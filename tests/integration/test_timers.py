@@ -18,21 +18,13 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
-from bot.clock import ManualClock, SystemClock
-from bot.db import make_engine, make_session_factory
+from bot.clock import SystemClock
+from bot.db import make_session_factory
 from bot.timers import TimerWorker, add_tick_job, cancel, retry_delay, schedule
 from models import Incident
 from models.timer import Timer
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def timers_table(database_url):
-    """Until a migration creates ``timers``, create it before ``engine`` empties every table."""
-    engine = make_engine(database_url)
-    Timer.__table__.create(engine, checkfirst=True)
-    engine.dispose()
 
 
 @pytest.fixture
@@ -313,7 +305,7 @@ def test_two_worker_processes_run_each_timer_exactly_once(sessions, database_url
     outs = [tmp_path / "a.log", tmp_path / "b.log"]
     workers = [start_worker(database_url, name, out, "--batch", "10", "--work", "0.002", "--start-at", start_at,
                             "--seconds", "15")
-               for name, out in zip("ab", outs)]
+               for name, out in zip("ab", outs, strict=True)]
     assert [w.wait(timeout=20) for w in workers] == [0, 0]
 
     ran = [(i, who) for out in outs for what, i, who, _ in records(out)]
