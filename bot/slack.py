@@ -105,8 +105,9 @@ class SlackGateway:
         """The message ``ts`` of ``channel``, or None if Slack has none there (deleted, or never was).
 
         ``conversations.history`` holds a channel's top-level messages only. A reaction event does
-        not say which thread a reply belongs to, but ``conversations.replies`` takes any message of a
-        thread as its ``ts``; bounded to that one ``ts``, it finds the reply without its parent's.
+        not say which thread a reply is in, but ``conversations.replies`` takes any message of a
+        thread as its ``ts``: a reply is read there, ``oldest`` and ``latest`` narrowing the thread
+        to that one message. Only replies and missing messages cost this second call.
         """
         history = self.client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
         found = _with_ts(history["messages"], ts)

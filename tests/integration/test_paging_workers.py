@@ -28,10 +28,13 @@ CONFIG = {
 }
 
 
+NAGGING = {"severities": {"sev3": {"label": "Minor", "update_every": "2s"}}}
+
+
 @pytest.fixture
-def env(engine, database_url, fake_slack, tmp_path):
+def env(engine, database_url, fake_slack, tmp_path, request):
     config = tmp_path / "incidents.yaml"
-    config.write_text(yaml.safe_dump(CONFIG))
+    config.write_text(yaml.safe_dump(getattr(request, "param", CONFIG)))
     return {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s",
             "SLACK_API_URL": fake_slack.base_url, "INCIDENT_CONFIG": str(config)}
 
@@ -96,3 +99,15 @@ def test_two_workers_never_send_a_page_twice_and_one_finishes_what_a_killed_one_
     wait_for(lambda: len(pages_to(fake_slack, "U03CAROL")) == 6)
     time.sleep(3)
     assert [len(pages_to(fake_slack, user)) for user in ("U01ALICE", "U04DAVE", "U03CAROL")] == [6, 6, 6]
+
+
+@pytest.mark.parametrize("env", [NAGGING], indirect=True)
+def test_two_workers_nag_once_per_interval(app, workers, fake_slack):
+    workers(), workers()
+    [incident_id] = [app.incidents.declare(Declaration(title="Slow search", severity="sev3", declared_by="U02BOB")).id]
+    time.sleep(5.5)  # nags due at 2 s and 4 s
+    app.effects.wait_idle(30)
+    nags = [e for e in app.incidents.get(incident_id).events if e.kind == "nag"]
+    assert [e.data["round"] for e in nags] == [1, 2]
+    channel = app.incidents.get(incident_id).channel_id
+    assert len([m for m in fake_slack.messages(channel) if "no stakeholder update" in m["text"]]) == 2
