@@ -323,12 +323,21 @@ def event_message(event: TimelineEvent, incident: Incident, config: IncidentConf
 
 
 def timeline_message(incident: Incident, events: Sequence[TimelineEvent], config: IncidentConfig) -> Message:
-    lines = [f"{slack_date(e.at, '{date_num} {time_secs}')}  {e.text}" for e in events]
+    """The timeline in order, times in the configured zone (the report's zone, not each reader's)."""
+    lines = [f"`{e.at.astimezone(config.tz):%a %d %b %H:%M:%S}`  {_timeline_text(e)}" for e in events]
     body = "\n".join(lines) or "_nothing yet_"
     return Message(text=f"Timeline of {incident.number}", blocks=_blocks(
-        HeaderBlock(text=f"Timeline of {incident.number}"),
+        HeaderBlock(text=f"Timeline of {incident.number} ({config.timezone})"),
         *[SectionBlock(text=chunk) for chunk in _chunks(body, 2900)],
     ))
+
+
+def _timeline_text(event: TimelineEvent) -> str:
+    if event.kind == "note":
+        return f"{_user(event.actor)} noted: {event.text}"
+    if event.kind == "update":
+        return f"Update from {_user(event.actor)} ({event.data.get('status', '')}): {event.text}"
+    return event.text
 
 
 def _chunks(text: str, size: int) -> list[str]:

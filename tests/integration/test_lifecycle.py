@@ -117,7 +117,8 @@ def test_help_lists_the_commands(bot):
         assert command in text
 
 
-def test_timeline_is_posted_in_order(bot, fake_slack):
+def test_timeline_is_posted_in_order_in_the_configured_zone(make_bot, fake_slack):
+    bot = make_bot(config={"timezone": "Europe/Rome"})
     row = declare(bot)
     bot.clock.advance(timedelta(minutes=1))
     in_channel(bot, "note first", row)
@@ -129,4 +130,6 @@ def test_timeline_is_posted_in_order(bot, fake_slack):
     post = fake_slack.messages(row.channel_id)[-1]
     assert post["text"] == "Timeline of INC-1"
     text = rendered(post["blocks"])
+    assert "Timeline of INC-1 (Europe/Rome)" in text
+    assert "`Mon 23 Nov 10:00:00`" in text and "`Mon 23 Nov 10:02:00`" in text  # 09:00 UTC is 10:00 in Rome
     assert text.index("declared INC-1") < text.index("first") < text.index("marked INC-1 mitigated")
