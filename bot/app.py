@@ -84,7 +84,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
                 REPORT_REMINDER: updates.fire_report_reminder}
     timer_worker = TimerWorker(sessions, clock, handlers,
                                worker_id=f"{socket.gethostname()}:{os.getpid()}:{id(sessions):x}", lease=timer_lease)
-    notices = Notices(gateway, incidents, config) if gateway else None
+    notices = Notices(gateway, incidents, config, sessions, effects.incident_changed) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, effects, gateway, sync, notices, io)
 
