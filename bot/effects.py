@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any
 
 from bot.sync import SlackSync
@@ -21,9 +22,41 @@ from bot.sync import SlackSync
 log = logging.getLogger(__name__)
 
 
+class AckFirst:
+    """Syncs yield to requests still waiting for their ack.
+
+    One process shares one interpreter lock (and, on SQLite, one writer) between the requests
+    and the Slack work they queue. A sync therefore starts when no request is in flight, or after
+    ``patience`` at the latest: a burst of commands is acknowledged first, its Slack work follows.
+    """
+
+    def __init__(self, patience: float = 0.3) -> None:
+        self._patience = patience
+        self._in_flight = 0
+        self._idle = threading.Condition()
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        with self._idle:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                if not self._in_flight:
+                    self._idle.notify_all()
+
+    def wait(self) -> None:
+        with self._idle:
+            self._idle.wait_for(lambda: not self._in_flight, timeout=self._patience)
+
+
 class Effects:
-    def __init__(self, sync: SlackSync | None, workers: int = 8, answer_workers: int = 4) -> None:
+    def __init__(self, sync: SlackSync | None, workers: int = 8, answer_workers: int = 4,
+                 gate: AckFirst | None = None) -> None:
         self._sync = sync
+        self.gate = gate or AckFirst()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effects")
         self._answers = ThreadPoolExecutor(max_workers=answer_workers, thread_name_prefix="answers")
         self._lock = threading.Lock()
@@ -49,6 +82,7 @@ class Effects:
 
     def _sync_then_follow_up(self, incident_id: int) -> None:
         try:
+            self.gate.wait()
             self._sync.sync(incident_id)
         finally:
             with self._lock:

@@ -80,7 +80,7 @@ class UpdateService:
 
     def on_declared(self, session: Session, incident: Incident) -> None:
         incident.update_due_at = incident.declared_at + self._every(incident)
-        self._schedule_nag(session, incident)
+        self._schedule_nag(session, incident, replacing=False)
 
     def reschedule(self, session: Session, incident: Incident) -> None:
         """After a severity change or a reopening: the interval counts from the last update, at once."""
@@ -145,8 +145,10 @@ class UpdateService:
     def _every(self, incident: Incident) -> timedelta:
         return self._config.severity(incident.severity).update_every
 
-    def _schedule_nag(self, session: Session, incident: Incident) -> None:
-        timers.cancel(session, incident_id=incident.id, kinds=[NAG], now=self._clock.now())
+    def _schedule_nag(self, session: Session, incident: Incident, replacing: bool = True) -> None:
+        """The one pending reminder for the current interval (a new incident has none to replace)."""
+        if replacing:
+            timers.cancel(session, incident_id=incident.id, kinds=[NAG], now=self._clock.now())
         if incident.update_due_at is None:
             return
         due = _iso(incident.update_due_at)

@@ -32,7 +32,8 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
         if not ctx.settings.slack_signing_secret:
             return JSONResponse({"error": NO_SECRET}, status_code=503)
         body = await request.body()
-        response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        with ctx.effects.gate.request():
+            response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
         return to_starlette_response(response)
 
     def healthz(request: Request) -> JSONResponse:
