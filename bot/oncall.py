@@ -90,7 +90,7 @@ class OnCallService:
         with self._sessions() as session:
             spans = self._spans(session, at, [name])[name]
         current = rotation.on_call(schedule, self._config.tz, spans, at)
-        following = None if current.end is None else rotation.on_call(schedule, self._config.tz, spans, current.end)
+        following = rotation.next_duty(schedule, self._config.tz, spans, at)
         upcoming = sorted((span for span in spans if span.end > at), key=lambda span: (span.start, span.created))
         return OnCallStatus(schedule=name, at=at, now=current, next=following, overrides=upcoming)
 

@@ -162,11 +162,6 @@ def shift_at(schedule: ScheduleConfig, tz: ZoneInfo, at: datetime) -> Shift:
     return _shift(schedule, tz, shift_number(schedule, tz, at))
 
 
-def next_shift(schedule: ScheduleConfig, tz: ZoneInfo, at: datetime) -> Shift:
-    """The regular shift after the one containing ``at``."""
-    return _shift(schedule, tz, shift_number(schedule, tz, at) + 1)
-
-
 def shifts_between(schedule: ScheduleConfig, tz: ZoneInfo, start: datetime, end: datetime) -> list[Shift]:
     """The regular shifts overlapping ``[start, end)``, in order (whole shifts, not clipped)."""
     start, end = _aware(start), _aware(end)
