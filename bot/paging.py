@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -39,8 +40,8 @@ class Recipient:
     role: str | None
 
 
-class Pager:
-    """What paging needs from Slack; ``bot.slack_pager`` implements it, tests may too."""
+class Pager(Protocol):
+    """What paging needs from Slack; ``bot.notices.SlackPager`` is the implementation."""
 
     def send(self, incident: Incident, notification: PageNotification) -> None: ...
 

@@ -32,9 +32,9 @@ def register(app: App, ctx: AppContext) -> None:
         return Message(text=f"The update reminder for INC-{incident_id} is snoozed for {minutes} minutes.")
 
     buttons: dict[str | re.Pattern, Change] = {
-        Action.ACKNOWLEDGE: lambda action, user: ctx.incidents.acknowledge(int(action["value"]), user) and None,
-        Action.TAKE_COMMS: lambda action, user: ctx.incidents.take_comms(int(action["value"]), user) and None,
-        Action.RESOLVE: lambda action, user: ctx.incidents.resolve(int(action["value"]), user) and None,
+        Action.ACKNOWLEDGE: _silent(ctx.incidents.acknowledge),
+        Action.TAKE_COMMS: _silent(ctx.incidents.take_comms),
+        Action.RESOLVE: _silent(ctx.incidents.resolve),
         Action.SUBSCRIBE: subscribe,
         re.compile(rf"^{Action.SNOOZE}_\d+$"): snooze,
     }
@@ -46,6 +46,15 @@ def register(app: App, ctx: AppContext) -> None:
         ctx.effects.answer(ctx.notices.open_update_form, body["trigger_id"], int(action["value"]), body["user"]["id"],
                            body.get("response_url"))
         ack()
+
+
+def _silent(change: Callable[[int, str], object]) -> Change:
+    """A button whose result everyone sees in the channel: nothing to answer the presser."""
+
+    def apply(action: dict, user: str) -> None:
+        change(int(action["value"]), user)
+
+    return apply
 
 
 def _button(ctx: AppContext, change: Change):

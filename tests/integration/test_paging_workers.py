@@ -85,8 +85,6 @@ def test_level_1_then_level_2_then_ack_then_nothing(app, workers, fake_slack):
     time.sleep(4)  # level 3 was due 2 s after level 2
     assert (len(pages_to(fake_slack, "U01ALICE")), len(pages_to(fake_slack, "U04DAVE"))) == (1, 1)
     assert pages_to(fake_slack, "U03CAROL") == []
-    alice, dave = pages_to(fake_slack, "U01ALICE")[0], pages_to(fake_slack, "U04DAVE")[0]
-    assert 1.5 < float(dave["ts"]) - float(alice["ts"]) or True  # ts are the fake's counters, not times
     paged = [e for e in app.incidents.get(incident_id).events if e.kind == "paged"]
     assert len(paged) == 2 and (paged[1].at - paged[0].at).total_seconds() == pytest.approx(2, abs=1.5)
 
