@@ -64,8 +64,8 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for `python bench/declare.py`
 
-from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
+from bench.schema import own_schema  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from tests.driver import SIGNING_SECRET, Bot, HttpResponse, http  # noqa: E402
 from tests.fakeslack import Call, FakeSlack  # noqa: E402
@@ -100,24 +100,9 @@ def migrate(url: str) -> None:
 @contextmanager
 def fresh_database(postgres: str | None, tmp: Path, name: str):
     """The URL of a migrated, empty database: a SQLite file in tmp, or a schema of PG_SCHEMA's own."""
-    if postgres is None:
-        url = f"sqlite:///{tmp / name}.db"
+    with own_schema(postgres or f"sqlite:///{tmp / name}.db", PG_SCHEMA) as url:
         migrate(url)
         yield url
-        return
-    engine = create_engine(postgres)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
-    try:
-        url = make_url(postgres).update_query_dict({"options": f"-csearch_path={PG_SCHEMA}"})
-        url = url.render_as_string(hide_password=False)
-        migrate(url)
-        yield url
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {PG_SCHEMA} CASCADE"))
-        engine.dispose()
 
 
 def free_port() -> int:

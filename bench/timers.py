@@ -39,8 +39,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,8 +47,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for `python bench/timers.py`
 
 from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
-from sqlalchemy import create_engine, insert, make_url, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
+from bench.schema import own_schema  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.db import make_engine, make_session_factory  # noqa: E402
 from bot.timers import TimerWorker, add_tick_job, schedule  # noqa: E402
@@ -146,22 +146,9 @@ def run_worker(url: str) -> dict:
 # -- the driver ------------------------------------------------------------------------
 
 
-@contextmanager
-def bench_database(url: str) -> Iterator[str]:
+def bench_database(url: str):
     """``url`` itself for SQLite; on PostgreSQL, a URL into PG_SCHEMA, dropped at the end."""
-    if not url.startswith("postgresql"):
-        yield url
-        return
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
-    try:
-        yield make_url(url).update_query_dict({"options": f"-csearch_path={PG_SCHEMA}"}).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {PG_SCHEMA} CASCADE"))
-        admin.dispose()
+    return own_schema(url, PG_SCHEMA)
 
 
 def seed(url: str, incidents: int) -> str:

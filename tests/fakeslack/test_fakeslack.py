@@ -13,31 +13,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from tests.fakeslack import FakeSlack
 from tests.fakeslack.apiref import ApiRef
+from tests.fakeslack.checks import error_of
 
 BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*SEV1* db down"}}]
 
 
-@pytest.fixture
-def fake():
-    with FakeSlack() as f:
-        yield f
-        assert f.violations == []
-        # Every error the fake answered must be one the reference documents for that method.
-        assert [c for c in f.calls if c.error and f.ref.has(c.method) and not c.error.startswith("http")
-                and c.error not in f.ref.errors(c.method)] == []
 
-
-@pytest.fixture
-def client(fake):
-    return WebClient(token="xoxb-test", base_url=fake.base_url)
-
-
-def error_of(call) -> str:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    return info.value.response["error"]
 
 
 def test_incident_round_trip(fake, client):

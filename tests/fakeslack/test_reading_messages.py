@@ -2,30 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
-from tests.fakeslack import FakeSlack
-
-
-@pytest.fixture
-def fake():
-    with FakeSlack() as f:
-        yield f
-        assert f.violations == []
-        assert [c for c in f.calls if c.error and c.error not in f.ref.errors(c.method)] == []
-
-
-@pytest.fixture
-def client(fake):
-    return WebClient(token="xoxb-test", base_url=fake.base_url)
-
-
-def error_of(call) -> str:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    return info.value.response["error"]
+from tests.fakeslack.checks import error_of
 
 
 def test_history_lists_top_level_messages_newest_first_within_latest(fake, client):
