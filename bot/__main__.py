@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
                              "manifest: print the Slack app manifest for PUBLIC_URL")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick of every job
     try:
         settings = load_settings()
         config = load_config(settings.incident_config)
