@@ -26,7 +26,7 @@ from bot.paging import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.slack import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.sync import SlackSync
 from bot.timers import TimerWorker
-from bot.updates import NAG, REPORT_REMINDER, UpdateService
+from bot.updates import COMMS_ASK, NAG, REPORT_REMINDER, UpdateService
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
                                 updates=updates)
     alerts = AlertService(sessions, config, clock, incidents, paging, on_change=effects.incident_changed)
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
-                REPORT_REMINDER: updates.fire_report_reminder}
+                COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder}
     timer_worker = TimerWorker(sessions, clock, handlers,
                                worker_id=f"{socket.gethostname()}:{os.getpid()}:{id(sessions):x}", lease=timer_lease)
     notices = Notices(gateway, incidents, config, sessions, effects.incident_changed) if gateway else None

@@ -34,6 +34,7 @@ from bot.ids import Action, DeclareField, UpdateField
 from bot.ids import View as ViewId
 from bot.oncall import OnCallStatus
 from bot.people import mention
+from bot.roles import comms_lead_wanted
 from bot.rotation import Duty
 from models import Incident, Page, PageNotification, PageState, Role, Status, TimelineEvent
 
@@ -63,6 +64,7 @@ _EVENT_EMOJI = {
     "alert_resolved": ":large_green_circle:",
     "update": ":loudspeaker:",
     "nag": ":alarm_clock:",
+    "comms_wanted": ":mega:",
 }
 _COMMS_WANTED = "This severity needs a Communication Lead who is not the Incident Commander: press *Take communication lead*."
 
@@ -109,14 +111,6 @@ def _user(user_id: str | None) -> str:
 
 def _severity_label(incident: Incident, config: IncidentConfig) -> str:
     return f"{incident.severity.upper()} ({config.severity(incident.severity).label})"
-
-
-def needs_comms_lead(incident: Incident, config: IncidentConfig) -> bool:
-    """True while a severity that wants a separate Communication Lead has none."""
-    if not incident.is_open or not config.severity(incident.severity).separate_comms_lead:
-        return False
-    comms = incident.holder(Role.COMMS_LEAD)
-    return comms is None or comms == incident.holder(Role.COMMANDER)
 
 
 def _state_line(incident: Incident) -> str:
@@ -198,7 +192,7 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
         MarkdownTextObject(text=f"*Communication Lead*\n{_user(comms)}"),
     ]
     warning = None
-    if needs_comms_lead(incident, config):
+    if comms_lead_wanted(incident, config):
         warning = SectionBlock(text=(
             f":warning: *{incident.severity} needs a Communication Lead* who is not the Incident Commander: "
             "one person fixes, one talks to stakeholders. Press *Take communication lead*."
@@ -212,7 +206,7 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
     buttons = []
     if incident.is_open and incident.acknowledged_at is None:
         buttons.append(ButtonElement(text="Acknowledge", action_id=Action.ACKNOWLEDGE, value=str(incident.id), style="primary"))
-    if incident.is_open and (comms is None or needs_comms_lead(incident, config)):
+    if incident.is_open and (comms is None or comms_lead_wanted(incident, config)):
         buttons.append(ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS, value=str(incident.id)))
     if incident.is_open:
         buttons.append(_post_update_button(incident))
@@ -236,7 +230,7 @@ def _nag_buttons(incident: Incident, config: IncidentConfig) -> list[ButtonEleme
     buttons = [_post_update_button(incident),
                ButtonElement(text="Snooze 15m", action_id=f"{Action.SNOOZE}_15", value=f"{incident.id}:15"),
                ButtonElement(text="Snooze 30m", action_id=f"{Action.SNOOZE}_30", value=f"{incident.id}:30")]
-    if needs_comms_lead(incident, config):
+    if comms_lead_wanted(incident, config):
         buttons.append(ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS, value=str(incident.id)))
     return buttons
 
@@ -309,9 +303,16 @@ def event_message(event: TimelineEvent, incident: Incident, config: IncidentConf
     if event.kind == "update":
         text = _update_text(incident, event)
     if event.kind == "nag" and incident.is_open:
+        wanted = f"\n:warning: {_COMMS_WANTED}" if comms_lead_wanted(incident, config) else ""
         return Message(text=text, blocks=_blocks(
-            SectionBlock(text=f"{emoji} {text}" + (f"\n:warning: {_COMMS_WANTED}" if needs_comms_lead(incident, config) else "")),
+            SectionBlock(text=f"{emoji} {text}{wanted}"),
             ActionsBlock(elements=_nag_buttons(incident, config)),
+        ))
+    if event.kind == "comms_wanted" and comms_lead_wanted(incident, config):
+        return Message(text=text, blocks=_blocks(
+            SectionBlock(text=f"{emoji} {text}"),
+            ActionsBlock(elements=[ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS,
+                                                 value=str(incident.id), style="primary")]),
         ))
     if event.kind == "alert_resolved" and incident.is_open:
         text = f"{text}, {_user(incident.holder(Role.COMMANDER))}."

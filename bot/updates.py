@@ -21,10 +21,12 @@ from bot.clock import Clock
 from bot.config import IncidentConfig
 from bot.durations import format_duration
 from bot.errors import InvalidTransition, UserError
+from bot.roles import comms_lead_wanted
 from bot.store import changing, load
 from models import Delivery, Incident, Role, Status, Subscription
 
 NAG = "nag"
+COMMS_ASK = "comms_ask"
 REPORT_REMINDER = "report_reminder"
 UPDATE_USAGE = "/incident update <what users see, what is being done, when the next update comes>"
 
@@ -81,18 +83,20 @@ class UpdateService:
     def on_declared(self, session: Session, incident: Incident) -> None:
         incident.update_due_at = incident.declared_at + self._every(incident)
         self._schedule_nag(session, incident, replacing=False)
+        self._schedule_comms_ask(session, incident, replacing=False)
 
     def reschedule(self, session: Session, incident: Incident) -> None:
         """After a severity change or a reopening: the interval counts from the last update, at once."""
         since = incident.latest_update_at or incident.declared_at
         incident.update_due_at = max(since + self._every(incident), self._clock.now())
         self._schedule_nag(session, incident)
+        self._schedule_comms_ask(session, incident)
 
     def on_resolved(self, session: Session, incident: Incident) -> None:
         """Stakeholders hear the end; the commander is asked for a summary and, next business day, the report."""
         now = self._clock.now()
         incident.update_due_at = None
-        timers.cancel(session, incident_id=incident.id, kinds=[NAG], now=now)
+        timers.cancel(session, incident_id=incident.id, kinds=[NAG, COMMS_ASK], now=now)
         self._deliver(incident, "resolution", incident.events[-1])
         lead = incident.holder(Role.COMMANDER) or incident.declared_by
         if not incident.resolution_summary:
@@ -132,6 +136,20 @@ class UpdateService:
                             key=f"nag:{incident.id}:{timer.payload['due']}:{round_ + 1}")
         self._on_change(timer.incident_id)
 
+    def fire_comms_ask(self, timer) -> None:
+        """A severity that wants a separate Communication Lead asks again, every interval, until one is found."""
+        with self._sessions() as session, session.begin():
+            incident = load(session, timer.incident_id, lock=True)
+            if not comms_lead_wanted(incident, self._config):
+                return
+            now = self._clock.now()
+            incident.log(now, None, "comms_wanted",
+                         f"{incident.number} still has no Communication Lead: {incident.severity} wants one person "
+                         "fixing and another talking to stakeholders. Press *Take communication lead*.")
+            incident.revision += 1
+            self._schedule_comms_ask(session, incident, replacing=False)
+        self._on_change(timer.incident_id)
+
     def fire_report_reminder(self, timer) -> None:
         with self._sessions() as session, session.begin():
             incident = load(session, timer.incident_id, lock=True)
@@ -154,6 +172,14 @@ class UpdateService:
         due = _iso(incident.update_due_at)
         timers.schedule(session, NAG, incident.update_due_at, incident_id=incident.id,
                         payload={"due": due, "round": 1}, key=f"nag:{incident.id}:{due}:1")
+
+    def _schedule_comms_ask(self, session: Session, incident: Incident, replacing: bool = True) -> None:
+        now = self._clock.now()
+        if replacing:
+            timers.cancel(session, incident_id=incident.id, kinds=[COMMS_ASK], now=now)
+        if comms_lead_wanted(incident, self._config):
+            due = now + self._every(incident)
+            timers.schedule(session, COMMS_ASK, due, incident_id=incident.id, key=f"comms:{incident.id}:{_iso(due)}")
 
     def _deliver(self, incident: Incident, kind: str, event) -> None:
         """A DM owed to each subscriber and to each stakeholder group that follows this severity."""

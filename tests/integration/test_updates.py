@@ -196,3 +196,15 @@ def test_a_downgrade_is_said_in_the_announcement_thread(bot, fake_slack):
 def _deliveries(bot):
     with bot.ctx.sessions() as session:
         return list(session.scalars(select(Delivery)))
+
+
+def test_a_missing_comms_lead_is_asked_for_every_interval_until_someone_takes_it(bot, fake_slack):
+    row = declare(bot, "declare sev1 Checkout is down")
+    in_channel(bot, "update Investigating", row)  # updates keep coming: no nag, yet the role is still open
+    run_due(bot, timedelta(minutes=20))
+    asks = [p for p in channel_posts(bot, fake_slack) if "still has no Communication Lead" in p]
+    assert len(asks) == 1
+    bot.click(Action.TAKE_COMMS, row.id, user="U02BOB")
+    bot.settle()
+    run_due(bot, timedelta(minutes=40))
+    assert len([p for p in channel_posts(bot, fake_slack) if "still has no Communication Lead" in p]) == 1
