@@ -76,13 +76,14 @@ HELP = """*`/incident` commands*
 • `/incident oncall override @user <4h|until fri 18:00> [schedule]` takes a shift (anywhere)
 In an incident's channel:
 • `/incident status <investigating|identified|mitigated|resolved>` moves the incident
+• `/incident update <text>` posts a stakeholder update (channel, announcement thread, subscribers)
 • `/incident resolve [summary]` resolves it
 • `/incident sev <sevN> [reason]` changes the severity (a downgrade is announced as one)
 • `/incident ic @user`, `/incident comms @user` hand a role over
 • `/incident ack` acknowledges the incident and the pages that reached you
 • `/incident page <service|@user>` pages a service's on-call chain, or one person
 • `/incident escalate` pages the next escalation level now
-• `/incident note <text>` adds to the timeline
+• `/incident note <text>` adds to the timeline; so does a :pushpin: reaction on any message here
 • `/incident timeline` posts the timeline so far
 • `/incident help` shows this"""
 

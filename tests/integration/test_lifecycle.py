@@ -113,7 +113,9 @@ def test_list_when_all_is_quiet(bot):
 def test_help_lists_the_commands(bot):
     text = bot.command("help").json()["text"]
     for command in ["declare [sevN] <title>", "status <investigating|identified|mitigated|resolved>", "resolve [summary]",
-                    "note <text>", "ic @user", "comms @user", "list", "sev <sevN> [reason]", "timeline", "ack"]:
+                    "note <text>", "ic @user", "comms @user", "list", "sev <sevN> [reason]", "timeline", "ack",
+                    "update <text>", "page <service|@user>", "escalate", "oncall [schedule]",
+                    "oncall override @user <4h|until fri 18:00> [schedule]"]:
         assert command in text
 
 
