@@ -127,7 +127,8 @@ class UpdateService:
                 named.append(incident.holder(Role.COMMANDER))
             silent = format_duration(now - (incident.latest_update_at or incident.declared_at))
             who = " ".join(f"<@{u}>" for u in named if u) or "Someone"
-            text = f"{who}: no stakeholder update for {incident.number} for {silent}. Post one now, or snooze."
+            text = (f"{who}: no stakeholder update for {incident.number} ({incident.status}) for {silent}. "
+                    "Post one now, or snooze.")
             incident.log(now, None, "nag", text, {"round": round_, "named": [u for u in named if u]})
             incident.revision += 1
             every = self._every(incident)

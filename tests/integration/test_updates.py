@@ -97,14 +97,14 @@ def test_nags_name_the_comms_lead_then_the_commander_too(bot, fake_slack):
     assert nags(bot, fake_slack) == []
     run_due(bot, timedelta(minutes=1))
     [first] = nags(bot, fake_slack)
-    assert first.startswith("<@U02BOB>: no stakeholder update for INC-1 for 30m")
+    assert first.startswith("<@U02BOB>: no stakeholder update for INC-1 (investigating) for 30m")
     post = [m for m in fake_slack.messages(row.channel_id) if "no stakeholder update" in m["text"]][0]
     assert {Action.POST_UPDATE, f"{Action.SNOOZE}_15", f"{Action.SNOOZE}_30"} <= set(
         e["action_id"] for b in post["blocks"] if b["type"] == "actions" for e in b["elements"])
     run_due(bot)  # the same interval again: no second nag
     assert len(nags(bot, fake_slack)) == 1
     run_due(bot, timedelta(minutes=30))
-    assert nags(bot, fake_slack)[-1].startswith("<@U02BOB> <@U01ALICE>: no stakeholder update for INC-1 for 1h")
+    assert nags(bot, fake_slack)[-1].startswith("<@U02BOB> <@U01ALICE>: no stakeholder update for INC-1 (investigating) for 1h")
 
 
 def test_an_update_resets_the_nag_and_a_snooze_delays_it(bot, fake_slack):
