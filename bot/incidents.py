@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, sessionmaker
+from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.clock import Clock
 from bot.config import IncidentConfig
 from bot.durations import format_duration
-from bot.errors import IncidentNotFound, InvalidTransition, NotAnIncidentChannel, UserError
+from bot.errors import InvalidTransition, NotAnIncidentChannel, UserError
 from bot.paging import PagingService
 from bot.people import is_user, mention
-from bot.store import FULL, changing
+from bot.roles import comms_lead_wanted
+from bot.store import changing, load
 from bot.updates import UpdateService
 from models import Incident, Role, RoleAssignment, Status
 
@@ -62,10 +63,7 @@ class IncidentService:
 
     def get(self, incident_id: int) -> Incident:
         with self._sessions() as session:
-            incident = session.get(Incident, incident_id, options=FULL)
-            if incident is None:
-                raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
-            return incident
+            return load(session, incident_id)
 
     def sync_state(self, incident_id: int) -> tuple[str, str | None]:
         """The incident's number and why its last Slack sync failed, if it did."""
@@ -75,8 +73,8 @@ class IncidentService:
 
     def in_channel(self, channel_id: str, command: str) -> Incident:
         """The incident whose channel this is, or a message saying where ``command`` works."""
-        with self._sessions() as session:
-            incident = session.scalars(select(Incident).where(Incident.channel_id == channel_id).options(*FULL)).first()
+        with self._sessions() as session:  # the handler needs the id and number; the change reloads it locked
+            incident = session.scalars(select(Incident).where(Incident.channel_id == channel_id)).first()
         if incident is None:
             raise NotAnIncidentChannel(
                 f"`/incident {command}` works only in an incident's channel, and this is not one. "
@@ -86,7 +84,7 @@ class IncidentService:
 
     def list_open(self) -> list[Incident]:
         with self._sessions() as session:
-            query = select(Incident).where(Incident.status != Status.RESOLVED).options(*FULL)
+            query = select(Incident).where(Incident.status != Status.RESOLVED).options(selectinload(Incident.roles))
             incidents = list(session.scalars(query))
         rank = self._config.rank
         return sorted(incidents, key=lambda i: (rank(i.severity), i.declared_at))
@@ -198,13 +196,13 @@ class IncidentService:
             holder = incident.holder(role)
             if holder == user:
                 raise InvalidTransition(f"<@{user}> is already the {role.title} of {incident.number}.")
-            separate = role is Role.COMMS_LEAD and self._needs_separate_comms(incident)
+            separate = role is Role.COMMS_LEAD and self._config.severity(incident.severity).separate_comms_lead
             if separate and user == incident.holder(Role.COMMANDER):
                 raise InvalidTransition(
                     f"{incident.severity} needs a Communication Lead other than the Incident Commander "
                     f"(<@{user}>): one person fixes, one talks. Pick someone else."
                 )
-            open_seat = holder is None or (separate and holder == incident.holder(Role.COMMANDER))
+            open_seat = holder is None or (separate and comms_lead_wanted(incident, self._config))
             if only_if_open and not open_seat:
                 raise InvalidTransition(
                     f"<@{holder}> is already the {role.title} of {incident.number}; "
@@ -217,10 +215,10 @@ class IncidentService:
         """The *Take communication lead* button."""
         return self.assign_role(incident_id, Role.COMMS_LEAD, actor, actor, only_if_open=True)
 
-    def set_status(self, incident_id: int, status_text: str, actor: str, summary: str | None = None) -> Incident:
+    def set_status(self, incident_id: int, status_text: str, actor: str) -> Incident:
         status = self._check_status(status_text)
         if status is Status.RESOLVED:
-            return self.resolve(incident_id, actor, summary)
+            return self.resolve(incident_id, actor)
         with self._write(incident_id) as incident:
             old = Status(incident.status)
             if old is status:
@@ -232,8 +230,8 @@ class IncidentService:
                 incident.mitigated_at = None
                 if self._updates:
                     self._updates.reschedule(object_session(incident), incident)
-                incident.log(self._clock.now(), actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
-                            {"from": old, "to": status})
+                incident.log(now, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
+                             {"from": old, "to": status})
                 return incident
             if status is Status.MITIGATED:
                 incident.mitigated_at = now
@@ -243,7 +241,7 @@ class IncidentService:
                 text = f"<@{actor}> moved {incident.number} from mitigated back to {status}: the mitigation no longer holds"
             else:
                 text = f"<@{actor}> moved {incident.number} from {old} to {status}"
-            incident.log(self._clock.now(), actor, "status_changed", text, {"from": old, "to": status})
+            incident.log(now, actor, "status_changed", text, {"from": old, "to": status})
         return incident
 
     def resolve(self, incident_id: int, actor: str, summary: str | None = None) -> Incident:
@@ -263,7 +261,7 @@ class IncidentService:
             text = f"<@{actor}> resolved {incident.number} after {lasted} ({how})"
             if incident.resolution_summary:
                 text += f": {incident.resolution_summary}"
-            incident.log(self._clock.now(), actor, "resolved", text, {
+            incident.log(now, actor, "resolved", text, {
                 "summary": incident.resolution_summary,
                 "mitigated_at": mitigated_at.isoformat() if mitigated_at else None,
                 "duration_seconds": int((now - incident.declared_at).total_seconds()),
@@ -363,19 +361,17 @@ class IncidentService:
                                urgency=level.urgency)
 
     def _free_for(self, incident: Incident, role: Role, user: str) -> bool:
+        """Nobody holds ``role``, and taking it would not make the commander talk for a big incident."""
         if incident.holder(role) is not None:
             return False
-        return not (role is Role.COMMS_LEAD and self._needs_separate_comms(incident)
-                    and incident.holder(Role.COMMANDER) == user)
+        return not (role is Role.COMMS_LEAD and incident.holder(Role.COMMANDER) == user
+                    and comms_lead_wanted(incident, self._config))
 
     def _require_paging(self) -> PagingService:
         if self._paging is None or not self._config.escalation_policies:
             raise UserError("Paging is not set up: add `escalation_policies` (and `schedules`) to incidents.yaml; "
                             "see incidents.example.yaml.")
         return self._paging
-
-    def _needs_separate_comms(self, incident: Incident) -> bool:
-        return self._config.severity(incident.severity).separate_comms_lead
 
     @staticmethod
     def _refuse_if_resolved(incident: Incident, what: str) -> None:

@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.config import EscalationPolicyConfig, IncidentConfig, TargetConfig
 from bot.errors import InvalidTransition, UserError
 from bot.oncall import OnCallService
+from bot.slack import SLACK_FAILURES, error_code
 from models import Incident, Page, PageNotification, PageState
 
 log = logging.getLogger(__name__)
@@ -66,10 +67,10 @@ class PagingService:
         """Start the incident's escalation policy, now, after ``delay``, or at the next business morning."""
         if not self._config.escalation_policies:
             return None  # paging is not set up here: nothing to say on every incident
-        name = policy or self.policy_for(incident)
+        name = policy or self._policy_for(incident)
         if name not in self._config.escalation_policies:
             incident.log(self._clock.now(), requested_by, "paging_skipped",
-                   f"Nobody was paged ({reason}): no escalation policy `{name}` is configured")
+                         f"Nobody was paged ({reason}): no escalation policy `{name}` is configured")
             return None
         return self._begin(session, incident, reason=reason, requested_by=requested_by, urgency=urgency,
                            delay=delay, policy=name)
@@ -88,7 +89,7 @@ class PagingService:
         if page.level + 1 >= len(policy.levels):
             raise InvalidTransition(f"{incident.number} is already at the last level ({page.level + 1}) "
                                     f"of the `{page.policy}` policy; page someone by name with `/incident page @user`.")
-        timers.cancel(session, incident_id=incident.id, kinds=KINDS, now=self._clock.now())
+        self._cancel_timers(session, incident)
         page.state = PageState.PAGING
         now = self._clock.now()
         self._schedule_level(session, incident, page, page.level + 1, page.cycle, now)
@@ -102,7 +103,7 @@ class PagingService:
         for page in stopped:
             page.state, page.acknowledged_by, page.acknowledged_at = PageState.ACKNOWLEDGED, actor, now
         if stopped:
-            timers.cancel(session, incident_id=incident.id, kinds=KINDS, now=self._clock.now())
+            self._cancel_timers(session, incident)
         roles = [n.role for page in incident.pages for n in page.notifications if n.user_id == actor and n.role]
         return stopped, (roles[-1] if roles else None)
 
@@ -112,19 +113,23 @@ class PagingService:
         for page in incident.pages:
             if page.active:
                 page.state, page.ended_at = PageState.ENDED, now
-        timers.cancel(session, incident_id=incident.id, kinds=KINDS, now=self._clock.now())
+        self._cancel_timers(session, incident)
 
     def wake(self, session: Session, incident: Incident) -> bool:
         """A page waiting for business hours starts now (the incident became urgent)."""
         waiting = [page for page in incident.pages if page.state == PageState.WAITING]
+        if waiting:
+            self._cancel_timers(session, incident)
         now = self._clock.now()
         for page in waiting:
-            timers.cancel(session, incident_id=incident.id, kinds=KINDS, now=self._clock.now())
             page.state, page.starts_at = PageState.PAGING, now
             self._schedule_level(session, incident, page, 0, 0, now)
         return bool(waiting)
 
-    def policy_for(self, incident: Incident) -> str:
+    def _cancel_timers(self, session: Session, incident: Incident) -> None:
+        timers.cancel(session, incident_id=incident.id, kinds=KINDS, now=self._clock.now())
+
+    def _policy_for(self, incident: Incident) -> str:
         service = self._config.service(incident.service) if incident.service else None
         return service.escalation_policy if service else "default"
 
@@ -160,6 +165,7 @@ class PagingService:
                              {"page": page.id, "level": level, "cycle": cycle})
                 incident.revision += 1
         self._send(page_id, timer.id)
+        self._on_change(incident.id)
 
     def fire_renotify(self, timer) -> None:
         page_id = timer.payload["page"]
@@ -175,15 +181,13 @@ class PagingService:
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=n.user_id, level=n.level, target=n.target, role=n.role,
                         renotify=True, created_at=now))
-                policy = self._config.escalation_policies.get(page.policy) if page.policy else None
-                every = policy.renotify_every if policy else _ONE_PERSON_RENOTIFY
-                if every:
-                    timers.schedule(session, PAGE_RENOTIFY, now + every, incident_id=page.incident_id,
-                                    payload=_position(page), key=f"page:{page.id}:renotify:{timer.id}")
+                self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:{timer.id}")
                 users = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id))
                 page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
-                       {"page": page.id, "level": page.level})
+                                  {"page": page.id, "level": page.level})
+                page.incident.revision += 1
         self._send(page_id, timer.id)
+        self._on_change(page.incident_id)
 
     # -- internals -----------------------------------------------------------------------
 
@@ -204,8 +208,8 @@ class PagingService:
         if state == PageState.WAITING:
             local = due.astimezone(self._config.tz)
             incident.log(now, requested_by, "paging_waits",
-                   f"Low urgency: paging waits for business hours ({local:%a %H:%M} {self._config.timezone}) "
-                   f"unless someone raises the severity ({reason})", {"page": page.id})
+                         f"Low urgency: paging waits for business hours ({local:%a %H:%M} {self._config.timezone}) "
+                         f"unless someone raises the severity ({reason})", {"page": page.id})
         return page
 
     def _schedule_level(self, session: Session, incident: Incident, page: Page, level: int, cycle: int,
@@ -216,11 +220,8 @@ class PagingService:
 
     def _after_level(self, session: Session, incident: Incident, page: Page, now: datetime) -> None:
         """Renotify this level until someone acknowledges; move on when its time is up."""
-        policy = self._config.escalation_policies.get(page.policy) if page.policy else None
-        every = policy.renotify_every if policy else _ONE_PERSON_RENOTIFY
-        if every:
-            timers.schedule(session, PAGE_RENOTIFY, now + every, incident_id=incident.id,
-                            payload=_position(page), key=f"page:{page.id}:renotify:level:{page.level}:{page.cycle}")
+        self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:level:{page.level}:{page.cycle}")
+        policy = self._policy_of(page)
         if policy is None:
             return
         level = policy.levels[page.level]
@@ -229,12 +230,24 @@ class PagingService:
             next_level, next_cycle = following
             self._schedule_level(session, incident, page, next_level, next_cycle, now + level.escalate_after)
 
+    def _policy_of(self, page: Page) -> EscalationPolicyConfig | None:
+        """The page's policy; None for a page of one person."""
+        return self._config.escalation_policies.get(page.policy) if page.policy else None
+
+    def _schedule_renotify(self, session: Session, page: Page, now: datetime, key: str) -> None:
+        """The next reminder for the people of the page's current level, if it renotifies at all."""
+        policy = self._policy_of(page)
+        every = policy.renotify_every if policy else _ONE_PERSON_RENOTIFY
+        if every:
+            timers.schedule(session, PAGE_RENOTIFY, now + every, incident_id=page.incident_id,
+                            payload=_position(page), key=key)
+
     def _users_of(self, page_id: int, level: int) -> dict[int, list[str]]:
         """Who each target of a level names (by target index), found before any transaction opens:
         the on-call lookup reads the database and user groups are asked of Slack."""
         with self._sessions() as session:
             page = session.get(Page, page_id)
-            policy = self._config.escalation_policies.get(page.policy) if page and page.policy else None
+            policy = self._policy_of(page) if page else None
         if policy is None:
             return {}
         now = self._clock.now()
@@ -263,12 +276,12 @@ class PagingService:
             return []
         try:
             return self._pager.usergroup_members(usergroup)
-        except Exception:
-            log.exception("could not list the members of user group %s", usergroup)
+        except SLACK_FAILURES as exc:
+            log.warning("could not list the members of user group %s: %s", usergroup, error_code(exc))
             return []
 
     def _send(self, page_id: int, timer_id: int) -> None:
-        """Send the DMs this timer recorded and has not sent yet; record each outcome."""
+        """Send the DMs this timer recorded and has not sent yet; record each outcome (the caller syncs)."""
         with self._sessions() as session:
             page = session.scalars(select(Page).where(Page.id == page_id).options(
                 selectinload(Page.notifications), selectinload(Page.incident).selectinload(Incident.roles))).one()
@@ -282,21 +295,19 @@ class PagingService:
             try:
                 self._pager.send(incident, notification)
                 outcomes[notification.id] = (self._clock.now(), None)
-            except Exception as exc:
-                log.warning("INC-%s: could not page %s: %s", incident.id, notification.user_id, exc)
-                outcomes[notification.id] = (None, str(exc)[:500])
+            except SLACK_FAILURES as exc:
+                log.warning("INC-%s: could not page %s: %s", incident.id, notification.user_id, error_code(exc))
+                outcomes[notification.id] = (None, error_code(exc))
         if not outcomes:
             return
         with self._sessions() as session, session.begin():
+            row = session.get(Incident, incident.id)
             for notification_id, (sent_at, error) in outcomes.items():
                 notification = session.get(PageNotification, notification_id)
                 notification.sent_at, notification.error = sent_at, error
                 if error:
-                    incident = session.get(Incident, notification.page.incident_id)
-                    incident.log(self._clock.now(), None, "page_failed",
-                           f"Could not page <@{notification.user_id}>: {error}")
-                    incident.revision += 1
-        self._on_change(incident.id)
+                    row.log(self._clock.now(), None, "page_failed", f"Could not page <@{notification.user_id}>: {error}")
+                    row.revision += 1
 
 
 _ONE_PERSON_RENOTIFY = timedelta(minutes=2)
