@@ -9,14 +9,14 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
 
 (a) Ack latency: ``--requests`` commands at ``--concurrency``, timed by the client from sending
     the request to reading the answer, after a few uncounted warm-ups at the same concurrency, for
-      bare   a Bolt app whose /incident listener only acks, served like bot/web.py serves the
+      bare   a Bolt app whose /incident listener only acks, served like bot/web/app.py serves the
              bot (`python -m bench.servers bare`); the floor that Bolt, uvicorn and HTTP allow;
       real   what production runs, `python -m bot web` (RUN_WORKER=0, the built-in incident
              configuration; it listens on 0.0.0.0 as in production and logs each request):
              `/incident declare sev2 <title>` writes the incident, acks with the answer and
              leaves the Slack work to effects, which run meanwhile;
       stock  the bot behind Bolt's stock Starlette adapter, which dispatches on the event loop
-             (`python -m bench.servers stock`): for information, it shows why bot/web.py does
+             (`python -m bench.servers stock`): for information, it shows why bot/web/app.py does
              not use it.
     With ``--repeat K`` the commands are sent K times per variant (each time once the Slack work
     of the ones before is done), and each column is the median of the K runs' values.
@@ -66,7 +66,7 @@ sys.path.insert(0, str(ROOT))  # for `python bench/declare.py`
 
 
 from bench.schema import own_schema  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.config.schema import Settings  # noqa: E402
 from tests.driver import SIGNING_SECRET, Bot, HttpResponse, http  # noqa: E402
 from tests.fakeslack import Call, FakeSlack  # noqa: E402
 

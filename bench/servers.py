@@ -21,9 +21,9 @@ from starlette.requests import Request
 from starlette.routing import Mount, Route
 
 from bot.app import AppContext, build_context, check_slack, create_bolt_app
-from bot.config import load_config, load_settings
-from bot.slack import make_client
-from bot.web import create_web_app
+from bot.config.schema import load_config, load_settings
+from bot.slack.gateway import make_client
+from bot.web.app import create_web_app
 
 
 def bare_bolt(ctx: AppContext) -> App:
@@ -42,7 +42,7 @@ def bare_bolt(ctx: AppContext) -> App:
 
 
 def stock_adapter(ctx: AppContext) -> Starlette:
-    """bot.web's app with /slack/events taken over by Bolt's stock adapter."""
+    """the web app with /slack/events taken over by Bolt's stock adapter."""
     bolt = create_bolt_app(ctx)
     handler = SlackRequestHandler(bolt)
 

@@ -4,7 +4,7 @@
 
 The database holds ``--incidents`` open incidents, each with two pending timers due in the next
 two hours (an escalation and a renotify) and one done timer (history). A worker process of its own
-(this module with ``--worker``; the real clock, bot/timers.TimerWorker) then measures:
+(this module with ``--worker``; the real clock, bot/jobs/timers.TimerWorker) then measures:
 
   idle tick      what the scheduled job does every second when nothing is due: ``tick()`` (one
                  transaction: SELECT … FOR UPDATE SKIP LOCKED) and ``next_due()``; median of 300,
@@ -12,7 +12,7 @@ two hours (an escalation and a renotify) and one done timer (history). A worker 
   100 due        ``tick()`` claiming, running (a handler that only records) and marking done 100
                  due timers; median of 10 rounds;
   lateness       fire time (the handler's clock) minus due time, with the real APScheduler job of
-                 bot/timers.add_tick_job ticking every second:
+                 bot/jobs/timers.add_tick_job ticking every second:
                    ahead: 200 timers scheduled before the run, due spread at random over 10 s
                           (escalations and renotifies are scheduled minutes ahead);
                    short: then 50 timers, due spread at random over 10 s, each scheduled 0.1 s
@@ -50,9 +50,9 @@ from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from bench.schema import own_schema  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.db import make_engine, make_session_factory  # noqa: E402
-from bot.timers import TimerWorker, add_tick_job, schedule  # noqa: E402
+from bot.core.clock import SystemClock  # noqa: E402
+from bot.core.db import make_engine, make_session_factory  # noqa: E402
+from bot.jobs.timers import TimerWorker, add_tick_job, schedule  # noqa: E402
 from models import Base, Incident  # noqa: E402
 from models.timer import Timer  # noqa: E402
 

@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config import ConfigError, load_config, load_settings
+from bot.config.schema import ConfigError, load_config, load_settings
 
 MANIFEST = Path(__file__).resolve().parent.parent / "slack-app-manifest.yaml"
 MANIFEST_URL = "https://YOUR-PUBLIC-URL"
@@ -50,8 +50,8 @@ def _serve(settings, config) -> int:
     import uvicorn
 
     from bot.app import build_context, check_slack, create_bolt_app
-    from bot.scheduler import make_scheduler
-    from bot.web import create_web_app
+    from bot.jobs.scheduler import make_scheduler
+    from bot.web.app import create_web_app
 
     ctx = build_context(settings, config)
     check_slack(ctx)
@@ -75,7 +75,7 @@ def _serve(settings, config) -> int:
 
 def _work(settings, config) -> int:
     from bot.app import build_context, check_slack
-    from bot.scheduler import make_scheduler
+    from bot.jobs.scheduler import make_scheduler
 
     ctx = build_context(settings, config)
     check_slack(ctx)

@@ -14,19 +14,20 @@ from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.alerts import AlertService
-from bot.clock import Clock, SystemClock
-from bot.config import IncidentConfig, Settings
-from bot.db import make_engine, make_session_factory
-from bot.effects import Effects
-from bot.incidents import IncidentService
-from bot.notices import Notices, SlackPager
-from bot.oncall import OnCallService
-from bot.paging import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
-from bot.slack import SLACK_FAILURES, SlackGateway, error_code, make_client
-from bot.sync import SlackSync
-from bot.timers import TimerWorker
-from bot.updates import COMMS_ASK, NAG, REPORT_REMINDER, UpdateService
+from bot.alerts.service import AlertService
+from bot.comms.updates import COMMS_ASK, NAG, REPORT_REMINDER, UpdateService
+from bot.config.schema import IncidentConfig, Settings
+from bot.core.clock import Clock, SystemClock
+from bot.core.db import make_engine, make_session_factory
+from bot.incidents.service import IncidentService
+from bot.jobs.timers import TimerWorker
+from bot.paging.oncall import OnCallService
+from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
+from bot.slack.effects import Effects
+from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
+from bot.slack.notices import Notices, SlackPager
+from bot.slack.sync import SlackSync
+from handlers.slack import register_all
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,6 @@ def create_bolt_app(ctx: AppContext) -> App | None:
     """The Bolt app with every listener registered, or ``None`` while Slack is off."""
     if ctx.gateway is None:
         return None
-    from handlers import register_all
-
     token = ctx.settings.slack_bot_token
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:

@@ -4,8 +4,8 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from bot.config import load_settings
-from bot.db import make_engine
+from bot.config.schema import load_settings
+from bot.core.db import make_engine
 from models import Base
 
 config = context.config

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.config import IncidentConfig, load_settings
-from bot.db import make_engine
+from bot.config.schema import IncidentConfig, load_settings
+from bot.core.clock import ManualClock
+from bot.core.db import make_engine
 from tests import db
 from tests.driver import SIGNING_SECRET, Bot, start_bot
 from tests.fakeslack import FakeSlack

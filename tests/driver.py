@@ -17,7 +17,7 @@ from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import AppContext, build_context, create_bolt_app
-from bot.web import create_web_app
+from bot.web.app import create_web_app
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0001"

@@ -6,8 +6,8 @@
 from datetime import timedelta
 
 from bot.app import build_context
-from bot.config import load_config, load_settings
-from bot.scheduler import make_scheduler
+from bot.config.schema import load_config, load_settings
+from bot.jobs.scheduler import make_scheduler
 
 if __name__ == "__main__":
     settings = load_settings()

@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.clock import SystemClock
-from bot.db import make_engine, make_session_factory
-from bot.timers import TimerWorker
+from bot.core.clock import SystemClock
+from bot.core.db import make_engine, make_session_factory
+from bot.jobs.timers import TimerWorker
 from models.timer import PENDING, Timer
 
 

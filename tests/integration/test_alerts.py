@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.ids import Action
+from bot.slack.ids import Action
 from models import Alert, Incident, Status
 from tests.integration.helpers import channel_posts, incident, rendered, summary
 from tests.integration.test_paging import ON_CALL, pages_to, run_due

@@ -2,8 +2,8 @@
 
 import json
 
-from bot.ids import Action, DeclareField
-from bot.ids import View as ViewId
+from bot.slack.ids import Action, DeclareField
+from bot.slack.ids import View as ViewId
 from models import Role, Status
 from tests.integration.helpers import announcement, button_ids, declare, incident, rendered, summary
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from bot.ids import Action
+from bot.slack.ids import Action
 from models import Status
 from tests.integration.helpers import announcement, channel_posts, declare, in_channel, incident, rendered, summary
 

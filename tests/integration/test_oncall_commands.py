@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from bot.scheduler import announce_handoffs
+from bot.jobs.scheduler import announce_handoffs
 
 SCHEDULES = {
     "timezone": "Europe/Rome",

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, func, select
 
-from bot.clock import ManualClock
-from bot.config import IncidentConfig
-from bot.db import make_engine, make_session_factory
-from bot.errors import UserError
-from bot.oncall import ONCALL_USAGE, OVERRIDE_USAGE, OnCallService
-from bot.rotation import Duty
+from bot.config.schema import IncidentConfig
+from bot.core.clock import ManualClock
+from bot.core.db import make_engine, make_session_factory
+from bot.core.errors import UserError
+from bot.paging.oncall import ONCALL_USAGE, OVERRIDE_USAGE, OnCallService
+from bot.paging.rotation import Duty
 from models.oncall import HandoffNotice, Override
 
 ALICE, BOB, CAROL, DAVE, ERIN = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN"

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.ids import Action
+from bot.slack.ids import Action
 from models import PageState, Role
 from tests.integration.helpers import channel_posts, declare, in_channel, incident, rendered, summary
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from bot.app import build_context
-from bot.config import load_config, load_settings
-from bot.incidents import Declaration
+from bot.config.schema import load_config, load_settings
+from bot.incidents.service import Declaration
 from tests.db import ROOT
 from tests.integration.test_paging import pages_to
 

@@ -133,7 +133,7 @@ def test_a_message_the_bot_cannot_read_is_a_recorded_skip(bot, fake_slack, caplo
     assert skipped.text == (f"<@U02BOB> :pushpin:ed a message posted at this time in <#{row.channel_id}>, "
                             f"which could not be copied here: {refusal}")
     assert f"could not copy the :pushpin:ed message {ts}" in caplog.text
-    assert not [r for r in caplog.records if r.name == "bot.effects"]  # no effect raised
+    assert not [r for r in caplog.records if r.name == "bot.slack.effects"]  # no effect raised
 
     react(bot, row.channel_id, ts, user="U03CAROL")  # readable again: pinning again copies it
     assert [(e.kind, e.actor) for e in pins(bot)] == [("pin_skipped", "U02BOB"), ("pinned", "U03CAROL")]
@@ -159,4 +159,4 @@ def test_slack_unreachable_is_a_recorded_skip(bot, make_bot, fake_slack, caplog)
     assert (skipped.kind, skipped.at) == ("pin_skipped", posted_at(ts))
     assert skipped.data["reason"].startswith("Slack unreachable")
     assert "could not copy the :pushpin:ed message" in caplog.text
-    assert not [r for r in caplog.records if r.name == "bot.effects"]  # no effect raised
+    assert not [r for r in caplog.records if r.name == "bot.slack.effects"]  # no effect raised

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.ids import Action
+from bot.slack.ids import Action
 from models import Role, RoleAssignment
 from tests.integration.helpers import button_ids, channel_posts, declare, in_channel, incident, rendered, summary
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from bot.scheduler import retry_slack_sync
+from bot.jobs.scheduler import retry_slack_sync
 from models import Status
 from tests.integration.helpers import incident, summary
 

@@ -1,7 +1,7 @@
 """Durable timers: scheduled in the caller's transaction, claimed under a lease, run once, never lost.
 
 The multi-process tests run real worker processes (tests/timer_worker.py) on the test database,
-PostgreSQL or SQLite (where bot/db.py serializes transactions across processes).
+PostgreSQL or SQLite (where bot/core/db.py serializes transactions across processes).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import select
 
-from bot.clock import SystemClock
-from bot.db import make_session_factory
-from bot.timers import TimerWorker, add_tick_job, cancel, retry_delay, schedule
+from bot.core.clock import SystemClock
+from bot.core.db import make_session_factory
+from bot.jobs.timers import TimerWorker, add_tick_job, cancel, retry_delay, schedule
 from models import Incident
 from models.timer import Timer
 

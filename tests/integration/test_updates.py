@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.ids import Action, UpdateField
-from bot.ids import View as ViewId
+from bot.slack.ids import Action, UpdateField
+from bot.slack.ids import View as ViewId
 from models import Delivery, Status
 from tests.integration.helpers import announcement, channel_posts, declare, in_channel, incident, rendered, summary
 

@@ -1,7 +1,7 @@
 import threading
 import time
 
-from bot.effects import AckFirst
+from bot.slack.effects import AckFirst
 
 
 def test_slack_work_starts_at_once_when_no_request_waits():

@@ -1,8 +1,8 @@
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from bot.business_hours import is_open, next_opening
-from bot.config import BusinessHoursConfig
+from bot.config.schema import BusinessHoursConfig
+from bot.core.business_hours import is_open, next_opening
 
 ROME = ZoneInfo("Europe/Rome")
 HOURS = BusinessHoursConfig()  # mon-fri 09:00-18:00

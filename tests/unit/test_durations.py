@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from bot.durations import Duration, format_duration, parse_duration
+from bot.core.durations import Duration, format_duration, parse_duration
 
 HOW = "use a number with s, m, h or d, such as 90s, 15m, 2h"
 

@@ -1,7 +1,7 @@
 import pytest
 
-from bot.errors import UserError
-from handlers.grammar import declare_args, split, user_mention
+from bot.core.errors import UserError
+from handlers.slack.grammar import declare_args, split, user_mention
 
 SEVERITIES = ["sev1", "sev2", "sev3", "sev4"]
 

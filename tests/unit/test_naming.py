@@ -3,7 +3,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.naming import MAX_CHANNEL_NAME, channel_name, slugify
+from bot.slack.naming import MAX_CHANNEL_NAME, channel_name, slugify
 
 SLACK_NAME = re.compile(r"^[a-z0-9-]+$")
 

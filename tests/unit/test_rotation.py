@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import Handoff, ScheduleConfig
-from bot.errors import UserError
-from bot.oncall import ONCALL_USAGE, OVERRIDE_USAGE
-from bot.rotation import (
+from bot.config.schema import Handoff, ScheduleConfig
+from bot.core.errors import UserError
+from bot.paging.oncall import ONCALL_USAGE, OVERRIDE_USAGE
+from bot.paging.rotation import (
     EPOCH,
     Duty,
     OverrideSpan,
@@ -26,7 +26,7 @@ from bot.rotation import (
     shifts_between,
     to_utc,
 )
-from handlers.oncall_grammar import AddOverride, ShowOnCall, parse_oncall
+from handlers.slack.oncall_grammar import AddOverride, ShowOnCall, parse_oncall
 
 ALICE, BOB, CAROL, DAVE, ERIN = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN"
 UTC = timezone.utc

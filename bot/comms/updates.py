@@ -1,0 +1,198 @@
+"""Stakeholder communication: updates, the nags that keep them coming, subscribers and follow-up.
+
+An update goes to the incident channel, the announcement's thread and, by DM, to subscribers
+and to the stakeholder groups of its severity. Every interval without one (the severity's
+``update_every``) the Communication Lead is nagged in the channel; a nag still unanswered after
+another interval names the Incident Commander too. Nags and the next-day report reminder are
+timer rows, so none is lost or sent twice; DMs are ``Delivery`` rows sent by the Slack sync.
+The ``on_*`` methods run inside the incident service's transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, object_session, sessionmaker
+
+from bot.config.schema import IncidentConfig
+from bot.core.business_hours import next_opening
+from bot.core.clock import Clock
+from bot.core.durations import format_duration
+from bot.core.errors import InvalidTransition, UserError
+from bot.incidents.roles import comms_lead_wanted
+from bot.incidents.store import changing, load
+from bot.jobs import timers
+from models import Delivery, Incident, Role, Status, Subscription
+
+NAG = "nag"
+COMMS_ASK = "comms_ask"
+REPORT_REMINDER = "report_reminder"
+UPDATE_USAGE = "/incident update <what users see, what is being done, when the next update comes>"
+
+
+class UpdateService:
+    def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
+                 on_change: Callable[[int], None] = lambda incident_id: None) -> None:
+        self._sessions = sessions
+        self._config = config
+        self._clock = clock
+        self._on_change = on_change
+
+    # -- what people do --------------------------------------------------------------------
+
+    def post(self, incident_id: int, actor: str, text: str, next_in: timedelta | None = None) -> Incident:
+        """A stakeholder update; it resets the nag timer."""
+        text = text.strip()
+        if not text:
+            raise UserError("An update needs some text: what users see, what is being done, when the next update comes.",
+                            usage=UPDATE_USAGE)
+        with changing(self._sessions, incident_id, self._on_change) as incident:
+            now = self._clock.now()
+            every = next_in or self._every(incident)
+            incident.latest_update, incident.latest_update_at = text, now
+            incident.update_due_at = None if incident.status == Status.RESOLVED else now + every
+            state = "resolved" if incident.status == Status.RESOLVED else incident.status
+            incident.log(now, actor, "update", text, {"status": state, "next_at": _iso(incident.update_due_at)})
+            self._deliver(incident, "update", incident.events[-1])
+            self._schedule_nag(object_session(incident), incident)
+        return incident
+
+    def snooze(self, incident_id: int, actor: str, minutes: int) -> Incident:
+        with changing(self._sessions, incident_id, self._on_change) as incident:
+            if incident.status == Status.RESOLVED:
+                raise InvalidTransition(f"{incident.number} is resolved: there is no update reminder to snooze.")
+            now = self._clock.now()
+            incident.update_due_at = now + timedelta(minutes=minutes)
+            incident.log(now, actor, "snoozed", f"<@{actor}> snoozed the update reminder for {minutes}m", announce=False)
+            self._schedule_nag(object_session(incident), incident)
+        return incident
+
+    def subscribe(self, incident_id: int, user: str) -> bool:
+        """Toggle: True when ``user`` now gets the updates by DM, False when they stopped."""
+        with changing(self._sessions, incident_id, self._on_change) as incident:
+            mine = [s for s in incident.subscriptions if s.user_id == user]
+            if mine:
+                incident.subscriptions.remove(mine[0])
+                return False
+            incident.subscriptions.append(Subscription(user_id=user, created_at=self._clock.now()))
+            return True
+
+    # -- inside the incident service's transactions ------------------------------------------
+
+    def on_declared(self, session: Session, incident: Incident) -> None:
+        incident.update_due_at = incident.declared_at + self._every(incident)
+        self._schedule_nag(session, incident, replacing=False)
+        self._schedule_comms_ask(session, incident, replacing=False)
+
+    def reschedule(self, session: Session, incident: Incident) -> None:
+        """After a severity change or a reopening: the interval counts from the last update, at once."""
+        since = incident.latest_update_at or incident.declared_at
+        incident.update_due_at = max(since + self._every(incident), self._clock.now())
+        self._schedule_nag(session, incident)
+        self._schedule_comms_ask(session, incident)
+
+    def on_resolved(self, session: Session, incident: Incident) -> None:
+        """Stakeholders hear the end; the commander is asked for a summary and, next business day, the report."""
+        now = self._clock.now()
+        incident.update_due_at = None
+        timers.cancel(session, incident_id=incident.id, kinds=[NAG, COMMS_ASK], now=now)
+        self._deliver(incident, "resolution", incident.events[-1])
+        lead = incident.holder(Role.COMMANDER) or incident.declared_by
+        if not incident.resolution_summary:
+            incident.deliveries.append(Delivery(user_id=lead, kind="summary_request", created_at=now))
+        tomorrow = datetime.combine(now.astimezone(self._config.tz).date() + timedelta(days=1), datetime.min.time(),
+                                    tzinfo=self._config.tz)
+        due = next_opening(self._config.business_hours, self._config.tz, tomorrow)
+        timers.schedule(session, REPORT_REMINDER, due, incident_id=incident.id, payload={"user": lead},
+                        key=f"report:{incident.id}:{int(now.timestamp())}")
+
+    def on_role(self, incident: Incident, role: Role, user: str) -> None:
+        """The new holder learns what the role asks of them."""
+        incident.deliveries.append(Delivery(user_id=user, kind=f"role:{role.value}", created_at=self._clock.now()))
+
+    # -- timer handlers -----------------------------------------------------------------------
+
+    def fire_nag(self, timer) -> None:
+        """No update for an interval: remind the Communication Lead (and the commander after the first)."""
+        with self._sessions() as session, session.begin():
+            incident = load(session, timer.incident_id, lock=True)
+            if incident.status == Status.RESOLVED or _iso(incident.update_due_at) != timer.payload["due"]:
+                return  # an update, a snooze or a severity change moved the reminder since
+            now = self._clock.now()
+            round_ = timer.payload.get("round", 1)
+            lead = incident.holder(Role.COMMS_LEAD) or incident.holder(Role.COMMANDER)
+            named = [lead] if lead else []
+            if round_ > 1 and incident.holder(Role.COMMANDER) not in named:
+                named.append(incident.holder(Role.COMMANDER))
+            silent = format_duration(now - (incident.latest_update_at or incident.declared_at))
+            who = " ".join(f"<@{u}>" for u in named if u) or "Someone"
+            text = (f"{who}: no stakeholder update for {incident.number} ({incident.status}) for {silent}. "
+                    "Post one now, or snooze.")
+            incident.log(now, None, "nag", text, {"round": round_, "named": [u for u in named if u]})
+            incident.revision += 1
+            every = self._every(incident)
+            timers.schedule(session, NAG, now + every, incident_id=incident.id,
+                            payload={"due": timer.payload["due"], "round": round_ + 1},
+                            key=f"nag:{incident.id}:{timer.payload['due']}:{round_ + 1}")
+        self._on_change(timer.incident_id)
+
+    def fire_comms_ask(self, timer) -> None:
+        """A severity that wants a separate Communication Lead asks again, every interval, until one is found."""
+        with self._sessions() as session, session.begin():
+            incident = load(session, timer.incident_id, lock=True)
+            if not comms_lead_wanted(incident, self._config):
+                return
+            now = self._clock.now()
+            incident.log(now, None, "comms_wanted",
+                         f"{incident.number} still has no Communication Lead: {incident.severity} wants one person "
+                         "fixing and another talking to stakeholders. Press *Take communication lead*.")
+            incident.revision += 1
+            self._schedule_comms_ask(session, incident, replacing=False)
+        self._on_change(timer.incident_id)
+
+    def fire_report_reminder(self, timer) -> None:
+        with self._sessions() as session, session.begin():
+            incident = load(session, timer.incident_id, lock=True)
+            incident.deliveries.append(Delivery(user_id=timer.payload["user"], kind="report_reminder",
+                                                created_at=self._clock.now()))
+            incident.revision += 1
+        self._on_change(timer.incident_id)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _every(self, incident: Incident) -> timedelta:
+        return self._config.severity(incident.severity).update_every
+
+    def _schedule_nag(self, session: Session, incident: Incident, replacing: bool = True) -> None:
+        """The one pending reminder for the current interval (a new incident has none to replace)."""
+        if replacing:
+            timers.cancel(session, incident_id=incident.id, kinds=[NAG], now=self._clock.now())
+        if incident.update_due_at is None:
+            return
+        due = _iso(incident.update_due_at)
+        timers.schedule(session, NAG, incident.update_due_at, incident_id=incident.id,
+                        payload={"due": due, "round": 1}, key=f"nag:{incident.id}:{due}:1")
+
+    def _schedule_comms_ask(self, session: Session, incident: Incident, replacing: bool = True) -> None:
+        now = self._clock.now()
+        if replacing:
+            timers.cancel(session, incident_id=incident.id, kinds=[COMMS_ASK], now=now)
+        if comms_lead_wanted(incident, self._config):
+            due = now + self._every(incident)
+            timers.schedule(session, COMMS_ASK, due, incident_id=incident.id, key=f"comms:{incident.id}:{_iso(due)}")
+
+    def _deliver(self, incident: Incident, kind: str, event) -> None:
+        """A DM owed to each subscriber and to each stakeholder group that follows this severity."""
+        object_session(incident).flush()  # the event needs its id
+        now = self._clock.now()
+        people = {s.user_id for s in incident.subscriptions}
+        for group in self._config.stakeholders.values():
+            if group.severities is None or incident.severity in group.severities:
+                people |= set(group.users) | set(group.usergroups)
+        for person in sorted(people):
+            incident.deliveries.append(Delivery(user_id=person, kind=kind, event_id=event.id, created_at=now))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

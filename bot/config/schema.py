@@ -1,0 +1,596 @@
+"""Configuration: the environment (`Settings`) and the incident file (`IncidentConfig`).
+
+A mistake in either stops start-up with one `ConfigError` listing every problem on its own line,
+each naming where it is, what was found and what is expected, so the fix is in the message.
+"""
+
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping
+from datetime import time, timedelta
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.core.durations import Duration, parse_duration
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(Exception):
+    """A wrong environment or configuration file; str() is the whole message, one line per problem."""
+
+
+class _Located(ValueError):
+    """Problems a model validator found inside its own data, each with its key path below the model."""
+
+    def __init__(self, problems: list[tuple[tuple, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{_path(loc)}: {message}" for loc, message in problems))
+
+
+def _show(value: Any) -> str:
+    """A found value spelt as in the file, shortened so that one problem stays one line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- value checks shared by the models ---------------------------------------------------------
+
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ROTATIONS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(weeks=1)}
+
+
+def _name(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
+        raise ValueError(f"{_show(value)} is not a name; use lowercase letters, digits, - and _, such as sev1")
+    return value
+
+
+def _pattern(regex: str, what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not re.fullmatch(regex, value):
+            raise ValueError(f"{_show(value)} is not {what}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"{_show(name)} is not a time zone; use an IANA name such as Europe/Rome or UTC") from None
+    return name
+
+
+def _web_address(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{_show(value)} is not a web address; use a full one starting with http:// or https://")
+    return value
+
+
+def _day(value: Any) -> int:
+    if isinstance(value, str):
+        for number, day in enumerate(_DAYS):
+            if value.strip().lower() in (day, day[:3]):
+                return number
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 7:
+        return value
+    raise ValueError(f"{_show(value)} is not a day; use mon, tue, wed, thu, fri, sat or sun")
+
+
+def _days(value: Any) -> tuple[int, ...]:
+    """mon-fri, [mon, wed, fri] or a mix; as weekday numbers (0 = Monday), like datetime.weekday()."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not items:
+        raise ValueError(f"{_show(value)} is not a set of days; use a range such as mon-fri or a list, [mon, wed]")
+    days = set()
+    for item in items:
+        if isinstance(item, str) and "-" in item:
+            first, last = (_day(end) for end in item.split("-", 1))
+            days.update((first + step) % 7 for step in range((last - first) % 7 + 1))
+        else:
+            days.add(_day(item))
+    return tuple(sorted(days))
+
+
+def _clock(value: Any) -> Any:
+    """HH:MM. YAML reads an unquoted 18:00 as the number 1080, so that case gets its own hint."""
+    if isinstance(value, str) and (match := re.fullmatch(r"(\d{1,2}):(\d\d)", value.strip())):
+        if int(match[1]) < 24 and int(match[2]) < 60:
+            return time(int(match[1]), int(match[2]))
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int) and 60 <= value < 24 * 60:
+        clock = f"{value // 60}:{value % 60:02d}"
+        raise ValueError(
+            f'{value} is not a time of day; write "{clock}" in quotes (YAML reads {clock} unquoted as {value})'
+        )
+    raise ValueError(f'{_show(value)} is not a time of day; use HH:MM in quotes, such as "09:00"')
+
+
+class Handoff(NamedTuple):
+    """When a shift changes: weekday (0 = Monday, None = every day) at a wall-clock time in the timezone."""
+
+    weekday: int | None
+    at: time
+
+
+def _handoff(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, int):  # an unquoted 9:00, which _clock explains
+        return Handoff(None, _clock(value))
+    if isinstance(value, str):
+        day, _, clock = value.strip().rpartition(" ")
+        try:
+            return Handoff(_day(day) if day else None, _clock(clock))
+        except ValueError:
+            pass
+    raise ValueError(
+        f'{_show(value)} is not a handoff; use a day and time such as "mon 09:00", or a time such as "09:00"'
+    )
+
+
+def _rotation(value: Any) -> Any:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, str):
+        if value.strip().lower() in _ROTATIONS:
+            return value.strip().lower()
+        try:
+            return parse_duration(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{_show(value)} is not a rotation; use hourly, daily, weekly or a duration such as 12h")
+
+
+Name = Annotated[str, AfterValidator(_name)]
+ClockTime = Annotated[time, BeforeValidator(_clock)]
+UserId = Annotated[str, _pattern(r"[UW][A-Z0-9]{2,}", "a Slack user ID; use the member ID, such as U01ABCDEF")]
+UsergroupId = Annotated[str, _pattern(r"S[A-Z0-9]{2,}", "a Slack user group ID; use its ID, such as S01ABCDEF")]
+
+
+# --- the configuration file --------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors, so a misspelt key is named rather than ignored; an empty key keeps its default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            fields = cls.model_fields
+            return {k: v for k, v in data.items() if v is not None or k not in fields or fields[k].is_required()}
+        return data
+
+
+class BusinessHoursConfig(_Strict):
+    days: Annotated[tuple[int, ...], BeforeValidator(_days)] = (0, 1, 2, 3, 4)
+    start: ClockTime = time(9)
+    end: ClockTime = time(18)
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> "BusinessHoursConfig":
+        if self.start >= self.end:
+            raise _Located([(("end",), f'"{self.end:%H:%M}" is not after start "{self.start:%H:%M}"')])
+        return self
+
+
+ChannelName = Annotated[
+    str,
+    BeforeValidator(lambda v: v.removeprefix("#") if isinstance(v, str) else v),
+    _pattern(r"[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,}", "a Slack channel; use its name, such as incidents"),
+]
+
+
+class SlackConfig(_Strict):
+    announce_channel: ChannelName = "incidents"
+    channel_prefix: Annotated[
+        str,
+        _pattern(
+            r"[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?",
+            "a channel prefix; use up to 20 lowercase letters, digits or -, such as inc",
+        ),
+    ] = "inc"
+
+
+class SeverityConfig(_Strict):
+    label: str
+    update_every: Duration
+    separate_comms_lead: bool = False
+    page: bool = False
+    urgency: Literal["high", "low"] = "high"
+
+
+class ScheduleConfig(_Strict):
+    rotation: Annotated[Literal["hourly", "daily", "weekly"] | timedelta, BeforeValidator(_rotation)] = "weekly"
+    handoff: Annotated[Handoff, BeforeValidator(_handoff)] = Handoff(0, time(9))
+    members: Annotated[list[UserId], Field(min_length=1)]
+    channel: ChannelName | None = None  # told at each handoff, besides the incoming person's DM
+
+    @property
+    def period(self) -> timedelta:
+        """The length of one shift."""
+        return self.rotation if isinstance(self.rotation, timedelta) else _ROTATIONS[self.rotation]
+
+
+class TargetConfig(_Strict):
+    schedule: str | None = None
+    user: UserId | None = None
+    usergroup: UsergroupId | None = None
+    role: Literal["commander", "comms_lead"] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "TargetConfig":
+        named = [key for key in ("schedule", "user", "usergroup") if getattr(self, key) is not None]
+        if len(named) != 1:
+            found = " and ".join(named) or "none"
+            raise ValueError(f"a target needs exactly one of schedule, user, usergroup; found {found}")
+        return self
+
+
+class LevelConfig(_Strict):
+    notify: Annotated[list[TargetConfig], Field(min_length=1)]
+    escalate_after: Duration | None = None
+
+
+class EscalationPolicyConfig(_Strict):
+    renotify_every: Duration | None = None
+    repeat: Annotated[int, Field(ge=0, strict=True)] = 0
+    levels: Annotated[list[LevelConfig], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _levels_move_on(self) -> "EscalationPolicyConfig":
+        """A level without escalate_after would leave the levels after it unreachable."""
+        needed = "required key is missing; every level but the last needs one, such as 15m"
+        problems = [
+            (("levels", index, "escalate_after"), needed)
+            for index, level in enumerate(self.levels[:-1])
+            if level.escalate_after is None
+        ]
+        if problems:
+            raise _Located(problems)
+        return self
+
+
+class ServiceConfig(_Strict):
+    escalation_policy: str = "default"
+    runbook: Annotated[str, AfterValidator(_web_address)] | None = None
+    description: str | None = None
+
+
+class AlertsConfig(_Strict):
+    page_delay: Duration = timedelta(minutes=2)
+
+
+class RoleConfig(_Strict):
+    """What the role does, DMed to whoever takes it."""
+
+    checklist: Annotated[list[str], Field(min_length=1)]
+
+
+def _default_roles() -> dict[str, RoleConfig]:
+    return {
+        "commander": RoleConfig(checklist=[
+            "Lead the response: decide, delegate, and keep everyone on mitigation first.",
+            "Keep the severity honest: raise it when unsure, downgrade it when it proves smaller.",
+            "Move the status as you learn: `/incident status identified`, `mitigated`, `resolved`.",
+            "Hand over with `/incident ic @user` before you step away.",
+        ]),
+        "comms_lead": RoleConfig(checklist=[
+            "Post stakeholder updates on time with `/incident update <text>` or the *Post update* button.",
+            "Answer status questions yourself, so nobody interrupts the people fixing.",
+            "Say what users see, what is being done, and when the next update comes.",
+            "Hand over with `/incident comms @user` before you step away.",
+        ]),
+    }
+
+
+class StakeholderGroupConfig(_Strict):
+    """People DMed every update and the resolution of incidents of these severities (all when absent)."""
+
+    users: list[UserId] = []
+    usergroups: list[UsergroupId] = []
+    severities: list[str] | None = None
+
+
+def _default_severities() -> dict[str, SeverityConfig]:
+    return {
+        "sev1": SeverityConfig(label="Critical", update_every="20m", separate_comms_lead=True, page=True),
+        "sev2": SeverityConfig(label="Major", update_every="30m", separate_comms_lead=True, page=True),
+        "sev3": SeverityConfig(label="Minor", update_every="1h", page=False),
+        "sev4": SeverityConfig(label="Low", update_every="4h", page=True, urgency="low"),
+    }
+
+
+class IncidentConfig(_Strict):
+    """The whole file; every key is optional. Severities are ordered most severe first."""
+
+    timezone: Annotated[str, AfterValidator(_zone)] = "UTC"
+    business_hours: BusinessHoursConfig = Field(default_factory=BusinessHoursConfig)
+    slack: SlackConfig = Field(default_factory=SlackConfig)
+    default_severity: str = "sev3"
+    severities: dict[Name, SeverityConfig] = Field(default_factory=_default_severities, min_length=1)
+    schedules: dict[Name, ScheduleConfig] = {}
+    escalation_policies: dict[Name, EscalationPolicyConfig] = {}
+    services: dict[Name, ServiceConfig] = {}
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    roles: dict[Literal["commander", "comms_lead"], RoleConfig] = Field(default_factory=_default_roles)
+    stakeholders: dict[Name, StakeholderGroupConfig] = {}
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> "IncidentConfig":
+        """A name that points elsewhere in the file must be defined there."""
+        problems = []
+
+        def check(loc: tuple, found: str, kind: str, names: dict) -> None:
+            if found not in names:
+                expected = f"expected one of {', '.join(names)}" if names else f"no {kind} is configured"
+                problems.append((loc, f"{_show(found)} is not a configured {kind}; {expected}"))
+
+        check(("default_severity",), self.default_severity, "severity", self.severities)
+        for name, policy in self.escalation_policies.items():
+            for index, level in enumerate(policy.levels):
+                for number, target in enumerate(level.notify):
+                    if target.schedule is not None:
+                        loc = ("escalation_policies", name, "levels", index, "notify", number, "schedule")
+                        check(loc, target.schedule, "schedule", self.schedules)
+        for name, service in self.services.items():
+            # Without any policy paging is simply off, so the implicit "default" may be missing then.
+            if self.escalation_policies or service.escalation_policy != "default":
+                loc = ("services", name, "escalation_policy")
+                check(loc, service.escalation_policy, "escalation policy", self.escalation_policies)
+        for name, group in self.stakeholders.items():
+            for index, severity in enumerate(group.severities or []):
+                check(("stakeholders", name, "severities", index), severity, "severity", self.severities)
+        if problems:
+            raise _Located(problems)
+        return self
+
+    def checklist(self, role: str) -> list[str]:
+        """A role's checklist: the file's, else the built-in one."""
+        return (self.roles.get(role) or _default_roles()[role]).checklist
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def severity(self, name: str) -> SeverityConfig:
+        """The severity called name (any case); a ValueError naming the choices, fit to show a user."""
+        try:
+            return self.severities[name.lower()]
+        except KeyError:
+            raise ValueError(f"{_show(name)} is not a severity; use one of {', '.join(self.severities)}") from None
+
+    def severity_names(self) -> list[str]:
+        return list(self.severities)
+
+    def rank(self, name: str) -> int:
+        """0 for the most severe."""
+        self.severity(name)
+        return self.severity_names().index(name.lower())
+
+    def is_downgrade(self, old: str, new: str) -> bool:
+        return self.rank(new) > self.rank(old)
+
+    def service(self, name: str) -> ServiceConfig | None:
+        return self.services.get(name.lower())
+
+
+class _Loader(yaml.SafeLoader):
+    """Refuses a key given twice in one mapping, which plain YAML would let the last one win silently."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    problem = f"key {_show(key.value)} appears twice"
+                    raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
+                seen.add(key.value)
+        return super().construct_mapping(node, deep)
+
+
+def load_config(path: Path) -> IncidentConfig:
+    """The incident file at path; the built-in defaults when it is absent or empty."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        log.info("%s not found; using the built-in defaults", path)
+        return IncidentConfig()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc})") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigError(f"{path}: {where}YAML syntax error: {getattr(exc, 'problem', None) or exc}") from None
+    if data is None:
+        return IncidentConfig()
+    try:
+        return IncidentConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = (f"{path}: {_path(loc)}: {message}" for loc, message in _problems(exc, IncidentConfig))
+        raise ConfigError("\n".join(lines)) from None
+
+
+# --- turning pydantic's errors into ours -------------------------------------------------------
+
+_MAPPING = "a mapping of keys to values"
+_EXPECTED = {
+    "dict_type": _MAPPING,
+    "model_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
+    "list_type": 'a list; use [a, b] or one "- item" per line',
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+
+
+def _path(loc: tuple) -> str:
+    """pydantic's loc as the file spells it: a.b[1].c ('[key]' marks a bad mapping key, named already)."""
+    path = ""
+    for part in loc:
+        if part != "[key]":
+            path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "top level"
+
+
+def _unwrap(kind: Any) -> Any:
+    while get_origin(kind) in (Annotated, Union, UnionType):
+        kind = next(arg for arg in get_args(kind) if arg is not type(None))
+    return kind
+
+
+def _model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    """The model whose keys sit at loc, so that an unknown key can list the right ones."""
+    kind: Any = root
+    for part in loc:
+        kind = _unwrap(kind)
+        # A model's key leads to its field; a dict key or list index leads to the value type.
+        kind = kind.model_fields[part].annotation if get_origin(kind) is None else get_args(kind)[-1]
+    return _unwrap(kind)
+
+
+def _message(error: dict, root: type[BaseModel]) -> str:
+    kind, found, context = error["type"], _show(error.get("input")), error.get("ctx", {})
+    if kind in _EXPECTED:
+        return f"{found} is not {_EXPECTED[kind]}"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key; expected one of " + ", ".join(_model_at(root, error["loc"][:-1]).model_fields)
+    if kind == "literal_error":
+        return f"{found} is not one of " + context["expected"].replace("'", "").replace(" or ", ", ")
+    if kind == "too_short":
+        return f"{found} is empty; expected at least one entry"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = "at least " + str(context["ge"]) if "ge" in context else "at most " + str(context["le"])
+        return f"{found} is out of range; expected {bound}"
+    return f"{found}: {error['msg']}"
+
+
+def _problems(exc: ValidationError, root: type[BaseModel]) -> list[tuple[tuple, str]]:
+    """(loc, message) for every problem, with our own messages instead of pydantic's."""
+    problems = []
+    for error in exc.errors():
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, _Located):
+            problems += [(error["loc"] + loc, message) for loc, message in cause.problems]
+        elif isinstance(cause, ValueError):
+            problems.append((error["loc"], str(cause)))
+        else:
+            problems.append((error["loc"], _message(error, root)))
+    return problems
+
+
+# --- the environment ---------------------------------------------------------------------------
+
+
+class Settings(BaseSettings):
+    """The environment variables of INTERFACE.md, one field each (PORT is `port`)."""
+
+    model_config = SettingsConfigDict(frozen=True)
+
+    database_url: str = Field("sqlite:///./incidents.db", repr=False)
+    slack_bot_token: str | None = Field(None, repr=False)
+    slack_signing_secret: str | None = Field(None, repr=False)
+    slack_app_token: str | None = Field(None, repr=False)
+    slack_api_url: str = "https://slack.com/api/"
+    port: Annotated[int, Field(ge=1, le=65535)] = 3000
+    incident_config: Path = Path("./incidents.yaml")
+    webhook_token: str | None = Field(None, repr=False)
+    public_url: str = "http://localhost:3000"
+    run_worker: bool | None = None
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any, **_: Any) -> tuple:
+        """Only what load_settings passes in, so tests never pick up the host's variables or a .env file."""
+        return (init_settings,)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _public_url_follows_port(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "public_url" not in data and "port" in data:
+            return {**data, "public_url": f"http://localhost:{data['port']}"}
+        return data
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        """Any SQLAlchemy URL; postgres:// as platforms hand it out means the installed psycopg 3 driver."""
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                f"{_show(value)} is not a database URL; "
+                "use e.g. sqlite:///./incidents.db or postgresql+psycopg://user@host/db"
+            ) from None
+        if url.drivername in ("postgres", "postgresql"):
+            return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_base(cls, value: str) -> str:
+        return _web_address(value).rstrip("/") + "/"
+
+    @field_validator("public_url")
+    @classmethod
+    def _link_base(cls, value: str) -> str:
+        return _web_address(value).rstrip("/")
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def worker_in_web(self) -> bool:
+        """RUN_WORKER when set; otherwise only with SQLite, which a single process should own."""
+        if self.run_worker is not None:
+            return self.run_worker
+        return make_url(self.database_url).get_backend_name() == "sqlite"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from environ (os.environ by default); a variable set to the empty string counts as unset."""
+    environ = os.environ if environ is None else environ
+    values = {name: environ[name.upper()] for name in Settings.model_fields if environ.get(name.upper())}
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        lines = (f"environment variable {loc[0].upper()}: {message}" for loc, message in _problems(exc, Settings))
+        raise ConfigError("\n".join(lines)) from None

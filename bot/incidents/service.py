@@ -1,0 +1,384 @@
+"""The incident service: every rule about declaring and moving an incident, and its timeline.
+
+Each public method is one unit of work: it locks the incident row, changes it, writes a
+timeline event saying who did what, bumps ``revision`` and commits. After the commit it
+calls ``on_change`` so the Slack side can be brought in line; it never talks to Slack itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
+
+from bot.comms.updates import UpdateService
+from bot.config.schema import IncidentConfig
+from bot.core.clock import Clock
+from bot.core.durations import format_duration
+from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError
+from bot.core.people import is_user, mention
+from bot.incidents.roles import comms_lead_wanted
+from bot.incidents.store import changing, load
+from bot.paging.service import PagingService
+from models import Incident, Role, RoleAssignment, Status
+
+MAX_TITLE = 200
+STATUS_USAGE = "/incident status <" + "|".join(s.value for s in Status) + ">"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    title: str
+    declared_by: str
+    severity: str | None = None
+    service: str | None = None
+    description: str | None = None
+    commander: str | None = None
+    page: bool | None = None  # None: the severity decides
+    page_delay: timedelta = timedelta(0)
+    urgency: str | None = None  # None: the severity's
+
+
+class IncidentService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        config: IncidentConfig,
+        clock: Clock,
+        on_change: Callable[[int], None] = lambda incident_id: None,
+        paging: PagingService | None = None,
+        updates: UpdateService | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._config = config
+        self._clock = clock
+        self._on_change = on_change
+        self._paging = paging
+        self._updates = updates
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get(self, incident_id: int) -> Incident:
+        with self._sessions() as session:
+            return load(session, incident_id)
+
+    def sync_state(self, incident_id: int) -> tuple[str, str | None]:
+        """The incident's number and why its last Slack sync failed, if it did."""
+        with self._sessions() as session:
+            error = session.scalar(select(Incident.sync_error).where(Incident.id == incident_id))
+        return f"INC-{incident_id}", error
+
+    def in_channel(self, channel_id: str, command: str) -> Incident:
+        """The incident whose channel this is, or a message saying where ``command`` works."""
+        with self._sessions() as session:  # the handler needs the id and number; the change reloads it locked
+            incident = session.scalars(select(Incident).where(Incident.channel_id == channel_id)).first()
+        if incident is None:
+            raise NotAnIncidentChannel(
+                f"`/incident {command}` works only in an incident's channel, and this is not one. "
+                "Run it in the incident's channel (`/incident list` shows them)."
+            )
+        return incident
+
+    def list_open(self) -> list[Incident]:
+        with self._sessions() as session:
+            query = select(Incident).where(Incident.status != Status.RESOLVED).options(selectinload(Incident.roles))
+            incidents = list(session.scalars(query))
+        rank = self._config.rank
+        return sorted(incidents, key=lambda i: (rank(i.severity), i.declared_at))
+
+    # -- changing ----------------------------------------------------------------------
+
+    def declare(self, declaration: Declaration) -> Incident:
+        with self._sessions() as session, session.begin():
+            incident = self.declare_in(session, declaration)
+        self._on_change(incident.id)
+        return incident
+
+    def declare_in(self, session: Session, declaration: Declaration) -> Incident:
+        """Declare inside the caller's transaction (an alert locks its row first); the caller syncs."""
+        title = declaration.title.strip()
+        if not title:
+            raise UserError("An incident needs a title.", usage="/incident declare [sev1] <title>", field="title")
+        if len(title) > MAX_TITLE:
+            raise UserError(
+                f"The title is {len(title)} characters long; keep it under {MAX_TITLE} and put the rest in the description.",
+                field="title",
+            )
+        severity = self.check_severity(declaration.severity or self._config.default_severity)
+        service = self._check_service(declaration.service)
+        now = self._clock.now()
+        by = declaration.declared_by
+        commander = declaration.commander or (by if is_user(by) else None)
+        incident = Incident(
+            title=title,
+            description=(declaration.description or "").strip() or None,
+            severity=severity,
+            status=Status.INVESTIGATING,
+            service=service,
+            declared_by=by,
+            declared_at=now,
+            invited_users=[],
+            roles=[],  # a new incident has none: saying so spares a lazy load per collection
+            events=[],
+            pages=[],
+        )
+        session.add(incident)
+        session.flush()
+        incident.log(now, by, "declared", f"{mention(by)} declared {incident.number} ({severity}): {title}",
+                     {"severity": severity, "service": service}, announce=False)
+        if commander is not None:
+            self._assign(incident, Role.COMMANDER, commander, by, announce=False)
+            if not self._config.severity(severity).separate_comms_lead:
+                self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
+        level = self._config.severity(severity)
+        if self._updates:
+            self._updates.on_declared(session, incident)
+        if self._paging and (level.page if declaration.page is None else declaration.page):
+            self._paging.start(session, incident, reason=f"declared {severity}", requested_by=by,
+                               urgency=declaration.urgency or level.urgency, delay=declaration.page_delay)
+        return incident
+
+    def acknowledge(self, incident_id: int, actor: str) -> Incident:
+        """The incident's first acknowledgement, and every page still ringing: one act, one answer.
+
+        The acknowledger takes the role their page named if it is free, else commander if that is.
+        """
+        with self._write(incident_id) as incident:
+            stopped, paged_role = ([], None)
+            if self._paging:
+                stopped, paged_role = self._paging.acknowledge(object_session(incident), incident, actor)
+            now = self._clock.now()
+            if incident.acknowledged_at is None:
+                incident.acknowledged_at, incident.acknowledged_by = now, actor
+                waited = format_duration(now - incident.declared_at)
+                incident.log(now, actor, "acknowledged",
+                             f"<@{actor}> acknowledged {incident.number} ({waited} after it was declared)")
+            elif stopped:
+                incident.log(now, actor, "acknowledged", f"<@{actor}> acknowledged the page for {incident.number}")
+            else:
+                raise InvalidTransition(f"{incident.number} was already acknowledged by {mention(incident.acknowledged_by)}.")
+            candidates = ([Role(paged_role)] if paged_role else []) + [Role.COMMANDER]
+            free = next((role for role in candidates if self._free_for(incident, role, actor)), None)
+            if free is not None:
+                self._assign(incident, free, actor, actor)
+        return incident
+
+    def page(self, incident_id: int, actor: str, *, user: str | None = None, service: str | None = None) -> Incident:
+        """``/incident page``: one person, or a service's escalation policy from its first level."""
+        paging = self._require_paging()
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, "page someone")
+            session = object_session(incident)
+            if user is not None:
+                paging.page_user(session, incident, user, actor)
+            else:
+                policy = self._config.service(paging.check_service(service)).escalation_policy
+                if paging.start(session, incident, reason=f"<@{actor}> paged {service}", requested_by=actor,
+                                policy=policy) is None:
+                    raise UserError(f"The `{service}` service names the escalation policy `{policy}`, "
+                                    "which is not configured: add it under `escalation_policies` in incidents.yaml.")
+        return incident
+
+    def escalate(self, incident_id: int, actor: str) -> Incident:
+        paging = self._require_paging()
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, "escalate it")
+            paging.escalate(object_session(incident), incident, actor)
+        return incident
+
+    def assign_role(self, incident_id: int, role: Role, user: str, actor: str, only_if_open: bool = False) -> Incident:
+        """Hand ``role`` to ``user``; ``only_if_open`` (the *Take* button) refuses while someone holds it."""
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, f"hand over the {role.title} role")
+            holder = incident.holder(role)
+            if holder == user:
+                raise InvalidTransition(f"<@{user}> is already the {role.title} of {incident.number}.")
+            separate = role is Role.COMMS_LEAD and self._config.severity(incident.severity).separate_comms_lead
+            if separate and user == incident.holder(Role.COMMANDER):
+                raise InvalidTransition(
+                    f"{incident.severity} needs a Communication Lead other than the Incident Commander "
+                    f"(<@{user}>): one person fixes, one talks. Pick someone else."
+                )
+            open_seat = holder is None or (separate and comms_lead_wanted(incident, self._config))
+            if only_if_open and not open_seat:
+                raise InvalidTransition(
+                    f"<@{holder}> is already the {role.title} of {incident.number}; "
+                    f"they can hand it to you with `/incident {_COMMAND[role]} <@{user}>`."
+                )
+            self._assign(incident, role, user, actor)
+        return incident
+
+    def take_comms(self, incident_id: int, actor: str) -> Incident:
+        """The *Take communication lead* button."""
+        return self.assign_role(incident_id, Role.COMMS_LEAD, actor, actor, only_if_open=True)
+
+    def set_status(self, incident_id: int, status_text: str, actor: str) -> Incident:
+        status = self._check_status(status_text)
+        if status is Status.RESOLVED:
+            return self.resolve(incident_id, actor)
+        with self._write(incident_id) as incident:
+            old = Status(incident.status)
+            if old is status:
+                raise InvalidTransition(f"{incident.number} is already {status}.", usage=STATUS_USAGE)
+            now = self._clock.now()
+            incident.status = status
+            if old is Status.RESOLVED:
+                incident.resolved_at = None
+                incident.mitigated_at = None
+                if self._updates:
+                    self._updates.reschedule(object_session(incident), incident)
+                incident.log(now, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
+                             {"from": old, "to": status})
+                return incident
+            if status is Status.MITIGATED:
+                incident.mitigated_at = now
+                text = f"<@{actor}> marked {incident.number} mitigated: the impact is contained, the cause is not fixed yet"
+            elif old is Status.MITIGATED:
+                incident.mitigated_at = None
+                text = f"<@{actor}> moved {incident.number} from mitigated back to {status}: the mitigation no longer holds"
+            else:
+                text = f"<@{actor}> moved {incident.number} from {old} to {status}"
+            incident.log(now, actor, "status_changed", text, {"from": old, "to": status})
+        return incident
+
+    def resolve(self, incident_id: int, actor: str, summary: str | None = None) -> Incident:
+        with self._write(incident_id) as incident:
+            if incident.status == Status.RESOLVED:
+                raise InvalidTransition(f"{incident.number} is already resolved.")
+            now = self._clock.now()
+            mitigated_at = incident.mitigated_at
+            incident.status = Status.RESOLVED
+            incident.resolved_at = now
+            incident.resolution_summary = (summary or "").strip() or incident.resolution_summary
+            lasted = format_duration(now - incident.declared_at)
+            if mitigated_at is not None:
+                how = f"mitigated after {format_duration(mitigated_at - incident.declared_at)}, then fixed"
+            else:
+                how = "fixed without a separate mitigation"
+            text = f"<@{actor}> resolved {incident.number} after {lasted} ({how})"
+            if incident.resolution_summary:
+                text += f": {incident.resolution_summary}"
+            incident.log(now, actor, "resolved", text, {
+                "summary": incident.resolution_summary,
+                "mitigated_at": mitigated_at.isoformat() if mitigated_at else None,
+                "duration_seconds": int((now - incident.declared_at).total_seconds()),
+            })
+            if self._paging:
+                self._paging.stop(object_session(incident), incident)
+            if self._updates:
+                self._updates.on_resolved(object_session(incident), incident)
+        return incident
+
+    def change_severity(self, incident_id: int, severity_text: str, actor: str, reason: str | None = None) -> Incident:
+        severity = self.check_severity(severity_text, usage="/incident sev <sevN> [reason]")
+        with self._write(incident_id) as incident:
+            self._refuse_if_resolved(incident, "change its severity")
+            old = incident.severity
+            if old == severity:
+                raise InvalidTransition(f"{incident.number} is already {severity}.")
+            downgrade = self._config.is_downgrade(old, severity)
+            verb = "downgraded" if downgrade else "raised"
+            text = f"{incident.number} {verb} from {old} to {severity} by <@{actor}>"
+            if reason:
+                text += f": {reason.strip()}"
+            incident.severity = severity
+            incident.log(self._clock.now(), actor, "severity_changed", text,
+                         {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
+            if self._updates:
+                self._updates.reschedule(object_session(incident), incident)
+            if not downgrade:
+                self._page_for_raise(incident, actor)
+        return incident
+
+    def add_note(self, incident_id: int, actor: str, text: str) -> Incident:
+        text = text.strip()
+        if not text:
+            raise UserError("A note needs some text.", usage="/incident note <text>")
+        with self._write(incident_id) as incident:
+            incident.log(self._clock.now(), actor, "note", text)
+        return incident
+
+    # -- validation shared with the handlers -------------------------------------------
+
+    def check_severity(self, text: str, usage: str = "/incident declare [sevN] <title>") -> str:
+        name = text.strip().lower()
+        names = self._config.severity_names()
+        if name not in names:
+            raise UserError(f"Unknown severity `{text}`; use one of {', '.join(names)}.", usage=usage, field="severity")
+        return name
+
+    def _check_status(self, text: str) -> Status:
+        try:
+            return Status(text.strip().lower())
+        except ValueError:
+            raise UserError(f"Unknown status `{text}`.", usage=STATUS_USAGE) from None
+
+    def _check_service(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        if self._config.service(name) is None:
+            known = ", ".join(self._config.services) or "none are configured"
+            raise UserError(f"Unknown service `{name}`; known services: {known}.", field="service")
+        return name
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _write(self, incident_id: int):
+        """One transaction holding the incident's row lock (see ``bot.store.changing``)."""
+        return changing(self._sessions, incident_id, self._on_change)
+
+    def _assign(self, incident: Incident, role: Role, user: str, actor: str, announce: bool = True) -> None:
+        now = self._clock.now()
+        previous = None
+        for assignment in incident.roles:
+            if assignment.role == role and assignment.ended_at is None:
+                assignment.ended_at = now
+                previous = assignment.user_id
+        incident.roles.append(RoleAssignment(role=role, user_id=user, assigned_by=actor, started_at=now))
+        if previous is None:
+            text = f"<@{user}> is now the {role.title}"
+        else:
+            text = f"<@{previous}> handed the {role.title} role to <@{user}>"
+        if actor not in (user, previous):
+            text += f" (by <@{actor}>)"
+        incident.log(now, actor, "role_assigned", text, {"role": role, "user": user, "previous": previous}, announce)
+        if self._updates and (announce or user != actor):
+            self._updates.on_role(incident, role, user)
+
+    def _page_for_raise(self, incident: Incident, actor: str) -> None:
+        """Raised to a paging severity: page now, or wake a page that waited for business hours."""
+        level = self._config.severity(incident.severity)
+        if not (self._paging and level.page):
+            return
+        session = object_session(incident)
+        if level.urgency == "high" and self._paging.wake(session, incident):
+            return
+        if not any(page.active for page in incident.pages):
+            self._paging.start(session, incident, reason=f"raised to {incident.severity}", requested_by=actor,
+                               urgency=level.urgency)
+
+    def _free_for(self, incident: Incident, role: Role, user: str) -> bool:
+        """Nobody holds ``role``, and taking it would not make the commander talk for a big incident."""
+        if incident.holder(role) is not None:
+            return False
+        return not (role is Role.COMMS_LEAD and incident.holder(Role.COMMANDER) == user
+                    and comms_lead_wanted(incident, self._config))
+
+    def _require_paging(self) -> PagingService:
+        if self._paging is None or not self._config.escalation_policies:
+            raise UserError("Paging is not set up: add `escalation_policies` (and `schedules`) to incidents.yaml; "
+                            "see incidents.example.yaml.")
+        return self._paging
+
+    @staticmethod
+    def _refuse_if_resolved(incident: Incident, what: str) -> None:
+        if incident.status == Status.RESOLVED:
+            raise InvalidTransition(
+                f"{incident.number} is resolved; to {what}, reopen it first with `/incident status investigating`."
+            )
+
+
+_COMMAND = {Role.COMMANDER: "ic", Role.COMMS_LEAD: "comms"}

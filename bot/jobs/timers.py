@@ -1,0 +1,177 @@
+"""Durable timers: schedule a future action in the caller's transaction; workers claim and run it.
+
+Every renotify, escalation or delayed page is a ``timers`` row (models/timer.py). A worker's
+``tick`` claims due rows under a lease, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so two
+workers never claim the same row (on SQLite, bot/core/db.py serializes transactions across processes
+with ``BEGIN IMMEDIATE``); then it runs their handlers outside that transaction and marks them done.
+A worker that dies leaves its rows claimed until the lease runs out; then another claims them.
+
+Delivery is at least once: a worker that dies after a handler ran but before marking it done, or a
+handler that outlives its lease, lets the row run again. Handlers should be quick (the lease is
+renewed before each one) and tolerate the rare repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.clock import Clock, SystemClock
+from models.timer import PENDING, Timer
+
+log = logging.getLogger(__name__)
+
+RETRY_STEPS = (timedelta(seconds=5), timedelta(seconds=15), timedelta(seconds=30), timedelta(minutes=1))
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def schedule(session: Session, kind: str, due_at: datetime, *, incident_id: int | None = None,
+             payload: dict[str, Any] | None = None, key: str | None = None) -> Timer | None:
+    """Add a timer in the caller's transaction, so it commits (or not) with the change that wants it.
+
+    With a ``key`` that a pending timer already has, nothing is added and None is returned, so a
+    caller may schedule the same action twice (a retried request) and get one. A handler that
+    schedules its own successor (renotify) gives it a key of its own: its row is pending while it runs.
+    """
+    insert = _INSERT[session.get_bind().dialect.name]
+    statement = (
+        insert(Timer)
+        .values(kind=kind, due_at=due_at, incident_id=incident_id, payload=payload or {}, key=key)
+        .on_conflict_do_nothing(index_elements=[Timer.key], index_where=PENDING)
+        .returning(Timer)
+    )
+    return session.scalars(statement).one_or_none()
+
+
+def cancel(session: Session, *, incident_id: int, kinds: Sequence[str] | None = None,
+           now: datetime | None = None) -> int:
+    """Cancel an incident's pending timers (of ``kinds``, or all) in the caller's transaction.
+
+    A worker that claimed one of them checks again just before running it, so a cancelled
+    timer does not run. Returns how many were cancelled.
+    """
+    statement = update(Timer).where(Timer.incident_id == incident_id, PENDING)
+    if kinds is not None:
+        statement = statement.where(Timer.kind.in_(kinds))
+    return session.execute(statement.values(cancelled_at=now or SystemClock().now())).rowcount
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return RETRY_STEPS[min(attempts, len(RETRY_STEPS)) - 1]
+
+
+class TimerWorker:
+    """Claims due timers and runs them. ``worker_id`` must be unique per process (e.g. host:pid):
+    it is how the worker recognizes its own claims."""
+
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock, handlers: Mapping[str, Callable[[Timer], None]],
+                 worker_id: str, lease: timedelta = timedelta(seconds=60), batch: int = 100) -> None:
+        self._sessions = sessions
+        self.clock = clock
+        self._handlers = handlers
+        self.worker_id = worker_id
+        self._lease = lease
+        self._batch = batch
+
+    def tick(self) -> int:
+        """Claim up to ``batch`` due timers and run them, oldest first; how many handlers ran
+        (succeeded or raised)."""
+        ran = 0
+        for timer in self._claim():
+            ran += self._run(timer)
+        return ran
+
+    def next_due(self) -> datetime | None:
+        """When the earliest claimable pending timer is due, to know when to tick next."""
+        now = self.clock.now()
+        with self._sessions() as session:
+            return session.scalar(select(func.min(Timer.due_at)).where(PENDING, _claimable(now)))
+
+    def _claim(self) -> list[Timer]:
+        """One short transaction: lock due, unleased rows (skipping rows another worker is claiming
+        at this moment), and lease them to this worker."""
+        now = self.clock.now()
+        with self._sessions() as session, session.begin():
+            ids = session.scalars(
+                select(Timer.id).where(PENDING, Timer.due_at <= now, _claimable(now))
+                .order_by(Timer.due_at, Timer.id).limit(self._batch)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not ids:
+                return []
+            claimed = session.scalars(
+                update(Timer).where(Timer.id.in_(ids))
+                .values(claimed_by=self.worker_id, claimed_until=now + self._lease)
+                .returning(Timer)
+            ).all()
+        return sorted(claimed, key=lambda timer: (timer.due_at, timer.id))
+
+    def _run(self, claimed: Timer) -> int:
+        timer = self._start(claimed)
+        if timer is None:
+            return 0
+        handler = self._handlers.get(timer.kind)
+        if handler is None:
+            self._failed(timer, f"no handler for kind {timer.kind!r}")
+            return 0
+        try:
+            handler(timer)
+        except Exception as exc:
+            log.exception("timer %s (%s) failed, attempt %s", timer.id, timer.kind, timer.attempts)
+            self._failed(timer, f"{type(exc).__name__}: {exc}")
+        else:
+            self._finish(timer, done_at=self.clock.now(), claimed_until=None)
+        return 1
+
+    def _start(self, claimed: Timer) -> Timer | None:
+        """Re-check just before running, renewing the lease: the row may have been cancelled since
+        the claim, or taken by another worker if this one's lease ran out on earlier rows."""
+        now = self.clock.now()
+        with self._sessions() as session, session.begin():
+            return session.scalars(
+                update(Timer).where(Timer.id == claimed.id, Timer.claimed_by == self.worker_id, PENDING)
+                .values(claimed_until=now + self._lease, attempts=Timer.attempts + 1)
+                .returning(Timer)
+            ).one_or_none()
+
+    def _failed(self, timer: Timer, error: str) -> None:
+        """Release the row, due again after a backoff: a page is retried, never dropped."""
+        self._finish(timer, last_error=error, due_at=self.clock.now() + retry_delay(timer.attempts),
+                     claimed_until=None)
+
+    def _finish(self, timer: Timer, **values: Any) -> None:
+        with self._sessions() as session, session.begin():
+            session.execute(
+                update(Timer).where(Timer.id == timer.id, Timer.claimed_by == self.worker_id, Timer.done_at.is_(None))
+                .values(**values)
+            )
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(Timer.claimed_until.is_(None), Timer.claimed_until < now)
+
+
+def add_tick_job(scheduler: BaseScheduler, worker: TimerWorker, every: timedelta = timedelta(seconds=1)) -> None:
+    """Tick every ``every``, and also at the next due time when that comes sooner.
+
+    The regular tick finds what other processes schedule and leases that ran out, so a due action
+    fires within ``every`` and a tick. The wake-up, armed after each tick from the rows, fires a known
+    due time within milliseconds and drains a backlog of more than one batch at once; two may
+    overlap while one re-arms itself, which is safe as claims never overlap.
+    """
+    def tick_and_wake() -> None:
+        worker.tick()
+        due = worker.next_due()
+        if due is not None and due < worker.clock.now() + every:
+            scheduler.add_job(tick_and_wake, "date", run_date=due, id=f"timers-wake-{worker.worker_id}",
+                              replace_existing=True, max_instances=2, misfire_grace_time=None)
+
+    scheduler.add_job(tick_and_wake, "interval", seconds=every.total_seconds(), id=f"timers-tick-{worker.worker_id}",
+                      max_instances=1, coalesce=True, next_run_time=worker.clock.now())

@@ -1,0 +1,359 @@
+"""Paging: who is called for an incident, level by level, until someone acknowledges.
+
+Every future step (the next level, a renotify) is a timer row written in the same transaction
+as the change that made it due, so a restart or a second worker loses and doubles nothing.
+The methods taking a ``session`` run inside the incident service's transaction; the ``fire_*``
+methods are timer handlers, run by a worker: they record whom they notify before sending, so
+a handler run again after a crash sends only what was not sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot.config.schema import EscalationPolicyConfig, IncidentConfig, TargetConfig
+from bot.core.business_hours import next_opening
+from bot.core.clock import Clock
+from bot.core.errors import InvalidTransition, UserError
+from bot.jobs import timers
+from bot.paging.oncall import OnCallService
+from bot.slack.gateway import SLACK_FAILURES, error_code
+from models import Incident, Page, PageNotification, PageState
+
+log = logging.getLogger(__name__)
+
+PAGE_LEVEL = "page.level"
+PAGE_RENOTIFY = "page.renotify"
+KINDS = (PAGE_LEVEL, PAGE_RENOTIFY)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: str
+    target: str
+    role: str | None
+
+
+class Pager(Protocol):
+    """What paging needs from Slack; ``bot.notices.SlackPager`` is the implementation."""
+
+    def send(self, incident: Incident, notification: PageNotification) -> None: ...
+
+    def usergroup_members(self, usergroup: str) -> list[str]: ...
+
+
+class PagingService:
+    def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
+                 oncall: OnCallService, pager: Pager | None,
+                 on_change: Callable[[int], None] = lambda incident_id: None) -> None:
+        self._sessions = sessions
+        self._config = config
+        self._clock = clock
+        self._oncall = oncall
+        self._pager = pager
+        self._on_change = on_change
+
+    # -- inside the incident service's transactions -----------------------------------------
+
+    def start(self, session: Session, incident: Incident, *, reason: str, requested_by: str | None,
+              urgency: str = "high", delay: timedelta = timedelta(0), policy: str | None = None) -> Page | None:
+        """Start the incident's escalation policy, now, after ``delay``, or at the next business morning."""
+        if not self._config.escalation_policies:
+            return None  # paging is not set up here: nothing to say on every incident
+        name = policy or self._policy_for(incident)
+        if name not in self._config.escalation_policies:
+            incident.log(self._clock.now(), requested_by, "paging_skipped",
+                         f"Nobody was paged ({reason}): no escalation policy `{name}` is configured")
+            return None
+        return self._begin(session, incident, reason=reason, requested_by=requested_by, urgency=urgency,
+                           delay=delay, policy=name)
+
+    def page_user(self, session: Session, incident: Incident, user: str, requested_by: str) -> Page:
+        return self._begin(session, incident, reason=f"<@{requested_by}> paged <@{user}>", requested_by=requested_by,
+                           urgency="high", delay=timedelta(0), user=user)
+
+    def escalate(self, session: Session, incident: Incident, actor: str) -> Page:
+        """Call in the next level now, whether or not the current one acknowledged."""
+        page = _latest_policy_page(incident)
+        if page is None:
+            raise InvalidTransition(f"Nobody has been paged for {incident.number} yet; "
+                                    f"`/incident page <service|@user>` pages someone.", usage="/incident page <service|@user>")
+        policy = self._config.escalation_policies[page.policy]
+        if page.level + 1 >= len(policy.levels):
+            raise InvalidTransition(f"{incident.number} is already at the last level ({page.level + 1}) "
+                                    f"of the `{page.policy}` policy; page someone by name with `/incident page @user`.")
+        self._cancel_timers(session, incident)
+        page.state = PageState.PAGING
+        now = self._clock.now()
+        self._schedule_level(session, incident, page, page.level + 1, page.cycle, now)
+        incident.log(now, actor, "escalated", f"<@{actor}> escalated {incident.number} to level {page.level + 2}")
+        return page
+
+    def acknowledge(self, session: Session, incident: Incident, actor: str) -> tuple[list[Page], str | None]:
+        """Stop every active page of the incident; the role that the actor was paged for, if any."""
+        now = self._clock.now()
+        stopped = [page for page in incident.pages if page.active]
+        for page in stopped:
+            page.state, page.acknowledged_by, page.acknowledged_at = PageState.ACKNOWLEDGED, actor, now
+        if stopped:
+            self._cancel_timers(session, incident)
+        roles = [n.role for page in incident.pages for n in page.notifications if n.user_id == actor and n.role]
+        return stopped, (roles[-1] if roles else None)
+
+    def stop(self, session: Session, incident: Incident) -> None:
+        """The incident is over: no page for it goes on."""
+        now = self._clock.now()
+        for page in incident.pages:
+            if page.active:
+                page.state, page.ended_at = PageState.ENDED, now
+        self._cancel_timers(session, incident)
+
+    def wake(self, session: Session, incident: Incident) -> bool:
+        """A page waiting for business hours starts now (the incident became urgent)."""
+        waiting = [page for page in incident.pages if page.state == PageState.WAITING]
+        if waiting:
+            self._cancel_timers(session, incident)
+        now = self._clock.now()
+        for page in waiting:
+            page.state, page.starts_at = PageState.PAGING, now
+            self._schedule_level(session, incident, page, 0, 0, now)
+        return bool(waiting)
+
+    def _cancel_timers(self, session: Session, incident: Incident) -> None:
+        timers.cancel(session, incident_id=incident.id, kinds=KINDS, now=self._clock.now())
+
+    def _policy_for(self, incident: Incident) -> str:
+        service = self._config.service(incident.service) if incident.service else None
+        return service.escalation_policy if service else "default"
+
+    def check_service(self, name: str) -> str:
+        if self._config.service(name) is None:
+            known = ", ".join(self._config.services) or "none are configured"
+            raise UserError(f"`{name}` is neither a person nor a known service ({known}).",
+                            usage="/incident page <service|@user>")
+        return name.lower()
+
+    # -- timer handlers ------------------------------------------------------------------
+
+    def fire_level(self, timer) -> None:
+        """Page everyone of one level, then schedule the renotify and the next level."""
+        page_id, level, cycle = timer.payload["page"], timer.payload["level"], timer.payload["cycle"]
+        users = self._users_of(page_id, level)
+        with self._sessions() as session, session.begin():
+            page = _locked_page(session, page_id)
+            if page is None or not page.active:
+                return
+            incident = page.incident
+            now = self._clock.now()
+            if not _notifications_of(page, timer.id):
+                page.state, page.level, page.cycle = PageState.PAGING, level, cycle
+                for recipient in self._recipients(page, level, users):
+                    page.notifications.append(PageNotification(
+                        timer_id=timer.id, user_id=recipient.user_id, level=level, target=recipient.target,
+                        role=recipient.role, renotify=False, created_at=now))
+                self._after_level(session, incident, page, now)
+                paged = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id)) or "nobody (no one on call)"
+                where = f" of `{page.policy}`" if page.policy else ""
+                incident.log(now, None, "paged", f"Paged {paged}: level {level + 1}{where} ({page.reason})",
+                             {"page": page.id, "level": level, "cycle": cycle})
+                incident.revision += 1
+        self._send(page_id, timer.id)
+        self._on_change(incident.id)
+
+    def fire_renotify(self, timer) -> None:
+        page_id = timer.payload["page"]
+        with self._sessions() as session, session.begin():
+            page = _locked_page(session, page_id)
+            if page is None or page.state != PageState.PAGING or not _current(page, timer.payload):
+                return  # acknowledged, over, or a chain of an earlier level: a later level has its own
+            now = self._clock.now()
+            if not _notifications_of(page, timer.id):
+                first = [n for n in page.notifications if n.level == page.level and not n.renotify
+                         and n.created_at >= page.starts_at]
+                for n in _unique_users(first):
+                    page.notifications.append(PageNotification(
+                        timer_id=timer.id, user_id=n.user_id, level=n.level, target=n.target, role=n.role,
+                        renotify=True, created_at=now))
+                self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:{timer.id}")
+                users = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id))
+                page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
+                                  {"page": page.id, "level": page.level})
+                page.incident.revision += 1
+        self._send(page_id, timer.id)
+        self._on_change(page.incident_id)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _begin(self, session: Session, incident: Incident, *, reason: str, requested_by: str | None, urgency: str,
+               delay: timedelta, policy: str | None = None, user: str | None = None) -> Page:
+        now = self._clock.now()
+        due = now + delay
+        state = PageState.PAGING
+        if urgency == "low":
+            opening = next_opening(self._config.business_hours, self._config.tz, due)
+            if opening > due:
+                due, state = opening, PageState.WAITING
+        page = Page(incident_id=incident.id, policy=policy, user_id=user, reason=reason, requested_by=requested_by,
+                    state=state, level=0, cycle=0, started_at=now, starts_at=due)
+        incident.pages.append(page)
+        session.flush()
+        self._schedule_level(session, incident, page, 0, 0, due)
+        if state == PageState.WAITING:
+            local = due.astimezone(self._config.tz)
+            incident.log(now, requested_by, "paging_waits",
+                         f"Low urgency: paging waits for business hours ({local:%a %H:%M} {self._config.timezone}) "
+                         f"unless someone raises the severity ({reason})", {"page": page.id})
+        return page
+
+    def _schedule_level(self, session: Session, incident: Incident, page: Page, level: int, cycle: int,
+                        due: datetime) -> None:
+        timers.schedule(session, PAGE_LEVEL, due, incident_id=incident.id,
+                        payload={"page": page.id, "level": level, "cycle": cycle},
+                        key=f"page:{page.id}:cycle:{cycle}:level:{level}:at:{int(due.timestamp())}")
+
+    def _after_level(self, session: Session, incident: Incident, page: Page, now: datetime) -> None:
+        """Renotify this level until someone acknowledges; move on when its time is up."""
+        self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:level:{page.level}:{page.cycle}")
+        policy = self._policy_of(page)
+        if policy is None:
+            return
+        level = policy.levels[page.level]
+        following = _following(policy, page.level, page.cycle)
+        if following is not None and level.escalate_after is not None:
+            next_level, next_cycle = following
+            self._schedule_level(session, incident, page, next_level, next_cycle, now + level.escalate_after)
+
+    def _policy_of(self, page: Page) -> EscalationPolicyConfig | None:
+        """The page's policy; None for a page of one person."""
+        return self._config.escalation_policies.get(page.policy) if page.policy else None
+
+    def _schedule_renotify(self, session: Session, page: Page, now: datetime, key: str) -> None:
+        """The next reminder for the people of the page's current level, if it renotifies at all."""
+        policy = self._policy_of(page)
+        every = policy.renotify_every if policy else _ONE_PERSON_RENOTIFY
+        if every:
+            timers.schedule(session, PAGE_RENOTIFY, now + every, incident_id=page.incident_id,
+                            payload=_position(page), key=key)
+
+    def _users_of(self, page_id: int, level: int) -> dict[int, list[str]]:
+        """Who each target of a level names (by target index), found before any transaction opens:
+        the on-call lookup reads the database and user groups are asked of Slack."""
+        with self._sessions() as session:
+            page = session.get(Page, page_id)
+            policy = self._policy_of(page) if page else None
+        if policy is None:
+            return {}
+        now = self._clock.now()
+        users = {}
+        for index, target in enumerate(policy.levels[level].notify):
+            if target.user:
+                users[index] = [target.user]
+            elif target.usergroup:
+                users[index] = self._usergroup(target.usergroup)
+            else:
+                users[index] = [self._oncall.on_call(target.schedule, now)]
+        return users
+
+    def _recipients(self, page: Page, level: int, users: dict[int, list[str]]) -> list[Recipient]:
+        """Everyone a level names (once each, with the first role a target gives them)."""
+        if page.user_id:
+            return [Recipient(page.user_id, f"<@{page.user_id}>", None)]
+        found: dict[str, Recipient] = {}
+        for index, target in enumerate(self._config.escalation_policies[page.policy].levels[level].notify):
+            for user in users.get(index, []):
+                found.setdefault(user, Recipient(user, _target_name(target), target.role))
+        return list(found.values())
+
+    def _usergroup(self, usergroup: str) -> list[str]:
+        if self._pager is None:
+            return []
+        try:
+            return self._pager.usergroup_members(usergroup)
+        except SLACK_FAILURES as exc:
+            log.warning("could not list the members of user group %s: %s", usergroup, error_code(exc))
+            return []
+
+    def _send(self, page_id: int, timer_id: int) -> None:
+        """Send the DMs this timer recorded and has not sent yet; record each outcome (the caller syncs)."""
+        with self._sessions() as session:
+            page = session.scalars(select(Page).where(Page.id == page_id).options(
+                selectinload(Page.notifications), selectinload(Page.incident).selectinload(Incident.roles))).one()
+            pending = [n for n in _notifications_of(page, timer_id) if n.sent_at is None and n.error is None]
+            incident = page.incident
+        outcomes: dict[int, tuple[datetime | None, str | None]] = {}
+        for notification in pending:
+            if self._pager is None:
+                outcomes[notification.id] = (None, "Slack is off")
+                continue
+            try:
+                self._pager.send(incident, notification)
+                outcomes[notification.id] = (self._clock.now(), None)
+            except SLACK_FAILURES as exc:
+                log.warning("INC-%s: could not page %s: %s", incident.id, notification.user_id, error_code(exc))
+                outcomes[notification.id] = (None, error_code(exc))
+        if not outcomes:
+            return
+        with self._sessions() as session, session.begin():
+            row = session.get(Incident, incident.id)
+            for notification_id, (sent_at, error) in outcomes.items():
+                notification = session.get(PageNotification, notification_id)
+                notification.sent_at, notification.error = sent_at, error
+                if error:
+                    row.log(self._clock.now(), None, "page_failed", f"Could not page <@{notification.user_id}>: {error}")
+                    row.revision += 1
+
+
+_ONE_PERSON_RENOTIFY = timedelta(minutes=2)
+
+
+def _following(policy: EscalationPolicyConfig, level: int, cycle: int) -> tuple[int, int] | None:
+    if level + 1 < len(policy.levels):
+        return level + 1, cycle
+    if cycle < policy.repeat:
+        return 0, cycle + 1
+    return None
+
+
+def _position(page: Page) -> dict[str, int]:
+    return {"page": page.id, "level": page.level, "cycle": page.cycle}
+
+
+def _current(page: Page, position: dict[str, int]) -> bool:
+    return (position.get("level"), position.get("cycle")) == (page.level, page.cycle)
+
+
+def _target_name(target: TargetConfig) -> str:
+    if target.schedule:
+        return f"on call for {target.schedule}"
+    if target.usergroup:
+        return f"<!subteam^{target.usergroup}>"
+    return "named in the policy"
+
+
+def _unique_users(notifications: list[PageNotification]) -> list[PageNotification]:
+    seen: dict[str, PageNotification] = {}
+    for notification in notifications:
+        seen.setdefault(notification.user_id, notification)
+    return list(seen.values())
+
+
+def _notifications_of(page: Page, timer_id: int) -> list[PageNotification]:
+    return [n for n in page.notifications if n.timer_id == timer_id]
+
+
+def _locked_page(session: Session, page_id: int) -> Page | None:
+    return session.scalars(select(Page).where(Page.id == page_id).options(
+        selectinload(Page.notifications), selectinload(Page.incident).selectinload(Incident.events))
+        .with_for_update(of=Page)).first()
+
+
+def _latest_policy_page(incident: Incident) -> Page | None:
+    pages = [page for page in incident.pages if page.policy]
+    return pages[-1] if pages else None

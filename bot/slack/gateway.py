@@ -1,0 +1,144 @@
+"""The Slack adapter: one WebClient, and the few channel and message effects the bot needs.
+
+The client retries what Slack asks to be retried (429 with Retry-After, 5xx, dropped
+connections) with slack-sdk's own handlers; this module adds only the rules that are ours
+(a taken channel name gets a suffix, ``already_in_channel`` means done).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+from bot.slack.blocks import Message
+
+log = logging.getLogger(__name__)
+
+MAX_NAME_ATTEMPTS = 20
+
+
+def retry_handlers() -> list:
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+        ConnectionErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def make_client(token: str | None, base_url: str, timeout: int = 10) -> WebClient:
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers())
+
+
+SLACK_FAILURES = (SlackApiError, OSError)
+"""What a Slack call raises when Slack says no (SlackApiError) or cannot be reached (OSError)."""
+
+
+def error_code(exc: Exception) -> str:
+    """A short reason for logs and people: Slack's error code, the HTTP status, or the network error."""
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+    return f"Slack unreachable ({getattr(exc, 'reason', exc)})"
+
+
+def message_time(ts: str) -> datetime:
+    """When a message was posted: its ``ts`` is seconds since the epoch, to the microsecond."""
+    return datetime.fromtimestamp(float(ts), timezone.utc)
+
+
+class SlackGateway:
+    """What the domain's effects ask of Slack, in the domain's words."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def create_public_channel(self, name_for: Callable[[int], str]) -> tuple[str, str]:
+        """Create a public channel named ``name_for(1)``, then ``name_for(2)``… while taken."""
+        for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
+            name = name_for(attempt)
+            try:
+                response = self.client.conversations_create(name=name, is_private=False)
+            except SlackApiError as exc:
+                if error_code(exc) == "name_taken":
+                    continue
+                raise
+            channel = response["channel"]
+            return channel["id"], channel["name"]
+        raise RuntimeError(f"{MAX_NAME_ATTEMPTS} channel names like {name_for(1)!r} are all taken")
+
+    def set_topic(self, channel: str, topic: str) -> None:
+        self.client.conversations_setTopic(channel=channel, topic=topic)
+
+    def invite(self, channel: str, users: Iterable[str]) -> None:
+        """Invite everyone who can be invited; being in the channel already counts as done."""
+        try:
+            self.client.conversations_invite(channel=channel, users=",".join(users), force=True)
+        except SlackApiError as exc:
+            if error_code(exc) != "already_in_channel":
+                raise
+
+    def post(self, channel: str, message: Message, thread_ts: str | None = None) -> tuple[str, str]:
+        response = self.client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
+                                                thread_ts=thread_ts, unfurl_links=False)
+        return response["channel"], response["ts"]
+
+    def update(self, channel: str, ts: str, message: Message) -> None:
+        self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+
+    def pin(self, channel: str, ts: str) -> None:
+        try:
+            self.client.pins_add(channel=channel, timestamp=ts)
+        except SlackApiError as exc:
+            if error_code(exc) != "already_pinned":
+                raise
+
+    def message(self, channel: str, ts: str) -> dict | None:
+        """The message ``ts`` of ``channel``, or None if Slack has none there (deleted, or never was).
+
+        ``conversations.history`` holds a channel's top-level messages only. A reaction event does
+        not say which thread a reply is in, but ``conversations.replies`` takes any message of a
+        thread as its ``ts``: a reply is read there, ``oldest`` and ``latest`` narrowing the thread
+        to that one message. Only replies and missing messages cost this second call.
+        """
+        history = self.client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+        found = _with_ts(history["messages"], ts)
+        if found is not None:
+            return found
+        try:
+            thread = self.client.conversations_replies(channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True)
+        except SlackApiError as exc:
+            if error_code(exc) == "thread_not_found":
+                return None
+            raise
+        return _with_ts(thread["messages"], ts)
+
+    def permalink(self, channel: str, ts: str) -> str:
+        return self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+
+    def open_view(self, trigger_id: str, view: dict) -> None:
+        self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def usergroup_members(self, usergroup: str) -> list[str]:
+        return list(self.client.usergroups_users_list(usergroup=usergroup)["users"])
+
+    def dm(self, user: str, message: Message) -> None:
+        self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)
+
+    def respond(self, response_url: str, message: Message) -> None:
+        """An ephemeral answer through a command's response URL (no channel membership needed)."""
+        WebhookClient(response_url, retry_handlers=retry_handlers()).send(
+            text=message.text, blocks=message.blocks or None, response_type="ephemeral", replace_original=False
+        )
+
+
+def _with_ts(messages: list[dict], ts: str) -> dict | None:
+    return next((m for m in messages if m.get("ts") == ts), None)

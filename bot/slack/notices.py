@@ -1,0 +1,151 @@
+"""One-off Slack messages: answers through response URLs, the declare form, posted timelines,
+and :pushpin:ed messages copied into the timeline.
+
+Unlike ``sync`` (the durable state of an incident's Slack side), these are replies to a
+person's request; a failure is logged and, where it matters, told to that person.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot.config.schema import IncidentConfig
+from bot.core.people import mention
+from bot.incidents.service import IncidentService
+from bot.paging.rotation import Duty
+from bot.slack import blocks
+from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
+from bot.slack.sync import RETRY_STEPS, channel_ref
+from models import Incident
+
+log = logging.getLogger(__name__)
+
+
+class Notices:
+    def __init__(self, gateway: SlackGateway, incidents: IncidentService, config: IncidentConfig,
+                 sessions: sessionmaker[Session], on_change: Callable[[int], None]) -> None:
+        self._slack = gateway
+        self._incidents = incidents
+        self._config = config
+        self._sessions = sessions
+        self._on_change = on_change
+
+    def reply(self, response_url: str | None, message: blocks.Message, user: str | None = None) -> None:
+        """Answer ephemerally where the person acted; by DM when there is no response URL."""
+        try:
+            if response_url:
+                self._slack.respond(response_url, message)
+            elif user:
+                self._slack.dm(user, message)
+        except SLACK_FAILURES as exc:
+            log.warning("could not answer %s: %s", user or response_url, error_code(exc))
+
+    def open_declare_form(self, trigger_id: str, origin: dict, user: str) -> None:
+        try:
+            self._slack.open_view(trigger_id, blocks.declare_modal(self._config, origin))
+        except SLACK_FAILURES as exc:
+            self.reply(origin.get("response_url"), blocks.Message(text=(
+                f":warning: Slack would not open the declare form ({error_code(exc)}). "
+                "Declare with `/incident declare [sevN] <title>` instead.")), user)
+
+    def open_update_form(self, trigger_id: str, incident_id: int, user: str, response_url: str | None) -> None:
+        try:
+            self._slack.open_view(trigger_id, blocks.update_modal(self._incidents.get(incident_id), self._config))
+        except SLACK_FAILURES as exc:
+            self.reply(response_url, blocks.Message(text=(
+                f":warning: Slack would not open the update form ({error_code(exc)}). "
+                "Post it with `/incident update <text>` in the incident's channel instead.")), user)
+
+    def report_setup(self, incident_id: int, response_url: str | None, user: str) -> None:
+        """After the first sync of a new incident: if Slack failed, say what and what comes next."""
+        number, error = self._incidents.sync_state(incident_id)
+        if error:
+            retry = int(RETRY_STEPS[-1].total_seconds() // 60)
+            self.reply(response_url, blocks.Message(text=(
+                f":warning: {number} is recorded, but Slack failed: {error}. "
+                f"Nothing is lost: I keep retrying (at least every {retry} minute) and will message you "
+                "when its channel is ready. `/incident list` shows it meanwhile.")), user)
+
+    def handoff(self, schedule: str, duty: Duty, channel: str | None) -> None:
+        dm, announcement = blocks.handoff_messages(schedule, duty)
+        self.reply(None, dm, duty.user)
+        if channel:
+            try:
+                self._slack.post(channel_ref(channel), announcement)
+            except SLACK_FAILURES as exc:
+                log.warning("could not tell #%s about the %s handoff: %s", channel, schedule, error_code(exc))
+
+    def post_timeline(self, incident_id: int) -> None:
+        incident = self._incidents.get(incident_id)
+        self._slack.post(incident.channel_id, blocks.timeline_message(incident, incident.events, self._config))
+
+    def pin_to_timeline(self, incident_id: int, channel: str, ts: str, reactor: str) -> None:
+        """Copy a message someone marked with :pushpin: into the timeline, once, at the message's own time.
+
+        When Slack will not hand the message over, a ``pin_skipped`` event says which one and why,
+        so the report shows the gap instead of silently missing it.
+        """
+        if _pinned(self._incidents.get(incident_id), ts):
+            return  # pinned already (by someone else, or Slack sent the event again): no Slack call
+        reason = "message_not_found"
+        try:
+            message = self._slack.message(channel, ts)
+            permalink = self._slack.permalink(channel, ts) if message else None
+        except SLACK_FAILURES as exc:
+            message, reason = None, error_code(exc)
+        if message is None:
+            log.warning("INC-%s: could not copy the :pushpin:ed message %s of %s: %s", incident_id, ts, channel, reason)
+            self._record_pin(incident_id, ts, reactor, "pin_skipped",
+                             f"<@{reactor}> :pushpin:ed a message posted at this time in <#{channel}>, "
+                             f"which could not be copied here: {reason}",
+                             {"channel": channel, "message_ts": ts, "reason": reason})
+            return
+        author = message.get("user") or message.get("bot_id")
+        text = message.get("text") or ""
+        self._record_pin(incident_id, ts, reactor, "pinned",
+                         f":pushpin: {mention(author)}: {_one_quiet_line(text)} (<{permalink}|message>, "
+                         f"pinned by <@{reactor}>)",
+                         {"author": author, "message_ts": ts, "permalink": permalink, "text": text})
+
+    def _record_pin(self, incident_id: int, ts: str, reactor: str, kind: str, text: str, data: dict) -> None:
+        """Write the event under the incident's row lock, where a second :pushpin: finds the first."""
+        with self._sessions() as session, session.begin():
+            incident = session.scalars(select(Incident).where(Incident.id == incident_id)
+                                       .options(selectinload(Incident.events)).with_for_update()).one()
+            if _pinned(incident, ts):
+                return
+            incident.log(message_time(ts), reactor, kind, text, data, announce=False)
+            incident.revision += 1
+        self._on_change(incident_id)
+
+
+_SPECIAL_MENTION = re.compile(r"<!([^>|]+)(?:\|([^>]*))?>")
+
+
+def _pinned(incident: Incident, ts: str) -> bool:
+    return any(event.kind == "pinned" and event.data.get("message_ts") == ts for event in incident.events)
+
+
+def _one_quiet_line(text: str) -> str:
+    """The message on one timeline line, its @here, @channel and group mentions as plain text:
+    posting the timeline must not ping anyone the original message did."""
+    return " ".join(_SPECIAL_MENTION.sub(lambda m: m[2] or f"@{m[1]}", text).split()) or "(no text)"
+
+
+class SlackPager:
+    """Pages are DMs with an *Acknowledge* button (the same acknowledgement as the summary's)."""
+
+    def __init__(self, gateway: SlackGateway, config: IncidentConfig) -> None:
+        self._slack = gateway
+        self._config = config
+
+    def send(self, incident, notification) -> None:
+        self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._config))
+
+    def usergroup_members(self, usergroup: str) -> list[str]:
+        return self._slack.usergroup_members(usergroup)

@@ -1,0 +1,20 @@
+"""Bolt listeners: parse and validate what Slack sends, call the domain, ack with the answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+
+from handlers.slack import actions, commands, events, views
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+
+def register_all(app: App, ctx: AppContext) -> None:
+    commands.register(app, ctx)
+    actions.register(app, ctx)
+    views.register(app, ctx)
+    events.register(app, ctx)
+    views.register_update(app, ctx)

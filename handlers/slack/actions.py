@@ -1,0 +1,73 @@
+"""Buttons: a database change, then the ack. The incident id rides in the button's value.
+
+Most buttons answer only when something went wrong (everyone sees the result in the channel);
+*Subscribe* answers the person, and *Post update* opens a form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from slack_bolt import Ack, App
+
+from bot.slack.blocks import Message
+from bot.slack.ids import Action
+from handlers.slack.replies import outcome
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+Change = Callable[[dict, str], Message | None]
+
+
+def register(app: App, ctx: AppContext) -> None:
+    def subscribe(action: dict, user: str) -> Message:
+        incident_id = int(action["value"])
+        on = ctx.updates.subscribe(incident_id, user)
+        return Message(text=f"You will get INC-{incident_id}'s updates and its resolution by DM." if on else
+                       f"You will no longer get INC-{incident_id}'s updates by DM.")
+
+    def snooze(action: dict, user: str) -> Message:
+        incident_id, minutes = (int(part) for part in action["value"].split(":"))
+        ctx.updates.snooze(incident_id, user, minutes)
+        return Message(text=f"The update reminder for INC-{incident_id} is snoozed for {minutes} minutes.")
+
+    buttons: dict[str | re.Pattern, Change] = {
+        Action.ACKNOWLEDGE: _silent(ctx.incidents.acknowledge),
+        Action.TAKE_COMMS: _silent(ctx.incidents.take_comms),
+        Action.RESOLVE: _silent(ctx.incidents.resolve),
+        Action.SUBSCRIBE: subscribe,
+        re.compile(rf"^{Action.SNOOZE}_\d+$"): snooze,
+    }
+    for action_id, change in buttons.items():
+        app.action(action_id)(_button(ctx, change))
+
+    @app.action(Action.POST_UPDATE)
+    def post_update(ack: Ack, body: dict, action: dict) -> None:
+        ctx.effects.answer(ctx.notices.open_update_form, body["trigger_id"], int(action["value"]), body["user"]["id"],
+                           body.get("response_url"))
+        ack()
+
+
+def _silent(change: Callable[[int, str], object]) -> Change:
+    """A button whose result everyone sees in the channel: nothing to answer the presser."""
+
+    def apply(action: dict, user: str) -> None:
+        change(int(action["value"]), user)
+
+    return apply
+
+
+def _button(ctx: AppContext, change: Change):
+    """A listener that applies ``change`` and answers the person only if there is something to say."""
+
+    def listener(ack: Ack, body: dict, action: dict) -> None:
+        user = body["user"]["id"]
+        reply = outcome(lambda: change(action, user), f"the {action['action_id']} button")
+        if reply is not None:
+            ctx.effects.answer(ctx.notices.reply, body.get("response_url"), reply, user)
+        ack()
+
+    return listener

@@ -1,0 +1,59 @@
+"""The ``/incident`` text grammar: pure parsing, no database and no Slack.
+
+Slack escapes the command text (``should_escape: true``), so a mention arrives as
+``<@U123|alice>`` and a channel as ``<#C123|name>``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.errors import UserError
+
+_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def split(text: str) -> tuple[str, str]:
+    """``"status mitigated"`` → ``("status", "mitigated")``; the subcommand is lowercased."""
+    head, _, rest = text.strip().partition(" ")
+    return head.lower(), rest.strip()
+
+
+def user_mention(text: str, usage: str) -> str:
+    """The user id of a mention, or a message saying what to type instead."""
+    token = text.strip().split(" ", 1)[0] if text.strip() else ""
+    if not token:
+        raise UserError("Name a person.", usage=usage)
+    match = _USER.match(token)
+    if match:
+        return match.group(1)
+    if token.startswith("<!subteam^"):
+        what = "a user group"
+    elif token.startswith("<#"):
+        what = "a channel"
+    elif token.startswith("<!"):
+        what = "a special mention"
+    else:
+        what = "plain text"
+    raise UserError(
+        f"`{_readable(token)}` is {what}, not a Slack user. Pick the person from Slack's @ autocomplete "
+        "so it becomes a mention.", usage=usage)
+
+
+def declare_args(text: str, severities: list[str]) -> tuple[str | None, str]:
+    """``"sev1 Checkout down"`` → ``("sev1", "Checkout down")``; the severity is optional."""
+    first, _, rest = text.strip().partition(" ")
+    if first.lower() in severities:
+        return first.lower(), rest.strip()
+    if re.fullmatch(r"sev\d+", first.lower()):
+        raise UserError(f"Unknown severity `{first}`; use one of {', '.join(severities)}.",
+                        usage="/incident declare [sevN] <title>")
+    return None, text.strip()
+
+
+def _readable(token: str) -> str:
+    """``<#C1|ops>`` → ``#ops``, ``<!subteam^S1|@sre>`` → ``@sre``: what the person saw."""
+    if "|" in token and token.startswith("<") and token.endswith(">"):
+        label = token[token.index("|") + 1 : -1]
+        return label if token.startswith("<!") else ("#" + label if token.startswith("<#") else label)
+    return token

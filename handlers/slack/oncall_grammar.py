@@ -1,0 +1,164 @@
+"""The grammar of ``/incident oncall …``: pure parsing, no database and no Slack.
+
+    oncall                                      who is on call (the only schedule)
+    oncall <schedule>                           who is on call in that schedule
+    oncall override @user <duration> [schedule]                 4h, 90m, 1d12h (``for 4h`` too)
+    oncall override @user until [<day>] <HH:MM> [schedule]      day: today, tomorrow, mon…sun, 2026-11-27
+
+``until 18:00`` is the next 18:00 (today if it is still ahead, else tomorrow); ``until fri 18:00``
+the next Friday at 18:00 (today if today is Friday and 18:00 is still ahead). Days and times are in
+the configured time zone, read as ``bot.rotation.to_utc`` reads them. Whether the schedule exists
+and whether the end is sensible is for the service to say (``bot.oncall``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.durations import parse_duration
+from bot.core.errors import UserError
+from bot.paging.oncall import ONCALL_USAGE, OVERRIDE_USAGE
+from bot.paging.rotation import to_utc
+from handlers.slack.grammar import user_mention
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_UNTIL_FORMS = "until 18:00, until tomorrow 09:00 or until fri 18:00"
+
+
+@dataclass(frozen=True)
+class ShowOnCall:
+    """``/incident oncall [schedule]``; ``schedule`` is None when none was named."""
+
+    schedule: str | None
+
+
+@dataclass(frozen=True)
+class AddOverride:
+    """``/incident oncall override …``: exactly one of ``duration`` and ``until`` (aware UTC) is set."""
+
+    user: str
+    duration: timedelta | None
+    until: datetime | None
+    schedule: str | None
+
+
+def parse_oncall(text: str, tz: ZoneInfo, now: datetime) -> ShowOnCall | AddOverride:
+    """The text after ``oncall``; ``now`` (aware) and ``tz`` place ``until`` days and times."""
+    words = text.split()
+    if not words:
+        return ShowOnCall(None)
+    if words[0].lower() == "override":
+        return _override(words[1:], tz, now)
+    if len(words) > 1:
+        raise UserError(
+            f"`/incident oncall` takes one schedule name, not `{' '.join(words)}`. "
+            f"To take a shift, use `{OVERRIDE_USAGE}`.",
+            usage=ONCALL_USAGE,
+        )
+    return ShowOnCall(_schedule(words[0], ONCALL_USAGE))
+
+
+def _override(words: list[str], tz: ZoneInfo, now: datetime) -> AddOverride:
+    user = user_mention(words[0] if words else "", OVERRIDE_USAGE)
+    rest = words[1:]
+    if rest and rest[0].lower() == "for":
+        rest = rest[1:]
+    if not rest:
+        raise UserError(
+            f"Say how long <@{user}> is on call: a duration such as 4h, or an end such as until fri 18:00.",
+            usage=OVERRIDE_USAGE,
+        )
+    if rest[0].lower() == "until":
+        until, rest = _until(rest[1:], tz, now)
+        duration = None
+    else:
+        duration, rest = _duration(rest), rest[1:]
+        until = None
+    if len(rest) > 1:
+        raise UserError(
+            f"`{' '.join(rest)}` is more than a schedule name; name at most one schedule, last.",
+            usage=OVERRIDE_USAGE,
+        )
+    schedule = _schedule(rest[0], OVERRIDE_USAGE) if rest else None
+    return AddOverride(user=user, duration=duration, until=until, schedule=schedule)
+
+
+def _duration(words: list[str]) -> timedelta:
+    try:
+        return parse_duration(words[0])
+    except ValueError as error:
+        message = str(error)
+    if words[0].isdigit() and len(words) > 1:  # "4 hours": let parse_duration suggest "4h"
+        try:
+            parse_duration(" ".join(words[:2]))
+        except ValueError as error:
+            message = str(error)
+    raise UserError(f"{message}.", usage=OVERRIDE_USAGE)
+
+
+def _until(words: list[str], tz: ZoneInfo, now: datetime) -> tuple[datetime, list[str]]:
+    """``[day] HH:MM`` at the start of words, as aware UTC; and the words left after it."""
+    if not words:
+        raise UserError(f"Say until when, such as {_UNTIL_FORMS}.", usage=OVERRIDE_USAGE)
+    today = now.astimezone(tz).date()
+    day: date | int | None = None  # a date, a weekday number, or None for "the next HH:MM"
+    first = words[0].lower()
+    if not _CLOCK.fullmatch(first):
+        day = _day(first, today)
+        words = words[1:]
+        if not words:
+            raise UserError(f"`until {first}` needs a time of day too, such as until {first} 18:00.",
+                            usage=OVERRIDE_USAGE)
+    at = _clock(words[0])
+    if isinstance(day, date):
+        moment = to_utc(datetime.combine(day, at), tz)
+    else:
+        ahead = 0 if day is None else (day - today.weekday()) % 7
+        moment = to_utc(datetime.combine(today + timedelta(days=ahead), at), tz)
+        if moment <= now:  # that time has passed today: the next one
+            moment = to_utc(datetime.combine(today + timedelta(days=ahead + (1 if day is None else 7)), at), tz)
+    return moment, words[1:]
+
+
+def _day(word: str, today: date) -> date | int:
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    for number, name in enumerate(_DAYS):
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    if _ISO_DATE.fullmatch(word):
+        try:
+            return date.fromisoformat(word)
+        except ValueError:
+            pass
+    raise UserError(
+        f"`{word}` is not a day or a time; use {_UNTIL_FORMS} "
+        "(days: today, tomorrow, mon to sun, or a date such as 2026-11-27).",
+        usage=OVERRIDE_USAGE,
+    )
+
+
+def _clock(word: str) -> time:
+    match = _CLOCK.fullmatch(word)
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return time(int(match[1]), int(match[2]))
+    raise UserError(f"`{word}` is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.",
+                    usage=OVERRIDE_USAGE)
+
+
+def _schedule(word: str, usage: str) -> str:
+    name = word.lower()
+    if not _NAME.fullmatch(name):
+        raise UserError(
+            f"`{word}` is not a schedule name; schedule names are lowercase letters, digits, - and _.",
+            usage=usage,
+        )
+    return name

@@ -1,0 +1,80 @@
+"""The declare modal's submission: field problems go back onto the form, next to the field."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from slack_bolt import Ack, App
+
+from bot.core.errors import UserError
+from bot.incidents.service import Declaration
+from bot.slack import blocks
+from bot.slack.ids import DeclareField, UpdateField
+from bot.slack.ids import View as ViewId
+from handlers.slack.replies import internal_error, outcome
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+_FIELD_BLOCKS = {"title": DeclareField.TITLE, "severity": DeclareField.SEVERITY, "service": DeclareField.SERVICE}
+
+
+def register(app: App, ctx: AppContext) -> None:
+    @app.view(ViewId.DECLARE)
+    def declare_submitted(ack: Ack, body: dict, view: dict) -> None:
+        user = body["user"]["id"]
+        origin = json.loads(view.get("private_metadata") or "{}")
+        values = view["state"]["values"]
+        declaration = Declaration(
+            title=_value(values, DeclareField.TITLE) or "",
+            severity=_value(values, DeclareField.SEVERITY),
+            service=_value(values, DeclareField.SERVICE),
+            description=_value(values, DeclareField.DESCRIPTION),
+            commander=_value(values, DeclareField.COMMANDER),
+            declared_by=user,
+        )
+        try:
+            incident = ctx.incidents.declare(declaration)
+        except UserError as exc:
+            ack(response_action="errors", errors={_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message})
+            return
+        except Exception:
+            ack(response_action="errors", errors={DeclareField.TITLE: internal_error("the declare form").text})
+            return
+        response_url = origin.get("response_url")
+        ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
+        ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
+        ack()
+
+
+def _value(values: dict, field: str) -> str | None:
+    """The submitted value of one input, whatever its element type."""
+    element = values.get(field, {}).get(field, {})
+    if "selected_option" in element:
+        return (element["selected_option"] or {}).get("value")
+    if "selected_user" in element:
+        return element["selected_user"]
+    return element.get("value")
+
+
+def register_update(app: App, ctx: AppContext) -> None:
+    @app.view(ViewId.UPDATE)
+    def update_submitted(ack: Ack, body: dict, view: dict) -> None:
+        user, incident_id = body["user"]["id"], int(view["private_metadata"])
+        values = view["state"]["values"]
+        status, text = _value(values, UpdateField.STATUS), _value(values, UpdateField.TEXT) or ""
+        if not text.strip():
+            ack(response_action="errors", errors={UpdateField.TEXT: "An update needs some text."})
+            return
+
+        def post() -> None:
+            if status and status != ctx.incidents.get(incident_id).status:
+                ctx.incidents.set_status(incident_id, status, user)
+            ctx.updates.post(incident_id, user, text, timedelta(seconds=int(_value(values, UpdateField.NEXT))))
+
+        reply = outcome(post, "the update form")
+        if reply is not None:
+            ctx.effects.answer(ctx.notices.reply, None, reply, user)
+        ack()
