@@ -24,7 +24,7 @@ from bot.jobs.timers import TimerWorker, add_tick_job, cancel, retry_delay, sche
 from models import Incident
 from models.timer import Timer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from bot.app import build_context
 from bot.config.schema import load_config, load_settings
 from bot.incidents.service import Declaration
 from tests.db import ROOT
-from tests.integration.test_paging import pages_to
+from tests.integration.paging.test_paging import pages_to
 
 CONFIG = {
     "schedules": {

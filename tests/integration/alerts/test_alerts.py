@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.slack.ids import Action
 from models import Alert, Incident, Status
 from tests.integration.helpers import channel_posts, incident, rendered, summary
-from tests.integration.test_paging import ON_CALL, pages_to, run_due
+from tests.integration.paging.test_paging import ON_CALL, pages_to, run_due
 
 FIRING = {"title": "Checkout 5xx above 5%", "dedup_key": "checkout-5xx", "status": "firing",
           "severity": "sev2", "service": "checkout", "description": "p99 error ratio 7%"}
