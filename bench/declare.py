@@ -66,7 +66,7 @@ sys.path.insert(0, str(ROOT))  # for `python bench/declare.py`
 
 
 from bench.schema import own_schema  # noqa: E402
-from bot.config.schema import Settings  # noqa: E402
+from bot.config import Settings  # noqa: E402
 from tests.driver import SIGNING_SECRET, Bot, HttpResponse, http  # noqa: E402
 from tests.fakeslack import Call, FakeSlack  # noqa: E402
 

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.routing import Mount, Route
 
 from bot.app import AppContext, build_context, check_slack, create_bolt_app
-from bot.config.schema import load_config, load_settings
+from bot.config import load_config, load_settings
 from bot.slack.gateway import make_client
 from bot.web.app import create_web_app
 

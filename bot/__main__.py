@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.config.schema import ConfigError, load_config, load_settings
+from bot.config import ConfigError, load_config, load_settings
 
 MANIFEST = Path(__file__).resolve().parent.parent / "slack-app-manifest.yaml"
 MANIFEST_URL = "https://YOUR-PUBLIC-URL"

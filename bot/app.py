@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.service import AlertService
 from bot.comms.updates import COMMS_ASK, NAG, REPORT_REMINDER, UpdateService
-from bot.config.schema import IncidentConfig, Settings
+from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.incidents.service import IncidentService

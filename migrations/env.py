@@ -4,7 +4,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from bot.config.schema import load_settings
+from bot.config import load_settings
 from bot.core.db import make_engine
 from models import Base
 

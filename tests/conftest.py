@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.config.schema import IncidentConfig, load_settings
+from bot.config import IncidentConfig, load_settings
 from bot.core.clock import ManualClock
 from bot.core.db import make_engine
 from tests import db

@@ -6,7 +6,7 @@
 from datetime import timedelta
 
 from bot.app import build_context
-from bot.config.schema import load_config, load_settings
+from bot.config import load_config, load_settings
 from bot.jobs.scheduler import make_scheduler
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config.schema import IncidentConfig
+from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.incidents.service import Declaration, IncidentService

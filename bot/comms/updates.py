@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
-from bot.config.schema import IncidentConfig
+from bot.config import IncidentConfig
 from bot.core.business_hours import next_opening
 from bot.core.clock import Clock
 from bot.core.durations import format_duration

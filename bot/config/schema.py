@@ -1,43 +1,19 @@
-"""Configuration: the environment (`Settings`) and the incident file (`IncidentConfig`).
+"""The configuration file's schema: pydantic models with the checks that name each mistake.
 
-A mistake in either stops start-up with one `ConfigError` listing every problem on its own line,
-each naming where it is, what was found and what is expected, so the fix is in the message.
+Every model refuses unknown keys; cross-references (a policy naming a schedule) are checked on
+the whole file. Turning pydantic's errors into one line per problem is ``bot.config.load``'s job.
 """
 
 import json
-import logging
-import os
 import re
-from collections.abc import Mapping
 from datetime import time, timedelta
-from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from bot.core.durations import Duration, parse_duration
-
-log = logging.getLogger(__name__)
-
-
-class ConfigError(Exception):
-    """A wrong environment or configuration file; str() is the whole message, one line per problem."""
 
 
 class _Located(ValueError):
@@ -46,6 +22,15 @@ class _Located(ValueError):
     def __init__(self, problems: list[tuple[tuple, str]]):
         self.problems = problems
         super().__init__("; ".join(f"{_path(loc)}: {message}" for loc, message in problems))
+
+
+def _path(loc: tuple) -> str:
+    """pydantic's loc as the file spells it: a.b[1].c ('[key]' marks a bad mapping key, named already)."""
+    path = ""
+    for part in loc:
+        if part != "[key]":
+            path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    return path or "top level"
 
 
 def _show(value: Any) -> str:
@@ -403,194 +388,3 @@ class IncidentConfig(_Strict):
 
     def service(self, name: str) -> ServiceConfig | None:
         return self.services.get(name.lower())
-
-
-class _Loader(yaml.SafeLoader):
-    """Refuses a key given twice in one mapping, which plain YAML would let the last one win silently."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen = set()
-        for key, _ in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if key.value in seen:
-                    problem = f"key {_show(key.value)} appears twice"
-                    raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
-                seen.add(key.value)
-        return super().construct_mapping(node, deep)
-
-
-def load_config(path: Path) -> IncidentConfig:
-    """The incident file at path; the built-in defaults when it is absent or empty."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        log.info("%s not found; using the built-in defaults", path)
-        return IncidentConfig()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the file ({exc})") from None
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise ConfigError(f"{path}: {where}YAML syntax error: {getattr(exc, 'problem', None) or exc}") from None
-    if data is None:
-        return IncidentConfig()
-    try:
-        return IncidentConfig.model_validate(data)
-    except ValidationError as exc:
-        lines = (f"{path}: {_path(loc)}: {message}" for loc, message in _problems(exc, IncidentConfig))
-        raise ConfigError("\n".join(lines)) from None
-
-
-# --- turning pydantic's errors into ours -------------------------------------------------------
-
-_MAPPING = "a mapping of keys to values"
-_EXPECTED = {
-    "dict_type": _MAPPING,
-    "model_type": _MAPPING,
-    "model_attributes_type": _MAPPING,
-    "list_type": 'a list; use [a, b] or one "- item" per line',
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-}
-
-
-def _path(loc: tuple) -> str:
-    """pydantic's loc as the file spells it: a.b[1].c ('[key]' marks a bad mapping key, named already)."""
-    path = ""
-    for part in loc:
-        if part != "[key]":
-            path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
-    return path or "top level"
-
-
-def _unwrap(kind: Any) -> Any:
-    while get_origin(kind) in (Annotated, Union, UnionType):
-        kind = next(arg for arg in get_args(kind) if arg is not type(None))
-    return kind
-
-
-def _model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel]:
-    """The model whose keys sit at loc, so that an unknown key can list the right ones."""
-    kind: Any = root
-    for part in loc:
-        kind = _unwrap(kind)
-        # A model's key leads to its field; a dict key or list index leads to the value type.
-        kind = kind.model_fields[part].annotation if get_origin(kind) is None else get_args(kind)[-1]
-    return _unwrap(kind)
-
-
-def _message(error: dict, root: type[BaseModel]) -> str:
-    kind, found, context = error["type"], _show(error.get("input")), error.get("ctx", {})
-    if kind in _EXPECTED:
-        return f"{found} is not {_EXPECTED[kind]}"
-    if kind == "missing":
-        return "required key is missing"
-    if kind == "extra_forbidden":
-        return "unknown key; expected one of " + ", ".join(_model_at(root, error["loc"][:-1]).model_fields)
-    if kind == "literal_error":
-        return f"{found} is not one of " + context["expected"].replace("'", "").replace(" or ", ", ")
-    if kind == "too_short":
-        return f"{found} is empty; expected at least one entry"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = "at least " + str(context["ge"]) if "ge" in context else "at most " + str(context["le"])
-        return f"{found} is out of range; expected {bound}"
-    return f"{found}: {error['msg']}"
-
-
-def _problems(exc: ValidationError, root: type[BaseModel]) -> list[tuple[tuple, str]]:
-    """(loc, message) for every problem, with our own messages instead of pydantic's."""
-    problems = []
-    for error in exc.errors():
-        cause = error.get("ctx", {}).get("error")
-        if isinstance(cause, _Located):
-            problems += [(error["loc"] + loc, message) for loc, message in cause.problems]
-        elif isinstance(cause, ValueError):
-            problems.append((error["loc"], str(cause)))
-        else:
-            problems.append((error["loc"], _message(error, root)))
-    return problems
-
-
-# --- the environment ---------------------------------------------------------------------------
-
-
-class Settings(BaseSettings):
-    """The environment variables of INTERFACE.md, one field each (PORT is `port`)."""
-
-    model_config = SettingsConfigDict(frozen=True)
-
-    database_url: str = Field("sqlite:///./incidents.db", repr=False)
-    slack_bot_token: str | None = Field(None, repr=False)
-    slack_signing_secret: str | None = Field(None, repr=False)
-    slack_app_token: str | None = Field(None, repr=False)
-    slack_api_url: str = "https://slack.com/api/"
-    port: Annotated[int, Field(ge=1, le=65535)] = 3000
-    incident_config: Path = Path("./incidents.yaml")
-    webhook_token: str | None = Field(None, repr=False)
-    public_url: str = "http://localhost:3000"
-    run_worker: bool | None = None
-
-    @classmethod
-    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any, **_: Any) -> tuple:
-        """Only what load_settings passes in, so tests never pick up the host's variables or a .env file."""
-        return (init_settings,)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _public_url_follows_port(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "public_url" not in data and "port" in data:
-            return {**data, "public_url": f"http://localhost:{data['port']}"}
-        return data
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, value: str) -> str:
-        """Any SQLAlchemy URL; postgres:// as platforms hand it out means the installed psycopg 3 driver."""
-        try:
-            url = make_url(value)
-        except ArgumentError:
-            raise ValueError(
-                f"{_show(value)} is not a database URL; "
-                "use e.g. sqlite:///./incidents.db or postgresql+psycopg://user@host/db"
-            ) from None
-        if url.drivername in ("postgres", "postgresql"):
-            return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        return value
-
-    @field_validator("slack_api_url")
-    @classmethod
-    def _api_base(cls, value: str) -> str:
-        return _web_address(value).rstrip("/") + "/"
-
-    @field_validator("public_url")
-    @classmethod
-    def _link_base(cls, value: str) -> str:
-        return _web_address(value).rstrip("/")
-
-    @property
-    def slack_enabled(self) -> bool:
-        return bool(self.slack_bot_token)
-
-    @property
-    def worker_in_web(self) -> bool:
-        """RUN_WORKER when set; otherwise only with SQLite, which a single process should own."""
-        if self.run_worker is not None:
-            return self.run_worker
-        return make_url(self.database_url).get_backend_name() == "sqlite"
-
-
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from environ (os.environ by default); a variable set to the empty string counts as unset."""
-    environ = os.environ if environ is None else environ
-    values = {name: environ[name.upper()] for name in Settings.model_fields if environ.get(name.upper())}
-    try:
-        return Settings(**values)
-    except ValidationError as exc:
-        lines = (f"environment variable {loc[0].upper()}: {message}" for loc, message in _problems(exc, Settings))
-        raise ConfigError("\n".join(lines)) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from bot.config.schema import BusinessHoursConfig
+from bot.config import BusinessHoursConfig
 
 
 def is_open(hours: BusinessHoursConfig, tz: ZoneInfo, at: datetime) -> bool:

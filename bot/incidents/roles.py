@@ -1,6 +1,6 @@
 """Rules about the two roles that the renderer and the services both need."""
 
-from bot.config.schema import IncidentConfig
+from bot.config import IncidentConfig
 from models import Incident, Role
 
 

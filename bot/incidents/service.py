@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.comms.updates import UpdateService
-from bot.config.schema import IncidentConfig
+from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError

@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config.schema import IncidentConfig, ScheduleConfig
+from bot.config import IncidentConfig, ScheduleConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import UserError

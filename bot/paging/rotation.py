@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from bot.config.schema import ScheduleConfig
+from bot.config import ScheduleConfig
 
 EPOCH = date(2024, 1, 1)
 """Shift 0 starts at the first handoff on or after this local date (a Monday)."""

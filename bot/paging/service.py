@@ -18,7 +18,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.config.schema import EscalationPolicyConfig, IncidentConfig, TargetConfig
+from bot.config import EscalationPolicyConfig, IncidentConfig, TargetConfig
 from bot.core.business_hours import next_opening
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, UserError

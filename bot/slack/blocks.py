@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.config.schema import IncidentConfig
+from bot.config import IncidentConfig
 from bot.core.durations import format_duration
 from bot.core.people import mention
 from bot.incidents.roles import comms_lead_wanted

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.config.schema import IncidentConfig
+from bot.config import IncidentConfig
 from bot.core.people import mention
 from bot.incidents.service import IncidentService
 from bot.paging.rotation import Duty

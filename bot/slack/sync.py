@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.config.schema import IncidentConfig
+from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.people import is_user
 from bot.incidents.store import pending_deliveries

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import delete, func, select
 
-from bot.config.schema import IncidentConfig
+from bot.config import IncidentConfig
 from bot.core.clock import ManualClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.errors import UserError

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.app import build_context
-from bot.config.schema import load_config, load_settings
+from bot.config import load_config, load_settings
 from bot.incidents.service import Declaration
 from tests.db import ROOT
 from tests.integration.paging.test_paging import pages_to

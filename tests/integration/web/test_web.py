@@ -4,7 +4,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.app import build_context, create_bolt_app
-from bot.config.schema import IncidentConfig, load_settings
+from bot.config import IncidentConfig, load_settings
 from bot.web.app import create_web_app
 from tests.driver import Server, http
 

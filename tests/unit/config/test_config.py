@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config.schema import ConfigError, Handoff, IncidentConfig, Settings, load_config, load_settings
+from bot.config import ConfigError, IncidentConfig, Settings, load_config, load_settings
+from bot.config.schema import Handoff
 
 # The example of INTERFACE.md, verbatim.
 EXAMPLE = """\

@@ -1,7 +1,7 @@
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from bot.config.schema import BusinessHoursConfig
+from bot.config import BusinessHoursConfig
 from bot.core.business_hours import is_open, next_opening
 
 ROME = ZoneInfo("Europe/Rome")

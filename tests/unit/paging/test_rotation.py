@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config.schema import Handoff, ScheduleConfig
+from bot.config import Handoff, ScheduleConfig
 from bot.core.errors import UserError
 from bot.paging.oncall import ONCALL_USAGE, OVERRIDE_USAGE
 from bot.paging.rotation import (
