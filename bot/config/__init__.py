@@ -4,6 +4,7 @@ from bot.config.load import ConfigError, load_config
 from bot.config.schema import (
     BusinessHoursConfig,
     EscalationPolicyConfig,
+    Handoff,
     IncidentConfig,
     ScheduleConfig,
     SeverityConfig,
@@ -11,5 +12,5 @@ from bot.config.schema import (
 )
 from bot.config.settings import Settings, load_settings
 
-__all__ = ["BusinessHoursConfig", "ConfigError", "EscalationPolicyConfig", "IncidentConfig", "ScheduleConfig",
+__all__ = ["BusinessHoursConfig", "ConfigError", "EscalationPolicyConfig", "Handoff", "IncidentConfig", "ScheduleConfig",
            "SeverityConfig", "Settings", "TargetConfig", "load_config", "load_settings"]

@@ -5,8 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import ConfigError, IncidentConfig, Settings, load_config, load_settings
-from bot.config.schema import Handoff
+from bot.config import ConfigError, Handoff, IncidentConfig, Settings, load_config, load_settings
 
 # The example of INTERFACE.md, verbatim.
 EXAMPLE = """\
