@@ -1,0 +1,19 @@
+"""Every Slack message and view the bot sends, rendered from the database rows: one module per surface.
+
+Re-render, don't patch: the summary and the announcement are rebuilt from the incident on
+every change and sent with ``chat.update``. Block Kit comes from slack-sdk's models; nothing
+outside this package builds Slack JSON.
+"""
+
+from bot.slack.blocks.common import Message, slack_date
+from bot.slack.blocks.deliveries import delivery_message
+from bot.slack.blocks.incidents import HELP, declared_message, incident_list_message
+from bot.slack.blocks.modals import declare_modal, update_modal
+from bot.slack.blocks.oncall import handoff_messages, oncall_message, override_message
+from bot.slack.blocks.paging import page_message
+from bot.slack.blocks.summary import announcement_message, channel_topic, summary_message
+from bot.slack.blocks.timeline import event_message, timeline_message
+
+__all__ = ["HELP", "Message", "announcement_message", "channel_topic", "declare_modal", "declared_message",
+           "delivery_message", "event_message", "handoff_messages", "incident_list_message", "oncall_message",
+           "override_message", "page_message", "slack_date", "summary_message", "timeline_message", "update_modal"]

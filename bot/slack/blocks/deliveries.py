@@ -1,0 +1,28 @@
+"""The DMs that ``Delivery`` rows owe people: updates, resolutions, checklists, reminders."""
+
+from __future__ import annotations
+
+from bot.config import IncidentConfig
+from bot.slack.blocks.common import Message
+from bot.slack.blocks.timeline import update_text
+from models import Incident, Role
+
+
+def delivery_message(delivery, incident: Incident, config: IncidentConfig) -> Message:
+    """The DM a ``Delivery`` owes someone, by its kind."""
+    where = f" in <#{incident.channel_id}>" if incident.channel_id else ""
+    if delivery.kind == "update" and delivery.event is not None:
+        return Message(text=update_text(incident, delivery.event))
+    if delivery.kind == "resolution":
+        summary = f": {incident.resolution_summary}" if incident.resolution_summary else ""
+        how = "transient" if incident.transient else ("mitigated, then fixed" if incident.mitigated_at else "fixed")
+        return Message(text=f":white_check_mark: {incident.number} is resolved ({how}){summary}. {incident.title}")
+    if delivery.kind == "summary_request":
+        return Message(text=f"{incident.number} is resolved. Please write two lines on what happened and what fixed it "
+                            f"with `/incident note <summary>`{where}: stakeholders and the report will use it.")
+    if delivery.kind == "report_reminder":
+        return Message(text=f":memo: Reminder: write the incident report for {incident.number} ({incident.title}) and "
+                            f"file its action items, each with an owner and a priority{where}.")
+    role = Role(delivery.kind.split(":", 1)[1])
+    steps = "\n".join(f"• {step}" for step in config.checklist(role.value))
+    return Message(text=f"You are now the *{role.title}* of {incident.number}: {incident.title}{where}.\n{steps}")
