@@ -25,7 +25,8 @@ from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
-from bot.slack.notices import Notices, SlackPager
+from bot.slack.notices import Notices
+from bot.slack.pager import SlackPager
 from bot.slack.sync import SlackSync
 from handlers.slack import register_all
 

@@ -28,3 +28,13 @@ class IncidentNotFound(UserError):
 
 class InvalidTransition(UserError):
     """The incident is not in a state where this makes sense (already resolved, already acked)."""
+
+
+class PageNotDelivered(Exception):
+    """A page (or the lookup of whom to page) failed. ``permanent`` when trying again cannot help
+    (the person left, or cannot get the app's DMs); otherwise it is retried with backoff."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.app import AppContext
 from bot.jobs.timers import add_tick_job
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
 
 RETRY_SYNC_EVERY_SECONDS = 5
 HANDOFF_CHECK_EVERY_SECONDS = 30

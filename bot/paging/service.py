@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot.config import EscalationPolicyConfig, IncidentConfig, TargetConfig
 from bot.core.business_hours import next_opening
 from bot.core.clock import Clock
-from bot.core.errors import InvalidTransition, UserError
+from bot.core.errors import InvalidTransition, PageNotDelivered, UserError
 from bot.jobs import timers
 from bot.paging.oncall import OnCallService
-from bot.slack.gateway import SLACK_FAILURES, error_code
 from models import Incident, Page, PageNotification, PageState
 
 log = logging.getLogger(__name__)
@@ -42,7 +41,8 @@ class Recipient:
 
 
 class Pager(Protocol):
-    """What paging needs from Slack; ``bot.notices.SlackPager`` is the implementation."""
+    """What paging needs from a way to reach people (``bot.slack.pager.SlackPager``); both raise
+    ``PageNotDelivered`` when they fail."""
 
     def send(self, incident: Incident, notification: PageNotification) -> None: ...
 
@@ -276,8 +276,8 @@ class PagingService:
             return []
         try:
             return self._pager.usergroup_members(usergroup)
-        except SLACK_FAILURES as exc:
-            log.warning("could not list the members of user group %s: %s", usergroup, error_code(exc))
+        except PageNotDelivered as exc:
+            log.warning("could not list the members of user group %s: %s", usergroup, exc.reason)
             return []
 
     def _send(self, page_id: int, timer_id: int) -> None:
@@ -295,9 +295,9 @@ class PagingService:
             try:
                 self._pager.send(incident, notification)
                 outcomes[notification.id] = (self._clock.now(), None)
-            except SLACK_FAILURES as exc:
-                log.warning("INC-%s: could not page %s: %s", incident.id, notification.user_id, error_code(exc))
-                outcomes[notification.id] = (None, error_code(exc))
+            except PageNotDelivered as exc:
+                log.warning("INC-%s: could not page %s: %s", incident.id, notification.user_id, exc.reason)
+                outcomes[notification.id] = (None, exc.reason)
         if not outcomes:
             return
         with self._sessions() as session, session.begin():

@@ -135,17 +135,3 @@ def _one_quiet_line(text: str) -> str:
     """The message on one timeline line, its @here, @channel and group mentions as plain text:
     posting the timeline must not ping anyone the original message did."""
     return " ".join(_SPECIAL_MENTION.sub(lambda m: m[2] or f"@{m[1]}", text).split()) or "(no text)"
-
-
-class SlackPager:
-    """Pages are DMs with an *Acknowledge* button (the same acknowledgement as the summary's)."""
-
-    def __init__(self, gateway: SlackGateway, config: IncidentConfig) -> None:
-        self._slack = gateway
-        self._config = config
-
-    def send(self, incident, notification) -> None:
-        self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._config))
-
-    def usergroup_members(self, usergroup: str) -> list[str]:
-        return self._slack.usergroup_members(usergroup)

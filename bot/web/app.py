@@ -1,51 +1,17 @@
-"""HTTP routes: the Slack endpoint, the health check, the alert webhooks.
-
-Bolt's own Starlette adapter calls a synchronous app's ``dispatch`` on the event loop, so
-one slow dispatch stalls every request. Here each dispatch runs in the server's thread pool.
-"""
+"""The HTTP application: every route the ``web`` process serves, gathered from ``handlers.http``."""
 
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from bot.app import AppContext
-from bot.core.db import ping
-from handlers.http import webhooks
-
-SLACK_OFF = ("Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-             "(see the README) and restart it.")
-NO_SECRET = ("This server takes Slack's requests by Socket Mode and has no SLACK_SIGNING_SECRET to verify "
-             "HTTP ones: set it to use this endpoint.")
+from handlers.http import health, slack_events, webhooks
 
 
 def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
-    async def slack_events(request: Request) -> Response:
-        if bolt is None:
-            return JSONResponse({"error": SLACK_OFF}, status_code=503)
-        if not ctx.settings.slack_signing_secret:
-            return JSONResponse({"error": NO_SECRET}, status_code=503)
-        body = await request.body()
-        with ctx.effects.gate.request():
-            response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
-        return to_starlette_response(response)
-
-    def healthz(request: Request) -> JSONResponse:
-        try:
-            ping(ctx.engine)
-        except SQLAlchemyError as exc:
-            reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
-            return JSONResponse({"status": "error", "database": reason}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
-
     return Starlette(routes=[
-        Route("/slack/events", slack_events, methods=["POST"]),
-        Route("/healthz", healthz, methods=["GET"]),
+        *slack_events.routes(ctx, bolt),
+        *health.routes(ctx.engine),
         *webhooks.routes(ctx.alerts, ctx.settings.webhook_token),
     ])

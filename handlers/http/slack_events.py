@@ -1,0 +1,38 @@
+"""``POST /slack/events``: Slack's commands, interactivity and events, handed to Bolt.
+
+Bolt's own Starlette adapter calls a synchronous app's ``dispatch`` on the event loop, so
+one slow dispatch stalls every request. Here each dispatch runs in the server's thread pool.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+SLACK_OFF = ("Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+             "(see the README) and restart it.")
+NO_SECRET = ("This server takes Slack's requests by Socket Mode and has no SLACK_SIGNING_SECRET to verify "
+             "HTTP ones: set it to use this endpoint.")
+
+
+def routes(ctx: AppContext, bolt: App | None) -> list[Route]:
+    async def slack_events(request: Request) -> Response:
+        if bolt is None:
+            return JSONResponse({"error": SLACK_OFF}, status_code=503)
+        if not ctx.settings.slack_signing_secret:
+            return JSONResponse({"error": NO_SECRET}, status_code=503)
+        body = await request.body()
+        with ctx.effects.gate.request():
+            response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        return to_starlette_response(response)
+
+    return [Route("/slack/events", slack_events, methods=["POST"])]
