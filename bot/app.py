@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,9 +18,11 @@ from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.incidents.service import IncidentService
+from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.timers import TimerWorker
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
+from bot.slack.blocks import Rendering
 from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.slack.notices import Notices
@@ -55,28 +55,33 @@ class AppContext:
     sync: SlackSync | None
     notices: Notices | None
     io: ThreadPoolExecutor
+    leases: LeaseKeeper
+    rendering: Rendering
 
     def close(self) -> None:
         self.effects.shutdown()
         self.io.shutdown(wait=True)
+        self.leases.close()
         self.engine.dispose()
 
 
 def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None,
-                  timer_lease: timedelta = timedelta(seconds=60)) -> AppContext:
-    """Wire the application. ``timer_lease`` is how long a worker's claim on a due action lasts
-    before another worker may take it over (tests shorten it to kill a worker and watch)."""
+                  lease: timedelta = LEASE) -> AppContext:
+    """Wire the application. ``lease`` is how long this process's claim on a due action or an
+    incident's sync outlives its last renewal (so how soon another process takes over its work)."""
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     io = ThreadPoolExecutor(max_workers=SLACK_IO_THREADS, thread_name_prefix="slack-io")
+    leases = LeaseKeeper(sessions, clock, process_owner(), lease)
+    rendering = Rendering(config, settings.public_url)
     gateway = sync = None
     if settings.slack_enabled:
         gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url))
-        sync = SlackSync(sessions, gateway, config, clock, io)
+        sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
     effects = Effects(sync)
     oncall = OnCallService(sessions, config, clock)
-    pager = SlackPager(gateway, config) if gateway else None
+    pager = SlackPager(gateway, rendering) if gateway else None
     paging = PagingService(sessions, config, clock, oncall, pager, on_change=effects.incident_changed)
     updates = UpdateService(sessions, config, clock, on_change=effects.incident_changed)
     incidents = IncidentService(sessions, config, clock, on_change=effects.incident_changed, paging=paging,
@@ -84,11 +89,10 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     alerts = AlertService(sessions, config, clock, incidents, paging, on_change=effects.incident_changed)
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder}
-    timer_worker = TimerWorker(sessions, clock, handlers,
-                               worker_id=f"{socket.gethostname()}:{os.getpid()}:{id(sessions):x}", lease=timer_lease)
-    notices = Notices(gateway, incidents, config, sessions, effects.incident_changed) if gateway else None
+    timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
+    notices = Notices(gateway, incidents, rendering, sessions, effects.incident_changed) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, effects, gateway, sync, notices, io)
+                      timer_worker, effects, gateway, sync, notices, io, leases, rendering)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

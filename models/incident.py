@@ -70,6 +70,7 @@ class Incident(Base):
 
     revision: Mapped[int] = mapped_column(Integer, default=1)
     synced_revision: Mapped[int] = mapped_column(Integer, default=0)
+    sync_owner: Mapped[str | None] = mapped_column(String(100))  # the process syncing it now (bot.jobs.leases)
     sync_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sync_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sync_failures: Mapped[int] = mapped_column(Integer, default=0)

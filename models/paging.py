@@ -67,6 +67,7 @@ class PageNotification(Base):
     renotify: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # attempts Slack refused, retried
+    error: Mapped[str | None] = mapped_column(Text)  # why it was given up: trying again cannot help
 
     page: Mapped[Page] = relationship(back_populates="notifications")

@@ -11,5 +11,5 @@ from bot.jobs.scheduler import make_scheduler
 
 if __name__ == "__main__":
     settings = load_settings()
-    context = build_context(settings, load_config(settings.incident_config), timer_lease=timedelta(seconds=3))
+    context = build_context(settings, load_config(settings.incident_config), lease=timedelta(seconds=3))
     make_scheduler(context, blocking=True).start()

@@ -6,9 +6,11 @@ workers never claim the same row (on SQLite, bot/core/db.py serializes transacti
 with ``BEGIN IMMEDIATE``); then it runs their handlers outside that transaction and marks them done.
 A worker that dies leaves its rows claimed until the lease runs out; then another claims them.
 
-Delivery is at least once: a worker that dies after a handler ran but before marking it done, or a
-handler that outlives its lease, lets the row run again. Handlers should be quick (the lease is
-renewed before each one) and tolerate the rare repeat.
+The lease is short (``bot.jobs.leases.LEASE``, seconds) and renewed while a handler runs, so a
+worker that dies mid-handler has its row taken over within seconds, however long handlers take.
+Delivery is at least once: a worker that dies after a handler ran but before marking it done lets
+the row run again, with ``attempts`` above one; handlers record what they did before doing the
+next thing and, on a repeat, check what the earlier attempt did (see ``bot.paging.service``).
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock, SystemClock
+from bot.jobs.leases import LEASE, Claimable, LeaseKeeper
+from bot.jobs.retry import retry_delay
 from models.timer import PENDING, Timer
 
 log = logging.getLogger(__name__)
 
-RETRY_STEPS = (timedelta(seconds=5), timedelta(seconds=15), timedelta(seconds=30), timedelta(minutes=1))
+TIMER_CLAIM = Claimable(Timer.__table__, Timer.__table__.c.claimed_by, Timer.__table__.c.claimed_until)
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -63,8 +67,9 @@ def cancel(session: Session, *, incident_id: int, kinds: Sequence[str] | None = 
     return session.execute(statement.values(cancelled_at=now or SystemClock().now())).rowcount
 
 
-def retry_delay(attempts: int) -> timedelta:
-    return RETRY_STEPS[min(attempts, len(RETRY_STEPS)) - 1]
+class TryAgain(Exception):
+    """Raised by a handler that could not finish for a reason outside the bot (Slack refused a page):
+    the timer is due again after the retry ladder's wait, logged as a warning without a trace."""
 
 
 class TimerWorker:
@@ -72,12 +77,13 @@ class TimerWorker:
     it is how the worker recognizes its own claims."""
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, handlers: Mapping[str, Callable[[Timer], None]],
-                 worker_id: str, lease: timedelta = timedelta(seconds=60), batch: int = 100) -> None:
+                 worker_id: str, lease: timedelta = LEASE, batch: int = 100, leases: LeaseKeeper | None = None) -> None:
         self._sessions = sessions
         self.clock = clock
         self._handlers = handlers
         self.worker_id = worker_id
-        self._lease = lease
+        self._leases = leases or LeaseKeeper(sessions, clock, worker_id, lease)
+        self._lease = self._leases.lease
         self._batch = batch
 
     def tick(self) -> int:
@@ -122,7 +128,11 @@ class TimerWorker:
             self._failed(timer, f"no handler for kind {timer.kind!r}")
             return 0
         try:
-            handler(timer)
+            with self._leases.holding(TIMER_CLAIM, timer.id):
+                handler(timer)
+        except TryAgain as exc:
+            log.warning("timer %s (%s) will be tried again, attempt %s: %s", timer.id, timer.kind, timer.attempts, exc)
+            self._failed(timer, str(exc))
         except Exception as exc:
             log.exception("timer %s (%s) failed, attempt %s", timer.id, timer.kind, timer.attempts)
             self._failed(timer, f"{type(exc).__name__}: {exc}")

@@ -8,7 +8,7 @@ connections) with slack-sdk's own handlers; this module adds only the rules that
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from slack_sdk import WebClient
@@ -23,8 +23,6 @@ from slack_sdk.webhook import WebhookClient
 from bot.slack.blocks import Message
 
 log = logging.getLogger(__name__)
-
-MAX_NAME_ATTEMPTS = 20
 
 
 def retry_handlers() -> list:
@@ -61,19 +59,19 @@ class SlackGateway:
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
-    def create_public_channel(self, name_for: Callable[[int], str]) -> tuple[str, str]:
-        """Create a public channel named ``name_for(1)``, then ``name_for(2)``… while taken."""
-        for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
-            name = name_for(attempt)
-            try:
-                response = self.client.conversations_create(name=name, is_private=False)
-            except SlackApiError as exc:
-                if error_code(exc) == "name_taken":
-                    continue
-                raise
-            channel = response["channel"]
-            return channel["id"], channel["name"]
-        raise RuntimeError(f"{MAX_NAME_ATTEMPTS} channel names like {name_for(1)!r} are all taken")
+    def create_public_channel(self, name: str) -> tuple[str, str]:
+        """Create a public channel; Slack's ``name_taken`` is left to the caller, who knows whose it may be."""
+        channel = self.client.conversations_create(name=name, is_private=False)["channel"]
+        return channel["id"], channel["name"]
+
+    def find_public_channel(self, name: str) -> dict | None:
+        """The unarchived public channel called ``name`` (id, creator, created), or None: a page through
+        ``conversations.list``, asked only when a name the bot wanted turned out to be taken."""
+        for page in self.client.conversations_list(types="public_channel", exclude_archived=True, limit=1000):
+            for channel in page["channels"]:
+                if channel.get("name") == name:
+                    return channel
+        return None
 
     def set_topic(self, channel: str, topic: str) -> None:
         self.client.conversations_setTopic(channel=channel, topic=topic)
@@ -86,10 +84,36 @@ class SlackGateway:
             if error_code(exc) != "already_in_channel":
                 raise
 
-    def post(self, channel: str, message: Message, thread_ts: str | None = None) -> tuple[str, str]:
+    def post(self, channel: str, message: Message, thread_ts: str | None = None,
+             key: str | None = None) -> tuple[str, str]:
+        """Post; ``key`` (which post of which incident this is) rides in the message's metadata, so
+        that a retry after a lost answer can find the message instead of posting it twice."""
         response = self.client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
-                                                thread_ts=thread_ts, unfurl_links=False)
+                                                thread_ts=thread_ts, unfurl_links=False, metadata=_metadata(key))
         return response["channel"], response["ts"]
+
+    def find_posts(self, channel: str, since: datetime, thread_ts: str | None = None) -> dict[str, str]:
+        """The bot's keyed posts in ``channel`` (or in one thread) since ``since``: key → ts.
+
+        One call per channel and recovery pass: enough for an incident's own posts, which are recent.
+        """
+        oldest = f"{since.timestamp() - 60:.6f}"
+        if thread_ts:
+            response = self.client.conversations_replies(channel=channel, ts=thread_ts, oldest=oldest,
+                                                         include_all_metadata=True, limit=200)
+        else:
+            response = self.client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True,
+                                                         limit=200)
+        found = {}
+        for message in response["messages"]:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == POST_EVENT:
+                found.setdefault(str((metadata.get("event_payload") or {}).get("key")), message["ts"])
+        return found
+
+    def dm_channel(self, user: str) -> str:
+        """The id of the bot's direct-message conversation with ``user``."""
+        return self.client.conversations_open(users=user)["channel"]["id"]
 
     def update(self, channel: str, ts: str, message: Message) -> None:
         self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
@@ -130,14 +154,25 @@ class SlackGateway:
     def usergroup_members(self, usergroup: str) -> list[str]:
         return list(self.client.usergroups_users_list(usergroup=usergroup)["users"])
 
-    def dm(self, user: str, message: Message) -> None:
-        self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)
+    def dm(self, user: str, message: Message, key: str | None = None) -> tuple[str, str]:
+        """A direct message; its conversation id and ts (``key`` as for ``post``)."""
+        response = self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks,
+                                                metadata=_metadata(key))
+        return response["channel"], response["ts"]
 
     def respond(self, response_url: str, message: Message) -> None:
         """An ephemeral answer through a command's response URL (no channel membership needed)."""
         WebhookClient(response_url, retry_handlers=retry_handlers()).send(
             text=message.text, blocks=message.blocks or None, response_type="ephemeral", replace_original=False
         )
+
+
+POST_EVENT = "incident_bot_post"
+"""The metadata event type of every post the bot may need to find again."""
+
+
+def _metadata(key: str | None) -> dict | None:
+    return {"event_type": POST_EVENT, "event_payload": {"key": key}} if key else None
 
 
 def _with_ts(messages: list[dict], ts: str) -> dict | None:

@@ -8,30 +8,30 @@ person's request; a failure is logged and, where it matters, told to that person
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.config import IncidentConfig
 from bot.core.people import mention
 from bot.incidents.service import IncidentService
+from bot.jobs.retry import RETRY_STEPS
 from bot.paging.rotation import Duty
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
-from bot.slack.sync import RETRY_STEPS, channel_ref
+from bot.slack.sync import channel_ref
 from models import Incident
 
 log = logging.getLogger(__name__)
 
 
 class Notices:
-    def __init__(self, gateway: SlackGateway, incidents: IncidentService, config: IncidentConfig,
+    def __init__(self, gateway: SlackGateway, incidents: IncidentService, rendering: blocks.Rendering,
                  sessions: sessionmaker[Session], on_change: Callable[[int], None]) -> None:
         self._slack = gateway
         self._incidents = incidents
-        self._config = config
+        self._rendering = rendering
+        self._config = rendering.config
         self._sessions = sessions
         self._on_change = on_change
 
@@ -82,7 +82,7 @@ class Notices:
 
     def post_timeline(self, incident_id: int) -> None:
         incident = self._incidents.get(incident_id)
-        self._slack.post(incident.channel_id, blocks.timeline_message(incident, incident.events, self._config))
+        self._slack.post(incident.channel_id, blocks.timeline_message(incident, incident.events, self._rendering))
 
     def pin_to_timeline(self, incident_id: int, channel: str, ts: str, reactor: str) -> None:
         """Copy a message someone marked with :pushpin: into the timeline, once, at the message's own time.
@@ -108,8 +108,7 @@ class Notices:
         author = message.get("user") or message.get("bot_id")
         text = message.get("text") or ""
         self._record_pin(incident_id, ts, reactor, "pinned",
-                         f":pushpin: {mention(author)}: {_one_quiet_line(text)} (<{permalink}|message>, "
-                         f"pinned by <@{reactor}>)",
+                         f":pushpin: {mention(author)}: {_one_line(text)} (pinned by <@{reactor}>)",
                          {"author": author, "message_ts": ts, "permalink": permalink, "text": text})
 
     def _record_pin(self, incident_id: int, ts: str, reactor: str, kind: str, text: str, data: dict) -> None:
@@ -124,14 +123,12 @@ class Notices:
         self._on_change(incident_id)
 
 
-_SPECIAL_MENTION = re.compile(r"<!([^>|]+)(?:\|([^>]*))?>")
 
 
 def _pinned(incident: Incident, ts: str) -> bool:
     return any(event.kind == "pinned" and event.data.get("message_ts") == ts for event in incident.events)
 
 
-def _one_quiet_line(text: str) -> str:
-    """The message on one timeline line, its @here, @channel and group mentions as plain text:
-    posting the timeline must not ping anyone the original message did."""
-    return " ".join(_SPECIAL_MENTION.sub(lambda m: m[2] or f"@{m[1]}", text).split()) or "(no text)"
+def _one_line(text: str) -> str:
+    """The message on one timeline line (its mentions are made harmless where it is shown)."""
+    return " ".join(text.split()) or "(no text)"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from bot.config import IncidentConfig
 from bot.core.errors import PageNotDelivered
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
@@ -21,13 +20,13 @@ UNREACHABLE_PEOPLE = frozenset({"channel_not_found", "user_not_found", "is_bot",
 class SlackPager:
     """Pages are DMs with an *Acknowledge* button (the same acknowledgement as the summary's)."""
 
-    def __init__(self, gateway: SlackGateway, config: IncidentConfig) -> None:
+    def __init__(self, gateway: SlackGateway, rendering: blocks.Rendering) -> None:
         self._slack = gateway
-        self._config = config
+        self._rendering = rendering
 
     def send(self, incident, notification) -> None:
         try:
-            self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._config))
+            self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._rendering))
         except SLACK_FAILURES as exc:
             permanent = isinstance(exc, SlackApiError) and error_code(exc) in UNREACHABLE_PEOPLE
             raise PageNotDelivered(error_code(exc), permanent=permanent) from exc

@@ -1,69 +1,64 @@
 """Bring Slack in line with the database for one incident, idempotently and durably.
 
 A sync compares the incident's rows with what Slack already has (channel id, topic set,
-users invited, summary and announcement ``ts``, events already posted) and does only the
-difference. Independent calls run at the same time, so a new incident is ready in three
-round trips: create the channel; then topic, invites, summary, announcement together (the
-pin follows its summary). A lease on the row keeps two processes from syncing one incident
-at once; a failed sync is recorded with a retry time, and the worker retries it from the rows.
+users invited, summary and announcement ``ts``, events already posted, DMs sent) and does only
+the difference. Independent steps run at the same time, so a new incident is ready in three
+round trips: create the channel; then topic, invites, summary, announcement together (the pin
+follows its summary).
+
+Nothing is done twice:
+- each post is recorded the moment Slack answers, so one step's failure never makes a retry
+  repeat what another step already did;
+- each post carries a key in its metadata; a pass that follows a failed or abandoned one (the
+  answer may have been lost, or the process died between a post and its record) first looks for
+  its keyed posts with ``conversations.history`` and adopts them instead of posting again;
+- a channel name that turns out taken during such a pass is checked: the bot's own recent
+  channel is adopted, not left an empty orphan beside a ``-2``.
+One process syncs an incident at a time, under a short lease renewed while it works
+(``bot.jobs.leases``); a failed pass is recorded with a retry time and the worker retries it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.people import is_user
-from bot.incidents.store import pending_deliveries
+from bot.jobs.leases import Claimable, LeaseKeeper
+from bot.jobs.retry import retry_delay
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 from bot.slack.naming import channel_name
+from bot.slack.pager import UNREACHABLE_PEOPLE
 from models import Delivery, Incident, Page, TimelineEvent
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
 THREAD_KINDS = ("update", "severity_changed", "resolved", "reopened")
 """Timeline events that stakeholders also read in the announcement's thread."""
-UNREACHABLE_PEOPLE = {"channel_not_found", "is_bot", "messages_tab_disabled"}
-"""chat.postMessage answers these for a person who left Slack, a bot, or one who turned DMs off."""
-RETRY_STEPS = (timedelta(seconds=15), timedelta(seconds=30), timedelta(minutes=1))
-
-
-@dataclass
-class _Changes:
-    """Facts learned from Slack during a pass, written back in one transaction."""
-
-    channel_topic: str | None = None
-    invited: list[str] = field(default_factory=list)
-    summary_ts: str | None = None
-    summary_pinned: bool = False
-    announcement: tuple[str, str] | None = None
-    posted_events: dict[int, str] = field(default_factory=dict)
-    thread_posts: dict[int, str] = field(default_factory=dict)
-    delivered: dict[int, tuple[datetime | None, str | None]] = field(default_factory=dict)
-
-
-def retry_delay(failures: int) -> timedelta:
-    return RETRY_STEPS[min(failures, len(RETRY_STEPS)) - 1]
+MAX_NAME_ATTEMPTS = 20
+SYNC_CLAIM = Claimable(Incident.__table__, Incident.__table__.c.sync_owner, Incident.__table__.c.sync_lease_until)
+ADOPTABLE_AGE = timedelta(minutes=10)
+"""A channel the bot created this long before the incident was declared is not the incident's."""
 
 
 class SlackSync:
-    def __init__(self, sessions: sessionmaker[Session], gateway: SlackGateway, config: IncidentConfig,
-                 clock: Clock, io: Executor, bot_user_id: str | None = None) -> None:
+    def __init__(self, sessions: sessionmaker[Session], gateway: SlackGateway, rendering: blocks.Rendering,
+                 clock: Clock, io: Executor, leases: LeaseKeeper, bot_user_id: str | None = None) -> None:
         self._sessions = sessions
         self._slack = gateway
-        self._config = config
+        self._rendering = rendering
+        self._config = rendering.config
         self._clock = clock
         self._io = io
+        self._leases = leases
         self.bot_user_id = bot_user_id
 
     def sync(self, incident_id: int) -> None:
@@ -72,18 +67,14 @@ class SlackSync:
         A process that finds the lease taken (or nothing to do) stops at once: the holder
         claims again after recording its pass, so a change made meanwhile is not lost.
         """
-        while (incident := self._claim(incident_id)) is not None:
-            recovering = incident.sync_failures > 0
-            changes = _Changes()
-            try:
-                failures = self._pass(incident, changes)
-            except Exception as exc:
-                self._record(incident, changes, {"sync": type(exc).__name__})
-                raise
-            self._record(incident, changes, failures)
+        while (claimed := self._claim(incident_id)) is not None:
+            incident, recovering = claimed
+            with self._leases.holding(SYNC_CLAIM, incident_id):
+                failures = _Pass(self, incident, recovering).run()
+            self._finish(incident, failures)
             if failures:
                 return
-            if recovering:
+            if incident.sync_failures:
                 self._tell_recovered(incident)
 
     def due(self, limit: int = 50) -> list[int]:
@@ -98,157 +89,52 @@ class SlackSync:
                 .order_by(Incident.id).limit(limit)
             ))
 
-    # -- one pass ----------------------------------------------------------------------
+    # -- claims --------------------------------------------------------------------------
 
-    def _pass(self, incident: Incident, changes: _Changes) -> dict[str, str]:
-        """Do what Slack lacks; Slack's facts go into ``changes``, its refusals are returned."""
-        failures: dict[str, str] = {}
-        if incident.channel_id is None:
-            try:
-                self._create_channel(incident)
-            except SLACK_FAILURES as exc:
-                failures["create the channel"] = error_code(exc)
-                log.warning("INC-%s: channel creation failed: %s", incident.id, error_code(exc))
-        steps = {
-            "set the channel topic": self._topic,
-            "invite people": self._invite,
-            "post and pin the summary": self._summary,
-            "announce the incident": self._announce,
-            "post timeline events": self._events,
-            "send direct messages": self._deliver,
-        }
-        if incident.channel_id is None:
-            steps = {"announce the incident": self._announce, "send direct messages": self._deliver}
-        futures = {name: self._io.submit(step, incident, changes) for name, step in steps.items()}
-        for name, future in futures.items():
-            try:
-                future.result()
-            except SLACK_FAILURES as exc:
-                failures[name] = error_code(exc)
-                log.warning("INC-%s: could not %s: %s", incident.id, name, error_code(exc))
-        return failures
-
-    def _create_channel(self, incident: Incident) -> None:
-        prefix = self._config.slack.channel_prefix
-        channel_id, name = self._slack.create_public_channel(
-            lambda attempt: channel_name(prefix, incident.id, incident.title, attempt))
-        with self._sessions() as session, session.begin():
-            session.execute(update(Incident).where(Incident.id == incident.id)
-                            .values(channel_id=channel_id, channel_name=name))
-        incident.channel_id, incident.channel_name = channel_id, name
-
-    def _topic(self, incident: Incident, changes: _Changes) -> None:
-        topic = blocks.channel_topic(incident, self._config)
-        if topic != incident.channel_topic:
-            self._slack.set_topic(incident.channel_id, topic)
-            changes.channel_topic = topic
-
-    def _invite(self, incident: Incident, changes: _Changes) -> None:
-        wanted = {incident.declared_by, incident.acknowledged_by} | {a.user_id for a in incident.roles if a.ended_at is None}
-        wanted |= {page.acknowledged_by for page in incident.pages}
-        wanted = {user for user in wanted if is_user(user)}
-        missing = sorted(wanted - set(incident.invited_users) - {self.bot_user_id})
-        if missing:
-            self._slack.invite(incident.channel_id, missing)
-            changes.invited = missing
-
-    def _summary(self, incident: Incident, changes: _Changes) -> None:
-        message = blocks.summary_message(incident, self._config)
-        ts = incident.summary_ts
-        if ts is None:
-            _, ts = self._slack.post(incident.channel_id, message)
-            changes.summary_ts = ts
-        else:
-            self._slack.update(incident.channel_id, ts, message)
-        if not incident.summary_pinned:
-            self._slack.pin(incident.channel_id, ts)
-            changes.summary_pinned = True
-
-    def _announce(self, incident: Incident, changes: _Changes) -> None:
-        """Post or update the announcement, then say in its thread what stakeholders follow there."""
-        message = blocks.announcement_message(incident, self._config)
-        if incident.announcement_ts is None:
-            changes.announcement = self._slack.post(channel_ref(self._config.slack.announce_channel), message)
-            channel, thread = changes.announcement
-        else:
-            self._slack.update(incident.announcement_channel_id, incident.announcement_ts, message)
-            channel, thread = incident.announcement_channel_id, incident.announcement_ts
-        for event in incident.events:
-            if event.kind in THREAD_KINDS and event.thread_ts is None:
-                _, ts = self._slack.post(channel, blocks.event_message(event, incident, self._config), thread_ts=thread)
-                changes.thread_posts[event.id] = ts
-
-    def _deliver(self, incident: Incident, changes: _Changes) -> None:
-        """The DMs owed (updates to subscribers, role checklists...). A person Slack will not reach
-        (they left, or are a bot) is skipped and the reason kept; anything else is retried."""
-        for delivery in pending_deliveries(incident):
-            message = blocks.delivery_message(delivery, incident, self._config)
-            try:
-                for person in self._people(delivery.user_id):
-                    self._slack.dm(person, message)
-            except SlackApiError as exc:
-                if error_code(exc) not in UNREACHABLE_PEOPLE:
-                    raise
-                log.warning("INC-%s: skipped a DM to %s: %s", incident.id, delivery.user_id, error_code(exc))
-                changes.delivered[delivery.id] = (None, f"Slack cannot reach them: {error_code(exc)}")
-                continue
-            changes.delivered[delivery.id] = (self._clock.now(), None)
-
-    def _people(self, user_or_group: str) -> list[str]:
-        if user_or_group.startswith("S"):
-            return self._slack.usergroup_members(user_or_group)
-        return [user_or_group]
-
-    def _events(self, incident: Incident, changes: _Changes) -> None:
-        for event in incident.events:
-            if event.announce and event.channel_ts is None:
-                _, ts = self._slack.post(incident.channel_id, blocks.event_message(event, incident, self._config))
-                changes.posted_events[event.id] = ts
-
-    # -- bookkeeping -------------------------------------------------------------------
-
-    def _claim(self, incident_id: int) -> Incident | None:
-        """Take the lease if Slack is behind and nobody holds it; the incident as it is now."""
+    def _claim(self, incident_id: int) -> tuple[Incident, bool] | None:
+        """Take the lease if Slack is behind and nobody holds it: the incident as it is now, and whether
+        an earlier pass may have left posts unrecorded (it failed, or its process died mid-pass)."""
         now = self._clock.now()
         with self._sessions() as session, session.begin():
-            claimed = session.execute(
-                update(Incident)
-                .where(Incident.id == incident_id, Incident.synced_revision < Incident.revision)
-                .where(or_(Incident.sync_lease_until.is_(None), Incident.sync_lease_until < now))
-                .values(sync_lease_until=now + LEASE)
-            ).rowcount
-            if not claimed:
+            row = session.execute(
+                select(Incident.sync_owner, Incident.sync_failures).where(
+                    Incident.id == incident_id, Incident.synced_revision < Incident.revision,
+                    or_(Incident.sync_lease_until.is_(None), Incident.sync_lease_until < now))
+                .with_for_update()
+            ).first()
+            if row is None:
                 return None
-            return session.get(Incident, incident_id, options=_FOR_SYNC, populate_existing=True)
+            recovering = row.sync_owner is not None or row.sync_failures > 0
+            session.execute(update(Incident).where(Incident.id == incident_id)
+                            .values(sync_owner=self._leases.owner, sync_lease_until=self._leases.until()))
+            incident = session.get(Incident, incident_id, options=_FOR_SYNC, populate_existing=True)
+        return incident, recovering
 
-    def _record(self, seen: Incident, changes: _Changes, failures: dict[str, str]) -> None:
-        """Write what Slack now has and how the pass ended, and give the lease back: one transaction."""
+    def _finish(self, seen: Incident, failures: dict[str, str]) -> None:
+        """Say how the pass ended and give the lease back, if it is still ours (fenced on the owner)."""
+        values: dict = {"sync_owner": None, "sync_lease_until": None}
+        if failures:
+            count = seen.sync_failures + 1
+            values.update(sync_failures=count, sync_retry_at=self._clock.now() + retry_delay(count),
+                          sync_error="; ".join(f"could not {step}: {code}" for step, code in failures.items()))
+        else:
+            values.update(synced_revision=seen.revision, sync_failures=0, sync_error=None, sync_retry_at=None)
         with self._sessions() as session, session.begin():
-            incident = session.get(Incident, seen.id, with_for_update=True, populate_existing=True)
-            if changes.channel_topic is not None:
-                incident.channel_topic = changes.channel_topic
-            if changes.invited:
-                incident.invited_users = sorted(set(incident.invited_users) | set(changes.invited))
-            if changes.summary_ts is not None:
-                incident.summary_ts = changes.summary_ts
-            incident.summary_pinned = incident.summary_pinned or changes.summary_pinned
-            if changes.announcement is not None:
-                incident.announcement_channel_id, incident.announcement_ts = changes.announcement
-            for event_id, ts in changes.posted_events.items():
-                session.get(TimelineEvent, event_id).channel_ts = ts
-            for event_id, ts in changes.thread_posts.items():
-                session.get(TimelineEvent, event_id).thread_ts = ts
-            for delivery_id, (sent_at, skipped) in changes.delivered.items():
-                delivery = session.get(Delivery, delivery_id)
-                delivery.sent_at, delivery.skipped = sent_at, skipped
-            if failures:
-                incident.sync_failures += 1
-                incident.sync_error = "; ".join(f"could not {step}: {code}" for step, code in failures.items())
-                incident.sync_retry_at = self._clock.now() + retry_delay(incident.sync_failures)
-            else:
-                incident.synced_revision = max(incident.synced_revision, seen.revision)
-                incident.sync_failures, incident.sync_error, incident.sync_retry_at = 0, None, None
-            incident.sync_lease_until = None
+            done = session.execute(update(Incident).where(Incident.id == seen.id,
+                                                          Incident.sync_owner == self._leases.owner)
+                                   .values(values)).rowcount
+        if not done:
+            log.warning("INC-%s: the sync lease was taken over before this pass finished", seen.id)
+
+    def record(self, table, row_id: int, **values) -> None:
+        """Write what Slack now has, at once; a ts already recorded (by a pass that took over) stays."""
+        key = table.primary_key.columns.values()[0]
+        statement = update(table).where(key == row_id)
+        for name in values:
+            if name.endswith("_ts") or name in ("channel_id", "sent_at"):
+                statement = statement.where(table.c[name].is_(None))
+        with self._sessions() as session, session.begin():
+            session.execute(statement.values(values))
 
     def _tell_recovered(self, incident: Incident) -> None:
         message = blocks.Message(text=f"Slack is answering again: {incident.number} is ready in <#{incident.channel_id}>.")
@@ -257,6 +143,179 @@ class SlackSync:
         except SLACK_FAILURES as exc:
             log.warning("INC-%s: could not tell %s that Slack recovered: %s", incident.id, incident.declared_by,
                         error_code(exc))
+
+
+class _Pass:
+    """One pass over one incident: each step does what Slack lacks and records it as it goes."""
+
+    def __init__(self, sync: SlackSync, incident: Incident, recovering: bool) -> None:
+        self.sync = sync
+        self.slack = sync._slack
+        self.rendering = sync._rendering
+        self.incident = incident
+        self.recovering = recovering
+        self._found: dict[tuple[str, str | None], dict[str, str]] = {}
+
+    def run(self) -> dict[str, str]:
+        """Every step runs to its end, whatever another step did; the failures by step."""
+        failures: dict[str, str] = {}
+        incident = self.incident
+        if incident.channel_id is None:
+            self._step("create the channel", self._create_channel, failures)
+        steps: dict[str, Callable[[], None]] = {"announce the incident": self._announce,
+                                                "send direct messages": self._deliver}
+        if incident.channel_id is not None:
+            steps = {"set the channel topic": self._topic, "invite people": self._invite,
+                     "post and pin the summary": self._summary, "post timeline events": self._events, **steps}
+        futures = {name: self.sync._io.submit(self._step, name, step, failures) for name, step in steps.items()}
+        for future in futures.values():
+            future.result()
+        return failures
+
+    def _step(self, name: str, step: Callable[[], None], failures: dict[str, str]) -> None:
+        try:
+            step()
+        except SLACK_FAILURES as exc:
+            failures[name] = error_code(exc)
+            log.warning("INC-%s: could not %s: %s", self.incident.id, name, error_code(exc))
+        except Exception as exc:  # our bug: keep the other steps and the record, say so, retry later
+            failures[name] = f"internal error ({type(exc).__name__})"
+            log.exception("INC-%s: could not %s", self.incident.id, name)
+
+    # -- finding what an earlier pass posted ------------------------------------------------
+
+    def _posted(self, channel: str, key: str, thread_ts: str | None = None) -> str | None:
+        """In a recovering pass, the ts of the keyed post an earlier pass made, if Slack has it."""
+        if not self.recovering:
+            return None
+        if (channel, thread_ts) not in self._found:
+            self._found[(channel, thread_ts)] = self.slack.find_posts(channel, self.incident.declared_at, thread_ts)
+        return self._found[(channel, thread_ts)].get(self._key(key))
+
+    def _post(self, channel: str, message: blocks.Message, key: str, thread_ts: str | None = None) -> tuple[str, str]:
+        found = self._posted(channel, key, thread_ts)
+        if found is not None:
+            log.info("INC-%s: found %s posted by an earlier pass; not posting it again", self.incident.id, key)
+            return channel, found
+        return self.slack.post(channel, message, thread_ts=thread_ts, key=self._key(key))
+
+    def _key(self, what: str) -> str:
+        return f"{self.incident.id}:{what}"
+
+    # -- steps ------------------------------------------------------------------------------
+
+    def _create_channel(self) -> None:
+        incident = self.incident
+        prefix = self.sync._config.slack.channel_prefix
+        for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
+            name = channel_name(prefix, incident.id, incident.title, attempt)
+            try:
+                channel_id, name = self.slack.create_public_channel(name)
+            except SlackApiError as exc:
+                if error_code(exc) != "name_taken":
+                    raise
+                adopted = self._own_channel(name) if self.recovering else None
+                if adopted is None:
+                    continue
+                channel_id = adopted
+                log.info("INC-%s: adopted #%s, created by an earlier attempt whose answer was lost", incident.id, name)
+            self.sync.record(Incident.__table__, incident.id, channel_id=channel_id, channel_name=name)
+            incident.channel_id, incident.channel_name = channel_id, name
+            return
+        raise RuntimeError(f"{MAX_NAME_ATTEMPTS} channel names like {channel_name(prefix, incident.id, incident.title)!r} "
+                           "are all taken")
+
+    def _own_channel(self, name: str) -> str | None:
+        """The id of the taken channel ``name`` if the bot created it for this incident (recently, and
+        no other incident holds it), else None."""
+        found = self.slack.find_public_channel(name)
+        if not found or found.get("creator") != self.sync.bot_user_id:
+            return None
+        if found.get("created", 0) < (self.incident.declared_at - ADOPTABLE_AGE).timestamp():
+            return None
+        with self.sync._sessions() as session:
+            held = session.scalar(select(Incident.id).where(Incident.channel_id == found["id"]))
+        return found["id"] if held is None else None
+
+    def _topic(self) -> None:
+        topic = blocks.channel_topic(self.incident, self.rendering)
+        if topic != self.incident.channel_topic:
+            self.slack.set_topic(self.incident.channel_id, topic)
+            self.sync.record(Incident.__table__, self.incident.id, channel_topic=topic)
+
+    def _invite(self) -> None:
+        incident = self.incident
+        wanted = {incident.declared_by, incident.acknowledged_by} | {a.user_id for a in incident.roles if a.ended_at is None}
+        wanted |= {page.acknowledged_by for page in incident.pages}
+        wanted = {user for user in wanted if is_user(user)}
+        missing = sorted(wanted - set(incident.invited_users) - {self.sync.bot_user_id})
+        if missing:
+            self.slack.invite(incident.channel_id, missing)
+            self.sync.record(Incident.__table__, incident.id, invited_users=sorted(set(incident.invited_users) | set(missing)))
+
+    def _summary(self) -> None:
+        incident = self.incident
+        message = blocks.summary_message(incident, self.rendering)
+        ts = incident.summary_ts
+        if ts is None:
+            _, ts = self._post(incident.channel_id, message, "summary")
+            self.sync.record(Incident.__table__, incident.id, summary_ts=ts)
+        else:
+            self.slack.update(incident.channel_id, ts, message)
+        if not incident.summary_pinned:
+            self.slack.pin(incident.channel_id, ts)
+            self.sync.record(Incident.__table__, incident.id, summary_pinned=True)
+
+    def _announce(self) -> None:
+        """Post or update the announcement, then say in its thread what stakeholders follow there."""
+        incident = self.incident
+        message = blocks.announcement_message(incident, self.rendering)
+        if incident.announcement_ts is None:
+            channel, thread = self._post(channel_ref(self.sync._config.slack.announce_channel), message, "announcement")
+            self.sync.record(Incident.__table__, incident.id, announcement_channel_id=channel, announcement_ts=thread)
+        else:
+            channel, thread = incident.announcement_channel_id, incident.announcement_ts
+            self.slack.update(channel, thread, message)
+        for event in incident.events:
+            if event.kind in THREAD_KINDS and event.thread_ts is None:
+                _, ts = self._post(channel, blocks.event_message(event, incident, self.rendering),
+                                   f"thread:{event.id}", thread_ts=thread)
+                self.sync.record(TimelineEvent.__table__, event.id, thread_ts=ts)
+
+    def _events(self) -> None:
+        incident = self.incident
+        for event in incident.events:
+            if event.announce and event.channel_ts is None:
+                _, ts = self._post(incident.channel_id, blocks.event_message(event, incident, self.rendering),
+                                   f"event:{event.id}")
+                self.sync.record(TimelineEvent.__table__, event.id, channel_ts=ts)
+
+    def _deliver(self) -> None:
+        """The DMs owed (updates to subscribers, role checklists...). A person Slack will not reach
+        (they left, or are a bot) is skipped and the reason kept; anything else is retried."""
+        incident = self.incident
+        for delivery in incident.deliveries:
+            message = blocks.delivery_message(delivery, incident, self.rendering)
+            try:
+                for person in self._people(delivery.user_id):
+                    self._dm(person, message, f"delivery:{delivery.id}:{person}")
+            except SlackApiError as exc:
+                if error_code(exc) not in UNREACHABLE_PEOPLE:
+                    raise
+                log.warning("INC-%s: skipped a DM to %s: %s", incident.id, delivery.user_id, error_code(exc))
+                self.sync.record(Delivery.__table__, delivery.id, skipped=f"Slack cannot reach them: {error_code(exc)}")
+                continue
+            self.sync.record(Delivery.__table__, delivery.id, sent_at=self.sync._clock.now())
+
+    def _dm(self, user: str, message: blocks.Message, key: str) -> None:
+        if self.recovering and self._posted(self.slack.dm_channel(user), key) is not None:
+            return
+        self.slack.dm(user, message, key=self._key(key))
+
+    def _people(self, user_or_group: str) -> list[str]:
+        if user_or_group.startswith("S"):
+            return self.slack.usergroup_members(user_or_group)
+        return [user_or_group]
 
 
 _FOR_SYNC = (
@@ -269,7 +328,7 @@ _FOR_SYNC = (
     .selectinload(Delivery.event),
     selectinload(Incident.subscriptions),
 )
-"""What rendering needs; of the timeline, only the events still to be posted."""
+"""What rendering needs; of the timeline, only the events still to be posted; of the DMs, those owed."""
 
 
 def channel_ref(channel: str) -> str:

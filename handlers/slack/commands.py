@@ -78,7 +78,7 @@ class IncidentCommands:
         return blocks.declared_message(incident)
 
     def list(self, command: dict, rest: str) -> Message:
-        return blocks.incident_list_message(self.ctx.incidents.list_open(), self.ctx.config)
+        return blocks.incident_list_message(self.ctx.incidents.list_open(), self.ctx.rendering)
 
     def oncall(self, command: dict, rest: str) -> Message:
         asked = parse_oncall(rest, self.ctx.config.tz, self.ctx.clock.now())

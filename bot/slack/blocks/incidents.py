@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import (
-    SectionBlock,
+from bot.slack.blocks.common import (
+    NOTIFICATION_TEXT,
+    Message,
+    Rendering,
+    as_blocks,
+    clip,
+    person,
+    said,
+    sections,
+    severity_label,
+    slack_date,
 )
-
-from bot.config import IncidentConfig
-from bot.slack.blocks.common import Message, as_blocks, chunks, person, severity_label, slack_date
 from models import Incident, Role
 
 HELP = """*`/incident` commands*
@@ -32,22 +38,23 @@ In an incident's channel:
 • `/incident help` shows this"""
 
 
-def incident_list_message(incidents: Sequence[Incident], config: IncidentConfig) -> Message:
+def incident_list_message(incidents: Sequence[Incident], rendering: Rendering) -> Message:
     if not incidents:
         return Message(text="No open incidents. :tada:")
     lines = []
     for i in incidents:
         where = f"<#{i.channel_id}>" if i.channel_id else "(channel pending)"
-        lines.append(f"• *{i.number}* {severity_label(i, config)} · {i.status} · {i.title} · {where} · "
+        lines.append(f"• *{i.number}* {severity_label(i, rendering.config)} · {i.status} · {said(i.title)} · {where} · "
                      f"IC {person(i.holder(Role.COMMANDER))} · since {slack_date(i.declared_at)}")
     text = f"{len(incidents)} open incident{'s' if len(incidents) != 1 else ''}:\n" + "\n".join(lines)
-    return Message(text=text, blocks=as_blocks(*[SectionBlock(text=c) for c in chunks(text, 2900)]))
+    return Message(text=clip(text, NOTIFICATION_TEXT),
+                   blocks=as_blocks(*sections(text, f"… <{rendering.public_url}/incidents|all of them on the web>")))
 
 
 def declared_message(incident: Incident) -> Message:
     """The declarer's ephemeral confirmation, sent before any Slack work starts."""
     return Message(text=(
-        f":rotating_light: *{incident.number}* is recorded ({incident.severity}): {incident.title}\n"
+        f":rotating_light: *{incident.number}* is recorded ({incident.severity}): {said(incident.title)}\n"
         "Its public channel is being created now; you will be invited, and it is announced "
         "in the announcement channel. It stays *unacknowledged* until someone presses *Acknowledge*."
     ))

@@ -16,14 +16,19 @@ from slack_sdk.models.views import View
 
 from bot.config import IncidentConfig
 from bot.core.durations import format_duration
+from bot.slack.blocks.common import SECTION_TEXT, clip
 from bot.slack.ids import DeclareField, UpdateField
 from bot.slack.ids import View as ViewId
 from models import Incident, Status
 
+OPTION_TEXT = 75
+"""Slack's limit on an option's text."""
+
 
 def declare_modal(config: IncidentConfig, origin: dict) -> dict:
     """The form ``/incident`` opens; ``origin`` (channel, response URL) rides in private_metadata."""
-    severities = [Option(value=name, text=f"{name} · {config.severity(name).label}") for name in config.severity_names()]
+    severities = [Option(value=name, text=clip(f"{name} · {config.severity(name).label}", OPTION_TEXT))
+                  for name in config.severity_names()]
     default = next(o for o in severities if o.value == config.default_severity)
     blocks: list[Block] = [
         InputBlock(block_id=DeclareField.TITLE, label="Title",
@@ -36,10 +41,12 @@ def declare_modal(config: IncidentConfig, origin: dict) -> dict:
     if config.services:
         blocks.append(InputBlock(block_id=DeclareField.SERVICE, label="Service", optional=True,
                                  element=StaticSelectElement(action_id=DeclareField.SERVICE,
-                                                             options=[Option(value=s, text=s) for s in config.services])))
+                                                             options=[Option(value=s, text=clip(s, OPTION_TEXT))
+                                                                      for s in config.services])))
     blocks += [
         InputBlock(block_id=DeclareField.DESCRIPTION, label="Description", optional=True,
-                   element=PlainTextInputElement(action_id=DeclareField.DESCRIPTION, multiline=True)),
+                   element=PlainTextInputElement(action_id=DeclareField.DESCRIPTION, multiline=True,
+                                                 max_length=SECTION_TEXT)),
         InputBlock(block_id=DeclareField.COMMANDER, label="Incident Commander", optional=True,
                    hint="Leave empty to lead it yourself.",
                    element=UserSelectElement(action_id=DeclareField.COMMANDER)),
@@ -63,7 +70,8 @@ def update_modal(incident: Incident, config: IncidentConfig) -> dict:
                                                            initial_option=current)),
                     InputBlock(block_id=UpdateField.TEXT, label="Update",
                                hint="What users see, what is being done, what comes next.",
-                               element=PlainTextInputElement(action_id=UpdateField.TEXT, multiline=True)),
+                               element=PlainTextInputElement(action_id=UpdateField.TEXT, multiline=True,
+                                                                    max_length=SECTION_TEXT)),
                     InputBlock(block_id=UpdateField.NEXT, label="Next update in",
                                element=StaticSelectElement(action_id=UpdateField.NEXT, options=choices,
                                                            initial_option=choices[0])),

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
-from bot.config import IncidentConfig
-from bot.slack.blocks.common import Message, as_blocks, severity_label, state_line
+from bot.slack.blocks.common import (
+    SECTION_TEXT,
+    Message,
+    Rendering,
+    as_blocks,
+    clip,
+    said,
+    severity_label,
+    state_line,
+)
 from bot.slack.ids import Action
 from models import Incident, PageNotification, Role
 
 
-def page_message(incident: Incident, notification: PageNotification, config: IncidentConfig) -> Message:
+def page_message(incident: Incident, notification: PageNotification, rendering: Rendering) -> Message:
     """The DM that pages a person: what broke, where to go, and the button that stops the paging."""
     where = f"<#{incident.channel_id}>" if incident.channel_id else "its channel is being created"
     again = " (again: nobody has acknowledged yet)" if notification.renotify else ""
-    text = f":rotating_light: You are paged{again} for {incident.number} ({incident.severity}): {incident.title}"
+    text = f":rotating_light: You are paged{again} for {incident.number} ({incident.severity}): {said(incident.title)}"
     lines = [
         text,
-        f"{severity_label(incident, config)} · {state_line(incident)} · {where}",
+        f"{severity_label(incident, rendering.config)} · {state_line(incident)} · {where}",
         f"Why you: {notification.target}, level {notification.level + 1}"
         + (f"; acknowledging makes you {Role(notification.role).title} if nobody is" if notification.role else ""),
     ]
     return Message(text=text, blocks=as_blocks(
-        SectionBlock(text="\n".join(lines)),
+        SectionBlock(text=clip("\n".join(lines), SECTION_TEXT)),
         ActionsBlock(elements=[ButtonElement(text="Acknowledge", action_id=Action.ACKNOWLEDGE, value=str(incident.id),
                                              style="primary")]),
     ))

@@ -3,28 +3,29 @@ channel and the announcement, plus the channel topic."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
-    ContextBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
 from bot.config import IncidentConfig
 from bot.incidents.roles import comms_lead_wanted
 from bot.slack.blocks.common import (
-    MAX_TOPIC,
+    EXCERPT,
+    FIELD_TEXT,
+    SECTION_TEXT,
+    TOPIC,
     Message,
+    Rendering,
     as_blocks,
+    clip,
     header_text,
+    headline,
     person,
     post_update_button,
     resolve_button,
+    said,
     severity_label,
     slack_date,
     state_line,
+    take_comms_button,
 )
 from bot.slack.ids import Action
 from models import Incident, Page, PageNotification, PageState, Role, Status
@@ -70,8 +71,14 @@ def _service_line(incident: Incident, config: IncidentConfig) -> str:
     return f"Service: *{incident.service}*{runbook}"
 
 
-def summary_message(incident: Incident, config: IncidentConfig) -> Message:
+def _excerpt(text: str | None, incident: Incident, rendering: Rendering) -> str:
+    """A long text quoted in a live message: its start, and the way to the rest."""
+    return clip(said(text), EXCERPT, rendering.more(incident))
+
+
+def summary_message(incident: Incident, rendering: Rendering) -> Message:
     """The pinned live summary in the incident channel."""
+    config = rendering.config
     comms = incident.holder(Role.COMMS_LEAD)
     fields = [
         MarkdownTextObject(text=f"*Severity*\n{severity_label(incident, config)}"),
@@ -89,51 +96,60 @@ def summary_message(incident: Incident, config: IncidentConfig) -> Message:
                f"Declared by {person(incident.declared_by)} {slack_date(incident.declared_at)}",
                _service_line(incident, config)]
     if incident.resolution_summary:
-        details.append(f"Resolution: {incident.resolution_summary}")
-    details.append(_update_line(incident))
+        details.append(f"Resolution: {_excerpt(incident.resolution_summary, incident, rendering)}")
+    details.append(_update_line(incident, rendering))
     buttons = []
     if incident.is_open and incident.acknowledged_at is None:
         buttons.append(ButtonElement(text="Acknowledge", action_id=Action.ACKNOWLEDGE, value=str(incident.id), style="primary"))
     if incident.is_open and (comms is None or comms_lead_wanted(incident, config)):
-        buttons.append(ButtonElement(text="Take communication lead", action_id=Action.TAKE_COMMS, value=str(incident.id)))
+        buttons.append(take_comms_button(incident))
     if incident.is_open:
         buttons.append(post_update_button(incident))
         buttons.append(resolve_button(incident))
+    description = _excerpt(incident.description, incident, rendering) if incident.description else None
     blocks = as_blocks(
         HeaderBlock(text=header_text(incident)),
         warning,
         SectionBlock(fields=fields),
-        SectionBlock(text=incident.description) if incident.description else None,
-        ContextBlock(elements=[MarkdownTextObject(text=line) for line in details]),
+        SectionBlock(text=description) if description else None,
+        _context(details),
         ActionsBlock(elements=buttons) if buttons else None,
     )
-    return Message(text=f"{incident.number} {incident.severity}: {incident.title} ({incident.status})", blocks=blocks)
+    return Message(text=clip(f"{headline(incident)} ({incident.status})", FIELD_TEXT), blocks=blocks)
 
 
-def _update_line(incident: Incident) -> str:
+def _context(lines: list[str]) -> ContextBlock:
+    """Detail lines in one context element (Slack allows ten), cut to a text object's size."""
+    return ContextBlock(elements=[MarkdownTextObject(text=clip("\n".join(lines), SECTION_TEXT))])
+
+
+def _update_line(incident: Incident, rendering: Rendering) -> str:
     if not incident.is_open:
         return f"Latest update {slack_date(incident.latest_update_at)}" if incident.latest_update_at else "No update posted"
-    latest = (f"Latest update {slack_date(incident.latest_update_at)}: {incident.latest_update}"
+    latest = (f"Latest update {slack_date(incident.latest_update_at)}: "
+              f"{_excerpt(incident.latest_update, incident, rendering)}"
               if incident.latest_update else "No stakeholder update yet")
     due = f"; next due {slack_date(incident.update_due_at)}" if incident.update_due_at else ""
     return f":loudspeaker: {latest}{due}"
 
 
-def announcement_message(incident: Incident, config: IncidentConfig) -> Message:
+def announcement_message(incident: Incident, rendering: Rendering) -> Message:
     """The post in the announcement channel, kept current like the summary."""
+    config = rendering.config
     where = f"<#{incident.channel_id}>" if incident.channel_id else "_channel being created_"
     lines = [
         f"*{incident.number}* · {severity_label(incident, config)} · {state_line(incident)}",
-        f"*{incident.title}*",
+        f"*{said(incident.title)}*",
         f"Channel: {where} · Incident Commander: {person(incident.holder(Role.COMMANDER))} · "
         f"Communication Lead: {person(incident.holder(Role.COMMS_LEAD))}",
     ]
     if incident.service:
         lines.append(_service_line(incident, config))
     if incident.latest_update:
-        lines.append(f"Latest update {slack_date(incident.latest_update_at)}: {incident.latest_update}")
+        lines.append(f"Latest update {slack_date(incident.latest_update_at)}: "
+                     f"{_excerpt(incident.latest_update, incident, rendering)}")
     blocks = as_blocks(
-        SectionBlock(text="\n".join(lines)),
+        SectionBlock(text=clip("\n".join(lines), SECTION_TEXT, rendering.more(incident))),
         ContextBlock(elements=[MarkdownTextObject(
             text=f"Declared by {person(incident.declared_by)} {slack_date(incident.declared_at)} · "
                  "updates follow in this thread; *Subscribe* to get them by DM")]),
@@ -141,10 +157,10 @@ def announcement_message(incident: Incident, config: IncidentConfig) -> Message:
                                              value=str(incident.id))]),
     )
     verb = "resolved" if incident.status == Status.RESOLVED else "declared"
-    return Message(text=f"{incident.number} {verb} ({incident.severity}): {incident.title}", blocks=blocks)
+    return Message(text=f"{incident.number} {verb} ({incident.severity}): {said(incident.title)}", blocks=blocks)
 
 
-def channel_topic(incident: Incident, config: IncidentConfig) -> str:
+def channel_topic(incident: Incident, rendering: Rendering) -> str:
     topic = (f"{incident.number} {incident.severity.upper()} {incident.status} · "
-             f"IC {person(incident.holder(Role.COMMANDER))} · {incident.title}")
-    return topic if len(topic) <= MAX_TOPIC else topic[: MAX_TOPIC - 1] + "…"
+             f"IC {person(incident.holder(Role.COMMANDER))} · {said(incident.title)}")
+    return clip(topic, TOPIC)

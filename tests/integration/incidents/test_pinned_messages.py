@@ -41,9 +41,8 @@ def test_a_pinned_message_is_copied_with_author_time_and_permalink(bot, fake_sla
     assert (pinned.kind, pinned.at, pinned.actor, pinned.announce) == ("pinned", posted_at(ts), "U02BOB", False)
     assert pinned.data == {"author": "U03CAROL", "message_ts": ts, "permalink": link,
                            "text": "Rolling back deploy 42, <!here> hold merges"}
-    # @here as plain text: posting the timeline pings nobody
-    assert pinned.text == (f":pushpin: <@U03CAROL>: Rolling back deploy 42, @here hold merges "
-                           f"(<{link}|message>, pinned by <@U02BOB>)")
+    # kept as written; wherever it is shown, @here is plain text: posting the timeline pings nobody
+    assert pinned.text == ":pushpin: <@U03CAROL>: Rolling back deploy 42, <!here> hold merges (pinned by <@U02BOB>)"
     [read] = fake_slack.calls_to("conversations.history")
     assert {k: read.args[k] for k in ("channel", "latest", "inclusive", "limit")} == {
         "channel": row.channel_id, "latest": ts, "inclusive": "1", "limit": "1"}
@@ -52,6 +51,7 @@ def test_a_pinned_message_is_copied_with_author_time_and_permalink(bot, fake_sla
     in_channel(bot, "timeline", row)
     timeline = rendered(fake_slack.messages(row.channel_id)[-1]["blocks"])
     assert "Rolling back deploy 42, @here hold merges" in timeline and link in timeline
+    assert "<!here>" not in timeline
 
 
 def test_the_timeline_keeps_the_messages_order_whatever_the_pinning_order(bot, fake_slack):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from bot.jobs.retry import retry_delay
 from bot.jobs.scheduler import retry_slack_sync
 from models import Status
 from tests.integration.helpers import incident, summary
@@ -35,7 +36,7 @@ def test_when_slack_keeps_refusing_the_incident_is_kept_and_the_declarer_told(bo
     row = incident(bot)
     assert row.status == Status.INVESTIGATING and row.channel_id is None
     assert row.sync_error == "could not create the channel: ratelimited"
-    assert row.sync_retry_at == bot.clock.now() + timedelta(seconds=15)
+    assert row.sync_retry_at == bot.clock.now() + retry_delay(1) == bot.clock.now() + timedelta(seconds=5)
     [told] = fake_slack.responses_for("cmd1")
     assert told["response_type"] == "ephemeral"
     assert told["text"].startswith(":warning: INC-1 is recorded, but Slack failed: could not create the channel: ratelimited.")
@@ -48,7 +49,7 @@ def test_when_slack_keeps_refusing_the_incident_is_kept_and_the_declarer_told(bo
     bot.settle()
     assert len(fake_slack.calls_to("conversations.create")) == 4
 
-    bot.clock.advance(timedelta(seconds=16))
+    bot.clock.advance(timedelta(seconds=6))
     retry_slack_sync(bot.ctx)
     bot.settle()
     row = incident(bot)

@@ -1,0 +1,32 @@
+"""sync owner and page delivery retries
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-30 19:36:24.492598
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sync_owner', sa.String(length=100), nullable=True))
+
+    with op.batch_alter_table('page_notifications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failures', sa.Integer(), server_default='0', nullable=False))
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('page_notifications', schema=None) as batch_op:
+        batch_op.drop_column('failures')
+
+    with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_column('sync_owner')
+

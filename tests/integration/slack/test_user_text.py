@@ -1,0 +1,88 @@
+"""What people type is shown as typed: nobody broadcasts through the bot, no link hides behind a label
+(issue 7, item 7). Every surface the bot posts to is checked at the fake Slack."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+
+from bot.slack.ids import DeclareField
+from bot.slack.ids import View as ViewId
+from tests.integration.helpers import declare, in_channel, incident
+from tests.integration.paging.test_paging import ON_CALL, run_due
+
+# As a slash command delivers them (Slack escapes & < > and turns @channel into <!channel>) ...
+SLASH = "<!channel> <!here> <!everyone> <!subteam^S0SRE|@sre> &amp; &lt;checkout&gt; &lt;https://evil.example|Open the runbook&gt;"
+# ... and as a form or a webhook does (raw).
+RAW = "<!channel> <!here> <!everyone> <!subteam^S0SRE|@sre> & <checkout> <https://evil.example|Open the runbook>"
+LIVE = re.compile(r"<!(channel|here|everyone|subteam)|\|Open the runbook>|<checkout>")
+
+
+def mrkdwn_in(value) -> list[str]:
+    """The mrkdwn texts of Block Kit JSON (plain_text shows its characters as they are: no markup there)."""
+    if isinstance(value, str):
+        value = json.loads(value) if value[:1] in "[{" else value
+    if isinstance(value, dict):
+        own = [value["text"]] if value.get("type") == "mrkdwn" and isinstance(value.get("text"), str) else []
+        return own + [t for v in value.values() for t in mrkdwn_in(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in mrkdwn_in(v)]
+    return []
+
+
+def shown(fake) -> list[str]:
+    """Every text the bot sent to Slack where Slack reads markup: notification texts, mrkdwn blocks,
+    topics, answers at response URLs, views."""
+    texts = []
+    for call in fake.calls:
+        texts += [call.args[name] for name in ("text", "topic") if isinstance(call.args.get(name), str)]
+        texts += mrkdwn_in(call.args.get("blocks")) + mrkdwn_in(call.args.get("view"))
+    for body in fake.responses:
+        texts += [body.get("text") or ""] + mrkdwn_in(body.get("blocks"))
+    return texts
+
+
+def broadcasts(fake) -> list[str]:
+    return [text for text in shown(fake) if LIVE.search(text)]
+
+
+@pytest.fixture
+def bot(make_bot, fake_slack):
+    fake_slack.add_user("U06CTO", name="cto")
+    return make_bot(config={**ON_CALL, "stakeholders": {"execs": {"users": ["U06CTO"]}}}, WEBHOOK_TOKEN="hook-token")
+
+
+def test_slash_command_text_cannot_broadcast(bot, fake_slack):
+    row = declare(bot, f"declare sev1 Checkout {SLASH}")
+    bot.click("incident_subscribe", row.id, user="U03CAROL")
+    for command in (f"note {SLASH}", f"update {SLASH}", f"sev sev2 {SLASH}", "timeline", "list", f"resolve {SLASH}"):
+        in_channel(bot, command, row)
+    run_due(bot, timedelta(days=1))  # the next-morning reminders quote the title too
+    assert len(shown(fake_slack)) > 20
+    assert broadcasts(fake_slack) == []
+    everything = " ".join(shown(fake_slack))
+    assert "@channel" in everything and "&lt;checkout&gt;" in everything
+    assert "&lt;https://evil.example|Open the runbook&gt;" in everything  # typed as text, shown as text
+
+
+def test_form_and_alert_text_cannot_broadcast(bot, fake_slack):
+    values = {DeclareField.TITLE: {DeclareField.TITLE: {"type": "plain_text_input", "value": f"Checkout {RAW}"[:200]}},
+              DeclareField.SEVERITY: {DeclareField.SEVERITY: {"type": "static_select", "selected_option": {"value": "sev1"}}},
+              DeclareField.DESCRIPTION: {DeclareField.DESCRIPTION: {"type": "plain_text_input", "value": RAW}}}
+    assert bot.submit_view(ViewId.DECLARE, values).status == 200
+    bot.settle()
+    alert = {"title": f"Disk full {RAW}"[:200], "dedup_key": "disk", "status": "firing", "service": "checkout",
+             "description": RAW}
+    assert bot.webhook("generic", alert).status == 202
+    bot.settle()
+    run_due(bot, timedelta(minutes=3))  # the alert pages: the page DM quotes the title
+    assert incident(bot, 2).channel_id is not None
+    assert broadcasts(fake_slack) == []
+    assert "Open the runbook (<https://evil.example>)" in " ".join(shown(fake_slack)), "the link shows where it goes"
+
+
+def test_the_mentions_the_bot_adds_stay_live(bot, fake_slack):
+    row = declare(bot, "declare sev1 Checkout is down")
+    in_channel(bot, "ic <@U02BOB|bob>", row)
+    assert any("<@U02BOB>" in text for text in shown(fake_slack))
