@@ -23,6 +23,7 @@ from bot.core.business_hours import next_opening
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, PageNotDelivered, UserError
 from bot.jobs import timers
+from bot.jobs.timers import TryAgain
 from bot.paging.oncall import OnCallService
 from models import Incident, Page, PageNotification, PageState
 
@@ -45,6 +46,10 @@ class Pager(Protocol):
     ``PageNotDelivered`` when they fail."""
 
     def send(self, incident: Incident, notification: PageNotification) -> None: ...
+
+    def already_sent(self, incident: Incident, notification: PageNotification) -> bool:
+        """Whether this very page reached the person already (an earlier attempt's answer was lost)."""
+        ...
 
     def usergroup_members(self, usergroup: str) -> list[str]: ...
 
@@ -164,8 +169,10 @@ class PagingService:
                 incident.log(now, None, "paged", f"Paged {paged}: level {level + 1}{where} ({page.reason})",
                              {"page": page.id, "level": level, "cycle": cycle})
                 incident.revision += 1
-        self._send(page_id, timer.id)
-        self._on_change(incident.id)
+        try:
+            self._send(page_id, timer)
+        finally:
+            self._on_change(incident.id)
 
     def fire_renotify(self, timer) -> None:
         page_id = timer.payload["page"]
@@ -186,8 +193,10 @@ class PagingService:
                 page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
                                   {"page": page.id, "level": page.level})
                 page.incident.revision += 1
-        self._send(page_id, timer.id)
-        self._on_change(page.incident_id)
+        try:
+            self._send(page_id, timer)
+        finally:
+            self._on_change(page.incident_id)
 
     # -- internals -----------------------------------------------------------------------
 
@@ -277,37 +286,70 @@ class PagingService:
         try:
             return self._pager.usergroup_members(usergroup)
         except PageNotDelivered as exc:
-            log.warning("could not list the members of user group %s: %s", usergroup, exc.reason)
-            return []
+            raise TryAgain(f"could not list the members of user group {usergroup}: {exc.reason}") from exc
 
-    def _send(self, page_id: int, timer_id: int) -> None:
-        """Send the DMs this timer recorded and has not sent yet; record each outcome (the caller syncs)."""
+    def _send(self, page_id: int, timer) -> None:
+        """Send the DMs this timer recorded and has not sent yet, and record each outcome.
+
+        A page Slack refuses for now (an outage, a rate limit) is retried with the retry ladder's
+        backoff (``TryAgain``) until it goes through, or until the page is acknowledged or has moved
+        to another level; one Slack can never deliver (the person left) is given up and said. On a
+        repeat run (``attempts`` > 1: an earlier run may have sent before it died or failed), each
+        page is first looked for in the person's DMs, so nobody is paged twice for one notification.
+        """
         with self._sessions() as session:
             page = session.scalars(select(Page).where(Page.id == page_id).options(
                 selectinload(Page.notifications), selectinload(Page.incident).selectinload(Incident.roles))).one()
-            pending = [n for n in _notifications_of(page, timer_id) if n.sent_at is None and n.error is None]
+            if not page.active or not _current(page, timer.payload):
+                return  # acknowledged, over, or escalated since: this level's pages are no longer wanted
+            pending = [n for n in _notifications_of(page, timer.id) if n.sent_at is None and n.error is None]
             incident = page.incident
-        outcomes: dict[int, tuple[datetime | None, str | None]] = {}
-        for notification in pending:
-            if self._pager is None:
-                outcomes[notification.id] = (None, "Slack is off")
-                continue
-            try:
-                self._pager.send(incident, notification)
-                outcomes[notification.id] = (self._clock.now(), None)
-            except PageNotDelivered as exc:
-                log.warning("INC-%s: could not page %s: %s", incident.id, notification.user_id, exc.reason)
-                outcomes[notification.id] = (None, exc.reason)
+        outcomes = {notification.id: self._deliver(incident, notification, maybe_sent=timer.attempts > 1)
+                    for notification in pending}
         if not outcomes:
             return
+        retrying = self._record_outcomes(incident.id, outcomes)
+        if retrying:
+            raise TryAgain(f"Slack refused {len(retrying)} page(s) of INC-{incident.id} for now: {', '.join(retrying)}")
+
+    def _deliver(self, incident: Incident, notification: PageNotification, maybe_sent: bool) -> tuple[str, str | None]:
+        """("sent" | "failed" | "given up", reason) for one page."""
+        if self._pager is None:
+            return "given up", "Slack is off"
+        try:
+            if not (maybe_sent and self._pager.already_sent(incident, notification)):
+                self._pager.send(incident, notification)
+        except PageNotDelivered as exc:
+            log.warning("INC-%s: could not page %s: %s", incident.id, notification.user_id, exc.reason)
+            return ("given up" if exc.permanent else "failed"), exc.reason
+        return "sent", None
+
+    def _record_outcomes(self, incident_id: int, outcomes: dict[int, tuple[str, str | None]]) -> list[str]:
+        """Write each page's outcome and what the timeline should say; the reasons of those to retry."""
+        now = self._clock.now()
+        retrying = []
         with self._sessions() as session, session.begin():
-            row = session.get(Incident, incident.id)
-            for notification_id, (sent_at, error) in outcomes.items():
+            row = session.get(Incident, incident_id, with_for_update=True)
+            for notification_id, (outcome, reason) in outcomes.items():
                 notification = session.get(PageNotification, notification_id)
-                notification.sent_at, notification.error = sent_at, error
-                if error:
-                    row.log(self._clock.now(), None, "page_failed", f"Could not page <@{notification.user_id}>: {error}")
-                    row.revision += 1
+                who = f"<@{notification.user_id}>"
+                if outcome == "sent":
+                    notification.sent_at = now
+                    if notification.failures:
+                        row.log(now, None, "page_delivered", f"Paged {who} after {notification.failures} failed "
+                                                             f"attempt{'s' if notification.failures > 1 else ''}")
+                elif outcome == "given up":
+                    notification.error = reason
+                    row.log(now, None, "page_failed", f"Could not page {who}: {reason}. Not retried: Slack cannot "
+                                                      "reach them; page someone else with `/incident page`")
+                else:
+                    notification.failures += 1
+                    retrying.append(f"{notification.user_id} ({reason})")
+                    if notification.failures == 1:
+                        row.log(now, None, "page_failed", f"Could not page {who} yet: {reason}. Retrying until "
+                                                          "Slack takes it")
+            row.revision += 1
+        return retrying
 
 
 _ONE_PERSON_RENOTIFY = timedelta(minutes=2)

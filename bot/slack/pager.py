@@ -6,6 +6,9 @@ The paging service knows nothing of Slack; this adapter turns Slack's refusals i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from slack_sdk.errors import SlackApiError
 
 from bot.core.errors import PageNotDelivered
@@ -25,14 +28,30 @@ class SlackPager:
         self._rendering = rendering
 
     def send(self, incident, notification) -> None:
-        try:
-            self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._rendering))
-        except SLACK_FAILURES as exc:
-            permanent = isinstance(exc, SlackApiError) and error_code(exc) in UNREACHABLE_PEOPLE
-            raise PageNotDelivered(error_code(exc), permanent=permanent) from exc
+        with _refused():
+            self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._rendering),
+                           key=_key(incident, notification))
+
+    def already_sent(self, incident, notification) -> bool:
+        with _refused():
+            channel = self._slack.dm_channel(notification.user_id)
+            return _key(incident, notification) in self._slack.find_posts(channel, notification.created_at)
 
     def usergroup_members(self, usergroup: str) -> list[str]:
-        try:
+        with _refused():
             return self._slack.usergroup_members(usergroup)
-        except SLACK_FAILURES as exc:
-            raise PageNotDelivered(error_code(exc), permanent=False) from exc
+
+
+def _key(incident, notification) -> str:
+    """The page's key in its DM's metadata (the same form as the sync's keys)."""
+    return f"{incident.id}:page:{notification.id}"
+
+
+@contextmanager
+def _refused() -> Iterator[None]:
+    """Slack's refusals as the domain's ``PageNotDelivered``: permanent when trying again cannot help."""
+    try:
+        yield
+    except SLACK_FAILURES as exc:
+        permanent = isinstance(exc, SlackApiError) and error_code(exc) in UNREACHABLE_PEOPLE
+        raise PageNotDelivered(error_code(exc), permanent=permanent) from exc
