@@ -4,6 +4,9 @@ The bot reaches it through an unpatched `slack_sdk.WebClient(base_url=fake.base_
 SDK's encoding, retries and error handling run for real. Every call is checked against the Slack
 API reference (see apiref.py); a call Slack would refuse is appended to `fake.violations`, which
 test fixtures assert to be empty at teardown.
+
+By default the token holds every scope and no rate limit applies, so a test pays for neither;
+grant() restricts the scopes (scopes.py) and enforce_tiers() turns Slack's tiers on (ratelimits.py).
 """
 
 from __future__ import annotations
@@ -11,15 +14,20 @@ from __future__ import annotations
 import copy
 import json
 import re
+import socket
+import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from . import scopes as scope_table
 from .apiref import ApiRef, load
+from .ratelimits import Limiter
 
 BOT_USER, BOT_NAME, BOT_ID, APP_ID = "UBOT", "incident-bot", "BBOT", "AFAKEAPP"
 TEAM_ID, TEAM, WORKSPACE_URL = "T0001", "Fake Workspace", "https://fake.slack.com/"
@@ -62,6 +70,7 @@ class Call:
     status: int = 200
     error: str | None = None  # the Slack error code, or "http <status>" for a plain-body failure
     response: dict | None = None
+    delivered: bool = True  # False when the client had hung up by the time the answer was ready
 
     @property
     def ok(self) -> bool:
@@ -88,6 +97,11 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # benchmarks open many connections at once
     fake: FakeSlack
 
+    def handle_error(self, request, client_address):
+        """A client that went away mid-request (a killed bot) is routine here, not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
@@ -104,9 +118,14 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeSlack:
     """A fake Slack workspace behind a local HTTP server; start() it, point WebClient at base_url."""
 
-    def __init__(self, api_ref: ApiRef | None = None):
+    def __init__(self, api_ref: ApiRef | None = None, *, scopes: Iterable[str] | None = None):
+        """`scopes`: the bot token's scopes after every reset(); None grants them all."""
         self.ref = api_ref or load()
         self._lock = threading.RLock()
+        # Wakes wait_for_request() and wait_for_call(); shares the lock, so no second lock to take.
+        self._changed = threading.Condition(self._lock)
+        self._generation = 0
+        self._initial_scopes = None if scopes is None else tuple(dict.fromkeys(scopes))
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.reset()
@@ -150,8 +169,11 @@ class FakeSlack:
         return f"{self.url}/response/{tag}"
 
     def reset(self) -> None:
-        """Back to a fresh workspace: no calls, violations, state, failures or latency."""
+        """Back to a fresh workspace: no calls, violations, state, failures, latency or rate limits,
+        and the scopes given to the constructor. A request still waiting out its latency is dropped
+        (answered 503, not carried out), so it cannot land in the next test's workspace."""
         with self._lock:
+            self._generation += 1
             self.calls: list[Call] = []
             self.violations: list[str] = []
             self.latency = 0.0
@@ -159,11 +181,19 @@ class FakeSlack:
             self._failures: dict[str, list[_Failure]] = {}
             self._responses: list[tuple[str, object]] = []
             self._channels: dict[str, dict] = {}
+            self._ims: dict[str, dict] = {}  # by D id: id, user, created
+            self._im_of: dict[str, str] = {}  # user id -> D id
+            self._usergroups: dict[str, dict] = {}
             self._users: dict[str, dict] = {}
             self._messages: dict[str, list[dict]] = {}
             self._pins: dict[str, list[str]] = {}
             self._ephemerals: list[dict] = []
             self._views: list[dict] = []
+            self._arrivals: list[list] = []  # [method, args, handed out by wait_for_request]
+            self._scopes = self._initial_scopes
+            self._app_scopes: tuple[str, ...] | None = None
+            self._limiter: Limiter | None = None
+            self._tier_refused: list[Call] = []
             self._seq = 0
             self._ts = 1_700_000_000_000_000  # microseconds; message ts strings grow from here
             self.add_user(BOT_USER, name=BOT_NAME, is_bot=True)
@@ -191,15 +221,57 @@ class FakeSlack:
             self._users[user_id] = user
         return user_id
 
-    def add_message(self, channel: str, text: str, user: str, thread_ts: str | None = None) -> str:
-        """A message someone posted in `channel` (a reply if `thread_ts` is given); its ts."""
+    def add_message(self, channel: str, text: str, user: str, thread_ts: str | None = None,
+                    metadata: dict | None = None) -> str:
+        """A message someone posted in `channel` (a channel id, or a user's DM by user or D id; a
+        reply if `thread_ts` is given), with `metadata` ({"event_type", "event_payload"}); its ts."""
         with self._lock:
-            if channel not in self._channels:
+            if channel not in self._channels and channel not in self._ims and channel not in self._users:
                 raise ValueError(f"no channel {channel!r}")
             msg = {"ts": self._next_ts(), "text": text, "blocks": None, "thread_ts": thread_ts,
-                   "user": user, "update_count": 0}
-            self._messages.setdefault(channel, []).append(msg)
+                   "user": user, "update_count": 0, "metadata": copy.deepcopy(metadata)}
+            self._messages.setdefault(self._conversation(channel), []).append(msg)
             return msg["ts"]
+
+    def add_usergroup(self, usergroup_id: str, handle: str, users: Iterable[str] = (), name: str | None = None) -> str:
+        """A user group (`@handle`) with `users` as members, for usergroups.list and usergroups.users.list."""
+        with self._lock:
+            if usergroup_id in self._usergroups:
+                raise ValueError(f"user group {usergroup_id!r} exists")
+            now = int(time.time())
+            self._usergroups[usergroup_id] = {"id": usergroup_id, "handle": handle, "name": name or handle,
+                                              "users": list(users), "created": now, "updated": now}
+            return usergroup_id
+
+    def set_usergroup_members(self, usergroup_id: str, users: Iterable[str]) -> None:
+        with self._lock:
+            if usergroup_id not in self._usergroups:
+                raise ValueError(f"no user group {usergroup_id!r}")
+            self._usergroups[usergroup_id].update(users=list(users), updated=int(time.time()))
+
+    def dm_channel(self, user_id: str) -> str:
+        """The D… id of the bot's direct-message conversation with `user_id`, opened if need be."""
+        with self._lock:
+            if user_id not in self._users:
+                raise ValueError(f"no user {user_id!r}: add_user() first")
+            return self._open_im(user_id)
+
+    def grant(self, scopes: Iterable[str] | None, *, app_level: bool = False) -> None:
+        """Set the bot token's scopes (the app-level token's with `app_level`); None grants all.
+        A call needing a scope the token lacks is answered missing_scope, as Slack does; see scopes.py."""
+        with self._lock:
+            granted = None if scopes is None else tuple(dict.fromkeys(scopes))
+            if app_level:
+                self._app_scopes = granted
+            else:
+                self._scopes = granted
+
+    def enforce_tiers(self, scale: float = 1.0, *, burst: int = 5, clock: Callable[[], float] | None = None) -> None:
+        """Refuse calls beyond Slack's rate tiers with HTTP 429 ratelimited and Retry-After, until
+        reset(); `scale` multiplies every rate (60 = a minute's calls per second), `burst` is how many
+        chat.postMessage a channel takes at once, `clock` replaces time.monotonic. See ratelimits.py."""
+        with self._lock:
+            self._limiter = Limiter(scale, burst, clock)
 
     def fail(self, method: str, error: str | None = None, *, status: int = 200,
              headers: dict | None = None, times: int = 1) -> None:
@@ -215,7 +287,9 @@ class FakeSlack:
             self._failures.setdefault(method, []).extend([_Failure(error, status, dict(headers or {}))] * times)
 
     def set_latency(self, method: str, seconds: float) -> None:
-        """Delay every call of `method` by `seconds` (instead of `fake.latency`)."""
+        """Delay every call of `method` by `seconds` (instead of `fake.latency`, which delays every
+        other method). The delay runs after the request has arrived (see wait_for_request) and
+        before it is carried out, outside the lock."""
         with self._lock:
             self._latencies[method] = seconds
 
@@ -237,10 +311,11 @@ class FakeSlack:
             return copy.deepcopy(found)
 
     def messages(self, channel_id: str) -> list[dict]:
-        """Messages of a channel (or of a DM, by user id) in posting order: ts, text, blocks
-        (a list or None), thread_ts, user, update_count."""
+        """Messages of a channel, or of the bot's DM with a user (by user id or D… id), in posting
+        order: ts, text, blocks (a list or None), thread_ts, user, update_count, metadata (a dict
+        with event_type and event_payload, or None)."""
         with self._lock:
-            return copy.deepcopy(self._messages.get(channel_id, []))
+            return copy.deepcopy(self._messages.get(self._im_of.get(channel_id, channel_id), []))
 
     def pins(self, channel_id: str) -> list[str]:
         with self._lock:
@@ -268,6 +343,63 @@ class FakeSlack:
         with self._lock:
             return [body for t, body in self._responses if t == tag]
 
+    @property
+    def usergroups(self) -> dict[str, dict]:
+        """By id: id, handle, name, users, created, updated."""
+        with self._lock:
+            return copy.deepcopy(self._usergroups)
+
+    def rate_limited_calls(self) -> list[Call]:
+        """Calls refused for exceeding a rate tier (enforce_tiers), not those refused by fail()."""
+        with self._lock:
+            return list(self._tier_refused)
+
+    def peak_rate(self, method: str, window: float = 60.0, channel: str | None = None) -> int:
+        """The most calls of `method` (to `channel` only, if given) that arrived within any
+        `window` seconds, refused ones included: what Slack would have counted against a tier."""
+        with self._lock:
+            times = sorted(c.started for c in self.calls
+                           if c.method == method and (channel is None or c.args.get("channel") == channel))
+        peak = first = 0
+        for last, t in enumerate(times):
+            while times[first] <= t - window:
+                first += 1
+            peak = max(peak, last - first + 1)
+        return peak
+
+    def wait_for_request(self, method: str, predicate: Callable[[dict], bool] | None = None,
+                         timeout: float = 10.0) -> dict:
+        """The arguments of a request of `method` (satisfying `predicate`, if given) that has arrived,
+        waiting up to `timeout` seconds for one (TimeoutError). A request counts from the moment it
+        arrives, before its latency and its answer, so a test can kill the bot while the call is on
+        the wire. Each request is handed out once, oldest first, so successive waits see successive
+        requests; requests that arrived before the last reset() are never seen."""
+
+        def find():  # the arrival, not its args: wait_for() would take empty args ({}) for "not yet"
+            for arrival in self._arrivals:
+                if arrival[0] == method and not arrival[2] and (predicate is None or predicate(arrival[1])):
+                    arrival[2] = True
+                    return arrival
+            return None
+
+        with self._changed:
+            if (arrival := self._changed.wait_for(find, timeout)) is None:
+                raise TimeoutError(f"no {method} request arrived within {timeout} s")
+            return copy.deepcopy(arrival[1])
+
+    def wait_for_call(self, method: str, predicate: Callable[[Call], bool] | None = None,
+                      timeout: float = 10.0) -> Call:
+        """The first finished call of `method` (satisfying `predicate`, if given), waiting up to
+        `timeout` seconds for it (TimeoutError): e.g. for a call whose client hung up to be done."""
+
+        def find():
+            return next((c for c in self.calls if c.method == method and (predicate is None or predicate(c))), None)
+
+        with self._changed:
+            if (call := self._changed.wait_for(find, timeout)) is None:
+                raise TimeoutError(f"no {method} call finished within {timeout} s")
+            return call
+
     # -- HTTP -------------------------------------------------------------------------------
 
     def _violate(self, message: str) -> None:
@@ -277,8 +409,13 @@ class FakeSlack:
     def _handle(self, req: _Handler) -> None:
         url = urlsplit(req.path)
         body = req.rfile.read(int(req.headers.get("Content-Length") or 0))
+        call = None
         if url.path.startswith("/api/"):
-            status, headers, payload = self._api(url.path[len("/api/"):], req.headers, url.query, body)
+            status, headers, payload, call = self._api(url.path[len("/api/"):], req.headers, url.query, body,
+                                                       lambda: _hung_up(req.connection))
+            if call and not call.delivered:  # no one left to answer
+                req.close_connection = True
+                return
         elif url.path.startswith("/response/") and req.command == "POST":
             status, headers, payload = self._response(url.path[len("/response/"):], body)
         else:
@@ -286,34 +423,79 @@ class FakeSlack:
             status, headers, payload = 404, {}, "not found"
         is_json = isinstance(payload, dict)
         data = (json.dumps(payload) if is_json else payload).encode()
-        req.send_response(status)
-        req.send_header("Content-Type", f"{'application/json' if is_json else 'text/plain'}; charset=utf-8")
-        req.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            req.send_header(name, value)
-        req.end_headers()
-        req.wfile.write(data)
+        try:
+            req.send_response(status)
+            req.send_header("Content-Type", f"{'application/json' if is_json else 'text/plain'}; charset=utf-8")
+            req.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                req.send_header(name, value)
+            req.end_headers()
+            req.wfile.write(data)
+        except OSError:  # the client hung up (a killed bot): the call was carried out all the same
+            req.close_connection = True
+            if call:
+                with self._lock:
+                    call.delivered = False
 
-    def _api(self, method: str, headers, query: str, body: bytes):
+    def _api(self, method: str, headers, query: str, body: bytes, hung_up: Callable[[], bool] = lambda: False):
+        """Record the request's arrival, wait out its latency, then answer it: (status, headers,
+        body, call). The call is carried out even if the client has gone meanwhile (`hung_up()`,
+        asked before the call is recorded, so a test that waited for the call sees `delivered`)."""
         started = time.monotonic()
+        args, problems = _parse(headers.get("Content-Type"), query, body)
         with self._lock:
+            generation = self._generation
+            self._arrivals.append([method, args, False])
+            self._changed.notify_all()
             delay = self._latencies.get(method, self.latency)
         if delay:
             time.sleep(delay)  # outside the lock, so concurrent calls overlap
-        args, problems = _parse(headers.get("Content-Type"), query, body)
-        status, extra, payload = self._answer(method, args, problems, headers.get("Authorization"))
-        if isinstance(payload, dict):
-            error = None if payload.get("ok") else payload.get("error")
-        else:
-            error = f"http {status}"
-        call = Call(method, args, started, time.monotonic(), status, error,
-                    payload if isinstance(payload, dict) else None)
+        if generation != self._generation:  # reset() while this waited: not this workspace's call
+            return 503, {}, "the fake was reset while this call waited out its latency", None
+        status, extra, payload = self._check(method, args, problems, headers.get("Authorization"))
         with self._lock:
+            if generation != self._generation:
+                return 503, {}, "the fake was reset while this call waited out its latency", None
+            throttled = False
+            if payload is None:
+                status, extra, payload, throttled = self._answer(method, args)
+            if isinstance(payload, dict):
+                error = None if payload.get("ok") else payload.get("error")
+            else:
+                error = f"http {status}"
+            call = Call(method, args, started, time.monotonic(), status, error,
+                        payload if isinstance(payload, dict) else None, delivered=not hung_up())
             self.calls.append(call)
-        return status, extra, payload
+            if throttled:
+                self._tier_refused.append(call)
+            self._changed.notify_all()
+        return status, extra, payload, call
 
-    def _answer(self, method: str, args: dict, problems: list[str], authorization: str | None):
-        """Check the call like Slack would, then answer it: (status, headers, body)."""
+    def _answer(self, method: str, args: dict):
+        """Answer a well-formed call from the workspace's state, under the lock: (status, headers,
+        body, whether a rate tier refused it). Injected failures come first, then rate tiers, then
+        scopes, then the method's handler (or the reference's example answer)."""
+        queue = self._failures.get(method)
+        if queue:
+            failure = queue.pop(0)
+            if failure.error:
+                return failure.status, failure.headers, {"ok": False, "error": failure.error}, False
+            return failure.status, failure.headers, HTTPStatus(failure.status).phrase, False
+        if self._limiter and (retry_after := self._limiter.check(method, self._rate_key(method, args))):
+            return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}, True
+        if (refusal := self._missing_scope(method, args)) is not None:
+            return 200, {}, refusal, False
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        try:
+            return 200, {}, handler(args) if handler else self._example(method), False
+        except SlackError as e:
+            return 200, {}, {"ok": False, "error": str(e)}, False
+        except Exception as e:  # e.g. a list where Slack wants a comma-separated string
+            return (*self._invalid(method, args, [f"the fake could not handle the call: {e!r}"]), False)
+
+    def _check(self, method: str, args: dict, problems: list[str], authorization: str | None):
+        """The answer to a call Slack would refuse before looking at the workspace (no token, unknown
+        method, bad arguments), else (200, {}, None). Needs no workspace state, so runs outside the lock."""
         token = (authorization or "").removeprefix("Bearer ").strip() or args.get("token")
         if not token:
             return 200, {}, {"ok": False, "error": "not_authed"}
@@ -330,20 +512,61 @@ class FakeSlack:
         ]
         if problems:
             return self._invalid(method, args, problems)
-        with self._lock:
-            queue = self._failures.get(method)
-            if queue:
-                failure = queue.pop(0)
-                if failure.error:
-                    return failure.status, failure.headers, {"ok": False, "error": failure.error}
-                return failure.status, failure.headers, HTTPStatus(failure.status).phrase
-            handler = getattr(self, "_m_" + method.replace(".", "_"), None)
-            try:
-                return 200, {}, handler(args) if handler else self._example(method)
-            except SlackError as e:
-                return 200, {}, {"ok": False, "error": str(e)}
-            except Exception as e:  # e.g. a list where Slack wants a comma-separated string
-                return self._invalid(method, args, [f"the fake could not handle the call: {e!r}"])
+        return 200, {}, None
+
+    def _rate_key(self, method: str, args: dict) -> str | None:
+        """The conversation a chat.postMessage counts against, however it is named (#name, C…, U…, D…)."""
+        if method != "chat.postMessage":
+            return None
+        ref = str(args.get("channel", ""))
+        if ref in self._ims:
+            return self._ims[ref]["user"]  # a DM counts as its user, opened yet or not
+        found = self.channel_by_name(ref.removeprefix("#")) if ref not in self._channels else None
+        return found["id"] if found else ref
+
+    def _granted(self, scope: str) -> bool:
+        return self._scopes is None or scope in self._scopes
+
+    def _missing_scope(self, method: str, args: dict) -> dict | None:
+        """Slack's missing_scope answer if the token lacks a scope `method` needs here, else None."""
+        granted = self._app_scopes if method in scope_table.APP_LEVEL else self._scopes
+        if granted is None:
+            return None
+        if method not in scope_table.SCOPES:
+            self._violate(f"{method}: no scopes known for it with a restricted token: add it to scopes.py")
+            return None
+        for alternatives in self._needed_scopes(method, args):
+            if alternatives and not set(alternatives) & set(granted):
+                if "missing_scope" not in self.ref.spec(method).get("errors", {}):
+                    self._violate(f"{method}: the token lacks {' or '.join(alternatives)}, but the reference "
+                                  "documents no missing_scope for the method; answered as if granted")
+                    return None
+                return {"ok": False, "error": "missing_scope", "needed": ",".join(alternatives),
+                        "provided": ",".join(granted)}
+        return None
+
+    def _needed_scopes(self, method: str, args: dict) -> list[tuple[str, ...]]:
+        """The scope alternatives `method` needs for these arguments, one tuple per requirement:
+        the Conversations API wants the scope of the kind of conversation at hand."""
+        alternatives = scope_table.alternatives
+        if method == "conversations.list":
+            types = str(args.get("types") or "public_channel").split(",")
+            return [alternatives(method, t.strip()) for t in types if t.strip() in scope_table.KIND_PREFIX]
+        if method == "conversations.create":
+            return [alternatives(method, "private_channel" if _truthy(args.get("is_private")) else "public_channel")]
+        if method == "conversations.open" and args.get("users"):
+            return [alternatives(method, "im" if len(str(args["users"]).split(",")) == 1 else "mpim")]
+        return [alternatives(method, self._kind(str(args["channel"])) if args.get("channel") else None)]
+
+    def _kind(self, ref: str) -> str | None:
+        """The kind of conversation `ref` names (a KIND_PREFIX key), or None if it names none."""
+        if ref in self._ims or ref in self._users:
+            return "im"
+        ch = self._channels.get(ref) or next((c for c in self._channels.values()
+                                              if c["name"] == ref.removeprefix("#")), None)
+        if ch is None:
+            return None
+        return "private_channel" if ch["is_private"] else "public_channel"
 
     def _example(self, method: str) -> dict:
         """The reference's successful example, as the last page: SDK paginators would loop
@@ -391,15 +614,31 @@ class FakeSlack:
         return self._channels[channel_id]
 
     def _conversation(self, ref: str, by_name: bool = False) -> str:
-        """The key messages are stored under: a channel id, or a user id for a DM."""
-        if ref in self._channels or ref in self._users:
+        """The key messages are stored under: a channel id, or a D… id for a DM (a user id opens it)."""
+        if ref in self._channels or ref in self._ims:
             return ref
+        if ref in self._users:
+            return self._open_im(ref)
         if by_name:
             name = ref.removeprefix("#")
             for ch in self._channels.values():
                 if ch["name"] == name:
                     return ch["id"]
         raise SlackError("channel_not_found")
+
+    def _open_im(self, user_id: str) -> str:
+        """The D… id of the bot's DM with `user_id`, created on first use; the bot is in all its DMs."""
+        if user_id not in self._im_of:
+            im_id = self._new_id("D")
+            self._ims[im_id] = {"id": im_id, "user": user_id, "created": int(time.time())}
+            self._im_of[user_id] = im_id
+        return self._im_of[user_id]
+
+    def _im_obj(self, im: dict) -> dict:
+        """A DM as Slack shows it, shaped like the reference's conversations.open example."""
+        return {"id": im["id"], "created": im["created"], "is_im": True, "is_org_shared": False, "user": im["user"],
+                "last_read": "0000000000.000000", "latest": None, "unread_count": 0, "unread_count_display": 0,
+                "is_open": True, "priority": 0}
 
     def _message(self, conversation: str, ts: str) -> dict:
         for msg in self._messages.get(conversation, []):
@@ -417,7 +656,8 @@ class FakeSlack:
         return obj
 
     @staticmethod
-    def _message_obj(msg: dict) -> dict:
+    def _message_obj(msg: dict, with_metadata: bool = True) -> dict:
+        """A message as Slack shows it; reads leave out its metadata unless asked (include_all_metadata)."""
         obj = {"type": "message", "user": msg["user"], "team": TEAM_ID, "text": msg["text"], "ts": msg["ts"]}
         if msg["user"] == BOT_USER:
             obj.update(bot_id=BOT_ID, app_id=APP_ID)
@@ -425,10 +665,15 @@ class FakeSlack:
             obj["blocks"] = msg["blocks"]
         if msg["thread_ts"]:
             obj["thread_ts"] = msg["thread_ts"]
+        if with_metadata and msg["metadata"]:
+            obj["metadata"] = copy.deepcopy(msg["metadata"])
         return obj
 
     def _readable(self, channel_id: str, error: str) -> str:
-        """A channel the bot may read; `error` is what Slack answers when the bot is not in it."""
+        """A conversation the bot may read (any of its DMs); `error` is what Slack answers when the
+        bot is not in the channel."""
+        if channel_id in self._ims:
+            return channel_id
         if BOT_USER not in self._channel(channel_id)["members"]:
             raise SlackError(error)
         return channel_id
@@ -443,8 +688,9 @@ class FakeSlack:
         found = [m for m in messages
                  if (oldest <= Decimal(m["ts"]) <= latest if inclusive else oldest < Decimal(m["ts"]) < latest)]
         limit = int(args.get("limit") or default_limit)
-        return {"ok": True, "messages": [self._message_obj(m) for m in found[:limit]], "has_more": len(found) > limit,
-                "response_metadata": {"next_cursor": ""}}
+        with_metadata = _truthy(args.get("include_all_metadata", False))
+        return {"ok": True, "messages": [self._message_obj(m, with_metadata) for m in found[:limit]],
+                "has_more": len(found) > limit, "response_metadata": {"next_cursor": ""}}
 
     def _store_view(self, method: str, args: dict, view_id: str) -> dict:
         view = json_arg(args["view"])
@@ -474,17 +720,46 @@ class FakeSlack:
         return {"ok": True, "channel": self._channel_obj(self._channels[cid])}
 
     def _m_conversations_info(self, args):
+        if args["channel"] in self._ims:
+            return {"ok": True, "channel": self._im_obj(self._ims[args["channel"]])}
         return {"ok": True, "channel": self._channel_obj(self._channel(args["channel"]))}
 
     def _m_conversations_list(self, args):
-        types = str(args.get("types") or "public_channel").split(",")
+        types = [t.strip() for t in str(args.get("types") or "public_channel").split(",")]
         channels = [self._channel_obj(ch) for ch in self._channels.values()
                     if ("private_channel" if ch["is_private"] else "public_channel") in types]
+        if "im" in types:
+            channels += [self._im_obj(im) for im in self._ims.values()]
         return {"ok": True, "channels": channels, "response_metadata": {"next_cursor": ""}}
 
     def _m_conversations_members(self, args):
-        members = self._channel(args["channel"])["members"]
+        if args["channel"] in self._ims:
+            members = [self._ims[args["channel"]]["user"], BOT_USER]
+        else:
+            members = self._channel(args["channel"])["members"]
         return {"ok": True, "members": list(members), "response_metadata": {"next_cursor": ""}}
+
+    def _m_conversations_open(self, args):
+        """A 1:1 DM, by `users` (one id) or by its D… `channel`; the same D… id every time for a user.
+        Group DMs (several users) are not modelled."""
+        if args.get("channel"):
+            if args["channel"] not in self._ims:
+                raise SlackError("channel_not_found")
+            im, existed = self._ims[args["channel"]], True
+        elif args.get("users"):
+            users = [u.strip() for u in str(args["users"]).split(",") if u.strip()]
+            if len(users) != 1:
+                raise NotImplementedError("group DMs (conversations.open with several users)")
+            if users[0] not in self._users:
+                raise SlackError("user_not_found")
+            existed = users[0] in self._im_of
+            if not existed and _truthy(args.get("prevent_creation", False)):
+                raise NotImplementedError("prevent_creation for a DM that does not exist yet")
+            im = self._ims[self._open_im(users[0])]
+        else:
+            raise SlackError("users_list_not_supplied")
+        shown = self._im_obj(im) if _truthy(args.get("return_im", False)) else {"id": im["id"]}
+        return {"ok": True, **({"no_op": True, "already_open": True} if existed else {}), "channel": shown}
 
     def _m_conversations_setTopic(self, args):
         ch = self._channel(args["channel"])
@@ -524,20 +799,36 @@ class FakeSlack:
         return self._read(sorted(thread, key=lambda m: Decimal(m["ts"])), args, 1000)
 
     def _m_chat_postMessage(self, args):
+        """Posts to a channel (by id or #name) or to a user's DM (by user or D… id; the answer names
+        the D… id, as Slack's does). The bot must be in the channel, or hold chat:write.public for a
+        public one; a private channel it is not in does not exist for it."""
         conversation = self._conversation(args["channel"], by_name=True)
+        ch = self._channels.get(conversation)
+        if ch and BOT_USER not in ch["members"]:
+            if ch["is_private"]:
+                raise SlackError("channel_not_found")
+            if not self._granted("chat:write.public"):
+                raise SlackError("not_in_channel")
+        metadata = _metadata(args)
+        if metadata == {}:
+            raise SlackError("invalid_metadata_schema")
         msg = {"ts": self._next_ts(), "text": args.get("text", args.get("markdown_text", "")),
                "blocks": json_arg(args.get("blocks")), "thread_ts": args.get("thread_ts"),
-               "user": BOT_USER, "update_count": 0}
+               "user": BOT_USER, "update_count": 0, "metadata": metadata}
         self._messages.setdefault(conversation, []).append(msg)
         return {"ok": True, "channel": conversation, "ts": msg["ts"], "message": self._message_obj(msg)}
 
     def _m_chat_update(self, args):
+        """Without `metadata` the message keeps its metadata; an empty object removes it (Slack's rule)."""
         conversation = self._conversation(args["channel"])
         msg = self._message(conversation, args["ts"])
+        metadata = _metadata(args)
         if "text" in args or "markdown_text" in args:
             msg["text"] = args.get("text", args.get("markdown_text"))
         if "blocks" in args:
             msg["blocks"] = json_arg(args["blocks"])
+        if metadata is not None:
+            msg["metadata"] = metadata or None
         msg["update_count"] += 1
         return {"ok": True, "channel": conversation, "ts": msg["ts"], "text": msg["text"],
                 "message": self._message_obj(msg)}
@@ -571,6 +862,26 @@ class FakeSlack:
         pins.append(ts)
         return {"ok": True}
 
+    def _m_usergroups_users_list(self, args):
+        if args["usergroup"] not in self._usergroups:
+            raise SlackError("no_such_subteam")
+        return {"ok": True, "users": list(self._usergroups[args["usergroup"]]["users"])}
+
+    def _m_usergroups_list(self, args):
+        """Shaped like the reference's example; user_count (a string there) and users only when asked."""
+        groups = []
+        for g in self._usergroups.values():
+            group = {"id": g["id"], "team_id": TEAM_ID, "is_usergroup": True, "name": g["name"], "description": "",
+                     "handle": g["handle"], "is_external": False, "date_create": g["created"],
+                     "date_update": g["updated"], "date_delete": 0, "auto_type": None, "created_by": BOT_USER,
+                     "updated_by": BOT_USER, "deleted_by": None, "prefs": {"channels": [], "groups": []}}
+            if _truthy(args.get("include_count", False)):
+                group["user_count"] = str(len(g["users"]))
+            if _truthy(args.get("include_users", False)):
+                group["users"] = list(g["users"])
+            groups.append(group)
+        return {"ok": True, "usergroups": groups}
+
     def _m_views_open(self, args):
         return self._store_view("views.open", args, self._new_id("V"))
 
@@ -601,6 +912,34 @@ def _parse(content_type: str | None, query: str, body: bytes) -> tuple[dict, lis
     else:
         return args, [f"unsupported Content-Type {content_type!r}"]
     return args, []
+
+
+def _hung_up(sock: socket.socket) -> bool:
+    """Whether the client closed its end (end of stream, or reset), without reading or waiting."""
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:  # nothing to read: still there
+        return False
+    except OSError:
+        return True
+
+
+def _metadata(args: dict) -> dict | None:
+    """The `metadata` argument as {"event_type", "event_payload"}, {} for an empty object, None if
+    absent; Slack's invalid_metadata_format / invalid_metadata_schema when it is not one."""
+    if args.get("metadata") in (None, ""):
+        return None
+    value = json_arg(args["metadata"])
+    if not isinstance(value, dict):
+        raise SlackError("invalid_metadata_format")
+    if not value:
+        return {}
+    if "entities" in value:
+        raise NotImplementedError("Work Object entity metadata")
+    if not (isinstance(value.get("event_type"), str) and value["event_type"]
+            and isinstance(value.get("event_payload"), dict)):
+        raise SlackError("invalid_metadata_schema")
+    return {"event_type": value["event_type"], "event_payload": copy.deepcopy(value["event_payload"])}
 
 
 def _ts_arg(args: dict, name: str, default: str) -> Decimal:
