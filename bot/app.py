@@ -105,7 +105,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         # Bolt's default calls auth.test on the first request: with Slack unreachable that
         # request would fail before the incident is recorded. The token is ours already.
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
-                               bot_user_id=ctx.sync.bot_user_id)
+                               bot_user_id=ctx.gateway.known_bot_user_id)
 
     app = App(
         client=make_client(None, ctx.settings.slack_api_url),
@@ -124,9 +124,8 @@ def check_slack(ctx: AppContext) -> None:
                     "nothing is posted to Slack until it is set.")
         return
     try:
-        identity = ctx.gateway.client.auth_test()
+        identity = ctx.gateway.identity()
     except SLACK_FAILURES as exc:
         log.error("Slack refused the bot token (%s): check SLACK_BOT_TOKEN.", error_code(exc))
         return
-    ctx.sync.bot_user_id = identity.get("user_id")
     log.info("Connected to Slack as %s in %s", identity.get("user"), identity.get("team"))

@@ -25,11 +25,24 @@ from bot.slack.blocks import Message
 log = logging.getLogger(__name__)
 
 
+class ConnectionRetryUnlessPosting(ConnectionErrorRetryHandler):
+    """slack-sdk's retry of a dropped connection, except for ``chat.postMessage``: a dropped answer
+    there may follow a message Slack did post, and asking again would post it twice. The sync
+    finds such a post again by its metadata instead (``bot.slack.sync``)."""
+
+    NOT_REPEATABLE = ("chat.postMessage",)
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        if request.url.rstrip("/").rsplit("/", 1)[-1] in self.NOT_REPEATABLE:
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
 def retry_handlers() -> list:
     return [
         RateLimitErrorRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2),
-        ConnectionErrorRetryHandler(max_retry_count=2),
+        ConnectionRetryUnlessPosting(max_retry_count=2),
     ]
 
 
@@ -58,6 +71,27 @@ class SlackGateway:
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
+        self._identity: dict | None = None
+
+    def identity(self) -> dict:
+        """Who the bot is (``auth.test``: user_id, user, team), asked once and remembered."""
+        if self._identity is None:
+            self._identity = dict(self.client.auth_test().data)
+        return self._identity
+
+    @property
+    def known_bot_user_id(self) -> str | None:
+        """The bot's user id if Slack has said it already; never asks (for the ack path)."""
+        return (self._identity or {}).get("user_id")
+
+    @property
+    def bot_user_id(self) -> str | None:
+        """The bot's own user id, or None while Slack cannot say (the caller then does without)."""
+        try:
+            return self.identity().get("user_id")
+        except SLACK_FAILURES as exc:
+            log.warning("could not ask Slack who the bot is: %s", error_code(exc))
+            return None
 
     def create_public_channel(self, name: str) -> tuple[str, str]:
         """Create a public channel; Slack's ``name_taken`` is left to the caller, who knows whose it may be."""
@@ -92,18 +126,16 @@ class SlackGateway:
                                                 thread_ts=thread_ts, unfurl_links=False, metadata=_metadata(key))
         return response["channel"], response["ts"]
 
-    def find_posts(self, channel: str, since: datetime, thread_ts: str | None = None) -> dict[str, str]:
-        """The bot's keyed posts in ``channel`` (or in one thread) since ``since``: key → ts.
+    def find_posts(self, channel: str, thread_ts: str | None = None) -> dict[str, str]:
+        """The bot's keyed posts among the latest of ``channel`` (or of one thread): key → ts.
 
-        One call per channel and recovery pass: enough for an incident's own posts, which are recent.
+        One call per channel and recovery pass; the posts looked for are the last moments' own.
         """
-        oldest = f"{since.timestamp() - 60:.6f}"
         if thread_ts:
-            response = self.client.conversations_replies(channel=channel, ts=thread_ts, oldest=oldest,
-                                                         include_all_metadata=True, limit=200)
+            response = self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True,
+                                                         limit=RECENT)
         else:
-            response = self.client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True,
-                                                         limit=200)
+            response = self.client.conversations_history(channel=channel, include_all_metadata=True, limit=RECENT)
         found = {}
         for message in response["messages"]:
             metadata = message.get("metadata") or {}
@@ -167,6 +199,8 @@ class SlackGateway:
         )
 
 
+RECENT = 200
+"""How many of a conversation's latest messages a recovery looks through for its own posts."""
 POST_EVENT = "incident_bot_post"
 """The metadata event type of every post the bot may need to find again."""
 

@@ -35,7 +35,7 @@ class SlackPager:
     def already_sent(self, incident, notification) -> bool:
         with _refused():
             channel = self._slack.dm_channel(notification.user_id)
-            return _key(incident, notification) in self._slack.find_posts(channel, notification.created_at)
+            return _key(incident, notification) in self._slack.find_posts(channel)
 
     def usergroup_members(self, usergroup: str) -> list[str]:
         with _refused():

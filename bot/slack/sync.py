@@ -12,8 +12,9 @@ Nothing is done twice:
 - each post carries a key in its metadata; a pass that follows a failed or abandoned one (the
   answer may have been lost, or the process died between a post and its record) first looks for
   its keyed posts with ``conversations.history`` and adopts them instead of posting again;
-- a channel name that turns out taken during such a pass is checked: the bot's own recent
-  channel is adopted, not left an empty orphan beside a ``-2``.
+- a channel name that turns out taken is checked: the channel the bot itself created for this
+  incident (Slack created it, the answer was lost, a retry asked again) is adopted, not left an
+  empty orphan beside a ``-2``.
 One process syncs an incident at a time, under a short lease renewed while it works
 (``bot.jobs.leases``); a failed pass is recorded with a retry time and the worker retries it.
 """
@@ -45,13 +46,13 @@ THREAD_KINDS = ("update", "severity_changed", "resolved", "reopened")
 """Timeline events that stakeholders also read in the announcement's thread."""
 MAX_NAME_ATTEMPTS = 20
 SYNC_CLAIM = Claimable(Incident.__table__, Incident.__table__.c.sync_owner, Incident.__table__.c.sync_lease_until)
-ADOPTABLE_AGE = timedelta(minutes=10)
-"""A channel the bot created this long before the incident was declared is not the incident's."""
+CLOCK_SKEW = timedelta(minutes=1)
+"""A channel the bot created before the incident was declared (give or take this) is not the incident's."""
 
 
 class SlackSync:
     def __init__(self, sessions: sessionmaker[Session], gateway: SlackGateway, rendering: blocks.Rendering,
-                 clock: Clock, io: Executor, leases: LeaseKeeper, bot_user_id: str | None = None) -> None:
+                 clock: Clock, io: Executor, leases: LeaseKeeper) -> None:
         self._sessions = sessions
         self._slack = gateway
         self._rendering = rendering
@@ -59,7 +60,6 @@ class SlackSync:
         self._clock = clock
         self._io = io
         self._leases = leases
-        self.bot_user_id = bot_user_id
 
     def sync(self, incident_id: int) -> None:
         """Pass until Slack has the newest revision or a step fails; one process at a time.
@@ -189,7 +189,7 @@ class _Pass:
         if not self.recovering:
             return None
         if (channel, thread_ts) not in self._found:
-            self._found[(channel, thread_ts)] = self.slack.find_posts(channel, self.incident.declared_at, thread_ts)
+            self._found[(channel, thread_ts)] = self.slack.find_posts(channel, thread_ts)
         return self._found[(channel, thread_ts)].get(self._key(key))
 
     def _post(self, channel: str, message: blocks.Message, key: str, thread_ts: str | None = None) -> tuple[str, str]:
@@ -214,7 +214,7 @@ class _Pass:
             except SlackApiError as exc:
                 if error_code(exc) != "name_taken":
                     raise
-                adopted = self._own_channel(name) if self.recovering else None
+                adopted = self._own_channel(name)
                 if adopted is None:
                     continue
                 channel_id = adopted
@@ -229,9 +229,9 @@ class _Pass:
         """The id of the taken channel ``name`` if the bot created it for this incident (recently, and
         no other incident holds it), else None."""
         found = self.slack.find_public_channel(name)
-        if not found or found.get("creator") != self.sync.bot_user_id:
+        if not found or found.get("creator") != self.slack.bot_user_id:
             return None
-        if found.get("created", 0) < (self.incident.declared_at - ADOPTABLE_AGE).timestamp():
+        if found.get("created", 0) < (self.incident.declared_at - CLOCK_SKEW).timestamp():
             return None
         with self.sync._sessions() as session:
             held = session.scalar(select(Incident.id).where(Incident.channel_id == found["id"]))
@@ -248,7 +248,7 @@ class _Pass:
         wanted = {incident.declared_by, incident.acknowledged_by} | {a.user_id for a in incident.roles if a.ended_at is None}
         wanted |= {page.acknowledged_by for page in incident.pages}
         wanted = {user for user in wanted if is_user(user)}
-        missing = sorted(wanted - set(incident.invited_users) - {self.sync.bot_user_id})
+        missing = sorted(wanted - set(incident.invited_users) - {self.slack.known_bot_user_id})
         if missing:
             self.slack.invite(incident.channel_id, missing)
             self.sync.record(Incident.__table__, incident.id, invited_users=sorted(set(incident.invited_users) | set(missing)))

@@ -30,6 +30,7 @@ from .apiref import ApiRef, load
 from .ratelimits import Limiter
 
 BOT_USER, BOT_NAME, BOT_ID, APP_ID = "UBOT", "incident-bot", "BBOT", "AFAKEAPP"
+WORKSPACE_ADMIN = "U0ADMIN"  # who created the channels a test sets up
 TEAM_ID, TEAM, WORKSPACE_URL = "T0001", "Fake Workspace", "https://fake.slack.com/"
 CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 # Arguments Slack expects as JSON; in a form body they must be a JSON string.
@@ -91,6 +92,7 @@ class _Failure:
     error: str | None
     status: int
     headers: dict
+    when: Callable[[dict], bool] | None = None
 
 
 class _Server(ThreadingHTTPServer):
@@ -179,6 +181,7 @@ class FakeSlack:
             self.latency = 0.0
             self._latencies: dict[str, float] = {}
             self._failures: dict[str, list[_Failure]] = {}
+            self._lost: dict[str, list[Callable[[dict], bool] | None]] = {}
             self._responses: list[tuple[str, object]] = []
             self._channels: dict[str, dict] = {}
             self._ims: dict[str, dict] = {}  # by D id: id, user, created
@@ -200,12 +203,14 @@ class FakeSlack:
 
     # -- test set-up ------------------------------------------------------------------------
 
-    def add_channel(self, name: str, *, is_private: bool = False, members=(BOT_USER,)) -> str:
-        """Pre-create a channel (the bot is a member unless `members` says otherwise); its id."""
+    def add_channel(self, name: str, *, is_private: bool = False, members=(BOT_USER,), creator: str = WORKSPACE_ADMIN,
+                    created: int | None = None) -> str:
+        """Pre-create a channel (the bot is a member unless `members` says otherwise; someone else
+        created it, now, unless `creator` and `created` say otherwise); its id."""
         with self._lock:
             if _name_error(name) or self.channel_by_name(name):
                 raise ValueError(f"invalid or taken channel name {name!r}")
-            return self._create_channel(name, is_private, list(members))
+            return self._create_channel(name, is_private, list(members), creator, created)
 
     def add_user(self, user_id: str, name: str | None = None, **fields) -> str:
         """Register a user for users.info, invites and DMs; `fields` override the user object."""
@@ -274,9 +279,10 @@ class FakeSlack:
             self._limiter = Limiter(scale, burst, clock)
 
     def fail(self, method: str, error: str | None = None, *, status: int = 200,
-             headers: dict | None = None, times: int = 1) -> None:
+             headers: dict | None = None, times: int = 1, when: Callable[[dict], bool] | None = None) -> None:
         """Make the next `times` calls of `method` fail: {"ok": false, "error"} if `error` is
-        given, else a plain-text body; queued failures are consumed in order."""
+        given, else a plain-text body; queued failures are consumed in order. With `when`, only
+        calls whose args satisfy it fail (a DM to one person, say); the others go through."""
         if not self.ref.has(method):
             raise ValueError(f"unknown Slack method {method!r}")
         if error is None and status == 200:
@@ -284,14 +290,29 @@ class FakeSlack:
         if error is not None and error not in self.ref.errors(method):
             raise ValueError(f"{method} does not document error {error!r}")
         with self._lock:
-            self._failures.setdefault(method, []).extend([_Failure(error, status, dict(headers or {}))] * times)
+            self._failures.setdefault(method, []).extend([_Failure(error, status, dict(headers or {}), when)] * times)
 
-    def set_latency(self, method: str, seconds: float) -> None:
+    def lose_answers(self, method: str, times: int = 1, when: Callable[[dict], bool] | None = None) -> None:
+        """Carry out the next `times` calls of `method` (matching `when`), then drop the connection
+        without answering: what a client sees when Slack did the work and the answer was lost."""
+        with self._lock:
+            self._lost.setdefault(method, []).extend([when] * times)
+
+    def _lose_answer(self, method: str, args: dict) -> bool:
+        with self._lock:
+            queue = self._lost.get(method) or []
+            found = next((i for i, when in enumerate(queue) if when is None or when(args)), None)
+            if found is None:
+                return False
+            del queue[found]
+            return True
+
+    def set_latency(self, method: str, seconds: float, when: Callable[[dict], bool] | None = None) -> None:
         """Delay every call of `method` by `seconds` (instead of `fake.latency`, which delays every
         other method). The delay runs after the request has arrived (see wait_for_request) and
         before it is carried out, outside the lock."""
         with self._lock:
-            self._latencies[method] = seconds
+            self._latencies[method] = (seconds, when)
 
     # -- accessors for tests (copies, safe to keep) ------------------------------------------
 
@@ -416,6 +437,11 @@ class FakeSlack:
             if call and not call.delivered:  # no one left to answer
                 req.close_connection = True
                 return
+            if call and self._lose_answer(method_of(url.path), call.args):  # done, but the answer never arrives
+                with self._lock:
+                    call.delivered = False
+                req.close_connection = True
+                return
         elif url.path.startswith("/response/") and req.command == "POST":
             status, headers, payload = self._response(url.path[len("/response/"):], body)
         else:
@@ -447,7 +473,9 @@ class FakeSlack:
             generation = self._generation
             self._arrivals.append([method, args, False])
             self._changed.notify_all()
-            delay = self._latencies.get(method, self.latency)
+            delay, when = self._latencies.get(method, (self.latency, None))
+            if when is not None and not when(args):
+                delay = self.latency
         if delay:
             time.sleep(delay)  # outside the lock, so concurrent calls overlap
         if generation != self._generation:  # reset() while this waited: not this workspace's call
@@ -475,9 +503,10 @@ class FakeSlack:
         """Answer a well-formed call from the workspace's state, under the lock: (status, headers,
         body, whether a rate tier refused it). Injected failures come first, then rate tiers, then
         scopes, then the method's handler (or the reference's example answer)."""
-        queue = self._failures.get(method)
-        if queue:
-            failure = queue.pop(0)
+        queue = self._failures.get(method) or []
+        failure = next((f for f in queue if f.when is None or f.when(args)), None)
+        if failure is not None:
+            queue.remove(failure)
             if failure.error:
                 return failure.status, failure.headers, {"ok": False, "error": failure.error}, False
             return failure.status, failure.headers, HTTPStatus(failure.status).phrase, False
@@ -602,10 +631,12 @@ class FakeSlack:
         self._ts += 100
         return f"{self._ts // 1_000_000}.{self._ts % 1_000_000:06d}"
 
-    def _create_channel(self, name: str, is_private: bool, members: list[str]) -> str:
+    def _create_channel(self, name: str, is_private: bool, members: list[str], creator: str = WORKSPACE_ADMIN,
+                        created: int | None = None) -> str:
         cid = self._new_id("C")
         self._channels[cid] = {"id": cid, "name": name, "is_private": is_private, "topic": "",
-                               "members": members, "created": int(time.time())}
+                               "members": members, "created": int(time.time()) if created is None else created,
+                               "creator": creator}
         return cid
 
     def _channel(self, channel_id: str) -> dict:
@@ -650,7 +681,7 @@ class FakeSlack:
         """A channel as Slack shows it, shaped like the reference's conversations.create example."""
         obj = self.ref.ok_example("conversations.create")["channel"]
         obj.update(id=ch["id"], name=ch["name"], name_normalized=ch["name"], created=ch["created"],
-                   creator=BOT_USER, is_private=ch["is_private"], is_member=BOT_USER in ch["members"],
+                   creator=ch["creator"], is_private=ch["is_private"], is_member=BOT_USER in ch["members"],
                    num_members=len(ch["members"]),
                    topic={"value": ch["topic"], "creator": BOT_USER if ch["topic"] else "", "last_set": 0})
         return obj
@@ -716,7 +747,7 @@ class FakeSlack:
         error = _name_error(name) or ("name_taken" if self.channel_by_name(name) else None)
         if error:
             raise SlackError(error)
-        cid = self._create_channel(name, _truthy(args.get("is_private")), [BOT_USER])
+        cid = self._create_channel(name, _truthy(args.get("is_private")), [BOT_USER], creator=BOT_USER)
         return {"ok": True, "channel": self._channel_obj(self._channels[cid])}
 
     def _m_conversations_info(self, args):
@@ -912,6 +943,10 @@ def _parse(content_type: str | None, query: str, body: bytes) -> tuple[dict, lis
     else:
         return args, [f"unsupported Content-Type {content_type!r}"]
     return args, []
+
+
+def method_of(path: str) -> str:
+    return path[len("/api/"):]
 
 
 def _hung_up(sock: socket.socket) -> bool:

@@ -206,3 +206,28 @@ def test_missing_reference_names_the_path(tmp_path, monkeypatch):
     monkeypatch.setenv("SLACK_API_REF", str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="nowhere"):
         ApiRef()
+
+
+def test_a_failure_or_a_latency_can_target_some_calls_only(fake, client):
+    fake.add_user("U01ALICE", name="alice")
+    fake.add_user("U02BOB", name="bob")
+    fake.fail("chat.postMessage", status=500, when=lambda args: args.get("channel") == "U02BOB")
+    fake.set_latency("chat.postMessage", 0.5, when=lambda args: args.get("channel") == "U01ALICE")
+    assert client.chat_postMessage(channel="U01ALICE", text="slow").get("ok")
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="U02BOB", text="refused")
+    assert client.chat_postMessage(channel="U02BOB", text="then fine").get("ok")
+    slow, refused, fine = fake.calls_to("chat.postMessage")
+    assert (refused.status, fine.status) == (500, 200)
+    assert slow.finished - slow.started >= 0.5 > fine.finished - fine.started
+
+
+def test_a_lost_answer_is_carried_out_and_never_answered(fake):
+    client = WebClient(token="xoxb-test", base_url=fake.base_url, retry_handlers=[])  # see the loss itself
+    fake.lose_answers("conversations.create")
+    with pytest.raises(OSError):  # http.client.RemoteDisconnected: the connection closed, no answer
+        client.conversations_create(name="inc-1-lost")
+    assert fake.channel_by_name("inc-1-lost") is not None
+    [call] = fake.calls_to("conversations.create")
+    assert call.ok and not call.delivered
+    assert error_of(lambda: client.conversations_create(name="inc-1-lost")) == "name_taken"
