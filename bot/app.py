@@ -66,9 +66,10 @@ class AppContext:
 
 
 def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None,
-                  lease: timedelta = LEASE) -> AppContext:
+                  lease: timedelta = LEASE, slack_backoff: float = 0.5) -> AppContext:
     """Wire the application. ``lease`` is how long this process's claim on a due action or an
-    incident's sync outlives its last renewal (so how soon another process takes over its work)."""
+    incident's sync outlives its last renewal (so how soon another process takes over its work);
+    ``slack_backoff`` is slack-sdk's wait before retrying a 5xx or a dropped connection."""
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -77,7 +78,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     rendering = Rendering(config, settings.public_url)
     gateway = sync = None
     if settings.slack_enabled:
-        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url))
+        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff))
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
     effects = Effects(sync)
     oncall = OnCallService(sessions, config, clock)

@@ -174,7 +174,7 @@ class Bot:
 
 
 def start_bot(settings, config, clock, fake) -> Bot:
-    ctx = build_context(settings, config, clock)
+    ctx = build_context(settings, config, clock, slack_backoff=0)
     bolt = create_bolt_app(ctx)
     listeners = Listeners(bolt)
     server = Server(create_web_app(ctx, bolt))

@@ -18,6 +18,10 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import (
+    BackoffRetryIntervalCalculator,
+    FixedValueRetryIntervalCalculator,
+)
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.blocks import Message
@@ -38,16 +42,19 @@ class ConnectionRetryUnlessPosting(ConnectionErrorRetryHandler):
         return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
-def retry_handlers() -> list:
+def retry_handlers(backoff: float = 0.5) -> list:
+    """slack-sdk's handlers: 429 after its Retry-After, a 5xx and a dropped connection after an
+    exponential ``backoff`` (tests set 0: the retry itself is what they check, not the wait)."""
+    interval = BackoffRetryIntervalCalculator(backoff_factor=backoff) if backoff else FixedValueRetryIntervalCalculator(0)
     return [
         RateLimitErrorRetryHandler(max_retry_count=3),
-        ServerErrorRetryHandler(max_retry_count=2),
-        ConnectionRetryUnlessPosting(max_retry_count=2),
+        ServerErrorRetryHandler(max_retry_count=2, interval_calculator=interval),
+        ConnectionRetryUnlessPosting(max_retry_count=2, interval_calculator=interval),
     ]
 
 
-def make_client(token: str | None, base_url: str, timeout: int = 10) -> WebClient:
-    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers())
+def make_client(token: str | None, base_url: str, timeout: int = 10, backoff: float = 0.5) -> WebClient:
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(backoff))
 
 
 SLACK_FAILURES = (SlackApiError, OSError)
@@ -57,7 +64,10 @@ SLACK_FAILURES = (SlackApiError, OSError)
 def error_code(exc: Exception) -> str:
     """A short reason for logs and people: Slack's error code, the HTTP status, or the network error."""
     if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+        status = exc.response.status_code
+        if status >= 500 or not exc.response.get("error"):
+            return f"HTTP {status}"  # Slack itself failed; its body is no reason (slack-sdk fills in "non-JSON ...")
+        return str(exc.response["error"])
     return f"Slack unreachable ({getattr(exc, 'reason', exc)})"
 
 
@@ -72,6 +82,7 @@ class SlackGateway:
     def __init__(self, client: WebClient) -> None:
         self.client = client
         self._identity: dict | None = None
+        self._channel_ids: dict[str, str] = {}
 
     def identity(self) -> dict:
         """Who the bot is (``auth.test``: user_id, user, team), asked once and remembered."""
@@ -97,6 +108,18 @@ class SlackGateway:
         """Create a public channel; Slack's ``name_taken`` is left to the caller, who knows whose it may be."""
         channel = self.client.conversations_create(name=name, is_private=False)["channel"]
         return channel["id"], channel["name"]
+
+    def channel_id(self, channel: str) -> str:
+        """The id of a channel given as an id or as ``#name`` (reading history needs the id); remembered."""
+        name = channel.removeprefix("#")
+        if channel == name:
+            return channel
+        if name not in self._channel_ids:
+            found = self.find_public_channel(name)
+            if found is None:
+                raise SlackApiError(f"no public channel #{name}", {"ok": False, "error": "channel_not_found"})
+            self._channel_ids[name] = found["id"]
+        return self._channel_ids[name]
 
     def find_public_channel(self, name: str) -> dict | None:
         """The unarchived public channel called ``name`` (id, creator, created), or None: a page through

@@ -189,14 +189,14 @@ class _Pass:
         if not self.recovering:
             return None
         if (channel, thread_ts) not in self._found:
-            self._found[(channel, thread_ts)] = self.slack.find_posts(channel, thread_ts)
+            self._found[(channel, thread_ts)] = self.slack.find_posts(self.slack.channel_id(channel), thread_ts)
         return self._found[(channel, thread_ts)].get(self._key(key))
 
     def _post(self, channel: str, message: blocks.Message, key: str, thread_ts: str | None = None) -> tuple[str, str]:
         found = self._posted(channel, key, thread_ts)
         if found is not None:
             log.info("INC-%s: found %s posted by an earlier pass; not posting it again", self.incident.id, key)
-            return channel, found
+            return self.slack.channel_id(channel), found
         return self.slack.post(channel, message, thread_ts=thread_ts, key=self._key(key))
 
     def _key(self, what: str) -> str:

@@ -1,0 +1,95 @@
+"""The bot as production runs it, in processes of its own (``python -m bot web|worker``), for tests that
+kill one with SIGKILL and watch another take over."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import yaml
+
+from tests.db import ROOT
+from tests.driver import SIGNING_SECRET, http
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition: Callable[[], object], seconds: float = 30, what: str = "the condition") -> object:
+    """Poll ``condition`` until it is truthy (its value is returned) or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+        time.sleep(0.05)
+    return value
+
+
+class BotProcesses:
+    """Starts ``python -m bot web`` and ``python -m bot worker`` against one database and one fake Slack."""
+
+    def __init__(self, database_url: str, fake, tmp_path, config: dict | None = None, **env: str) -> None:
+        config_file = tmp_path / "incidents.yaml"
+        config_file.write_text(yaml.safe_dump(config or {}))
+        self.env = {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test",
+                    "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.base_url,
+                    "INCIDENT_CONFIG": str(config_file), "SLACK_APP_TOKEN": "", **env}
+        self.started: list[subprocess.Popen] = []
+        self.logs = tmp_path
+
+    def web(self, **env: str) -> tuple[subprocess.Popen, str]:
+        """A ``web`` process serving on a free port; returns once ``/healthz`` answers."""
+        port = free_port()
+        process = self._start("web", PORT=str(port), **env)
+        url = f"http://127.0.0.1:{port}"
+
+        def healthy() -> bool:
+            assert process.poll() is None, "the web process died"
+            try:
+                return http("GET", f"{url}/healthz", timeout=1).status == 200
+            except OSError:
+                return False
+
+        wait_for(healthy, 30, "the web process to serve")
+        return process, url
+
+    def worker(self, **env: str) -> subprocess.Popen:
+        return self._start("worker", **env)
+
+    def _start(self, command: str, **env: str) -> subprocess.Popen:
+        log = (self.logs / f"{command}-{len(self.started) + 1}.log").open("w")  # read them when a test fails
+        process = subprocess.Popen([sys.executable, "-m", "bot", command], cwd=ROOT, env={**self.env, **env},
+                                   stdout=log, stderr=subprocess.STDOUT)
+        self.started.append(process)
+        return process
+
+    @staticmethod
+    def kill(process: subprocess.Popen) -> float:
+        """SIGKILL: no shutdown, no cleanup, leases left held. The moment it died (time.monotonic())."""
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        return time.monotonic()
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def bot_processes(database_url: str, fake, tmp_path, config: dict | None = None, **env: str) -> Iterator[BotProcesses]:
+    processes = BotProcesses(database_url, fake, tmp_path, config, **env)
+    try:
+        yield processes
+    finally:
+        processes.stop_all()
