@@ -1,22 +1,28 @@
-"""``POST /slack/events``: Slack's commands, interactivity and events, handed to Bolt.
+"""``POST /slack/events``: Slack's commands, interactivity and events, verified here, then handed to Bolt.
 
 Bolt's own Starlette adapter calls a synchronous app's ``dispatch`` on the event loop, so
 one slow dispatch stalls every request. Here each dispatch runs in the server's thread pool.
+A refused request is logged in one line with the reason, never with its body.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from slack_bolt import App
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.starlette.handler import to_starlette_response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from handlers.http.slack_request import Refused, bolt_body, verify
+
 if TYPE_CHECKING:
     from bot.app import AppContext
+
+log = logging.getLogger(__name__)
 
 SLACK_OFF = ("Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
              "(see the README) and restart it.")
@@ -31,8 +37,18 @@ def routes(ctx: AppContext, bolt: App | None) -> list[Route]:
         if not ctx.settings.slack_signing_secret:
             return JSONResponse({"error": NO_SECRET}, status_code=503)
         body = await request.body()
+        try:
+            text = bolt_body(verify(ctx.settings.slack_signing_secret, request.headers, body),
+                             request.headers.get("content-type"))
+        except Refused as refusal:
+            if refusal.status == 401:
+                log.warning("refused a request to /slack/events: %s", refusal.reason.removeprefix("refused: "))
+            else:
+                log.warning("a signed request to /slack/events could not be read: %s", refusal.reason)
+            return JSONResponse({"error": refusal.reason}, status_code=refusal.status)
+        bolt_request = BoltRequest(body=text, query=str(request.query_params), headers=request.headers)
         with ctx.effects.gate.request():
-            response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+            response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return to_starlette_response(response)
 
     return [Route("/slack/events", slack_events, methods=["POST"])]

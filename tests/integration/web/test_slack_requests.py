@@ -1,0 +1,65 @@
+"""``/slack/events`` before Bolt: unsigned junk is a 401, a signed body that cannot be read a 400,
+neither a 500 nor a stack trace; a refused request is logged in one line without its body."""
+
+import logging
+import time
+
+import pytest
+
+from tests.driver import http
+
+FORGED = "FORGED-BODY-d41d8cd9"
+
+
+def post_unsigned(bot, body: bytes, **headers: str):
+    return http("POST", f"{bot.url}/slack/events", body,
+                {"Content-Type": "application/x-www-form-urlencoded", **headers})
+
+
+def no_stack_traces(caplog) -> None:
+    assert [r for r in caplog.records if r.exc_info] == []
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize("body, headers, reason", [
+    (bytes(range(256)), {}, "missing or malformed X-Slack-Request-Timestamp"),
+    (b"payload=notjson", {}, "missing or malformed X-Slack-Request-Timestamp"),
+    (b"command=/incident&text=declare+x", {"X-Slack-Request-Timestamp": "not-a-number", "X-Slack-Signature": "v0=00"},
+     "missing or malformed X-Slack-Request-Timestamp"),
+    (b"payload=notjson", {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"},
+     "bad signature"),
+    (bytes(range(256)), {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"},
+     "bad signature"),
+])
+def test_unsigned_junk_is_refused_with_a_401(bot, caplog, body, headers, reason):
+    caplog.set_level(logging.DEBUG)
+    response = post_unsigned(bot, body, **headers)
+    assert (response.status, response.json()) == (401, {"error": f"refused: {reason}"})
+    no_stack_traces(caplog)
+    assert bot.ctx.incidents.list_open() == []
+
+
+@pytest.mark.parametrize("body, content_type, problem", [
+    (b"payload=notjson", "application/x-www-form-urlencoded", "the payload field is not a JSON object"),
+    (b"payload=%5B1%5D", "application/x-www-form-urlencoded", "the payload field is not a JSON object"),
+    (b'{"type": "event_callback", ', "application/json", "the body is not a JSON object"),
+])
+def test_a_signed_body_that_cannot_be_read_is_a_400(bot, caplog, body, content_type, problem):
+    caplog.set_level(logging.DEBUG)
+    response = bot.post_signed(body, content_type)
+    assert (response.status, response.json()) == (400, {"error": problem})
+    no_stack_traces(caplog)
+
+
+@pytest.mark.parametrize("signing, reason", [
+    ({"secret": "not-the-secret"}, "bad signature"),
+    ({"timestamp": int(time.time()) - 10 * 60}, "stale timestamp"),
+])
+def test_a_refused_request_is_logged_in_one_line_without_its_body(make_bot, caplog, signing, reason):
+    caplog.set_level(logging.DEBUG)  # before the app is built: Bolt's loggers take the root's level then
+    bot = make_bot()
+    response = bot.command(f"declare sev1 {FORGED}", **signing)
+    assert response.status == 401
+    assert not [r for r in caplog.records if FORGED in r.getMessage()]
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert refusals == [f"refused a request to /slack/events: {reason}"]
