@@ -1,12 +1,15 @@
 """``/slack/events`` before Bolt: unsigned junk is a 401, a signed body that cannot be read a 400,
-neither a 500 nor a stack trace; a refused request is logged in one line without its body."""
+neither a 500 nor a stack trace; a refused request is logged in one line without its body; and a
+command that merely says "payload" is still a command."""
 
 import logging
 import time
+import urllib.parse
 
 import pytest
 
-from tests.driver import http
+from tests.driver import TEAM, http
+from tests.integration.helpers import declare, incident
 
 FORGED = "FORGED-BODY-d41d8cd9"
 
@@ -63,3 +66,34 @@ def test_a_refused_request_is_logged_in_one_line_without_its_body(make_bot, capl
     assert not [r for r in caplog.records if FORGED in r.getMessage()]
     refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert refusals == [f"refused a request to /slack/events: {reason}"]
+
+
+def command_in(bot, channel_name: str, text: str, tag: str):
+    """A slash command from a channel of the given name (the driver's commands all come from #general)."""
+    form = {"token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": bot.channel,
+            "channel_name": channel_name, "user_id": "U01ALICE", "user_name": "alice", "command": "/incident",
+            "text": text, "api_app_id": "A0001", "is_enterprise_install": "false",
+            "response_url": bot.fake.response_url(tag), "trigger_id": "trigger.payload"}
+    return bot.post_signed(urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded")
+
+
+def test_a_declare_whose_title_says_payload_is_recorded(bot):
+    response = bot.command("declare sev2 Webhook payload too large")
+    assert response.status == 200, response.body
+    assert "INC-1" in response.json()["text"]
+    assert incident(bot).title == "Webhook payload too large"
+
+
+def test_a_command_from_a_channel_named_payload_alerts_is_answered(bot):
+    response = command_in(bot, "payload-alerts", "declare sev3 Disk full on db-2", "payload-channel")
+    assert response.status == 200, response.body
+    assert "INC-1" in response.json()["text"]
+    assert incident(bot).title == "Disk full on db-2"
+
+
+def test_interactivity_about_a_payload_still_works(bot):
+    row = declare(bot, "declare sev2 Webhook payload too large")
+    response = bot.click("incident_acknowledge", row.id, user="U02BOB", channel=row.channel_id)
+    assert response.status == 200, response.body
+    bot.settle()
+    assert incident(bot, row.id).acknowledged_by == "U02BOB"
