@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from handlers.http.slack_request import Refused, bolt_body, verify
+from handlers.http.slack_request import Refused, bolt_request, verify
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -38,17 +38,16 @@ def routes(ctx: AppContext, bolt: App | None) -> list[Route]:
             return JSONResponse({"error": NO_SECRET}, status_code=503)
         body = await request.body()
         try:
-            text = bolt_body(verify(ctx.settings.slack_signing_secret, request.headers, body),
-                             request.headers.get("content-type"))
+            text = verify(ctx.settings.slack_signing_secret, request.headers, body)
+            for_bolt = bolt_request(text, request.headers, str(request.query_params))
         except Refused as refusal:
             if refusal.status == 401:
                 log.warning("refused a request to /slack/events: %s", refusal.reason.removeprefix("refused: "))
             else:
                 log.warning("a signed request to /slack/events could not be read: %s", refusal.reason)
             return JSONResponse({"error": refusal.reason}, status_code=refusal.status)
-        bolt_request = BoltRequest(body=text, query=str(request.query_params), headers=request.headers)
         with ctx.effects.gate.request():
-            response = await run_in_threadpool(bolt.dispatch, bolt_request)
+            response = await run_in_threadpool(bolt.dispatch, for_bolt)
         return to_starlette_response(response)
 
     return [Route("/slack/events", slack_events, methods=["POST"])]

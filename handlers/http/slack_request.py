@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
+from slack_bolt import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 MAX_AGE = 5 * 60
@@ -45,8 +46,15 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes) -> str:
     return text
 
 
-def bolt_body(text: str, content_type: str | None) -> str:
-    """The body as Bolt should see it to parse it the way Slack meant it; ``Refused(400)`` if it cannot be parsed."""
+def bolt_request(text: str, headers: Mapping[str, str], query: str) -> BoltRequest:
+    """The request for Bolt, its body parsed the way Slack meant it; ``Refused(400)`` if it cannot be."""
+    try:
+        return BoltRequest(body=_bolt_body(text, headers.get("content-type")), query=query, headers=headers)
+    except (AttributeError, TypeError) as exc:  # Bolt reads ids out of fields of the wrong type
+        raise Refused(400, f"the payload is not shaped like Slack's: {exc}") from None
+
+
+def _bolt_body(text: str, content_type: str | None) -> str:
     if (content_type or "").split(";")[0] == "application/json" or text.startswith("{"):
         _json_object(text, "the body")
         return text
