@@ -29,6 +29,7 @@ from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
 from bot.slack.sync import SlackSync
 from handlers.slack import register_all
+from handlers.slack.replies import on_error
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         process_before_response=False,
     )
     register_all(app, ctx)
+    app.error(on_error)
     return app
 
 

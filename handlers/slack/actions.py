@@ -14,6 +14,7 @@ from slack_bolt import Ack, App
 
 from bot.slack.blocks import Message
 from bot.slack.ids import Action
+from handlers.slack.payloads import check_button_value, user_id
 from handlers.slack.replies import outcome
 
 if TYPE_CHECKING:
@@ -64,7 +65,8 @@ def _button(ctx: AppContext, change: Change):
     """A listener that applies ``change`` and answers the person only if there is something to say."""
 
     def listener(ack: Ack, body: dict, action: dict) -> None:
-        user = body["user"]["id"]
+        user = user_id(body)
+        check_button_value(action)
         reply = outcome(lambda: change(action, user), f"the {action['action_id']} button")
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, body.get("response_url"), reply, user)
