@@ -34,6 +34,9 @@ from handlers.slack.replies import on_error
 log = logging.getLogger(__name__)
 
 SLACK_IO_THREADS = 16
+LISTENER_THREADS = 16
+"""Bolt's listener threads (its stock 5 would make a sixth command wait past Slack's 3 s while
+five wait out their deadline on a busy database, handlers/slack/replies.py)."""
 
 
 @dataclass
@@ -111,6 +114,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         # would parse junk first, and log a forged request's body); Socket Mode needs no signature.
         request_verification_enabled=False,
         process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener"),
     )
     register_all(app, ctx)
     app.error(on_error)

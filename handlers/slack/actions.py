@@ -15,7 +15,7 @@ from slack_bolt import Ack, App
 from bot.slack.blocks import Message
 from bot.slack.ids import Action
 from handlers.slack.payloads import check_button_value, user_id
-from handlers.slack.replies import outcome
+from handlers.slack.replies import reply_within
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -67,7 +67,8 @@ def _button(ctx: AppContext, change: Change):
     def listener(ack: Ack, body: dict, action: dict) -> None:
         user = user_id(body)
         check_button_value(action)
-        reply = outcome(lambda: change(action, user), f"the {action['action_id']} button")
+        reply = reply_within(ctx, lambda: change(action, user), f"the {action['action_id']} button",
+                             body.get("response_url"), user)
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, body.get("response_url"), reply, user)
         ack()

@@ -13,7 +13,7 @@ from bot.slack import blocks
 from bot.slack.ids import DeclareField, UpdateField
 from bot.slack.ids import View as ViewId
 from handlers.slack.payloads import json_object, number, user_id
-from handlers.slack.replies import internal_error, outcome
+from handlers.slack.replies import errors_within, internal_error, reply_within
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -35,18 +35,25 @@ def register(app: App, ctx: AppContext) -> None:
             commander=_value(values, DeclareField.COMMANDER),
             declared_by=user,
         )
-        try:
-            incident = ctx.incidents.declare(declaration)
-        except UserError as exc:
-            ack(response_action="errors", errors={_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message})
-            return
-        except Exception:
-            ack(response_action="errors", errors={DeclareField.TITLE: internal_error("the declare form").text})
-            return
         response_url = origin.get("response_url")
-        ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
-        ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
-        ack()
+
+        def declare() -> dict[str, str] | None:
+            """The form's errors, or None once the incident is recorded and its answer queued."""
+            try:
+                incident = ctx.incidents.declare(declaration)
+            except UserError as exc:
+                return {_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message}
+            except Exception:
+                return {DeclareField.TITLE: internal_error("the declare form").text}
+            ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
+            ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
+            return None
+
+        errors = errors_within(ctx, declare, response_url, user)
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
 
 
 def _value(values: dict, field: str) -> str | None:
@@ -76,7 +83,7 @@ def register_update(app: App, ctx: AppContext) -> None:
                 ctx.incidents.set_status(incident_id, status, user)
             ctx.updates.post(incident_id, user, text, next_in)
 
-        reply = outcome(post, "the update form")
+        reply = reply_within(ctx, post, "the update form", None, user)
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, None, reply, user)
         ack()
