@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, make_url, text
 from bot.slack.ids import Action, DeclareField
 from bot.slack.ids import View as ViewId
 from handlers.slack.replies import BUSY
+from tests.driver import http
 from tests.integration.helpers import declare, incident
 
 SLACK_ACK_TIMEOUT = 3.0
@@ -101,3 +102,9 @@ def test_a_declare_form_under_a_held_lock_closes_and_its_answer_follows(bot, fak
     busy, declared = wait_until(lambda: (answers := fake_slack.responses_for("form")) and len(answers) == 2 and answers)
     assert busy["text"] == BUSY.text and "INC-1" in declared["text"]
 
+
+def test_health_answers_at_once_while_another_process_holds_the_lock(bot, held_lock):
+    with held_lock():
+        response = http("GET", f"{bot.url}/healthz", timeout=5)
+    assert (response.status, response.json()) == (200, {"status": "ok", "database": "ok"})
+    assert response.elapsed < 1.0
