@@ -41,11 +41,8 @@ def routes(ctx: AppContext, bolt: App | None) -> list[Route]:
             text = verify(ctx.settings.slack_signing_secret, request.headers, body)
             for_bolt = bolt_request(text, request.headers, str(request.query_params))
         except Refused as refusal:
-            if refusal.status == 401:
-                log.warning("refused a request to /slack/events: %s", refusal.reason.removeprefix("refused: "))
-            else:
-                log.warning("a signed request to /slack/events could not be read: %s", refusal.reason)
-            return JSONResponse({"error": refusal.reason}, status_code=refusal.status)
+            log.warning("refused a request to /slack/events: %s", refusal)
+            return JSONResponse({"error": str(refusal)}, status_code=refusal.status)
         with ctx.effects.gate.request():
             response = await run_in_threadpool(bolt.dispatch, for_bolt)
         return to_starlette_response(response)

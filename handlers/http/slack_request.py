@@ -21,12 +21,12 @@ MAX_AGE = 5 * 60
 
 
 class Refused(Exception):
-    """A request Bolt must not see: ``status`` is 401 (not from Slack) or 400 (from Slack, unreadable)."""
+    """A request Bolt must not see: ``status`` is 401 (not from Slack) or 400 (from Slack, unreadable);
+    ``str()`` says why, never quoting the body."""
 
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
         self.status = status
-        self.reason = reason
 
 
 def verify(secret: str, headers: Mapping[str, str], body: bytes) -> str:
@@ -34,15 +34,15 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes) -> str:
     ``Refused(401)`` otherwise. Slack sends UTF-8 (and the verifier decodes before it hashes)."""
     timestamp = headers.get("x-slack-request-timestamp", "")
     if not (timestamp.isascii() and timestamp.isdigit()):
-        raise Refused(401, "refused: missing or malformed X-Slack-Request-Timestamp")
+        raise Refused(401, "missing or malformed X-Slack-Request-Timestamp")
     if abs(time.time() - int(timestamp)) > MAX_AGE:
-        raise Refused(401, "refused: stale timestamp")
+        raise Refused(401, "stale timestamp")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise Refused(401, "refused: bad signature") from None
+        raise Refused(401, "bad signature") from None
     if not SignatureVerifier(secret).is_valid(text, timestamp, headers.get("x-slack-signature", "")):
-        raise Refused(401, "refused: bad signature")
+        raise Refused(401, "bad signature")
     return text
 
 

@@ -37,7 +37,7 @@ def no_stack_traces(caplog) -> None:
 def test_unsigned_junk_is_refused_with_a_401(bot, caplog, body, headers, reason):
     caplog.set_level(logging.DEBUG)
     response = post_unsigned(bot, body, **headers)
-    assert (response.status, response.json()) == (401, {"error": f"refused: {reason}"})
+    assert (response.status, response.json()) == (401, {"error": reason})
     no_stack_traces(caplog)
     assert bot.ctx.incidents.list_open() == []
 
