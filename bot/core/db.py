@@ -22,7 +22,8 @@ def _sqlite_engine(url: str) -> Engine:
     first write; two threads doing so collide, and the loser polls with sleeps of up to 100 ms
     (seen as a 500 ms tail on acks under load). Here threads queue on a lock instead, and
     ``BEGIN IMMEDIATE`` keeps another process (a separate worker) from interleaving. A thread must
-    not open a second transaction while it holds one: it would wait on itself.
+    not open a second transaction while it holds one: it would wait on itself. A connection with
+    the ``PLAIN_READ`` option takes no lock at all (WAL lets it read beside a writer).
     """
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     one_at_a_time = threading.RLock()
@@ -39,6 +40,8 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
+        if connection.get_execution_options().get("plain_read"):
+            return
         one_at_a_time.acquire()
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -60,7 +63,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+PLAIN_READ = {"plain_read": True}
+"""Execution options of a read that must not wait for a writer (on SQLite, for its write lock)."""
+
+
 def ping(engine: Engine) -> None:
-    """Raise if the database cannot answer a trivial query."""
-    with engine.connect() as connection:
+    """Raise if the database cannot answer a trivial query; a plain read, so a writer never holds it up."""
+    with engine.connect().execution_options(**PLAIN_READ) as connection:
         connection.execute(text("SELECT 1"))

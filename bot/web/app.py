@@ -13,5 +13,5 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     return Starlette(routes=[
         *slack_events.routes(ctx, bolt),
         *health.routes(ctx.engine),
-        *webhooks.routes(ctx.alerts, ctx.settings.webhook_token),
+        *webhooks.routes(ctx.alerts, ctx.settings.webhook_token, ctx.config.alerts),
     ])

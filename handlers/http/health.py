@@ -1,6 +1,14 @@
-"""``GET /healthz``: is the database answering."""
+"""``GET /healthz``: is the database answering, within a second.
+
+The route is anonymous, and a driver's message names the database's host, port and name: a
+503 gives a generic reason ("unreachable", "not answering within 1s"), the log the details.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,14 +18,30 @@ from starlette.routing import Route
 
 from bot.core.db import ping
 
+log = logging.getLogger(__name__)
+
+DEADLINE = 1.0
+"""Seconds the database has to answer before /healthz says it is not answering."""
+
 
 def routes(engine: Engine) -> list[Route]:
-    def healthz(request: Request) -> JSONResponse:
+    # One thread of its own: a ping stuck on a silent database holds it, never the server's pool;
+    # later pings queue behind it and are dropped at their deadline.
+    pinger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
+
+    async def healthz(request: Request) -> JSONResponse:
         try:
-            ping(engine)
+            await asyncio.wait_for(asyncio.wrap_future(pinger.submit(ping, engine)), DEADLINE)
+        except TimeoutError:
+            log.warning("/healthz: the database did not answer within %gs", DEADLINE)
+            return _unhealthy(f"not answering within {DEADLINE:g}s")
         except SQLAlchemyError as exc:
-            reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
-            return JSONResponse({"status": "error", "database": reason}, status_code=503)
+            log.warning("/healthz: the database is unreachable: %s", str(getattr(exc, "orig", None) or exc).splitlines()[0])
+            return _unhealthy("unreachable")
         return JSONResponse({"status": "ok", "database": "ok"})
 
     return [Route("/healthz", healthz, methods=["GET"])]
+
+
+def _unhealthy(reason: str) -> JSONResponse:
+    return JSONResponse({"status": "error", "database": reason}, status_code=503)

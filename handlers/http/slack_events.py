@@ -1,22 +1,28 @@
-"""``POST /slack/events``: Slack's commands, interactivity and events, handed to Bolt.
+"""``POST /slack/events``: Slack's commands, interactivity and events, verified here, then handed to Bolt.
 
 Bolt's own Starlette adapter calls a synchronous app's ``dispatch`` on the event loop, so
 one slow dispatch stalls every request. Here each dispatch runs in the server's thread pool.
+A refused request is logged in one line with the reason, never with its body.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt.adapter.starlette.handler import to_starlette_response
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from handlers.http.slack_request import Refused, bolt_request, verify
+
 if TYPE_CHECKING:
     from bot.app import AppContext
+
+log = logging.getLogger(__name__)
 
 SLACK_OFF = ("Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
              "(see the README) and restart it.")
@@ -31,8 +37,14 @@ def routes(ctx: AppContext, bolt: App | None) -> list[Route]:
         if not ctx.settings.slack_signing_secret:
             return JSONResponse({"error": NO_SECRET}, status_code=503)
         body = await request.body()
+        try:
+            text = verify(ctx.settings.slack_signing_secret, request.headers, body)
+            for_bolt = bolt_request(text, request.headers, str(request.query_params))
+        except Refused as refusal:
+            log.warning("refused a request to /slack/events: %s", refusal)
+            return JSONResponse({"error": str(refusal)}, status_code=refusal.status)
         with ctx.effects.gate.request():
-            response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+            response = await run_in_threadpool(bolt.dispatch, for_bolt)
         return to_starlette_response(response)
 
     return [Route("/slack/events", slack_events, methods=["POST"])]

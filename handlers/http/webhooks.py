@@ -1,7 +1,10 @@
 """Alert webhooks: check the bearer token, validate the body, hand each alert to the alert service.
 
-A missing or wrong token is a 401 and a malformed body a 400 naming the wrong field; neither
-writes anything. Both are answered before any alert of the body is recorded.
+A missing or wrong token is a 401, a body over ``alerts.max_body_bytes`` or with more than
+``alerts.max_alerts_per_request`` alerts a 413 naming the limit, and a malformed body a 400
+naming the wrong field; none writes anything, all are answered before any alert is recorded.
+Every string that is stored is bounded (and free of NUL, which PostgreSQL's text refuses), so
+the database never refuses an alert with a 500, which Alertmanager would resend forever.
 """
 
 from __future__ import annotations
@@ -12,25 +15,52 @@ import json
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.alerts.service import AlertEvent, AlertService
+from bot.config.schema import AlertsConfig
 
-Text = Annotated[str, Field(min_length=1)]
+
+def _storable(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "contains a NUL character, which cannot be stored")
+    return value
+
+
+def _bounded(max_length: int, min_length: int = 0):
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_storable)]
+
+
+Key = _bounded(255)  # models.Alert.dedup_key
+Title = _bounded(200, min_length=1)  # models.Incident.title
+Label = _bounded(1024)  # label names and values, severity, service
+Text = _bounded(10_000)  # annotations, descriptions, links
+
+DRAIN_LIMIT = 64 * 1024 * 1024
+"""Bytes of an oversized body read (and dropped) so that its sender can read the 413."""
 
 
 class AlertmanagerAlert(BaseModel):
     status: Literal["firing", "resolved"]
-    labels: dict[str, str]
-    annotations: dict[str, str] = {}
+    labels: dict[Label, Label]
+    annotations: dict[Label, Text] = {}
     startsAt: datetime | None = None  # noqa: N815 (Alertmanager's field names)
     endsAt: datetime | None = None  # noqa: N815
-    generatorURL: str | None = None  # noqa: N815
-    fingerprint: str | None = None
+    generatorURL: Text | None = None  # noqa: N815
+    fingerprint: Key | None = Field(default=None, validate_default=True)
+
+    @field_validator("fingerprint")
+    @classmethod
+    def _identified(cls, fingerprint: str | None, info: ValidationInfo) -> str | None:
+        """Without a fingerprint an alert is known by its labels' hash; with neither, it cannot be told apart."""
+        if not fingerprint and info.data.get("labels") == {}:
+            raise PydanticCustomError("unidentified", "missing, and there are no labels to identify the alert by")
+        return fingerprint
 
 
 class AlertmanagerPayload(BaseModel):
@@ -45,12 +75,12 @@ class AlertmanagerPayload(BaseModel):
 class GenericPayload(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    dedup_key: Annotated[str, Field(min_length=1, max_length=255)]
+    title: Title
+    dedup_key: Annotated[Key, Field(min_length=1)]
     status: Literal["firing", "resolved"]
-    severity: str | None = None
-    service: str | None = None
-    description: str | None = None
+    severity: Label | None = None
+    service: Label | None = None
+    description: Text | None = None
 
 
 def alertmanager_events(payload: AlertmanagerPayload) -> list[AlertEvent]:
@@ -77,20 +107,27 @@ def _urgency(value: str | None) -> str | None:
     return value if value in ("high", "low") else None
 
 
-def routes(alerts: AlertService | None, token: str | None) -> list[Route]:
+def routes(alerts: AlertService | None, token: str | None, limits: AlertsConfig) -> list[Route]:
     def endpoint(model: type[BaseModel], to_events):
         async def receive(request: Request) -> JSONResponse:
             refusal = _check_token(request, token)
             if refusal is not None:
                 return refusal
-            body = await request.body()
+            body = await _body_within(request, limits.max_body_bytes)
+            if body is None:
+                return _too_large(f"the body is over {limits.max_body_bytes} bytes (alerts.max_body_bytes)",
+                                  limits.max_body_bytes)
             try:
                 payload = model.model_validate_json(body)
             except ValidationError as exc:
                 return JSONResponse({"error": "the body is not a valid alert", "problems": _problems(exc)}, status_code=400)
+            events = to_events(payload)
+            if len(events) > limits.max_alerts_per_request:
+                return _too_large(f"{len(events)} alerts in one notification; at most {limits.max_alerts_per_request} "
+                                  "(alerts.max_alerts_per_request)", limits.max_alerts_per_request)
             if alerts is None:
                 return JSONResponse({"error": "alerts are not set up on this server"}, status_code=503)
-            outcomes = await run_in_threadpool(lambda: [alerts.receive(e) for e in to_events(payload)])
+            outcomes = await run_in_threadpool(lambda: [alerts.receive(e) for e in events])
             return JSONResponse({"alerts": [o.__dict__ for o in outcomes]}, status_code=202)
 
         return receive
@@ -99,6 +136,33 @@ def routes(alerts: AlertService | None, token: str | None) -> list[Route]:
         Route("/webhooks/alertmanager", endpoint(AlertmanagerPayload, alertmanager_events), methods=["POST"]),
         Route("/webhooks/generic", endpoint(GenericPayload, generic_events), methods=["POST"]),
     ]
+
+
+async def _body_within(request: Request, limit: int) -> bytes | None:
+    """The body, or None if it is over ``limit``: known from its Content-Length, else while reading
+    it (a chunked body has none), so an oversized body is never held.
+
+    The rest of an oversized body is still read and dropped, up to ``DRAIN_LIMIT``: a server that
+    answers and closes while the client is still sending resets the connection, and the client
+    (Alertmanager among them) sees a network error, which it retries, instead of the 413.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > DRAIN_LIMIT:
+        return None
+    over = declared.isdigit() and int(declared) > limit
+    body, seen = bytearray(), 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        over = over or seen > limit
+        if seen > DRAIN_LIMIT:
+            break
+        if not over:
+            body += chunk
+    return None if over else bytes(body)
+
+
+def _too_large(error: str, limit: int) -> JSONResponse:
+    return JSONResponse({"error": error, "limit": limit}, status_code=413)
 
 
 def _check_token(request: Request, token: str | None) -> JSONResponse | None:
@@ -115,9 +179,12 @@ def _problems(exc: ValidationError) -> list[dict[str, str]]:
     """Each wrong field as ``alerts[0].status`` with what was wrong, without pydantic's noise."""
     problems = []
     for error in exc.errors(include_url=False):
-        path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]).lstrip(".")
+        loc, message = error["loc"], error["msg"]
+        if loc[-1:] == ("[key]",):  # a wrong name in a mapping (a label's): the mapping is the field
+            loc, message = loc[:-2], f"a name: {message}"
+        path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
         if error["type"] == "json_invalid":
-            problems.append({"field": "(body)", "message": f"not JSON: {error['msg']}"})
+            problems.append({"field": "(body)", "message": f"not JSON: {message}"})
         else:
-            problems.append({"field": path or "(body)", "message": error["msg"]})
+            problems.append({"field": path or "(body)", "message": message})
     return problems

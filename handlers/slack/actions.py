@@ -14,7 +14,8 @@ from slack_bolt import Ack, App
 
 from bot.slack.blocks import Message
 from bot.slack.ids import Action
-from handlers.slack.replies import outcome
+from handlers.slack.payloads import check_button_value, user_id
+from handlers.slack.replies import reply_within
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -64,8 +65,10 @@ def _button(ctx: AppContext, change: Change):
     """A listener that applies ``change`` and answers the person only if there is something to say."""
 
     def listener(ack: Ack, body: dict, action: dict) -> None:
-        user = body["user"]["id"]
-        reply = outcome(lambda: change(action, user), f"the {action['action_id']} button")
+        user = user_id(body)
+        check_button_value(action)
+        reply = reply_within(ctx, lambda: change(action, user), f"the {action['action_id']} button",
+                             body.get("response_url"), user)
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, body.get("response_url"), reply, user)
         ack()

@@ -17,7 +17,7 @@ from bot.slack import blocks
 from bot.slack.blocks import Message
 from handlers.slack.grammar import declare_args, split, user_mention
 from handlers.slack.oncall_grammar import ShowOnCall, parse_oncall
-from handlers.slack.replies import outcome
+from handlers.slack.replies import reply_within
 from models import Incident, Role
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ class IncidentCommands:
             self.open_form(command)
             ack()
             return
-        reply = outcome(lambda: self.route(sub, rest, command), f"`/incident {sub}`")
+        reply = reply_within(self.ctx, lambda: self.route(sub, rest, command), f"`/incident {sub}`",
+                             command.get("response_url"), command["user_id"])
         if reply is None:
             ack()
         else:

@@ -1,20 +1,44 @@
-"""The one place where handler errors become answers.
+"""The one place where handler work becomes answers, in time.
 
-A ``UserError`` is the person's to fix: its text is shown to them, ephemerally. Anything else
-is ours: it is logged with its context, and the person gets a short apology with a
-reference to find it in the log, never a stack trace.
+A ``UserError`` is the person's to fix: its text is shown to them, ephemerally. A
+``MalformedPayload`` is nobody's: a 400 and one warning line. Anything else is ours: it is
+logged with its context, and the person gets a short apology with a reference to find it in
+the log, never a stack trace.
+
+Slack drops an ack after 3 s, and a database held by another process (SQLite's one writer)
+can take longer. A listener's work therefore runs with a deadline: late, the ack goes at once
+with ``BUSY`` and the answer follows through the response URL when the work is over.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+from slack_bolt import BoltResponse
 
 from bot.core.errors import UserError
 from bot.slack.blocks import Message
+from handlers.slack.payloads import MalformedPayload
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
 
 log = logging.getLogger(__name__)
+
+ANSWER_DEADLINE = 2.0
+"""Seconds a listener's work may take before its ack goes without its answer (Slack waits 3)."""
+WORK_THREADS = 16
+"""Listeners' work in flight at once, late work included; more waits for a thread (and acks late)."""
+BUSY = Message(text=":hourglass_flowing_sand: The database is busy; your request is queued and its answer will follow here.")
+
+Answer = TypeVar("Answer")
+LATE = object()
+"""What ``answer_within`` returns when the work missed the deadline."""
 
 
 def outcome(work: Callable[[], Message | None], what: str) -> Message | None:
@@ -35,3 +59,58 @@ def internal_error(what: str) -> Message:
         f":boom: Something went wrong on our side while handling {what} (reference `{reference}`). "
         "Nothing you typed was wrong. `/incident list` shows what is recorded; try again in a moment."
     ))
+
+
+def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
+    """Bolt's global error handler, for what a listener or middleware raised before its ack."""
+    if not isinstance(error, MalformedPayload):
+        log.error("Bolt could not handle a %s request", body.get("type") or body.get("command"), exc_info=error)
+        return None
+    log.warning("refused a malformed %s payload: %s", body.get("type") or "Slack", error)
+    return None if response is None else BoltResponse(status=400, body={"error": str(error)})
+
+
+
+def reply_within(ctx: AppContext, work: Callable[[], Message | None], what: str, response_url: str | None,
+                 user: str) -> Message | None:
+    """``outcome(work, what)`` if it is over within the deadline; else ``BUSY``, and the answer through
+    ``response_url`` (by DM without one) when the work is over: a silent success then says it is done."""
+    tell = _teller(ctx, response_url, user)
+    answer = answer_within(lambda: outcome(work, what),
+                           lambda late: tell(late or Message(text=f":white_check_mark: Done: {what}.")))
+    return BUSY if answer is LATE else answer
+
+
+def errors_within(ctx: AppContext, work: Callable[[], dict[str, str] | None], response_url: str | None,
+                  user: str) -> dict[str, str] | None:
+    """A form's errors from ``work`` if it is over within the deadline. Late, the form closes without
+    errors (its ack cannot wait): ``BUSY`` is sent at once, and any errors follow as a message."""
+    tell = _teller(ctx, response_url, user)
+    errors = answer_within(work, lambda late: late and tell(Message(text=":warning: " + " ".join(late.values()))))
+    if errors is LATE:
+        tell(BUSY)
+        return None
+    return errors
+
+
+def _teller(ctx: AppContext, response_url: str | None, user: str) -> Callable[[Message], object]:
+    """Answer where the person acted (by DM without a response URL), on the effects' answer threads."""
+    return lambda message: ctx.effects.answer(ctx.notices.reply, response_url, message, user)
+
+
+def answer_within(work: Callable[[], Answer], late: Callable[[Answer], object]) -> Answer | object:
+    """``work()``'s answer if it is over within ``ANSWER_DEADLINE``; else ``LATE`` at once, and
+    ``late(answer)`` once it is over. The work runs whole either way (its transaction commits or
+    fails as one), on threads of its own so that Bolt's listener can ack; it must not raise."""
+    future = _work_threads().submit(work)
+    try:
+        return future.result(timeout=ANSWER_DEADLINE)
+    except TimeoutError:
+        future.add_done_callback(lambda done: late(done.result()))
+        return LATE
+
+
+@functools.cache
+def _work_threads() -> ThreadPoolExecutor:
+    """Built on first use, never at import; one per process, like the database's one writer."""
+    return ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="listener-work")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -13,7 +12,8 @@ from bot.incidents.service import Declaration
 from bot.slack import blocks
 from bot.slack.ids import DeclareField, UpdateField
 from bot.slack.ids import View as ViewId
-from handlers.slack.replies import internal_error, outcome
+from handlers.slack.payloads import json_object, number, user_id
+from handlers.slack.replies import errors_within, internal_error, reply_within
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -24,8 +24,8 @@ _FIELD_BLOCKS = {"title": DeclareField.TITLE, "severity": DeclareField.SEVERITY,
 def register(app: App, ctx: AppContext) -> None:
     @app.view(ViewId.DECLARE)
     def declare_submitted(ack: Ack, body: dict, view: dict) -> None:
-        user = body["user"]["id"]
-        origin = json.loads(view.get("private_metadata") or "{}")
+        user = user_id(body)
+        origin = json_object(view.get("private_metadata"), "the declare form's private_metadata")
         values = view["state"]["values"]
         declaration = Declaration(
             title=_value(values, DeclareField.TITLE) or "",
@@ -35,18 +35,25 @@ def register(app: App, ctx: AppContext) -> None:
             commander=_value(values, DeclareField.COMMANDER),
             declared_by=user,
         )
-        try:
-            incident = ctx.incidents.declare(declaration)
-        except UserError as exc:
-            ack(response_action="errors", errors={_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message})
-            return
-        except Exception:
-            ack(response_action="errors", errors={DeclareField.TITLE: internal_error("the declare form").text})
-            return
         response_url = origin.get("response_url")
-        ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
-        ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
-        ack()
+
+        def declare() -> dict[str, str] | None:
+            """The form's errors, or None once the incident is recorded and its answer queued."""
+            try:
+                incident = ctx.incidents.declare(declaration)
+            except UserError as exc:
+                return {_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message}
+            except Exception:
+                return {DeclareField.TITLE: internal_error("the declare form").text}
+            ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
+            ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
+            return None
+
+        errors = errors_within(ctx, declare, response_url, user)
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
 
 
 def _value(values: dict, field: str) -> str | None:
@@ -62,19 +69,21 @@ def _value(values: dict, field: str) -> str | None:
 def register_update(app: App, ctx: AppContext) -> None:
     @app.view(ViewId.UPDATE)
     def update_submitted(ack: Ack, body: dict, view: dict) -> None:
-        user, incident_id = body["user"]["id"], int(view["private_metadata"])
+        user = user_id(body)
+        incident_id = number(view.get("private_metadata"), "the update form's private_metadata")
         values = view["state"]["values"]
         status, text = _value(values, UpdateField.STATUS), _value(values, UpdateField.TEXT) or ""
         if not text.strip():
             ack(response_action="errors", errors={UpdateField.TEXT: "An update needs some text."})
             return
+        next_in = timedelta(seconds=number(_value(values, UpdateField.NEXT), "the update form's next update"))
 
         def post() -> None:
             if status and status != ctx.incidents.get(incident_id).status:
                 ctx.incidents.set_status(incident_id, status, user)
-            ctx.updates.post(incident_id, user, text, timedelta(seconds=int(_value(values, UpdateField.NEXT))))
+            ctx.updates.post(incident_id, user, text, next_in)
 
-        reply = outcome(post, "the update form")
+        reply = reply_within(ctx, post, "the update form", None, user)
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, None, reply, user)
         ack()

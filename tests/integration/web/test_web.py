@@ -1,7 +1,12 @@
 """The HTTP surface besides Slack: health, Slack switched off, and acks that never wait for Slack."""
 
+import socket
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import pytest
 
 from bot.app import build_context, create_bolt_app
 from bot.config import IncidentConfig, load_settings
@@ -15,21 +20,49 @@ def serve(settings):
     return ctx, server, server.start()
 
 
+@contextmanager
+def served(settings) -> Iterator[str]:
+    ctx, server, url = serve(settings)
+    try:
+        yield url
+    finally:
+        server.stop()
+        ctx.close()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_health_says_the_database_answers(bot):
     response = http("GET", f"{bot.url}/healthz")
     assert (response.status, response.json()) == (200, {"status": "ok", "database": "ok"})
 
 
-def test_health_says_why_when_the_database_is_gone(tmp_path):
-    ctx, server, url = serve(load_settings({"DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite"}))
-    try:
-        response = http("GET", f"{url}/healthz")
-        body = response.json()
-        assert response.status == 503 and body["status"] == "error"
-        assert "unable to open database file" in body["database"]
-    finally:
-        server.stop()
-        ctx.close()
+@pytest.mark.parametrize("url", [
+    "sqlite:///{tmp}/missing/dir/db.sqlite",
+    "postgresql+psycopg://postgres:hunter2@127.0.0.1:{port}/secretdb",
+])
+def test_health_says_the_database_is_unreachable_and_logs_why(tmp_path, caplog, url):
+    """The route is anonymous: the 503 names no host, port, database or driver message; the log does."""
+    url = url.format(tmp=tmp_path, port=closed_port())
+    with served(load_settings({"DATABASE_URL": url})) as base:
+        response = http("GET", f"{base}/healthz")
+    assert (response.status, response.json()) == (503, {"status": "error", "database": "unreachable"})
+    assert response.elapsed < 1.5
+    [logged] = [r.getMessage() for r in caplog.records if "/healthz" in r.getMessage()]
+    assert "unable to open database file" in logged or "127.0.0.1" in logged
+
+
+def test_health_gives_up_on_a_database_that_does_not_answer_within_a_second():
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections, never says a word
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{silent.getsockname()[1]}/secretdb"
+        with served(load_settings({"DATABASE_URL": url})) as base:
+            response = http("GET", f"{base}/healthz")
+    assert (response.status, response.json()) == (503, {"status": "error", "database": "not answering within 1s"})
+    assert response.elapsed < 1.5
 
 
 def test_without_a_token_the_server_runs_and_says_slack_is_off(engine, database_url):
