@@ -95,7 +95,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
-    notices = Notices(gateway, incidents, rendering, sessions, effects.incident_changed) if gateway else None
+    notices = Notices(gateway, incidents, oncall, rendering, sessions, effects.incident_changed) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, effects, gateway, sync, notices, io, leases, rendering)
 

@@ -28,7 +28,6 @@ from models import Delivery, Incident, Role, Status, Subscription
 NAG = "nag"
 COMMS_ASK = "comms_ask"
 REPORT_REMINDER = "report_reminder"
-UPDATE_USAGE = "/incident update <what users see, what is being done, when the next update comes>"
 
 
 class UpdateService:
@@ -41,22 +40,23 @@ class UpdateService:
 
     # -- what people do --------------------------------------------------------------------
 
-    def post(self, incident_id: int, actor: str, text: str, next_in: timedelta | None = None) -> Incident:
-        """A stakeholder update; it resets the nag timer."""
+    def post_in(self, incident: Incident, actor: str, text: str, next_in: timedelta | None = None) -> None:
+        """A stakeholder update, inside the incident service's transaction; it resets the nag timer.
+
+        After resolution an update is a follow-up (what was found, when the report comes): it goes
+        wherever updates go, and no next one is due.
+        """
         text = text.strip()
         if not text:
             raise UserError("An update needs some text: what users see, what is being done, when the next update comes.",
-                            usage=UPDATE_USAGE)
-        with changing(self._sessions, incident_id, self._on_change) as incident:
-            now = self._clock.now()
-            every = next_in or self._every(incident)
-            incident.latest_update, incident.latest_update_at = text, now
-            incident.update_due_at = None if incident.status == Status.RESOLVED else now + every
-            state = "resolved" if incident.status == Status.RESOLVED else incident.status
-            incident.log(now, actor, "update", text, {"status": state, "next_at": _iso(incident.update_due_at)})
-            self._deliver(incident, "update", incident.events[-1])
-            self._schedule_nag(object_session(incident), incident)
-        return incident
+                            command="update")
+        now = self._clock.now()
+        every = next_in or self._every(incident)
+        incident.latest_update, incident.latest_update_at = text, now
+        incident.update_due_at = None if incident.status == Status.RESOLVED else now + every
+        incident.log(now, actor, "update", text, {"status": incident.status, "next_at": _iso(incident.update_due_at)})
+        self._deliver(incident, "update", incident.events[-1])
+        self._schedule_nag(object_session(incident), incident)
 
     def snooze(self, incident_id: int, actor: str, minutes: int) -> Incident:
         with changing(self._sessions, incident_id, self._on_change) as incident:

@@ -278,6 +278,12 @@ class AlertsConfig(_Strict):
     max_alerts_per_request: Annotated[int, Field(gt=0, strict=True)] = 1000  # more is a 413, nothing written
 
 
+class OverridesConfig(_Strict):
+    """On-call overrides taken with ``/incident oncall override``."""
+
+    max_duration: Duration = timedelta(days=7)  # a longer absence is a change of the rotation in this file
+
+
 class RoleConfig(_Strict):
     """What the role does, DMed to whoever takes it."""
 
@@ -330,6 +336,7 @@ class IncidentConfig(_Strict):
     escalation_policies: dict[Name, EscalationPolicyConfig] = {}
     services: dict[Name, ServiceConfig] = {}
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    overrides: OverridesConfig = Field(default_factory=OverridesConfig)
     roles: dict[Literal["commander", "comms_lead"], RoleConfig] = Field(default_factory=_default_roles)
     stakeholders: dict[Name, StakeholderGroupConfig] = {}
 

@@ -6,16 +6,17 @@ modal field error or a 4xx body. Anything else is our bug and is logged with its
 
 
 class UserError(Exception):
-    """A problem the user can fix. ``str()`` says what was wrong; ``usage`` shows the right form."""
+    """A problem the user can fix. ``str()`` says what was wrong; ``command`` names the command whose
+    right form helps (the Slack side shows its usage), ``field`` the form field or body key at fault."""
 
-    def __init__(self, message: str, *, usage: str | None = None, field: str | None = None) -> None:
+    def __init__(self, message: str, *, command: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.usage = usage
+        self.command = command
         self.field = field
 
     def __str__(self) -> str:
-        return self.message if self.usage is None else f"{self.message}\nUsage: `{self.usage}`"
+        return self.message
 
 
 class NotAnIncidentChannel(UserError):

@@ -26,7 +26,6 @@ from bot.paging.service import PagingService
 from models import Incident, Role, RoleAssignment, Status
 
 MAX_TITLE = 200
-STATUS_USAGE = "/incident status <" + "|".join(s.value for s in Status) + ">"
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ class IncidentService:
         """Declare inside the caller's transaction (an alert locks its row first); the caller syncs."""
         title = declaration.title.strip()
         if not title:
-            raise UserError("An incident needs a title.", usage="/incident declare [sev1] <title>", field="title")
+            raise UserError("An incident needs a title.", command="declare", field="title")
         if len(title) > MAX_TITLE:
             raise UserError(
                 f"The title is {len(title)} characters long; keep it under {MAX_TITLE} and put the rest in the description.",
@@ -220,29 +219,50 @@ class IncidentService:
         if status is Status.RESOLVED:
             return self.resolve(incident_id, actor)
         with self._write(incident_id) as incident:
-            old = Status(incident.status)
-            if old is status:
-                raise InvalidTransition(f"{incident.number} is already {status}.", usage=STATUS_USAGE)
-            now = self._clock.now()
-            incident.status = status
-            if old is Status.RESOLVED:
-                incident.resolved_at = None
-                incident.mitigated_at = None
-                if self._updates:
-                    self._updates.reschedule(object_session(incident), incident)
-                incident.log(now, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
-                             {"from": old, "to": status})
-                return incident
-            if status is Status.MITIGATED:
-                incident.mitigated_at = now
-                text = f"<@{actor}> marked {incident.number} mitigated: the impact is contained, the cause is not fixed yet"
-            elif old is Status.MITIGATED:
-                incident.mitigated_at = None
-                text = f"<@{actor}> moved {incident.number} from mitigated back to {status}: the mitigation no longer holds"
-            else:
-                text = f"<@{actor}> moved {incident.number} from {old} to {status}"
-            incident.log(now, actor, "status_changed", text, {"from": old, "to": status})
+            if Status(incident.status) is status:
+                raise InvalidTransition(f"{incident.number} is already {status}.", command="status")
+            self._move(incident, status, actor)
         return incident
+
+    def post_update(self, incident_id: int, actor: str, text: str, status_text: str | None = None,
+                    next_in: timedelta | None = None) -> tuple[Incident, bool]:
+        """A stakeholder update and the status it announces, as one change; whether the status was
+        left alone because the incident was resolved meanwhile (an update never reopens one: after
+        resolution it is a follow-up)."""
+        status = self._check_status(status_text) if status_text else None
+        if status is Status.RESOLVED:
+            raise UserError("An update does not resolve an incident: use `/incident resolve [summary]`.",
+                            command="resolve")
+        with self._write(incident_id) as incident:
+            current = Status(incident.status)
+            kept_resolved = current is Status.RESOLVED and status is not None
+            if status is not None and status is not current and not kept_resolved:
+                self._move(incident, status, actor)
+            self._require_updates().post_in(incident, actor, text, next_in)
+        return incident, kept_resolved
+
+    def _move(self, incident: Incident, status: Status, actor: str) -> None:
+        """Move an incident to another status short of resolved, saying what it means."""
+        old = Status(incident.status)
+        now = self._clock.now()
+        incident.status = status
+        if old is Status.RESOLVED:
+            incident.resolved_at = None
+            incident.mitigated_at = None
+            if self._updates:
+                self._updates.reschedule(object_session(incident), incident)
+            incident.log(now, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
+                         {"from": old, "to": status})
+            return
+        if status is Status.MITIGATED:
+            incident.mitigated_at = now
+            text = f"<@{actor}> marked {incident.number} mitigated: the impact is contained, the cause is not fixed yet"
+        elif old is Status.MITIGATED:
+            incident.mitigated_at = None
+            text = f"<@{actor}> moved {incident.number} from mitigated back to {status}: the mitigation no longer holds"
+        else:
+            text = f"<@{actor}> moved {incident.number} from {old} to {status}"
+        incident.log(now, actor, "status_changed", text, {"from": old, "to": status})
 
     def resolve(self, incident_id: int, actor: str, summary: str | None = None) -> Incident:
         with self._write(incident_id) as incident:
@@ -273,7 +293,7 @@ class IncidentService:
         return incident
 
     def change_severity(self, incident_id: int, severity_text: str, actor: str, reason: str | None = None) -> Incident:
-        severity = self.check_severity(severity_text, usage="/incident sev <sevN> [reason]")
+        severity = self.check_severity(severity_text, "sev")
         with self._write(incident_id) as incident:
             self._refuse_if_resolved(incident, "change its severity")
             old = incident.severity
@@ -296,25 +316,25 @@ class IncidentService:
     def add_note(self, incident_id: int, actor: str, text: str) -> Incident:
         text = text.strip()
         if not text:
-            raise UserError("A note needs some text.", usage="/incident note <text>")
+            raise UserError("A note needs some text.", command="note")
         with self._write(incident_id) as incident:
             incident.log(self._clock.now(), actor, "note", text)
         return incident
 
     # -- validation shared with the handlers -------------------------------------------
 
-    def check_severity(self, text: str, usage: str = "/incident declare [sevN] <title>") -> str:
+    def check_severity(self, text: str, command: str = "declare") -> str:
         name = text.strip().lower()
         names = self._config.severity_names()
         if name not in names:
-            raise UserError(f"Unknown severity `{text}`; use one of {', '.join(names)}.", usage=usage, field="severity")
+            raise UserError(f"Unknown severity `{text}`; use one of {', '.join(names)}.", command=command, field="severity")
         return name
 
     def _check_status(self, text: str) -> Status:
         try:
             return Status(text.strip().lower())
         except ValueError:
-            raise UserError(f"Unknown status `{text}`.", usage=STATUS_USAGE) from None
+            raise UserError(f"Unknown status `{text}`.", command="status") from None
 
     def _check_service(self, name: str | None) -> str | None:
         if not name:
@@ -366,6 +386,11 @@ class IncidentService:
             return False
         return not (role is Role.COMMS_LEAD and incident.holder(Role.COMMANDER) == user
                     and comms_lead_wanted(incident, self._config))
+
+    def _require_updates(self) -> UpdateService:
+        if self._updates is None:
+            raise RuntimeError("stakeholder updates are not wired into this incident service")
+        return self._updates
 
     def _require_paging(self) -> PagingService:
         if self._paging is None or not self._config.escalation_policies:

@@ -34,11 +34,8 @@ from bot.paging import rotation
 from bot.paging.rotation import Duty, OverrideSpan
 from models.oncall import HandoffNotice, Override
 
-ONCALL_USAGE = "/incident oncall [schedule]"
-OVERRIDE_USAGE = "/incident oncall override @user <4h|until fri 18:00> [schedule]"
-
-MAX_OVERRIDE = timedelta(days=14)
-"""The longest override; a longer absence is a change of the rotation in the configuration."""
+OVERRIDE_LOOKBACK = timedelta(days=31)
+"""Longer than any override is allowed to last (``overrides.max_duration``, a week by default)."""
 
 HANDOFF_CATCH_UP = timedelta(hours=6)
 """A handoff still unannounced this long after it happened (workers down) is announced late;
@@ -61,6 +58,14 @@ class OnCallStatus:
     overrides: list[OverrideSpan]  # in force at ``at`` or later, by start
 
 
+@dataclass(frozen=True)
+class TakenShift:
+    """An override just added, and who would have been on call during it (to be told who took over)."""
+
+    override: Override
+    replaced: list[str]
+
+
 class OnCallService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock) -> None:
         self._sessions = sessions
@@ -69,7 +74,7 @@ class OnCallService:
 
     # -- reading -----------------------------------------------------------------------
 
-    def schedule_name(self, name: str | None, usage: str = ONCALL_USAGE) -> str:
+    def schedule_name(self, name: str | None, command: str = "oncall") -> str:
         """The configured schedule called ``name`` (any case), or the only one when ``name`` is None."""
         names = list(self._config.schedules)
         if not names:
@@ -77,11 +82,17 @@ class OnCallService:
         if name is None:
             if len(names) == 1:
                 return names[0]
-            raise UserError(f"There are {len(names)} on-call schedules: {', '.join(names)}. Name one.", usage=usage)
+            raise UserError(f"There are {len(names)} on-call schedules: {', '.join(names)}. Name one.", command=command)
         key = name.strip().lower()
         if key not in self._config.schedules:
-            raise UserError(f"Unknown schedule `{name}`; the schedules are {', '.join(names)}.", usage=usage)
+            raise UserError(f"Unknown schedule `{name}`; the schedules are {', '.join(names)}.", command=command)
         return key
+
+    def who_all(self) -> list[OnCallStatus]:
+        """``/incident oncall`` with no schedule named: every schedule, now and next."""
+        if not self._config.schedules:
+            self.schedule_name(None)  # says how to configure one
+        return [self.who(name) for name in self._config.schedules]
 
     def who(self, schedule_name: str | None = None) -> OnCallStatus:
         name = self.schedule_name(schedule_name)
@@ -104,36 +115,49 @@ class OnCallService:
 
     # -- overrides ---------------------------------------------------------------------
 
-    def add_override(self, schedule_name: str | None, user: str, actor: str,
-                     duration: timedelta | None = None, until: datetime | None = None) -> Override:
-        """``user`` is on call from now for ``duration``, or until ``until`` (aware); exactly one of the two."""
+    def check_override(self, schedule_name: str | None, duration: timedelta | None = None,
+                       until: datetime | None = None) -> tuple[str, datetime, datetime]:
+        """The schedule, start and end of an override from now, or a message saying what is wrong
+        (asked before anything else, so a mistake is answered at once)."""
         if (duration is None) == (until is None):
-            raise ValueError("add_override takes exactly one of duration and until")
-        name = self.schedule_name(schedule_name, usage=OVERRIDE_USAGE)
-        created = self._clock.now()
-        start = created.replace(microsecond=0)
+            raise ValueError("an override takes exactly one of duration and until")
+        name = self.schedule_name(schedule_name, "override")
+        start = self._clock.now().replace(microsecond=0)
         end = start + duration if duration is not None else until
         if end.tzinfo is None:
             raise ValueError(f"naive datetime {end!r}: pass an aware datetime")
         end = end.astimezone(timezone.utc)
+        longest = self._config.overrides.max_duration
         if end <= start:
             raise UserError(
                 f"That override would end {self._show(end)}, which is already past; give a later end, "
                 "such as a duration (4h) or a later day and time (until tomorrow 09:00).",
-                usage=OVERRIDE_USAGE,
+                command="override",
             )
-        if end - start > MAX_OVERRIDE:
+        if end - start > longest:
             raise UserError(
-                f"An override lasts at most {format_duration(MAX_OVERRIDE)}, so this one could end "
-                f"{self._show(start + MAX_OVERRIDE)} at the latest, not {self._show(end)}. Give a shorter one, add another "
-                f"when it ends, or change the rotation under `schedules.{name}` in incidents.yaml.",
-                usage=OVERRIDE_USAGE,
+                f"An override lasts at most {format_duration(longest)} (`overrides.max_duration` in incidents.yaml), "
+                f"so this one could end {self._show(start + longest)} at the latest, not {self._show(end)}. Give a "
+                f"shorter one, add another when it ends, or change the rotation under `schedules.{name}`.",
+                command="override",
             )
+        return name, start, end
+
+    def add_override(self, schedule_name: str | None, user: str, actor: str,
+                     duration: timedelta | None = None, until: datetime | None = None) -> TakenShift:
+        """``user`` is on call from now for ``duration``, or until ``until`` (aware); exactly one of the two.
+        Says who would have been on call meanwhile, so they can be told."""
+        name, start, end = self.check_override(schedule_name, duration, until)
+        schedule = self._config.schedules[name]
         with self._sessions() as session, session.begin():
+            spans = self._spans(session, start, [name])[name]
+            duties = [rotation.on_call(schedule, self._config.tz, spans, start),
+                      *rotation.duties_between(schedule, self._config.tz, spans, start, end)]
             override = Override(schedule=name, user_id=user, starts_at=start, ends_at=end,
-                                created_by=actor, created_at=created)
+                                created_by=actor, created_at=self._clock.now())
             session.add(override)
-        return override
+        replaced = list(dict.fromkeys(d.user for d in duties if d.user != user and (d.start is None or d.start < end)))
+        return TakenShift(override, replaced)
 
     # -- handoffs ----------------------------------------------------------------------
 
@@ -206,7 +230,7 @@ class OnCallService:
 
     @staticmethod
     def _lookback(schedule: ScheduleConfig) -> timedelta:
-        return schedule.period * len(schedule.members) + MAX_OVERRIDE
+        return schedule.period * len(schedule.members) + OVERRIDE_LOOKBACK
 
     def _show(self, moment: datetime) -> str:
         """``Fri 27 Nov 18:00 CET``: a moment as people in the configured zone read it."""

@@ -89,7 +89,7 @@ class PagingService:
         page = _latest_policy_page(incident)
         if page is None:
             raise InvalidTransition(f"Nobody has been paged for {incident.number} yet; "
-                                    f"`/incident page <service|@user>` pages someone.", usage="/incident page <service|@user>")
+                                    f"`/incident page <service|@user>` pages someone.", command="page")
         policy = self._config.escalation_policies[page.policy]
         if page.level + 1 >= len(policy.levels):
             raise InvalidTransition(f"{incident.number} is already at the last level ({page.level + 1}) "
@@ -142,7 +142,7 @@ class PagingService:
         if self._config.service(name) is None:
             known = ", ".join(self._config.services) or "none are configured"
             raise UserError(f"`{name}` is neither a person nor a known service ({known}).",
-                            usage="/incident page <service|@user>")
+                            command="page")
         return name.lower()
 
     # -- timer handlers ------------------------------------------------------------------

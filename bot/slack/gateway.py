@@ -109,6 +109,15 @@ class SlackGateway:
         channel = self.client.conversations_create(name=name, is_private=False)["channel"]
         return channel["id"], channel["name"]
 
+    def person(self, user: str) -> dict | None:
+        """Slack's record of ``user`` (``users.info``), or None when Slack knows no such user."""
+        try:
+            return self.client.users_info(user=user)["user"]
+        except SlackApiError as exc:
+            if error_code(exc) == "user_not_found":
+                return None
+            raise
+
     def channel_id(self, channel: str) -> str:
         """The id of a channel given as an id or as ``#name`` (reading history needs the id); remembered."""
         name = channel.removeprefix("#")

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from bot.core.errors import UserError
 from bot.core.people import mention
 from bot.incidents.service import IncidentService
 from bot.jobs.retry import RETRY_STEPS
+from bot.paging.oncall import OnCallService
 from bot.paging.rotation import Duty
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
@@ -26,10 +29,11 @@ log = logging.getLogger(__name__)
 
 
 class Notices:
-    def __init__(self, gateway: SlackGateway, incidents: IncidentService, rendering: blocks.Rendering,
-                 sessions: sessionmaker[Session], on_change: Callable[[int], None]) -> None:
+    def __init__(self, gateway: SlackGateway, incidents: IncidentService, oncall: OnCallService,
+                 rendering: blocks.Rendering, sessions: sessionmaker[Session], on_change: Callable[[int], None]) -> None:
         self._slack = gateway
         self._incidents = incidents
+        self._oncall = oncall
         self._rendering = rendering
         self._config = rendering.config
         self._sessions = sessions
@@ -70,6 +74,37 @@ class Notices:
                 f":warning: {number} is recorded, but Slack failed: {error}. "
                 f"Nothing is lost: I keep retrying (at least every {retry} minute) and will message you "
                 "when its channel is ready. `/incident list` shows it meanwhile.")), user)
+
+    def take_shift(self, schedule: str | None, user: str, actor: str, duration: timedelta | None,
+                   until: datetime | None, response_url: str | None) -> None:
+        """``/incident oncall override``: only someone Slack can page takes a shift; whoever it
+        replaces is told, by DM, who made the change."""
+        why = self._cannot_be_paged(user)
+        if why is not None:
+            self.reply(response_url, blocks.cannot_take_shifts(user, why), actor)
+            return
+        try:
+            taken = self._oncall.add_override(schedule, user, actor, duration, until)
+        except UserError as exc:
+            self.reply(response_url, blocks.user_error_message(exc), actor)
+            return
+        self.reply(response_url, blocks.override_message(taken.override), actor)
+        for replaced in taken.replaced:
+            self.reply(None, blocks.shift_taken_message(taken.override), replaced)
+
+    def _cannot_be_paged(self, user: str) -> str | None:
+        """Why Slack could not page ``user`` (unknown, deactivated, an app), or None if it can."""
+        try:
+            person = self._slack.person(user)
+        except SLACK_FAILURES as exc:
+            return f"Slack would not say who they are right now ({error_code(exc)}); try again in a moment"
+        if person is None:
+            return "Slack has no such user in this workspace"
+        if person.get("deleted"):
+            return "their account is deactivated"
+        if person.get("is_bot") or person.get("is_app_user"):
+            return "they are an app, not a person"
+        return None
 
     def handoff(self, schedule: str, duty: Duty, channel: str | None) -> None:
         dm, announcement = blocks.handoff_messages(schedule, duty)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App
 
-from bot.slack.blocks import Message
+from bot.slack.blocks import Message, replies
 from bot.slack.ids import Action
 from handlers.slack.payloads import check_button_value, user_id
 from handlers.slack.replies import reply_within
@@ -27,13 +27,12 @@ def register(app: App, ctx: AppContext) -> None:
     def subscribe(action: dict, user: str) -> Message:
         incident_id = int(action["value"])
         on = ctx.updates.subscribe(incident_id, user)
-        return Message(text=f"You will get INC-{incident_id}'s updates and its resolution by DM." if on else
-                       f"You will no longer get INC-{incident_id}'s updates by DM.")
+        return replies.subscribed(incident_id, on)
 
     def snooze(action: dict, user: str) -> Message:
         incident_id, minutes = (int(part) for part in action["value"].split(":"))
         ctx.updates.snooze(incident_id, user, minutes)
-        return Message(text=f"The update reminder for INC-{incident_id} is snoozed for {minutes} minutes.")
+        return replies.snoozed(incident_id, minutes)
 
     buttons: dict[str | re.Pattern, Change] = {
         Action.ACKNOWLEDGE: _silent(ctx.incidents.acknowledge),

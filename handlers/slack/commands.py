@@ -14,7 +14,8 @@ from slack_bolt import Ack, App
 from bot.core.errors import UserError
 from bot.incidents.service import Declaration
 from bot.slack import blocks
-from bot.slack.blocks import Message
+from bot.slack.blocks import Message, replies
+from bot.slack.commands import BY_NAME, Where
 from handlers.slack.grammar import declare_args, split, user_mention
 from handlers.slack.oncall_grammar import ShowOnCall, parse_oncall
 from handlers.slack.replies import reply_within
@@ -23,8 +24,7 @@ from models import Incident, Role
 if TYPE_CHECKING:
     from bot.app import AppContext
 
-CommandFn = Callable[[dict, str], Message | None]
-ChannelFn = Callable[[Incident, dict, str], Message | None]
+Listener = Callable[..., Message | None]
 
 
 
@@ -36,13 +36,13 @@ def register(app: App, ctx: AppContext) -> None:
 class IncidentCommands:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.anywhere: dict[str, CommandFn] = {"declare": self.declare, "list": self.list, "help": self.help,
-                                               "oncall": self.oncall}
-        self.in_channel: dict[str, ChannelFn] = {
+        self.listeners: dict[str, Listener] = {
+            "declare": self.declare, "list": self.list, "help": self.help, "oncall": self.oncall,
             "status": self.status, "resolve": self.resolve, "note": self.note, "ack": self.acknowledge,
             "ic": self.commander, "comms": self.comms_lead, "sev": self.severity, "timeline": self.timeline,
             "page": self.page, "escalate": self.escalate, "update": self.update,
         }
+        """Each entry of the command table (``bot.slack.commands``) by name; where it works comes from the table."""
 
     def handle(self, ack: Ack, command: dict) -> None:
         sub, rest = split(command.get("text", ""))
@@ -58,12 +58,12 @@ class IncidentCommands:
             ack(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
 
     def route(self, sub: str, rest: str, command: dict) -> Message | None:
-        if sub in self.anywhere:
-            return self.anywhere[sub](command, rest)
-        if sub in self.in_channel:
-            incident = self.ctx.incidents.in_channel(command["channel_id"], sub)
-            return self.in_channel[sub](incident, command, rest)
-        raise UserError(f"`{sub}` is not an `/incident` command.\n{blocks.HELP}")
+        if sub not in self.listeners:
+            raise UserError(f"`{sub}` is not an `/incident` command.\n{blocks.help_text()}")
+        if BY_NAME[sub].where is Where.ANYWHERE:
+            return self.listeners[sub](command, rest)
+        incident = self.ctx.incidents.in_channel(command["channel_id"], sub)
+        return self.listeners[sub](incident, command, rest)
 
     # -- anywhere ----------------------------------------------------------------------
 
@@ -84,72 +84,72 @@ class IncidentCommands:
     def oncall(self, command: dict, rest: str) -> Message:
         asked = parse_oncall(rest, self.ctx.config.tz, self.ctx.clock.now())
         if isinstance(asked, ShowOnCall):
-            return blocks.oncall_message(self.ctx.oncall.who(asked.schedule))
-        override = self.ctx.oncall.add_override(asked.schedule, asked.user, command["user_id"], asked.duration, asked.until)
-        return blocks.override_message(override.schedule, override.user_id, override.starts_at, override.ends_at)
+            oncall = self.ctx.oncall
+            return blocks.oncall_message([oncall.who(asked.schedule)] if asked.schedule else oncall.who_all())
+        self.ctx.oncall.check_override(asked.schedule, asked.duration, asked.until)
+        self.ctx.effects.answer(self.ctx.notices.take_shift, asked.schedule, asked.user, command["user_id"],
+                                asked.duration, asked.until, command.get("response_url"))
+        return blocks.checking_person(asked.user)
 
     def help(self, command: dict, rest: str) -> Message:
-        return Message(text=blocks.HELP)
+        return blocks.help_message()
 
     # -- in an incident's channel ------------------------------------------------------
 
     def status(self, incident: Incident, command: dict, rest: str) -> Message:
         if not rest:
-            raise UserError("Say which status.", usage="/incident status <investigating|identified|mitigated|resolved>")
+            raise UserError("Say which status.", command="status")
         changed = self.ctx.incidents.set_status(incident.id, rest.split()[0], command["user_id"])
-        return Message(text=f"{changed.number} is now *{changed.status}*.")
+        return replies.status_changed(changed)
 
     def resolve(self, incident: Incident, command: dict, rest: str) -> Message:
         resolved = self.ctx.incidents.resolve(incident.id, command["user_id"], rest or None)
-        hint = "" if rest else " Add what fixed it with `/incident note <text>`, it goes into the report."
-        return Message(text=f"{resolved.number} is resolved.{hint}")
+        return replies.resolved(resolved, with_summary=bool(rest))
 
     def note(self, incident: Incident, command: dict, rest: str) -> Message:
         self.ctx.incidents.add_note(incident.id, command["user_id"], rest)
-        return Message(text=f"Added to the timeline of {incident.number}.")
+        return replies.noted(incident)
 
     def acknowledge(self, incident: Incident, command: dict, rest: str) -> Message:
         acked = self.ctx.incidents.acknowledge(incident.id, command["user_id"])
-        return Message(text=f"You acknowledged {acked.number}.")
+        return replies.acknowledged(acked)
 
     def commander(self, incident: Incident, command: dict, rest: str) -> Message:
-        return self._hand_over(incident, command, rest, Role.COMMANDER, "/incident ic @user")
+        return self._hand_over(incident, command, rest, Role.COMMANDER, "ic")
 
     def comms_lead(self, incident: Incident, command: dict, rest: str) -> Message:
-        return self._hand_over(incident, command, rest, Role.COMMS_LEAD, "/incident comms @user")
+        return self._hand_over(incident, command, rest, Role.COMMS_LEAD, "comms")
 
     def severity(self, incident: Incident, command: dict, rest: str) -> Message:
         if not rest:
-            raise UserError("Say which severity.", usage="/incident sev <sevN> [reason]")
+            raise UserError("Say which severity.", command="sev")
         name, _, reason = rest.partition(" ")
         changed = self.ctx.incidents.change_severity(incident.id, name, command["user_id"], reason.strip() or None)
-        return Message(text=f"{changed.number} is now {changed.severity}.")
+        return replies.severity_changed(changed)
 
     def page(self, incident: Incident, command: dict, rest: str) -> Message:
-        usage = "/incident page <service|@user>"
         if not rest:
-            raise UserError("Say whom to page.", usage=usage)
+            raise UserError("Say whom to page.", command="page")
         if rest.startswith("<"):
-            user = user_mention(rest, usage)
+            user = user_mention(rest, "page")
             self.ctx.incidents.page(incident.id, command["user_id"], user=user)
-            return Message(text=f"Paging <@{user}> for {incident.number} until they acknowledge.")
+            return replies.paging_person(incident, user)
         service = rest.split()[0]
         self.ctx.incidents.page(incident.id, command["user_id"], service=service)
-        return Message(text=f"Paging the on-call chain of `{service}` for {incident.number}.")
+        return replies.paging_service(incident, service)
 
     def update(self, incident: Incident, command: dict, rest: str) -> Message:
-        posted = self.ctx.updates.post(incident.id, command["user_id"], rest)
-        return Message(text=f"Update posted for {posted.number}: in the channel, the announcement's thread and "
-                            "to subscribers. The next one is due " + blocks.slack_date(posted.update_due_at) + ".")
+        posted, _ = self.ctx.incidents.post_update(incident.id, command["user_id"], rest)
+        return replies.update_posted(posted)
 
     def escalate(self, incident: Incident, command: dict, rest: str) -> Message:
         self.ctx.incidents.escalate(incident.id, command["user_id"])
-        return Message(text=f"Paging the next level for {incident.number} now.")
+        return replies.escalated(incident)
 
     def timeline(self, incident: Incident, command: dict, rest: str) -> None:
         self.ctx.effects.submit(self.ctx.notices.post_timeline, incident.id)
 
-    def _hand_over(self, incident: Incident, command: dict, rest: str, role: Role, usage: str) -> Message:
-        user = user_mention(rest, usage)
+    def _hand_over(self, incident: Incident, command: dict, rest: str, role: Role, name: str) -> Message:
+        user = user_mention(rest, name)
         self.ctx.incidents.assign_role(incident.id, role, user, command["user_id"])
-        return Message(text=f"<@{user}> is now the {role.title} of {incident.number}.")
+        return replies.role_handed(incident, role, user)

@@ -19,11 +19,11 @@ def split(text: str) -> tuple[str, str]:
     return head.lower(), rest.strip()
 
 
-def user_mention(text: str, usage: str) -> str:
+def user_mention(text: str, command: str) -> str:
     """The user id of a mention, or a message saying what to type instead."""
     token = text.strip().split(" ", 1)[0] if text.strip() else ""
     if not token:
-        raise UserError("Name a person.", usage=usage)
+        raise UserError("Name a person.", command=command)
     match = _USER.match(token)
     if match:
         return match.group(1)
@@ -37,7 +37,7 @@ def user_mention(text: str, usage: str) -> str:
         what = "plain text"
     raise UserError(
         f"`{_readable(token)}` is {what}, not a Slack user. Pick the person from Slack's @ autocomplete "
-        "so it becomes a mention.", usage=usage)
+        "so it becomes a mention.", command=command)
 
 
 def declare_args(text: str, severities: list[str]) -> tuple[str | None, str]:
@@ -47,7 +47,7 @@ def declare_args(text: str, severities: list[str]) -> tuple[str | None, str]:
         return first.lower(), rest.strip()
     if re.fullmatch(r"sev\d+", first.lower()):
         raise UserError(f"Unknown severity `{first}`; use one of {', '.join(severities)}.",
-                        usage="/incident declare [sevN] <title>")
+                        command="declare")
     return None, text.strip()
 
 

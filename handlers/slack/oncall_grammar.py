@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core.durations import parse_duration
 from bot.core.errors import UserError
-from bot.paging.oncall import ONCALL_USAGE, OVERRIDE_USAGE
 from bot.paging.rotation import to_utc
+from bot.slack.commands import usage
 from handlers.slack.grammar import user_mention
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -58,21 +58,21 @@ def parse_oncall(text: str, tz: ZoneInfo, now: datetime) -> ShowOnCall | AddOver
     if len(words) > 1:
         raise UserError(
             f"`/incident oncall` takes one schedule name, not `{' '.join(words)}`. "
-            f"To take a shift, use `{OVERRIDE_USAGE}`.",
-            usage=ONCALL_USAGE,
+            f"To take a shift, use `{usage('override')}`.",
+            command="oncall",
         )
-    return ShowOnCall(_schedule(words[0], ONCALL_USAGE))
+    return ShowOnCall(_schedule(words[0], "oncall"))
 
 
 def _override(words: list[str], tz: ZoneInfo, now: datetime) -> AddOverride:
-    user = user_mention(words[0] if words else "", OVERRIDE_USAGE)
+    user = user_mention(words[0] if words else "", "override")
     rest = words[1:]
     if rest and rest[0].lower() == "for":
         rest = rest[1:]
     if not rest:
         raise UserError(
             f"Say how long <@{user}> is on call: a duration such as 4h, or an end such as until fri 18:00.",
-            usage=OVERRIDE_USAGE,
+            command="override",
         )
     if rest[0].lower() == "until":
         until, rest = _until(rest[1:], tz, now)
@@ -83,9 +83,9 @@ def _override(words: list[str], tz: ZoneInfo, now: datetime) -> AddOverride:
     if len(rest) > 1:
         raise UserError(
             f"`{' '.join(rest)}` is more than a schedule name; name at most one schedule, last.",
-            usage=OVERRIDE_USAGE,
+            command="override",
         )
-    schedule = _schedule(rest[0], OVERRIDE_USAGE) if rest else None
+    schedule = _schedule(rest[0], "override") if rest else None
     return AddOverride(user=user, duration=duration, until=until, schedule=schedule)
 
 
@@ -99,13 +99,13 @@ def _duration(words: list[str]) -> timedelta:
             parse_duration(" ".join(words[:2]))
         except ValueError as error:
             message = str(error)
-    raise UserError(f"{message}.", usage=OVERRIDE_USAGE)
+    raise UserError(f"{message}.", command="override")
 
 
 def _until(words: list[str], tz: ZoneInfo, now: datetime) -> tuple[datetime, list[str]]:
     """``[day] HH:MM`` at the start of words, as aware UTC; and the words left after it."""
     if not words:
-        raise UserError(f"Say until when, such as {_UNTIL_FORMS}.", usage=OVERRIDE_USAGE)
+        raise UserError(f"Say until when, such as {_UNTIL_FORMS}.", command="override")
     today = now.astimezone(tz).date()
     day: date | int | None = None  # a date, a weekday number, or None for "the next HH:MM"
     first = words[0].lower()
@@ -114,7 +114,7 @@ def _until(words: list[str], tz: ZoneInfo, now: datetime) -> tuple[datetime, lis
         words = words[1:]
         if not words:
             raise UserError(f"`until {first}` needs a time of day too, such as until {first} 18:00.",
-                            usage=OVERRIDE_USAGE)
+                            command="override")
     at = _clock(words[0])
     if isinstance(day, date):
         moment = to_utc(datetime.combine(day, at), tz)
@@ -142,7 +142,7 @@ def _day(word: str, today: date) -> date | int:
     raise UserError(
         f"`{word}` is not a day or a time; use {_UNTIL_FORMS} "
         "(days: today, tomorrow, mon to sun, or a date such as 2026-11-27).",
-        usage=OVERRIDE_USAGE,
+        command="override",
     )
 
 
@@ -151,14 +151,14 @@ def _clock(word: str) -> time:
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return time(int(match[1]), int(match[2]))
     raise UserError(f"`{word}` is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.",
-                    usage=OVERRIDE_USAGE)
+                    command="override")
 
 
-def _schedule(word: str, usage: str) -> str:
+def _schedule(word: str, command: str) -> str:
     name = word.lower()
     if not _NAME.fullmatch(name):
         raise UserError(
             f"`{word}` is not a schedule name; schedule names are lowercase letters, digits, - and _.",
-            usage=usage,
+            command=command,
         )
     return name

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from slack_bolt import BoltResponse
 
 from bot.core.errors import UserError
+from bot.slack import blocks
 from bot.slack.blocks import Message
 from handlers.slack.payloads import MalformedPayload
 
@@ -34,7 +35,6 @@ ANSWER_DEADLINE = 2.0
 """Seconds a listener's work may take before its ack goes without its answer (Slack waits 3)."""
 WORK_THREADS = 16
 """Listeners' work in flight at once, late work included; more waits for a thread (and acks late)."""
-BUSY = Message(text=":hourglass_flowing_sand: The database is busy; your request is queued and its answer will follow here.")
 
 Answer = TypeVar("Answer")
 LATE = object()
@@ -46,7 +46,7 @@ def outcome(work: Callable[[], Message | None], what: str) -> Message | None:
     try:
         return work()
     except UserError as exc:
-        return Message(text=f":warning: {exc}")
+        return blocks.user_error_message(exc)
     except Exception:
         return internal_error(what)
 
@@ -55,10 +55,7 @@ def internal_error(what: str) -> Message:
     """Log the exception being handled and give the person a reference to it."""
     reference = uuid.uuid4().hex[:8]
     log.exception("%s failed (reference %s)", what, reference)
-    return Message(text=(
-        f":boom: Something went wrong on our side while handling {what} (reference `{reference}`). "
-        "Nothing you typed was wrong. `/incident list` shows what is recorded; try again in a moment."
-    ))
+    return blocks.replies.internal_error(what, reference)
 
 
 def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
@@ -77,8 +74,8 @@ def reply_within(ctx: AppContext, work: Callable[[], Message | None], what: str,
     ``response_url`` (by DM without one) when the work is over: a silent success then says it is done."""
     tell = _teller(ctx, response_url, user)
     answer = answer_within(lambda: outcome(work, what),
-                           lambda late: tell(late or Message(text=f":white_check_mark: Done: {what}.")))
-    return BUSY if answer is LATE else answer
+                           lambda late: tell(late or blocks.replies.done(what)))
+    return blocks.replies.BUSY if answer is LATE else answer
 
 
 def errors_within(ctx: AppContext, work: Callable[[], dict[str, str] | None], response_url: str | None,
@@ -86,9 +83,9 @@ def errors_within(ctx: AppContext, work: Callable[[], dict[str, str] | None], re
     """A form's errors from ``work`` if it is over within the deadline. Late, the form closes without
     errors (its ack cannot wait): ``BUSY`` is sent at once, and any errors follow as a message."""
     tell = _teller(ctx, response_url, user)
-    errors = answer_within(work, lambda late: late and tell(Message(text=":warning: " + " ".join(late.values()))))
+    errors = answer_within(work, lambda late: late and tell(blocks.replies.form_refused(late)))
     if errors is LATE:
-        tell(BUSY)
+        tell(blocks.replies.BUSY)
         return None
     return errors
 

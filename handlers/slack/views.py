@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from bot.core.errors import UserError
 from bot.incidents.service import Declaration
 from bot.slack import blocks
+from bot.slack.blocks import Message, replies
 from bot.slack.ids import DeclareField, UpdateField
 from bot.slack.ids import View as ViewId
 from handlers.slack.payloads import json_object, number, user_id
@@ -78,10 +79,9 @@ def register_update(app: App, ctx: AppContext) -> None:
             return
         next_in = timedelta(seconds=number(_value(values, UpdateField.NEXT), "the update form's next update"))
 
-        def post() -> None:
-            if status and status != ctx.incidents.get(incident_id).status:
-                ctx.incidents.set_status(incident_id, status, user)
-            ctx.updates.post(incident_id, user, text, next_in)
+        def post() -> Message | None:
+            posted, kept_resolved = ctx.incidents.post_update(incident_id, user, text, status, next_in)
+            return replies.reopened_elsewhere(posted) if kept_resolved else None
 
         reply = reply_within(ctx, post, "the update form", None, user)
         if reply is not None:

@@ -5,15 +5,53 @@ every change and sent with ``chat.update``. Block Kit comes from slack-sdk's mod
 outside this package builds Slack JSON.
 """
 
+from bot.slack.blocks import replies
 from bot.slack.blocks.common import Message, Rendering, said, slack_date
 from bot.slack.blocks.deliveries import delivery_message
-from bot.slack.blocks.incidents import HELP, declared_message, incident_list_message
+from bot.slack.blocks.incidents import (
+    declared_message,
+    help_message,
+    help_text,
+    incident_list_message,
+    user_error_message,
+)
 from bot.slack.blocks.modals import declare_modal, update_modal
-from bot.slack.blocks.oncall import handoff_messages, oncall_message, override_message
+from bot.slack.blocks.oncall import (
+    cannot_take_shifts,
+    checking_person,
+    handoff_messages,
+    oncall_message,
+    override_message,
+    shift_taken_message,
+)
 from bot.slack.blocks.paging import page_message
 from bot.slack.blocks.summary import announcement_message, channel_topic, summary_message
 from bot.slack.blocks.timeline import event_message, timeline_message
 
-__all__ = ["HELP", "Message", "Rendering", "said", "announcement_message", "channel_topic", "declare_modal", "declared_message",
-           "delivery_message", "event_message", "handoff_messages", "incident_list_message", "oncall_message",
-           "override_message", "page_message", "slack_date", "summary_message", "timeline_message", "update_modal"]
+__all__ = [
+    "cannot_take_shifts",
+    "checking_person",
+    "shift_taken_message",
+    "replies",
+    "Message",
+    "Rendering",
+    "announcement_message",
+    "channel_topic",
+    "declare_modal",
+    "declared_message",
+    "delivery_message",
+    "event_message",
+    "handoff_messages",
+    "help_message",
+    "help_text",
+    "incident_list_message",
+    "oncall_message",
+    "override_message",
+    "page_message",
+    "said",
+    "slack_date",
+    "summary_message",
+    "timeline_message",
+    "update_modal",
+    "user_error_message",
+]

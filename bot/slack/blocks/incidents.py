@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.errors import UserError
 from bot.slack.blocks.common import (
     NOTIFICATION_TEXT,
     Message,
@@ -16,26 +17,28 @@ from bot.slack.blocks.common import (
     severity_label,
     slack_date,
 )
+from bot.slack.commands import COMMANDS, Where, usage
 from models import Incident, Role
 
-HELP = """*`/incident` commands*
-• `/incident` opens the declare form
-• `/incident declare [sevN] <title>` declares at once (anywhere)
-• `/incident list` shows the open incidents (anywhere)
-• `/incident oncall [schedule]` shows who is on call now and next (anywhere)
-• `/incident oncall override @user <4h|until fri 18:00> [schedule]` takes a shift (anywhere)
-In an incident's channel:
-• `/incident status <investigating|identified|mitigated|resolved>` moves the incident
-• `/incident update <text>` posts a stakeholder update (channel, announcement thread, subscribers)
-• `/incident resolve [summary]` resolves it
-• `/incident sev <sevN> [reason]` changes the severity (a downgrade is announced as one)
-• `/incident ic @user`, `/incident comms @user` hand a role over
-• `/incident ack` acknowledges the incident and the pages that reached you
-• `/incident page <service|@user>` pages a service's on-call chain, or one person
-• `/incident escalate` pages the next escalation level now
-• `/incident note <text>` adds to the timeline; so does a :pushpin: reaction on any message here
-• `/incident timeline` posts the timeline so far
-• `/incident help` shows this"""
+
+def help_text() -> str:
+    """Every command, from the one command table: where it works and what it does."""
+    def lines(where: Where) -> list[str]:
+        return [f"• `{said(command.typed)}` {command.does}" for command in COMMANDS if command.where is where]
+    return "\n".join(["*`/incident` commands* (anywhere)", *lines(Where.ANYWHERE),
+                      "In an incident's channel:", *lines(Where.CHANNEL)])
+
+
+def help_message() -> Message:
+    return Message(text=help_text())
+
+
+def user_error_message(error: UserError) -> Message:
+    """What was wrong, shown as typed, and the right form of the command it concerns."""
+    text = f":warning: {said(error.message)}"
+    if error.command is not None:
+        text += f"\nUsage: `{said(usage(error.command))}`"
+    return Message(text=text)
 
 
 def incident_list_message(incidents: Sequence[Incident], rendering: Rendering) -> Message:

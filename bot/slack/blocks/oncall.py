@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.models.blocks import (
-    SectionBlock,
-)
-
 from bot.core.people import mention
 from bot.paging.oncall import OnCallStatus
 from bot.paging.rotation import Duty
-from bot.slack.blocks.common import Message, as_blocks, slack_date
+from bot.slack.blocks.common import Message, as_blocks, sections, slack_date
+from models import Override
 
 
 def _when(moment: datetime | None) -> str:
     return slack_date(moment) if moment else "no planned handoff"
 
 
-def oncall_message(status: OnCallStatus) -> Message:
-    """``/incident oncall``: who now (since, until), who next, and the overrides ahead."""
+def oncall_message(statuses: list[OnCallStatus]) -> Message:
+    """``/incident oncall``: for each schedule, who now (since, until), who next, and the overrides ahead."""
+    text = "\n\n".join(_schedule_lines(status) for status in statuses)
+    return Message(text=text, blocks=as_blocks(*sections(text)))
+
+
+def _schedule_lines(status: OnCallStatus) -> str:
     now = status.now
     lines = [f"*{status.schedule}*: {mention(now.user)} is on call now"
              + (f" (covering, by override, until {slack_date(now.override.end)})" if now.override else "")
@@ -30,12 +32,27 @@ def oncall_message(status: OnCallStatus) -> Message:
     for span in status.overrides:
         lines.append(f"Override: {mention(span.user)} from {slack_date(span.start)} to {slack_date(span.end)}"
                      + (f" (set by {mention(span.created_by)})" if span.created_by else ""))
-    text = "\n".join(lines)
-    return Message(text=text, blocks=as_blocks(SectionBlock(text=text)))
+    return "\n".join(lines)
 
 
-def override_message(schedule: str, user: str, start: datetime, end: datetime) -> Message:
-    return Message(text=f"{mention(user)} is on call for *{schedule}* from {slack_date(start)} until {slack_date(end)}.")
+def override_message(override: Override) -> Message:
+    return Message(text=f"{mention(override.user_id)} is on call for *{override.schedule}* from "
+                        f"{slack_date(override.starts_at)} until {slack_date(override.ends_at)}.")
+
+
+def shift_taken_message(override: Override) -> Message:
+    """The DM to someone whose shift another person took: who, when, and who decided it."""
+    return Message(text=f":pager: {mention(override.created_by)} put {mention(override.user_id)} on call for "
+                        f"*{override.schedule}* from {slack_date(override.starts_at)} until "
+                        f"{slack_date(override.ends_at)}, covering your shift: pages for it go to them meanwhile.")
+
+
+def checking_person(user: str) -> Message:
+    return Message(text=f"Checking <@{user}> with Slack before giving them the shift; the answer follows here.")
+
+
+def cannot_take_shifts(user: str, why: str) -> Message:
+    return Message(text=f":warning: <@{user}> cannot take a shift: {why}. Pick someone who can be paged.")
 
 
 def handoff_messages(schedule: str, duty: Duty) -> tuple[Message, Message]:

@@ -208,3 +208,29 @@ def test_a_missing_comms_lead_is_asked_for_every_interval_until_someone_takes_it
     bot.settle()
     run_due(bot, timedelta(minutes=40))
     assert len([p for p in channel_posts(bot, fake_slack) if "still has no Communication Lead" in p]) == 1
+
+
+def test_an_update_after_resolution_is_a_follow_up_answered_clearly_and_recorded_once(bot, fake_slack):
+    row = declare(bot, "declare sev1 Checkout is down")
+    in_channel(bot, "resolve Rolled back deploy 42", row)
+    answer = in_channel(bot, "update Root cause found: a bad index migration; the report follows on Friday", row)
+    assert answer["text"].startswith("Follow-up posted for INC-1 (resolved)") and "No further update is due" in answer["text"]
+    assert ":boom:" not in answer["text"]
+    updates = [e for e in incident(bot).events if e.kind == "update"]
+    assert len(updates) == 1 and updates[0].data == {"status": "resolved", "next_at": None}
+    assert incident(bot).status == Status.RESOLVED and incident(bot).update_due_at is None
+    assert "bad index migration" in fake_slack.messages("U06CTO")[-1]["text"], "stakeholders hear the follow-up"
+    run_due(bot, timedelta(hours=2))
+    assert nags(bot, fake_slack) == [], "no nag after resolution"
+
+
+def test_an_update_form_sent_after_resolution_does_not_reopen_the_incident(bot, fake_slack):
+    row = declare(bot, "declare sev1 Checkout is down")
+    in_channel(bot, "resolve", row)
+    values = {UpdateField.STATUS: {UpdateField.STATUS: {"type": "static_select", "selected_option": {"value": "investigating"}}},
+              UpdateField.TEXT: {UpdateField.TEXT: {"type": "plain_text_input", "value": "All card payments work again"}},
+              UpdateField.NEXT: {UpdateField.NEXT: {"type": "static_select", "selected_option": {"value": "1200"}}}}
+    assert bot.submit_view(ViewId.UPDATE, values, private_metadata=str(row.id)).status == 200
+    bot.settle()
+    assert incident(bot).status == Status.RESOLVED
+    assert "did not reopen it" in fake_slack.messages("U01ALICE")[-1]["text"]

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from bot.core.markup import plain
 from tests.integration.helpers import declare, in_channel
 
 
@@ -13,7 +14,7 @@ def answer(bot, text: str, **kwargs) -> str:
     body = response.json()
     assert body["response_type"] == "ephemeral"
     assert "Traceback" not in body["text"]
-    return body["text"]
+    return plain(body["text"])  # as the person reads it
 
 
 def test_an_unknown_subcommand_names_it_and_lists_the_commands(bot):
@@ -23,8 +24,8 @@ def test_an_unknown_subcommand_names_it_and_lists_the_commands(bot):
 
 
 @pytest.mark.parametrize("command, problem, usage", [
-    ("declare", "An incident needs a title.", "Usage: `/incident declare [sev1] <title>`"),
-    ("declare sev1", "An incident needs a title.", "Usage: `/incident declare [sev1] <title>`"),
+    ("declare", "An incident needs a title.", "Usage: `/incident declare [sevN] <title>`"),
+    ("declare sev1", "An incident needs a title.", "Usage: `/incident declare [sevN] <title>`"),
     ("declare sev9 Checkout is down", "Unknown severity `sev9`; use one of sev1, sev2, sev3, sev4.",
      "Usage: `/incident declare [sevN] <title>`"),
     ("declare " + "x" * 201, "The title is 201 characters long; keep it under 200", ""),

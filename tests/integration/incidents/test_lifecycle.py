@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from bot.core.markup import plain
 from bot.slack.ids import Action
 from models import Status
 from tests.integration.helpers import announcement, channel_posts, declare, in_channel, incident, rendered, summary
@@ -111,7 +112,7 @@ def test_list_when_all_is_quiet(bot):
 
 
 def test_help_lists_the_commands(bot):
-    text = bot.command("help").json()["text"]
+    text = plain(bot.command("help").json()["text"])
     for command in ["declare [sevN] <title>", "status <investigating|identified|mitigated|resolved>", "resolve [summary]",
                     "note <text>", "ic @user", "comms @user", "list", "sev <sevN> [reason]", "timeline", "ack",
                     "update <text>", "page <service|@user>", "escalate", "oncall [schedule]",

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from bot.core.markup import plain
 from bot.jobs.scheduler import announce_handoffs
 
 SCHEDULES = {
@@ -12,28 +13,63 @@ SCHEDULES = {
 
 
 def test_who_is_on_call_now_and_next(make_bot, fake_slack):
+    """Daily from Mon 2024-01-01 09:00 in Rome, Alice then Bob: on Mon 2026-11-23 at 10:00 in Rome (the test
+    clock), 1,057 days later, it is Bob's day since 09:00, and Alice's from tomorrow 09:00."""
     bot = make_bot(config=SCHEDULES)
     text = bot.command("oncall").json()["text"]
-    assert text.startswith("*primary*: <@U")
-    assert "is on call now" in text and "Next: <@U" in text
+    assert text.startswith("*primary*: <@U02BOB> is on call now, since <!date^1795420800^")
+    assert "Next: <@U01ALICE> from <!date^1795507200^" in text
 
 
-def test_an_override_takes_the_shift_and_shows(make_bot, fake_slack):
+def test_with_several_schedules_oncall_lists_them_all(make_bot, fake_slack):
+    bot = make_bot(config={**SCHEDULES, "schedules": {
+        **SCHEDULES["schedules"], "secondary": {"rotation": "weekly", "handoff": "mon 09:00", "members": ["U04DAVE"]}}})
+    text = bot.command("oncall").json()["text"]
+    assert "*primary*: <@U02BOB> is on call now" in text and "*secondary*: <@U04DAVE> is on call now" in text
+    assert "*secondary*" not in bot.command("oncall primary").json()["text"]
+
+
+def test_an_override_is_checked_with_slack_takes_the_shift_and_tells_who_it_replaced(make_bot, fake_slack):
     bot = make_bot(config=SCHEDULES)
-    now_on_call = bot.ctx.oncall.on_call("primary")
-    other = "U02BOB" if now_on_call == "U01ALICE" else "U01ALICE"
-    answer = bot.command(f"oncall override <@{other}|x> 4h", user="U03CAROL").json()["text"]
-    assert answer.startswith(f"<@{other}> is on call for *primary* from ")
-    assert bot.ctx.oncall.on_call("primary") == other
+    answer = bot.command("oncall override <@U01ALICE|alice> 4h", user="U03CAROL").json()["text"]
+    assert answer == "Checking <@U01ALICE> with Slack before giving them the shift; the answer follows here."
+    bot.settle()
+    [taken] = fake_slack.responses_for("cmd1")
+    assert taken["text"].startswith("<@U01ALICE> is on call for *primary* from ")
+    assert [c.args["user"] for c in fake_slack.calls_to("users.info")] == ["U01ALICE"]
+    assert bot.ctx.oncall.on_call("primary") == "U01ALICE"
+    [told] = fake_slack.messages("U02BOB")
+    assert told["text"].startswith(":pager: <@U03CAROL> put <@U01ALICE> on call for *primary* from ")
+    assert "covering your shift" in told["text"]
     text = bot.command("oncall primary").json()["text"]
-    assert f"<@{other}> is on call now (covering, by override" in text
+    assert "<@U01ALICE> is on call now (covering, by override" in text
     assert "(set by <@U03CAROL>)" in text
+
+
+def test_an_override_for_someone_slack_does_not_know_is_refused(make_bot, fake_slack):
+    fake_slack.add_user("U0GONE", name="gone", deleted=True)
+    bot = make_bot(config=SCHEDULES)
+    for who, why in (("U0NOSUCHUSER", "Slack has no such user in this workspace"),
+                     ("U0GONE", "their account is deactivated"), ("UBOT", "they are an app, not a person")):
+        bot.command(f"oncall override <@{who}> 14h")
+        bot.settle()
+        assert fake_slack.responses[-1]["text"] == f":warning: <@{who}> cannot take a shift: {why}. " \
+                                                   "Pick someone who can be paged."
+    assert bot.ctx.oncall.on_call("primary") == "U02BOB", "nothing was overridden"
+
+
+def test_an_override_longer_than_the_longest_is_refused_at_once(make_bot, fake_slack):
+    bot = make_bot(config=SCHEDULES)
+    answer = plain(bot.command("oncall override <@U01ALICE|alice> 14d").json()["text"])
+    assert answer.startswith(":warning: An override lasts at most 7d (`overrides.max_duration` in incidents.yaml)")
+    bot.settle()
+    assert fake_slack.calls_to("users.info") == [] and fake_slack.responses == []
 
 
 def test_oncall_mistakes_are_explained(make_bot, fake_slack):
     bot = make_bot(config=SCHEDULES)
     assert "secondary" in bot.command("oncall secondary").json()["text"]
-    assert "Usage: `/incident oncall override @user <4h|until fri 18:00> [schedule]`" in (
+    assert "Usage: `/incident oncall override @user <4h|until fri 18:00> [schedule]`" in plain(
         bot.command("oncall override <@U02BOB|bob>").json()["text"])
     no_schedules = make_bot(config={})
     assert "No on-call schedule is configured" in no_schedules.command("oncall").json()["text"]

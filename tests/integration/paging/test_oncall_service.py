@@ -6,13 +6,13 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from bot.config import IncidentConfig
 from bot.core.clock import ManualClock
-from bot.core.db import make_engine, make_session_factory
+from bot.core.db import make_session_factory
 from bot.core.errors import UserError
-from bot.paging.oncall import ONCALL_USAGE, OVERRIDE_USAGE, OnCallService
+from bot.paging.oncall import OnCallService
 from bot.paging.rotation import Duty
 from models.oncall import HandoffNotice, Override
 
@@ -26,21 +26,8 @@ NEXT_MONDAY = MONDAY + timedelta(days=7)
 
 
 @pytest.fixture
-def oncall_engine(database_url):
-    """An engine with the on-call tables, emptied.
-
-    Until the migration creating oncall_overrides and oncall_handoff_notices exists, the tables are
-    created here; the shared ``engine`` fixture is not used because it empties every table of
-    ``Base.metadata``, some of which no migration creates yet.
-    """
-    engine = make_engine(database_url)
-    for model in (Override, HandoffNotice):
-        model.__table__.create(engine, checkfirst=True)
-    with engine.begin() as connection:
-        connection.execute(delete(HandoffNotice))
-        connection.execute(delete(Override))
-    yield engine
-    engine.dispose()
+def oncall_engine(engine):
+    return engine
 
 
 @pytest.fixture
@@ -52,10 +39,11 @@ def clock():
 def make_service(oncall_engine, clock):
     sessions = make_session_factory(oncall_engine)
 
-    def make(schedules=None, timezone="Europe/Rome") -> OnCallService:
+    def make(schedules=None, timezone="Europe/Rome", **more) -> OnCallService:
         config = IncidentConfig.model_validate({
             "timezone": timezone,
             "schedules": {"primary": PRIMARY} if schedules is None else schedules,
+            **more,
         })
         return OnCallService(sessions, config, clock)
 
@@ -96,13 +84,15 @@ def test_which_schedule(make_service):
     with pytest.raises(UserError) as error:
         two.who()
     assert error.value.message == "There are 2 on-call schedules: primary, secondary. Name one."
-    assert error.value.usage == ONCALL_USAGE
+    assert error.value.command == "oncall"
     assert two.who("secondary").now.user in (DAVE, ERIN)
+
+    assert [status.schedule for status in two.who_all()] == ["primary", "secondary"]
 
     with pytest.raises(UserError) as error:
         two.who("tertiary")
     assert error.value.message == "Unknown schedule `tertiary`; the schedules are primary, secondary."
-    assert error.value.usage == ONCALL_USAGE
+    assert error.value.command == "oncall"
 
 
 def test_on_call_for_paging(service, clock):
@@ -118,8 +108,10 @@ def test_on_call_for_paging(service, clock):
 
 
 def test_an_override_for_a_duration(service, oncall_engine, clock):
-    row = service.add_override(None, DAVE, ALICE, duration=timedelta(hours=4))
+    taken = service.add_override(None, DAVE, ALICE, duration=timedelta(hours=4))
+    row = taken.override
     assert (row.schedule, row.user_id, row.created_by) == ("primary", DAVE, ALICE)
+    assert taken.replaced == [BOB], "Bob is told who took over his shift"
     assert (row.starts_at, row.ends_at, row.created_at) == (WEDNESDAY, WEDNESDAY + timedelta(hours=4), WEDNESDAY)
     [stored] = overrides(oncall_engine)
     assert (stored.starts_at, stored.ends_at) == (WEDNESDAY, WEDNESDAY + timedelta(hours=4))
@@ -146,7 +138,8 @@ def test_an_override_until_a_moment(service, clock):
 
 
 def test_an_override_running_into_the_same_persons_shift_is_one_duty(service):
-    service.add_override("primary", CAROL, CAROL, until=NEXT_MONDAY + timedelta(days=1))
+    taken = service.add_override("primary", CAROL, CAROL, until=NEXT_MONDAY + timedelta(days=1))
+    assert taken.replaced == [BOB], "Carol's own shift next week replaces nobody"
     status = service.who()
     assert (status.now.user, status.now.start, status.now.end) == (CAROL, WEDNESDAY, NEXT_MONDAY + timedelta(days=7))
     assert status.next.user == ALICE
@@ -178,26 +171,28 @@ def test_since_counts_an_override_that_ended_earlier(service, clock):
     ({"until": WEDNESDAY},
      "That override would end Wed 25 Nov 11:00 CET, which is already past; give a later end, such as a duration "
      "(4h) or a later day and time (until tomorrow 09:00)."),
-    ({"duration": timedelta(days=15)},
-     "An override lasts at most 14d, so this one could end Wed 09 Dec 11:00 CET at the latest, not Thu 10 Dec "
-     "11:00 CET. Give a shorter one, "
-     "add another when it ends, or change the rotation under `schedules.primary` in incidents.yaml."),
-    ({"until": datetime(2026, 12, 9, 10, 30, tzinfo=UTC)},
-     "An override lasts at most 14d, so this one could end Wed 09 Dec 11:00 CET at the latest, not Wed 09 Dec "
-     "11:30 CET. Give a shorter one, "
-     "add another when it ends, or change the rotation under `schedules.primary` in incidents.yaml."),
+    ({"duration": timedelta(days=8)},
+     "An override lasts at most 7d (`overrides.max_duration` in incidents.yaml), so this one could end Wed 02 Dec "
+     "11:00 CET at the latest, not Thu 03 Dec 11:00 CET. Give a shorter one, add another when it ends, or change "
+     "the rotation under `schedules.primary`."),
+    ({"until": datetime(2026, 12, 2, 10, 30, tzinfo=UTC)},
+     "An override lasts at most 7d (`overrides.max_duration` in incidents.yaml), so this one could end Wed 02 Dec "
+     "11:00 CET at the latest, not Wed 02 Dec 11:30 CET. Give a shorter one, add another when it ends, or change "
+     "the rotation under `schedules.primary`."),
 ])
 def test_override_mistakes(service, oncall_engine, kwargs, message):
     with pytest.raises(UserError) as error:
         service.add_override("primary", DAVE, ALICE, **kwargs)
     assert error.value.message == message
-    assert error.value.usage == OVERRIDE_USAGE
+    assert error.value.command == "override"
     assert overrides(oncall_engine) == []
 
 
-def test_an_override_of_exactly_fourteen_days_is_fine(service):
-    row = service.add_override("primary", DAVE, ALICE, duration=timedelta(days=14))
-    assert row.ends_at == WEDNESDAY + timedelta(days=14)
+def test_an_override_of_exactly_the_longest_is_fine_and_the_longest_is_configurable(service, make_service):
+    row = service.add_override("primary", DAVE, ALICE, duration=timedelta(days=7)).override
+    assert row.ends_at == WEDNESDAY + timedelta(days=7)
+    with pytest.raises(UserError, match="at most 2h"):
+        make_service(overrides={"max_duration": "2h"}).add_override("primary", ERIN, ALICE, duration=timedelta(hours=3))
 
 
 def test_override_schedule_mistakes(make_service, oncall_engine):
@@ -205,12 +200,12 @@ def test_override_schedule_mistakes(make_service, oncall_engine):
     with pytest.raises(UserError) as error:
         two.add_override(None, DAVE, ALICE, duration=timedelta(hours=1))
     assert error.value.message == "There are 2 on-call schedules: primary, secondary. Name one."
-    assert error.value.usage == OVERRIDE_USAGE
+    assert error.value.command == "override"
     with pytest.raises(UserError) as error:
         two.add_override("platform", DAVE, ALICE, duration=timedelta(hours=1))
     assert error.value.message == "Unknown schedule `platform`; the schedules are primary, secondary."
     assert overrides(oncall_engine) == []
-    assert two.add_override("secondary", DAVE, ALICE, duration=timedelta(hours=1)).schedule == "secondary"
+    assert two.add_override("secondary", DAVE, ALICE, duration=timedelta(hours=1)).override.schedule == "secondary"
 
 
 # --- handoffs -------------------------------------------------------------------------------------
@@ -230,7 +225,7 @@ def test_a_regular_handoff_is_due_once_claimed_once(service, clock):
 
 
 def test_override_starts_and_ends_are_handoffs(service, clock):
-    row = service.add_override("primary", DAVE, ALICE, duration=timedelta(hours=2))
+    row = service.add_override("primary", DAVE, ALICE, duration=timedelta(hours=2)).override
     [(_, duty)] = service.due_handoffs()
     assert (duty.user, duty.start, duty.override.id) == (DAVE, WEDNESDAY, row.id)
     assert service.claim_handoff("primary", duty)

@@ -13,9 +13,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from bot.slack.blocks.replies import BUSY
 from bot.slack.ids import Action, DeclareField
 from bot.slack.ids import View as ViewId
-from handlers.slack.replies import BUSY
 from tests.driver import http
 from tests.integration.helpers import declare, incident
 

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from bot.config import Handoff, ScheduleConfig
 from bot.core.errors import UserError
-from bot.paging.oncall import ONCALL_USAGE, OVERRIDE_USAGE
 from bot.paging.rotation import (
     EPOCH,
     Duty,
@@ -26,6 +25,7 @@ from bot.paging.rotation import (
     shifts_between,
     to_utc,
 )
+from bot.slack.commands import usage
 from handlers.slack.oncall_grammar import AddOverride, ShowOnCall, parse_oncall
 
 ALICE, BOB, CAROL, DAVE, ERIN = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN"
@@ -444,46 +444,46 @@ def test_until_a_time_that_does_not_exist_that_night_is_read_like_a_handoff():
 
 
 @pytest.mark.parametrize("text, message, usage", [
-    ("override", "Name a person.", OVERRIDE_USAGE),
+    ("override", "Name a person.", "override"),
     ("override bob 4h", "`bob` is plain text, not a Slack user. Pick the person from Slack's @ autocomplete so it "
-                        "becomes a mention.", OVERRIDE_USAGE),
+                        "becomes a mention.", "override"),
     ("override <@U02BOB|bob>", "Say how long <@U02BOB> is on call: a duration such as 4h, or an end such as "
-                               "until fri 18:00.", OVERRIDE_USAGE),
-    ("override <@U02BOB|bob> 4 hours", '"4 hours" is not a duration; use 4h.', OVERRIDE_USAGE),
+                               "until fri 18:00.", "override"),
+    ("override <@U02BOB|bob> 4 hours", '"4 hours" is not a duration; use 4h.', "override"),
     ("override <@U02BOB|bob> forever", '"forever" is not a duration; use a number with s, m, h or d, such as '
-                                       '90s, 15m, 2h.', OVERRIDE_USAGE),
-    ("override <@U02BOB|bob> 0m", '"0m" is not a duration; use more than zero, such as 15m.', OVERRIDE_USAGE),
+                                       '90s, 15m, 2h.', "override"),
+    ("override <@U02BOB|bob> 0m", '"0m" is not a duration; use more than zero, such as 15m.', "override"),
     ("override <@U02BOB|bob> until", "Say until when, such as until 18:00, until tomorrow 09:00 or until fri 18:00.",
-     OVERRIDE_USAGE),
+     "override"),
     ("override <@U02BOB|bob> until fri", "`until fri` needs a time of day too, such as until fri 18:00.",
-     OVERRIDE_USAGE),
+     "override"),
     ("override <@U02BOB|bob> until 25:00", "`25:00` is not a time of day; use HH:MM on a 24-hour clock, such as "
-                                           "18:00.", OVERRIDE_USAGE),
+                                           "18:00.", "override"),
     ("override <@U02BOB|bob> until fri 6pm", "`6pm` is not a time of day; use HH:MM on a 24-hour clock, such as "
-                                             "18:00.", OVERRIDE_USAGE),
+                                             "18:00.", "override"),
     ("override <@U02BOB|bob> until noon", "`noon` is not a day or a time; use until 18:00, until tomorrow 09:00 or "
                                           "until fri 18:00 (days: today, tomorrow, mon to sun, or a date such as "
-                                          "2026-11-27).", OVERRIDE_USAGE),
+                                          "2026-11-27).", "override"),
     ("override <@U02BOB|bob> until 2026-02-30 18:00", "`2026-02-30` is not a day or a time; use until 18:00, until "
                                                       "tomorrow 09:00 or until fri 18:00 (days: today, tomorrow, mon "
-                                                      "to sun, or a date such as 2026-11-27).", OVERRIDE_USAGE),
+                                                      "to sun, or a date such as 2026-11-27).", "override"),
     ("override <@U02BOB|bob> 4h primary please", "`primary please` is more than a schedule name; name at most one "
-                                                 "schedule, last.", OVERRIDE_USAGE),
+                                                 "schedule, last.", "override"),
     ("override <@U02BOB|bob> 4h Prim@ry", "`Prim@ry` is not a schedule name; schedule names are lowercase letters, "
-                                          "digits, - and _.", OVERRIDE_USAGE),
+                                          "digits, - and _.", "override"),
     ("platform primary", "`/incident oncall` takes one schedule name, not `platform primary`. To take a shift, use "
-                         f"`{OVERRIDE_USAGE}`.", ONCALL_USAGE),
+                         f"`{usage('override')}`.", "oncall"),
     ("<#C123|ops>", "`<#C123|ops>` is not a schedule name; schedule names are lowercase letters, digits, - and _.",
-     ONCALL_USAGE),
+     "oncall"),
 ])
 def test_oncall_grammar_mistakes(text, message, usage):
     with pytest.raises(UserError) as error:
         parse(text)
     assert error.value.message == message
-    assert error.value.usage == usage
+    assert error.value.command == usage
 
 
 def test_grammar_usages():
-    assert ONCALL_USAGE == "/incident oncall [schedule]"
-    assert OVERRIDE_USAGE == "/incident oncall override @user <4h|until fri 18:00> [schedule]"
+    assert usage("oncall") == "/incident oncall [schedule]"
+    assert usage("override") == "/incident oncall override @user <4h|until fri 18:00> [schedule]"
     assert date(2026, 11, 25).weekday() == 2  # NOW is a Wednesday, as the cases above assume

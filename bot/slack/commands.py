@@ -1,0 +1,63 @@
+"""The ``/incident`` commands, each named once with its usage and what it does.
+
+The help text, every "Usage:" line an error shows, and the README's command table are all
+rendered from this table, so they cannot drift apart; ``handlers.slack.commands`` binds each
+entry to its listener (a test checks both ways).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Where(StrEnum):
+    ANYWHERE = "anywhere"
+    CHANNEL = "incident channel"
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    usage: str  # what follows "/incident "
+    does: str
+    where: Where = Where.CHANNEL
+
+    @property
+    def typed(self) -> str:
+        return f"/incident {self.usage}".rstrip()
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("", "", "opens the declare form (title, severity, service, description, commander)", Where.ANYWHERE),
+    Command("declare", "declare [sevN] <title>", "declares at once; severity defaults to the configured default",
+            Where.ANYWHERE),
+    Command("list", "list", "the open incidents", Where.ANYWHERE),
+    Command("oncall", "oncall [schedule]", "who is on call now (since, until) and next, every schedule or one, "
+            "and the overrides ahead", Where.ANYWHERE),
+    Command("override", "oncall override @user <4h|until fri 18:00> [schedule]",
+            "takes a shift (checked with Slack; the person replaced is told who did it)", Where.ANYWHERE),
+    Command("status", "status <investigating|identified|mitigated|resolved>",
+            "moves the incident; leaving resolved reopens it, announced"),
+    Command("update", "update <text>", "a stakeholder update: channel, announcement thread, subscribers and "
+            "stakeholder groups by DM; after resolution, a follow-up"),
+    Command("sev", "sev <sevN> [reason]", "changes the severity; a downgrade is announced as one, raising to a "
+            "paging severity pages"),
+    Command("ic", "ic @user", "hands the Incident Commander role over, announced; the new holder gets its checklist"),
+    Command("comms", "comms @user", "hands the Communication Lead role over, announced; the new holder gets its "
+            "checklist"),
+    Command("ack", "ack", "acknowledges the incident and every page still ringing (same as the buttons)"),
+    Command("page", "page <service|@user>", "pages a service's escalation chain, or one person, until acknowledged"),
+    Command("escalate", "escalate", "pages the next level now"),
+    Command("note", "note <text>", "adds to the timeline (so does a :pushpin: reaction on any message there)"),
+    Command("timeline", "timeline", "posts the timeline so far, in the configured time zone"),
+    Command("resolve", "resolve [summary]", "resolves, saying whether it was mitigated first or fixed outright"),
+    Command("help", "help", "the list of commands", Where.ANYWHERE),
+)
+
+BY_NAME = {command.name: command for command in COMMANDS}
+
+
+def usage(name: str) -> str:
+    """How to type the command called ``name`` (``override`` is ``oncall override``)."""
+    return BY_NAME[name].typed
