@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         print(MANIFEST.read_text().replace(MANIFEST_URL, settings.public_url), end="")
         return 0
     if args.command == "web":
-        return _serve(settings, config)
-    return _work(settings, config)
+        return serve(settings, config)
+    return work(settings, config)
 
 
 def _check_slack_settings(settings) -> None:
@@ -46,14 +46,15 @@ def _check_slack_settings(settings) -> None:
                           "to use Socket Mode")
 
 
-def _serve(settings, config) -> int:
+def serve(settings, config, **wiring) -> int:
+    """The ``web`` process; ``wiring`` goes to ``build_context`` (tests shorten the lease)."""
     import uvicorn
 
     from bot.app import build_context, check_slack, create_bolt_app
     from bot.jobs.scheduler import make_scheduler
     from bot.web.app import create_web_app
 
-    ctx = build_context(settings, config)
+    ctx = build_context(settings, config, **wiring)
     check_slack(ctx)
     bolt = create_bolt_app(ctx)
     scheduler = make_scheduler(ctx) if settings.worker_in_web else None
@@ -73,11 +74,12 @@ def _serve(settings, config) -> int:
     return 0
 
 
-def _work(settings, config) -> int:
+def work(settings, config, **wiring) -> int:
+    """The ``worker`` process; ``wiring`` as for ``serve``."""
     from bot.app import build_context, check_slack
     from bot.jobs.scheduler import make_scheduler
 
-    ctx = build_context(settings, config)
+    ctx = build_context(settings, config, **wiring)
     check_slack(ctx)
     try:
         make_scheduler(ctx, blocking=True).start()

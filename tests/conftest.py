@@ -10,7 +10,7 @@ from bot.config import IncidentConfig, load_settings
 from bot.core.clock import ManualClock
 from bot.core.db import make_engine
 from tests import db
-from tests.driver import SIGNING_SECRET, Bot, start_bot
+from tests.driver import SIGNING_SECRET, Bot, ServerPool, start_bot
 from tests.fakeslack import FakeSlack
 
 USERS = ["U01ALICE", "U02BOB", "U03CAROL", "U04DAVE"]
@@ -52,13 +52,20 @@ def fake_slack(slack_server: FakeSlack) -> Iterator[FakeSlack]:
     assert slack_server.violations == [], "the bot made calls Slack would refuse"
 
 
+@pytest.fixture(scope="session")
+def servers() -> Iterator[ServerPool]:
+    pool = ServerPool()
+    yield pool
+    pool.stop()
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock()
 
 
 @pytest.fixture
-def make_bot(engine, fake_slack, clock, database_url) -> Iterator[Callable[..., Bot]]:
+def make_bot(engine, fake_slack, clock, database_url, servers) -> Iterator[Callable[..., Bot]]:
     """Start the real app over HTTP; ``make_bot(config={...})`` takes a configuration file's content."""
     bots: list[Bot] = []
 
@@ -70,7 +77,7 @@ def make_bot(engine, fake_slack, clock, database_url) -> Iterator[Callable[..., 
             "SLACK_API_URL": fake_slack.base_url,
             **env,
         })
-        bot = start_bot(settings, IncidentConfig.model_validate(config or {}), clock, fake_slack)
+        bot = start_bot(settings, IncidentConfig.model_validate(config or {}), clock, fake_slack, servers)
         bots.append(bot)
         return bot
 

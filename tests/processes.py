@@ -1,5 +1,5 @@
-"""The bot as production runs it, in processes of its own (``python -m bot web|worker``), for tests that
-kill one with SIGKILL and watch another take over."""
+"""The bot as production runs it, in processes of its own (``python -m bot web|worker``, or with a shorter
+lease ``tests.short_lease``), for tests that kill one with SIGKILL and watch another take over."""
 
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ def wait_for(condition: Callable[[], object], seconds: float = 30, what: str = "
 class BotProcesses:
     """Starts ``python -m bot web`` and ``python -m bot worker`` against one database and one fake Slack."""
 
-    def __init__(self, database_url: str, fake, tmp_path, config: dict | None = None, **env: str) -> None:
+    def __init__(self, database_url: str, fake, tmp_path, config: dict | None = None, lease: float | None = None,
+                 **env: str) -> None:
+        self.lease = lease  # seconds; None: the production lease (tests of the takeover promise use it)
         config_file = tmp_path / "incidents.yaml"
         config_file.write_text(yaml.safe_dump(config or {}))
         self.env = {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test",
@@ -67,7 +69,8 @@ class BotProcesses:
 
     def _start(self, command: str, **env: str) -> subprocess.Popen:
         log = (self.logs / f"{command}-{len(self.started) + 1}.log").open("w")  # read them when a test fails
-        process = subprocess.Popen([sys.executable, "-m", "bot", command], cwd=ROOT, env={**self.env, **env},
+        argv = ["bot", command] if self.lease is None else ["tests.short_lease", command, str(self.lease)]
+        process = subprocess.Popen([sys.executable, "-m", *argv], cwd=ROOT, env={**self.env, **env},
                                    stdout=log, stderr=subprocess.STDOUT)
         self.started.append(process)
         return process
@@ -87,8 +90,9 @@ class BotProcesses:
 
 
 @contextmanager
-def bot_processes(database_url: str, fake, tmp_path, config: dict | None = None, **env: str) -> Iterator[BotProcesses]:
-    processes = BotProcesses(database_url, fake, tmp_path, config, **env)
+def bot_processes(database_url: str, fake, tmp_path, config: dict | None = None, lease: float | None = None,
+                  **env: str) -> Iterator[BotProcesses]:
+    processes = BotProcesses(database_url, fake, tmp_path, config, lease, **env)
     try:
         yield processes
     finally:

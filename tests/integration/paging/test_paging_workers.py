@@ -4,16 +4,18 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from bot.app import build_context
 from bot.config import load_config, load_settings
 from bot.incidents.service import Declaration
+from models.timer import PENDING, Timer
 from tests.db import ROOT
 from tests.integration.paging.test_paging import pages_to
+from tests.processes import wait_for
 
 CONFIG = {
     "schedules": {
@@ -44,7 +46,7 @@ def workers(env):
     started: list[subprocess.Popen] = []
 
     def start() -> subprocess.Popen:
-        worker = subprocess.Popen([sys.executable, "-m", "tests.paging_worker"], cwd=ROOT, env=env,
+        worker = subprocess.Popen([sys.executable, "-m", "tests.short_lease", "worker"], cwd=ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started.append(worker)
         return worker
@@ -65,11 +67,13 @@ def app(env):
     ctx.close()
 
 
-def wait_for(condition, seconds: float = 25) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
+def pending_timers(app, incident_id: int | None = None) -> list[Timer]:
+    """Timers still to run; none left means nothing more can happen."""
+    with app.sessions() as session:
+        query = select(Timer).where(PENDING)
+        if incident_id is not None:
+            query = query.where(Timer.incident_id == incident_id)
+        return list(session.scalars(query))
 
 
 def declare(app, n: int) -> list[int]:
@@ -82,7 +86,8 @@ def test_level_1_then_level_2_then_ack_then_nothing(app, workers, fake_slack):
     [incident_id] = declare(app, 1)
     wait_for(lambda: pages_to(fake_slack, "U04DAVE"))
     app.incidents.acknowledge(incident_id, "U04DAVE")
-    time.sleep(4)  # level 3 was due 2 s after level 2
+    assert [t.kind for t in pending_timers(app, incident_id) if t.kind.startswith("page")] == [], \
+        "the acknowledgement cancelled level 3 (due 2 s after level 2): nothing more can page"
     assert (len(pages_to(fake_slack, "U01ALICE")), len(pages_to(fake_slack, "U04DAVE"))) == (1, 1)
     assert pages_to(fake_slack, "U03CAROL") == []
     paged = [e for e in app.incidents.get(incident_id).events if e.kind == "paged"]
@@ -95,7 +100,7 @@ def test_two_workers_never_send_a_page_twice_and_one_finishes_what_a_killed_one_
     wait_for(lambda: len(pages_to(fake_slack, "U01ALICE")) == 6)
     doomed.send_signal(signal.SIGKILL)
     wait_for(lambda: len(pages_to(fake_slack, "U03CAROL")) == 6)
-    time.sleep(3)
+    wait_for(lambda: not [t for t in pending_timers(app) if t.kind.startswith("page")], what="the chains to end")
     assert [len(pages_to(fake_slack, user)) for user in ("U01ALICE", "U04DAVE", "U03CAROL")] == [6, 6, 6]
 
 
@@ -103,9 +108,13 @@ def test_two_workers_never_send_a_page_twice_and_one_finishes_what_a_killed_one_
 def test_two_workers_nag_once_per_interval(app, workers, fake_slack):
     workers(), workers()
     [incident_id] = [app.incidents.declare(Declaration(title="Slow search", severity="sev3", declared_by="U02BOB")).id]
-    time.sleep(5.5)  # nags due at 2 s and 4 s
+
+    def nags() -> list:
+        return [e for e in app.incidents.get(incident_id).events if e.kind == "nag"]
+
+    wait_for(lambda: len(nags()) >= 2, what="two rounds of nags (due at 2 s and 4 s)")
+    app.incidents.post_update(incident_id, "U02BOB", "Search is slower; a fix is rolling out")  # no third round
     app.effects.wait_idle(30)
-    nags = [e for e in app.incidents.get(incident_id).events if e.kind == "nag"]
-    assert [e.data["round"] for e in nags] == [1, 2]
+    assert [e.data["round"] for e in nags()] == [1, 2]
     channel = app.incidents.get(incident_id).channel_id
     assert len([m for m in fake_slack.messages(channel) if "no stakeholder update" in m["text"]]) == 2

@@ -51,8 +51,8 @@ def row(engine):
 
 
 def test_killed_while_creating_the_channel_the_next_process_adopts_it(database_url, fake_slack, tmp_path, row):
-    fake_slack.set_latency("conversations.create", 3, when=first_only())
-    with bot_processes(database_url, fake_slack, tmp_path) as bots:
+    fake_slack.set_latency("conversations.create", 1.5, when=first_only())
+    with bot_processes(database_url, fake_slack, tmp_path, lease=2) as bots:
         first, url = bots.web()
         assert "INC-1* is recorded" in declare(url, fake_slack)["text"]
         fake_slack.wait_for_request("conversations.create")
@@ -66,7 +66,7 @@ def test_killed_while_creating_the_channel_the_next_process_adopts_it(database_u
     channels = [c for c in fake_slack.channels.values() if c["name"].startswith("inc-")]
     assert [c["name"] for c in channels] == ["inc-1-checkout-is-down"], "adopted, not orphaned beside a -2"
     assert ready.channel_id == channels[0]["id"]
-    assert took < 20, f"the Slack side was ready {took:.1f}s after the crash"
+    assert took < 15, f"the Slack side was ready {took:.1f}s after the crash"
 
 
 def test_killed_between_posting_the_summary_and_recording_it_nothing_is_posted_twice(database_url, fake_slack,
@@ -74,8 +74,8 @@ def test_killed_between_posting_the_summary_and_recording_it_nothing_is_posted_t
     def summary_post(args: dict) -> bool:
         return "INC-1 sev1" in args.get("text", "") and not args.get("channel", "").startswith("#")
 
-    fake_slack.set_latency("chat.postMessage", 3, when=summary_post)
-    with bot_processes(database_url, fake_slack, tmp_path) as bots:
+    fake_slack.set_latency("chat.postMessage", 1.5, when=summary_post)
+    with bot_processes(database_url, fake_slack, tmp_path, lease=2) as bots:
         first, url = bots.web()
         declare(url, fake_slack)
         fake_slack.wait_for_request("chat.postMessage", summary_post)
@@ -92,4 +92,4 @@ def test_killed_between_posting_the_summary_and_recording_it_nothing_is_posted_t
     assert fake_slack.pins(ready.channel_id) == [ready.summary_ts]
     announcements = [m for m in fake_slack.messages(ready.announcement_channel_id) if m.get("thread_ts") is None]
     assert len(announcements) == 1
-    assert took < 20, f"the Slack side was ready {took:.1f}s after the crash, not after a 2-minute claim"
+    assert took < 15, f"the Slack side was ready {took:.1f}s after the crash, not after a 2-minute claim"
