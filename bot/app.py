@@ -18,6 +18,7 @@ from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.incidents.service import IncidentService
+from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.timers import TimerWorker
 from bot.paging.oncall import OnCallService
@@ -85,17 +86,17 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff))
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
     effects = Effects(sync)
+    watch_incidents(sessions, effects.incident_changed)
     oncall = OnCallService(sessions, config, clock)
     pager = SlackPager(gateway, rendering) if gateway else None
-    paging = PagingService(sessions, config, clock, oncall, pager, on_change=effects.incident_changed)
-    updates = UpdateService(sessions, config, clock, on_change=effects.incident_changed)
-    incidents = IncidentService(sessions, config, clock, on_change=effects.incident_changed, paging=paging,
-                                updates=updates)
-    alerts = AlertService(sessions, config, clock, incidents, paging, on_change=effects.incident_changed)
+    paging = PagingService(sessions, config, clock, oncall, pager)
+    updates = UpdateService(sessions, config, clock)
+    incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates)
+    alerts = AlertService(sessions, config, clock, incidents)
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
-    notices = Notices(gateway, incidents, oncall, rendering, sessions, effects.incident_changed) if gateway else None
+    notices = Notices(gateway, incidents, oncall, rendering) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, effects, gateway, sync, notices, io, leases, rendering)
 

@@ -8,7 +8,6 @@ Incident Commander as a resolve.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,7 @@ from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.incidents.service import Declaration, IncidentService
-from bot.paging.service import PagingService
+from bot.incidents.store import load
 from models import Alert, Incident, Status
 
 
@@ -46,41 +45,35 @@ class Outcome:
 
 class AlertService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
-                 incidents: IncidentService, paging: PagingService | None,
-                 on_change: Callable[[int], None] = lambda incident_id: None) -> None:
+                 incidents: IncidentService) -> None:
         self._sessions = sessions
         self._config = config
         self._clock = clock
         self._incidents = incidents
-        self._paging = paging
-        self._on_change = on_change
 
     def receive(self, event: AlertEvent) -> Outcome:
         """Record one alert; a concurrent delivery of the same alert waits on its row, never doubles it."""
         for _ in range(3):
             try:
                 with self._sessions() as session, session.begin():
-                    outcome, incident_id = self._receive(session, event)
+                    return self._receive(session, event)
             except IntegrityError:
                 continue  # the same alert's first delivery committed meanwhile: read it again
-            if incident_id is not None:
-                self._on_change(incident_id)
-            return outcome
         raise RuntimeError(f"alert {event.source}/{event.dedup_key} kept colliding")
 
-    def _receive(self, session: Session, event: AlertEvent) -> tuple[Outcome, int | None]:
+    def _receive(self, session: Session, event: AlertEvent) -> Outcome:
         now = self._clock.now()
         alert = session.scalars(select(Alert).where(Alert.source == event.source, Alert.dedup_key == event.dedup_key)
                                 .with_for_update()).first()
-        incident = session.get(Incident, alert.incident_id) if alert and alert.incident_id else None
+        incident = load(session, alert.incident_id, lock=True) if alert and alert.incident_id else None
         open_incident = incident if incident is not None and incident.status != Status.RESOLVED else None
         if not event.firing:
             if alert is None or not alert.firing:
-                return Outcome(event.dedup_key, "ignored", incident.number if incident else None), None
+                return Outcome(event.dedup_key, "ignored", incident.number if incident else None)
             alert.firing, alert.resolved_at, alert.last_seen_at = False, now, now
             if open_incident is None:
-                return Outcome(event.dedup_key, "ignored", incident.number if incident else None), None
-            return self._resolved(session, alert, open_incident), open_incident.id
+                return Outcome(event.dedup_key, "ignored", incident.number if incident else None)
+            return self._resolved(alert, open_incident)
         if alert is None:
             alert = Alert(source=event.source, dedup_key=event.dedup_key, title=event.title[:200], fired_at=now,
                           last_seen_at=now, payload=event.payload)
@@ -90,34 +83,28 @@ class AlertService:
         if open_incident is not None:
             if not alert.firing:
                 open_incident.log(now, event.source, "alert_fired", f"The alert fired again: {event.title}")
-                open_incident.revision += 1
             alert.firing = True
-            return Outcome(event.dedup_key, "attached", open_incident.number), open_incident.id
+            return Outcome(event.dedup_key, "attached", open_incident.number)
         alert.firing, alert.fired_at, alert.resolved_at = True, now, None
         incident = self._incidents.declare_in(session, Declaration(
             title=event.title[:200], declared_by=event.source, severity=self._severity(event.severity),
             service=self._service(event.service), description=event.description, page=True,
             page_delay=self._config.alerts.page_delay, urgency=event.urgency))
         alert.incident_id = incident.id
-        return Outcome(event.dedup_key, "declared", incident.number), incident.id
+        return Outcome(event.dedup_key, "declared", incident.number)
 
-    def _resolved(self, session: Session, alert: Alert, incident: Incident) -> Outcome:
+    def _resolved(self, alert: Alert, incident: Incident) -> Outcome:
         now = self._clock.now()
         lasted = format_duration(now - alert.fired_at)
         nobody_paged = not any(n.sent_at for page in incident.pages for n in page.notifications)
         if nobody_paged:
-            if self._paging:
-                self._paging.stop(session, incident)
-            incident.status, incident.resolved_at, incident.transient = Status.RESOLVED, now, True
-            incident.log(now, alert.source, "resolved",
-                         f"The alert resolved itself after {lasted}, within the grace period: "
-                         f"{incident.number} is closed as transient and nobody was paged", {"transient": True})
-            incident.revision += 1
+            self._incidents.close(incident, alert.source, transient=(
+                f"The alert resolved itself after {lasted}, within the grace period: "
+                f"{incident.number} is closed as transient and nobody was paged"))
             return Outcome(alert.dedup_key, "resolved_transient", incident.number)
         incident.log(now, alert.source, "alert_resolved",
                      f"The alert resolved after {lasted}. If the incident is over, the Incident Commander "
                      "can resolve it", {"alert": alert.id})
-        incident.revision += 1
         return Outcome(alert.dedup_key, "resolved", incident.number)
 
     def _severity(self, label: str | None) -> str | None:

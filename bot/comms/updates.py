@@ -10,7 +10,6 @@ The ``on_*`` methods run inside the incident service's transactions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, object_session, sessionmaker
@@ -32,11 +31,10 @@ REPORT_REMINDER = "report_reminder"
 
 class UpdateService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
-                 on_change: Callable[[int], None] = lambda incident_id: None) -> None:
+) -> None:
         self._sessions = sessions
         self._config = config
         self._clock = clock
-        self._on_change = on_change
 
     # -- what people do --------------------------------------------------------------------
 
@@ -59,7 +57,7 @@ class UpdateService:
         self._schedule_nag(object_session(incident), incident)
 
     def snooze(self, incident_id: int, actor: str, minutes: int) -> Incident:
-        with changing(self._sessions, incident_id, self._on_change) as incident:
+        with changing(self._sessions, incident_id) as incident:
             if incident.status == Status.RESOLVED:
                 raise InvalidTransition(f"{incident.number} is resolved: there is no update reminder to snooze.")
             now = self._clock.now()
@@ -70,7 +68,7 @@ class UpdateService:
 
     def subscribe(self, incident_id: int, user: str) -> bool:
         """Toggle: True when ``user`` now gets the updates by DM, False when they stopped."""
-        with changing(self._sessions, incident_id, self._on_change) as incident:
+        with changing(self._sessions, incident_id) as incident:
             mine = [s for s in incident.subscriptions if s.user_id == user]
             if mine:
                 incident.subscriptions.remove(mine[0])
@@ -92,11 +90,14 @@ class UpdateService:
         self._schedule_nag(session, incident)
         self._schedule_comms_ask(session, incident)
 
-    def on_resolved(self, session: Session, incident: Incident) -> None:
-        """Stakeholders hear the end; the commander is asked for a summary and, next business day, the report."""
+    def on_resolved(self, session: Session, incident: Incident, quietly: bool = False) -> None:
+        """No more reminders; stakeholders hear the end; the commander is asked for a summary and, next
+        business day, the report. ``quietly`` (a transient alert nobody heard of) only stops the reminders."""
         now = self._clock.now()
         incident.update_due_at = None
         timers.cancel(session, incident_id=incident.id, kinds=[NAG, COMMS_ASK], now=now)
+        if quietly:
+            return
         self._deliver(incident, "resolution", incident.events[-1])
         lead = incident.holder(Role.COMMANDER) or incident.declared_by
         if not incident.resolution_summary:
@@ -130,12 +131,10 @@ class UpdateService:
             text = (f"{who}: no stakeholder update for {incident.number} ({incident.status}) for {silent}. "
                     "Post one now, or snooze.")
             incident.log(now, None, "nag", text, {"round": round_, "named": [u for u in named if u]})
-            incident.revision += 1
             every = self._every(incident)
             timers.schedule(session, NAG, now + every, incident_id=incident.id,
                             payload={"due": timer.payload["due"], "round": round_ + 1},
                             key=f"nag:{incident.id}:{timer.payload['due']}:{round_ + 1}")
-        self._on_change(timer.incident_id)
 
     def fire_comms_ask(self, timer) -> None:
         """A severity that wants a separate Communication Lead asks again, every interval, until one is found."""
@@ -147,17 +146,13 @@ class UpdateService:
             incident.log(now, None, "comms_wanted",
                          f"{incident.number} still has no Communication Lead: {incident.severity} wants one person "
                          "fixing and another talking to stakeholders. Press *Take communication lead*.")
-            incident.revision += 1
             self._schedule_comms_ask(session, incident, replacing=False)
-        self._on_change(timer.incident_id)
 
     def fire_report_reminder(self, timer) -> None:
         with self._sessions() as session, session.begin():
             incident = load(session, timer.incident_id, lock=True)
             incident.deliveries.append(Delivery(user_id=timer.payload["user"], kind="report_reminder",
                                                 created_at=self._clock.now()))
-            incident.revision += 1
-        self._on_change(timer.incident_id)
 
     # -- internals ------------------------------------------------------------------------------
 

@@ -1,15 +1,14 @@
 """The incident service: every rule about declaring and moving an incident, and its timeline.
 
 Each public method is one unit of work: it locks the incident row, changes it, writes a
-timeline event saying who did what, bumps ``revision`` and commits. After the commit it
-calls ``on_change`` so the Slack side can be brought in line; it never talks to Slack itself.
+timeline event saying who did what, and commits; the store's hook then tells the Slack side
+(``bot.incidents.store``). It never talks to Slack itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
@@ -26,6 +25,19 @@ from bot.paging.service import PagingService
 from models import Incident, Role, RoleAssignment, Status
 
 MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class PinnedMessage:
+    """A message someone marked with :pushpin:, as Slack handed it over (or why it would not: ``unread``)."""
+
+    channel: str
+    ts: str
+    posted_at: datetime
+    author: str | None = None
+    text: str | None = None
+    permalink: str | None = None
+    unread: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,14 +59,12 @@ class IncidentService:
         sessions: sessionmaker[Session],
         config: IncidentConfig,
         clock: Clock,
-        on_change: Callable[[int], None] = lambda incident_id: None,
         paging: PagingService | None = None,
         updates: UpdateService | None = None,
     ) -> None:
         self._sessions = sessions
         self._config = config
         self._clock = clock
-        self._on_change = on_change
         self._paging = paging
         self._updates = updates
 
@@ -93,11 +103,10 @@ class IncidentService:
     def declare(self, declaration: Declaration) -> Incident:
         with self._sessions() as session, session.begin():
             incident = self.declare_in(session, declaration)
-        self._on_change(incident.id)
         return incident
 
     def declare_in(self, session: Session, declaration: Declaration) -> Incident:
-        """Declare inside the caller's transaction (an alert locks its row first); the caller syncs."""
+        """Declare inside the caller's transaction (an alert locks its row first)."""
         title = declaration.title.strip()
         if not title:
             raise UserError("An incident needs a title.", command="declare", field="title")
@@ -268,10 +277,23 @@ class IncidentService:
         with self._write(incident_id) as incident:
             if incident.status == Status.RESOLVED:
                 raise InvalidTransition(f"{incident.number} is already resolved.")
-            now = self._clock.now()
-            mitigated_at = incident.mitigated_at
-            incident.status = Status.RESOLVED
-            incident.resolved_at = now
+            self.close(incident, actor, summary=summary)
+        return incident
+
+    def close(self, incident: Incident, actor: str, *, summary: str | None = None,
+              transient: str | None = None) -> None:
+        """Every way an incident ends, inside the caller's transaction: resolved, its pages stopped,
+        its update reminders and comms-lead asks cancelled. ``transient`` (why, for an alert that
+        resolved itself before anyone was paged) ends it quietly: nobody was told, so nobody is told
+        it is over, and there is no report to ask for."""
+        now = self._clock.now()
+        mitigated_at = incident.mitigated_at
+        incident.status = Status.RESOLVED
+        incident.resolved_at = now
+        if transient is not None:
+            incident.transient = True
+            incident.log(now, actor, "resolved", transient, {"transient": True})
+        else:
             incident.resolution_summary = (summary or "").strip() or incident.resolution_summary
             lasted = format_duration(now - incident.declared_at)
             if mitigated_at is not None:
@@ -286,11 +308,11 @@ class IncidentService:
                 "mitigated_at": mitigated_at.isoformat() if mitigated_at else None,
                 "duration_seconds": int((now - incident.declared_at).total_seconds()),
             })
-            if self._paging:
-                self._paging.stop(object_session(incident), incident)
-            if self._updates:
-                self._updates.on_resolved(object_session(incident), incident)
-        return incident
+        session = object_session(incident)
+        if self._paging:
+            self._paging.stop(session, incident)
+        if self._updates:
+            self._updates.on_resolved(session, incident, quietly=transient is not None)
 
     def change_severity(self, incident_id: int, severity_text: str, actor: str, reason: str | None = None) -> Incident:
         severity = self.check_severity(severity_text, "sev")
@@ -312,6 +334,29 @@ class IncidentService:
             if not downgrade:
                 self._page_for_raise(incident, actor)
         return incident
+
+    def is_pinned(self, incident_id: int, ts: str) -> bool:
+        return _pinned(self.get(incident_id), ts)
+
+    def record_pin(self, incident_id: int, reactor: str, pinned: PinnedMessage) -> None:
+        """A message someone marked with :pushpin: joins the timeline at its own time, once (a second
+        :pushpin: finds the first under the row lock). One Slack would not hand over is recorded as a
+        ``pin_skipped`` gap, so the report shows it instead of silently missing it."""
+        with self._write(incident_id) as incident:
+            if _pinned(incident, pinned.ts):
+                return
+            if pinned.unread is not None:
+                incident.log(pinned.posted_at, reactor, "pin_skipped",
+                             f"<@{reactor}> :pushpin:ed a message posted at this time in <#{pinned.channel}>, "
+                             f"which could not be copied here: {pinned.unread}",
+                             {"channel": pinned.channel, "message_ts": pinned.ts, "reason": pinned.unread},
+                             announce=False)
+                return
+            line = " ".join((pinned.text or "").split()) or "(no text)"
+            incident.log(pinned.posted_at, reactor, "pinned",
+                         f":pushpin: {mention(pinned.author)}: {line} (pinned by <@{reactor}>)",
+                         {"author": pinned.author, "message_ts": pinned.ts, "permalink": pinned.permalink,
+                          "text": pinned.text}, announce=False)
 
     def add_note(self, incident_id: int, actor: str, text: str) -> Incident:
         text = text.strip()
@@ -348,7 +393,7 @@ class IncidentService:
 
     def _write(self, incident_id: int):
         """One transaction holding the incident's row lock (see ``bot.store.changing``)."""
-        return changing(self._sessions, incident_id, self._on_change)
+        return changing(self._sessions, incident_id)
 
     def _assign(self, incident: Incident, role: Role, user: str, actor: str, announce: bool = True) -> None:
         now = self._clock.now()
@@ -407,3 +452,7 @@ class IncidentService:
 
 
 _COMMAND = {Role.COMMANDER: "ic", Role.COMMS_LEAD: "comms"}
+
+
+def _pinned(incident: Incident, ts: str) -> bool:
+    return any(event.kind == "pinned" and event.data.get("message_ts") == ts for event in incident.events)

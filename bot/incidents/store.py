@@ -1,15 +1,24 @@
-"""Loading and changing an incident: the one unit of work every service shares."""
+"""Loading and changing an incident: the one unit of work every service shares, and the one place
+that says an incident changed.
+
+An incident's ``revision`` is how the Slack side knows it is behind. No service bumps it: a flush
+hook does, once per transaction, for every incident whose rows changed (the incident itself, its
+timeline, roles, pages, DMs owed, subscribers, alerts), and after the commit the incidents that
+changed are handed to whoever watches (the Slack effects). A change made anywhere, by any path,
+cannot forget to tell Slack. What the Slack side writes back (ids, ``ts``, lease and retry
+bookkeeping) is written with plain UPDATE statements, outside the hook, so it never counts as a change.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.core.errors import IncidentNotFound
-from models import Delivery, Incident, Page
+from models import Alert, Delivery, Incident, Page, PageNotification, RoleAssignment, Subscription, TimelineEvent
 
 FULL = (
     selectinload(Incident.roles),
@@ -18,6 +27,16 @@ FULL = (
     selectinload(Incident.subscriptions),
 )
 """Everything that rendering and the rules read, loaded up front (no lazy loads later)."""
+
+SLACK_SIDE = frozenset({
+    "channel_id", "channel_name", "channel_topic", "invited_users", "summary_ts", "summary_pinned",
+    "announcement_channel_id", "announcement_ts", "revision", "synced_revision", "sync_owner", "sync_lease_until",
+    "sync_retry_at", "sync_failures", "sync_error",
+})
+"""Columns of an incident that record what Slack has, not what happened: changing them is no change."""
+
+_PARTS = (TimelineEvent, RoleAssignment, Page, Delivery, Subscription, Alert)
+_CHANGED = "incidents_changed"
 
 
 def load(session: Session, incident_id: int, lock: bool = False) -> Incident:
@@ -29,16 +48,54 @@ def load(session: Session, incident_id: int, lock: bool = False) -> Incident:
 
 
 @contextmanager
-def changing(sessions: sessionmaker[Session], incident_id: int, on_change: Callable[[int], None]) -> Iterator[Incident]:
-    """One transaction holding the incident's row lock; ``on_change`` runs after the commit.
-
-    Every change bumps ``revision``, which is how the Slack sync knows it is behind.
-    """
+def changing(sessions: sessionmaker[Session], incident_id: int) -> Iterator[Incident]:
+    """One transaction holding the incident's row lock, everything loaded."""
     with sessions() as session, session.begin():
-        incident = load(session, incident_id, lock=True)
-        yield incident
-        incident.revision += 1
-    on_change(incident_id)
+        yield load(session, incident_id, lock=True)
+
+
+def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], None]) -> None:
+    """Bump the revision of every incident a transaction changes (once, in SQL, so that concurrent
+    changes never overwrite each other's bump), and call ``changed(id)`` for each once it committed."""
+
+    @event.listens_for(sessions, "after_flush")
+    def _bump(session: Session, _context) -> None:
+        done: set[int] = session.info.setdefault(_CHANGED, set())
+        new = {obj.id for obj in session.new if isinstance(obj, Incident)}  # revision 1 already
+        bumped = _changed_incidents(session) - done - new
+        if bumped:
+            session.execute(update(Incident).where(Incident.id.in_(bumped)).values(revision=Incident.revision + 1))
+        done |= bumped | new
+
+    @event.listens_for(sessions, "after_commit")
+    def _tell(session: Session) -> None:
+        for incident_id in sorted(session.info.pop(_CHANGED, ())):
+            changed(incident_id)
+
+    @event.listens_for(sessions, "after_rollback")
+    def _forget(session: Session) -> None:
+        session.info.pop(_CHANGED, None)
+
+
+def _changed_incidents(session: Session) -> set[int]:
+    """The incidents whose rows a flush just wrote (asked after it, when every new row has its keys)."""
+    ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Incident):
+            if _domain_change(obj):
+                ids.add(obj.id)
+        elif isinstance(obj, _PARTS):
+            ids.add(obj.incident_id)
+        elif isinstance(obj, PageNotification):
+            ids.add(session.get(Page, obj.page_id).incident_id)
+    return ids - {None}
+
+
+def _domain_change(incident: Incident) -> bool:
+    """Whether a column other than the Slack side's bookkeeping changed."""
+    state = inspect(incident)
+    return any(state.attrs[column.key].history.has_changes()
+               for column in Incident.__table__.columns if column.key not in SLACK_SIDE)
 
 
 def pending_deliveries(incident: Incident) -> list[Delivery]:

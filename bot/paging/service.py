@@ -10,7 +10,6 @@ a handler run again after a crash sends only what was not sent.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -56,14 +55,12 @@ class Pager(Protocol):
 
 class PagingService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
-                 oncall: OnCallService, pager: Pager | None,
-                 on_change: Callable[[int], None] = lambda incident_id: None) -> None:
+                 oncall: OnCallService, pager: Pager | None) -> None:
         self._sessions = sessions
         self._config = config
         self._clock = clock
         self._oncall = oncall
         self._pager = pager
-        self._on_change = on_change
 
     # -- inside the incident service's transactions -----------------------------------------
 
@@ -168,11 +165,7 @@ class PagingService:
                 where = f" of `{page.policy}`" if page.policy else ""
                 incident.log(now, None, "paged", f"Paged {paged}: level {level + 1}{where} ({page.reason})",
                              {"page": page.id, "level": level, "cycle": cycle})
-                incident.revision += 1
-        try:
-            self._send(page_id, timer)
-        finally:
-            self._on_change(incident.id)
+        self._send(page_id, timer)
 
     def fire_renotify(self, timer) -> None:
         page_id = timer.payload["page"]
@@ -192,11 +185,7 @@ class PagingService:
                 users = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id))
                 page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
                                   {"page": page.id, "level": page.level})
-                page.incident.revision += 1
-        try:
-            self._send(page_id, timer)
-        finally:
-            self._on_change(page.incident_id)
+        self._send(page_id, timer)
 
     # -- internals -----------------------------------------------------------------------
 
@@ -348,7 +337,6 @@ class PagingService:
                     if notification.failures == 1:
                         row.log(now, None, "page_failed", f"Could not page {who} yet: {reason}. Retrying until "
                                                           "Slack takes it")
-            row.revision += 1
         return retrying
 
 

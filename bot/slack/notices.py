@@ -8,36 +8,28 @@ person's request; a failure is logged and, where it matters, told to that person
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
-
 from bot.core.errors import UserError
-from bot.core.people import mention
-from bot.incidents.service import IncidentService
+from bot.incidents.service import IncidentService, PinnedMessage
 from bot.jobs.retry import RETRY_STEPS
 from bot.paging.oncall import OnCallService
 from bot.paging.rotation import Duty
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
 from bot.slack.sync import channel_ref
-from models import Incident
 
 log = logging.getLogger(__name__)
 
 
 class Notices:
     def __init__(self, gateway: SlackGateway, incidents: IncidentService, oncall: OnCallService,
-                 rendering: blocks.Rendering, sessions: sessionmaker[Session], on_change: Callable[[int], None]) -> None:
+                 rendering: blocks.Rendering) -> None:
         self._slack = gateway
         self._incidents = incidents
         self._oncall = oncall
         self._rendering = rendering
         self._config = rendering.config
-        self._sessions = sessions
-        self._on_change = on_change
 
     def reply(self, response_url: str | None, message: blocks.Message, user: str | None = None) -> None:
         """Answer ephemerally where the person acted; by DM when there is no response URL."""
@@ -125,7 +117,7 @@ class Notices:
         When Slack will not hand the message over, a ``pin_skipped`` event says which one and why,
         so the report shows the gap instead of silently missing it.
         """
-        if _pinned(self._incidents.get(incident_id), ts):
+        if self._incidents.is_pinned(incident_id, ts):
             return  # pinned already (by someone else, or Slack sent the event again): no Slack call
         reason = "message_not_found"
         try:
@@ -135,35 +127,13 @@ class Notices:
             message, reason = None, error_code(exc)
         if message is None:
             log.warning("INC-%s: could not copy the :pushpin:ed message %s of %s: %s", incident_id, ts, channel, reason)
-            self._record_pin(incident_id, ts, reactor, "pin_skipped",
-                             f"<@{reactor}> :pushpin:ed a message posted at this time in <#{channel}>, "
-                             f"which could not be copied here: {reason}",
-                             {"channel": channel, "message_ts": ts, "reason": reason})
+            self._incidents.record_pin(incident_id, reactor, PinnedMessage(channel, ts, message_time(ts), unread=reason))
             return
-        author = message.get("user") or message.get("bot_id")
-        text = message.get("text") or ""
-        self._record_pin(incident_id, ts, reactor, "pinned",
-                         f":pushpin: {mention(author)}: {_one_line(text)} (pinned by <@{reactor}>)",
-                         {"author": author, "message_ts": ts, "permalink": permalink, "text": text})
-
-    def _record_pin(self, incident_id: int, ts: str, reactor: str, kind: str, text: str, data: dict) -> None:
-        """Write the event under the incident's row lock, where a second :pushpin: finds the first."""
-        with self._sessions() as session, session.begin():
-            incident = session.scalars(select(Incident).where(Incident.id == incident_id)
-                                       .options(selectinload(Incident.events)).with_for_update()).one()
-            if _pinned(incident, ts):
-                return
-            incident.log(message_time(ts), reactor, kind, text, data, announce=False)
-            incident.revision += 1
-        self._on_change(incident_id)
+        self._incidents.record_pin(incident_id, reactor, PinnedMessage(
+            channel, ts, message_time(ts), author=message.get("user") or message.get("bot_id"),
+            text=message.get("text") or "", permalink=permalink))
 
 
 
 
-def _pinned(incident: Incident, ts: str) -> bool:
-    return any(event.kind == "pinned" and event.data.get("message_ts") == ts for event in incident.events)
 
-
-def _one_line(text: str) -> str:
-    """The message on one timeline line (its mentions are made harmless where it is shown)."""
-    return " ".join(text.split()) or "(no text)"

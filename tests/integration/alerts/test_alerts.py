@@ -132,3 +132,18 @@ def test_webhooks_are_refused_while_no_token_is_set(make_bot):
     response = bot.webhook("generic", FIRING)
     assert response.status == 401
     assert response.json()["error"] == "webhooks are refused: WEBHOOK_TOKEN is not set on this server"
+
+
+def test_a_transient_alert_ends_like_any_incident_ends(alert_bot, fake_slack):
+    """One close for every way an incident ends: no nag, no comms-lead ask, no page is left waiting."""
+    from models.timer import PENDING, Timer
+    bot = alert_bot
+    bot.webhook("generic", FIRING)
+    bot.clock.advance(timedelta(seconds=30))
+    bot.webhook("generic", {**FIRING, "status": "resolved"})
+    row = incident(bot)
+    assert (row.status, row.transient, row.update_due_at) == (Status.RESOLVED, True, None)
+    with bot.ctx.sessions() as session:
+        assert session.scalars(select(Timer.kind).where(PENDING, Timer.incident_id == row.id)).all() == []
+    run_due(bot, timedelta(hours=2))
+    assert not [e for e in incident(bot).events if e.kind in ("nag", "comms_wanted", "paged")]
