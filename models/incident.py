@@ -58,6 +58,7 @@ class Incident(Base):
     latest_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     update_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the next one is due
     transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # an alert that resolved itself
+    quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an alert's grace period: no Slack side before
 
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))

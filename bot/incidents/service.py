@@ -132,6 +132,7 @@ class IncidentService:
             roles=[],  # a new incident has none: saying so spares a lazy load per collection
             events=[],
             pages=[],
+            quiet_until=now + declaration.page_delay if declaration.page_delay else None,
         )
         session.add(incident)
         session.flush()
@@ -290,6 +291,7 @@ class IncidentService:
         mitigated_at = incident.mitigated_at
         incident.status = Status.RESOLVED
         incident.resolved_at = now
+        incident.quiet_until = None  # over: its Slack side (if it ever had one) catches up at once
         if transient is not None:
             incident.transient = True
             incident.log(now, actor, "resolved", transient, {"transient": True})

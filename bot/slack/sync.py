@@ -17,6 +17,8 @@ Nothing is done twice:
   empty orphan beside a ``-2``.
 One process syncs an incident at a time, under a short lease renewed while it works
 (``bot.jobs.leases``); a failed pass is recorded with a retry time and the worker retries it.
+An alert's incident stays quiet (no channel, no announcement) until its grace period is over and
+the alert still fires, so a transient alert leaves nothing behind in Slack but its record.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class SlackSync:
             return list(session.scalars(
                 select(Incident.id)
                 .where(Incident.synced_revision < Incident.revision)
+                .where(or_(Incident.quiet_until.is_(None), Incident.quiet_until <= now))
                 .where(or_(Incident.sync_retry_at.is_(None), Incident.sync_retry_at <= now))
                 .where(or_(Incident.sync_lease_until.is_(None), Incident.sync_lease_until < now))
                 .order_by(Incident.id).limit(limit)
@@ -99,6 +102,7 @@ class SlackSync:
             row = session.execute(
                 select(Incident.sync_owner, Incident.sync_failures).where(
                     Incident.id == incident_id, Incident.synced_revision < Incident.revision,
+                    or_(Incident.quiet_until.is_(None), Incident.quiet_until <= now),
                     or_(Incident.sync_lease_until.is_(None), Incident.sync_lease_until < now))
                 .with_for_update()
             ).first()
@@ -160,6 +164,8 @@ class _Pass:
         """Every step runs to its end, whatever another step did; the failures by step."""
         failures: dict[str, str] = {}
         incident = self.incident
+        if incident.transient and incident.channel_id is None and incident.announcement_ts is None:
+            return failures  # an alert that resolved itself in its grace period: nobody heard of it, nothing to show
         if incident.channel_id is None:
             self._step("create the channel", self._create_channel, failures)
         steps: dict[str, Callable[[], None]] = {"announce the incident": self._announce,

@@ -1,4 +1,4 @@
-"""sync owner and page delivery retries
+"""sync owner, page delivery retries, and an alert's quiet grace period
 
 Revision ID: 0004
 Revises: 0003
@@ -7,6 +7,8 @@ Create Date: 2026-11-30 19:36:24.492598
 
 import sqlalchemy as sa
 from alembic import op
+
+import models.types
 
 revision = '0004'
 down_revision = '0003'
@@ -17,6 +19,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sync_owner', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('quiet_until', models.types.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('page_notifications', schema=None) as batch_op:
         batch_op.add_column(sa.Column('failures', sa.Integer(), server_default='0', nullable=False))
@@ -28,5 +31,6 @@ def downgrade() -> None:
         batch_op.drop_column('failures')
 
     with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_column('quiet_until')
         batch_op.drop_column('sync_owner')
 

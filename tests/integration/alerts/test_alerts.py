@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.slack.ids import Action
 from models import Alert, Incident, Status
-from tests.integration.helpers import channel_posts, incident, rendered, summary
+from tests.integration.helpers import incident, rendered
 from tests.integration.paging.test_paging import ON_CALL, pages_to, run_due
 
 FIRING = {"title": "Checkout 5xx above 5%", "dedup_key": "checkout-5xx", "status": "firing",
@@ -32,11 +32,14 @@ def test_an_alert_opens_an_incident_and_pages_after_the_grace_period(alert_bot, 
     bot.settle()
     row = incident(bot)
     assert (row.title, row.severity, row.service, row.declared_by) == ("Checkout 5xx above 5%", "sev2", "checkout", "webhook")
-    assert row.channel_id is not None and row.acknowledged_at is None
+    assert (row.channel_id, row.announcement_ts, row.acknowledged_at) == (None, None, None), \
+        "quiet in its grace period: an alert that resolves itself leaves no channel behind"
     run_due(bot, timedelta(minutes=1))
-    assert pages_to(fake_slack, "U01ALICE") == []
+    assert pages_to(fake_slack, "U01ALICE") == [] and incident(bot).channel_id is None
     run_due(bot, timedelta(minutes=1))
     assert len(pages_to(fake_slack, "U01ALICE")) == 1
+    row = incident(bot)
+    assert row.channel_id is not None and row.announcement_ts is not None and row.summary_ts is not None
 
 
 def test_a_repeat_attaches_to_the_open_incident(alert_bot, fake_slack):
@@ -58,8 +61,10 @@ def test_an_alert_that_resolves_within_the_grace_period_pages_nobody(alert_bot, 
     row = incident(bot)
     assert row.status == Status.RESOLVED and row.transient
     assert fake_slack.messages("U01ALICE") == []
-    assert "transient: the alert resolved itself, nobody was paged" in rendered(summary(bot, fake_slack)["blocks"])
-    assert any("within the grace period: INC-1 is closed as transient" in p for p in channel_posts(bot, fake_slack))
+    assert (row.channel_id, row.announcement_ts, row.synced_revision) == (None, None, row.revision)
+    assert [c for c in fake_slack.channels.values() if c["name"].startswith("inc-")] == []
+    assert any("within the grace period: INC-1 is closed as transient" in e.text for e in row.events), \
+        "the record and its timeline remain"
 
 
 def test_a_later_resolution_is_offered_to_the_commander(alert_bot, fake_slack):
