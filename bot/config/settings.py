@@ -29,6 +29,21 @@ class Settings(BaseSettings):
     webhook_token: str | None = Field(None, repr=False)
     public_url: str = "http://localhost:3000"
     run_worker: bool | None = None
+    # the web console: Sign in with Slack, an operator's token, and the cookie signing key
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = Field(None, repr=False)
+    console_token: str | None = Field(None, repr=False)
+    session_secret: str | None = Field(None, repr=False)
+    # ways to page besides Slack; each is off while its settings are missing
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = Field(None, repr=False)
+    twilio_from: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    ntfy_url: str | None = None
+    smtp_url: str | None = Field(None, repr=False)
+    pagerduty_routing_key: str | None = Field(None, repr=False)
+    pagerduty_webhook_secret: str | None = Field(None, repr=False)
+    pagerduty_events_url: str = "https://events.pagerduty.com"
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any, **_: Any) -> tuple:
@@ -62,10 +77,10 @@ class Settings(BaseSettings):
     def _api_base(cls, value: str) -> str:
         return _web_address(value).rstrip("/") + "/"
 
-    @field_validator("public_url")
+    @field_validator("public_url", "twilio_api_url", "ntfy_url", "pagerduty_events_url")
     @classmethod
-    def _link_base(cls, value: str) -> str:
-        return _web_address(value).rstrip("/")
+    def _link_base(cls, value: str | None) -> str | None:
+        return None if value is None else _web_address(value).rstrip("/")
 
     @property
     def slack_enabled(self) -> bool:

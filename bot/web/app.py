@@ -1,11 +1,18 @@
-"""The HTTP application: every route the ``web`` process serves, gathered from ``handlers.http``."""
+"""The HTTP application: every route the ``web`` process serves, gathered from ``handlers.http``.
+
+Internal pages and files are guarded by ``bot.web.auth.Access``; HTML comes from the templates
+through ``bot.web.pages.Pages``; both are built here once and handed to the route modules.
+"""
 
 from __future__ import annotations
 
 from slack_bolt import App
 from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
 
 from bot.app import AppContext
+from bot.web.pages import STATIC
 from handlers.http import health, slack_events, webhooks
 
 
@@ -14,4 +21,5 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
         *slack_events.routes(ctx, bolt),
         *health.routes(ctx.engine),
         *webhooks.routes(ctx.alerts, ctx.settings.webhook_token, ctx.config.alerts),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ])
