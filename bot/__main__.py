@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from bot.config import ConfigError, load_config, load_settings
-
-MANIFEST = Path(__file__).resolve().parent.parent / "slack-app-manifest.yaml"
-MANIFEST_URL = "https://YOUR-PUBLIC-URL"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{settings.incident_config}: OK")
         return 0
     if args.command == "manifest":
-        print(MANIFEST.read_text().replace(MANIFEST_URL, settings.public_url), end="")
+        from bot.slack.manifest import manifest
+
+        print(manifest(settings.public_url, socket_mode=bool(settings.slack_app_token)), end="")
         return 0
     if args.command == "web":
         return serve(settings, config)

@@ -17,6 +17,7 @@ from bot.comms.updates import COMMS_ASK, NAG, REPORT_REMINDER, UpdateService
 from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
+from bot.core.problems import AppProblems
 from bot.incidents.service import IncidentService
 from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
@@ -62,6 +63,7 @@ class AppContext:
     io: ThreadPoolExecutor
     leases: LeaseKeeper
     rendering: Rendering
+    problems: AppProblems
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -80,10 +82,12 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     sessions = make_session_factory(engine)
     io = ThreadPoolExecutor(max_workers=SLACK_IO_THREADS, thread_name_prefix="slack-io")
     leases = LeaseKeeper(sessions, clock, process_owner(), lease)
+    problems = AppProblems(sessions, clock)
     rendering = Rendering(config, settings.public_url)
     gateway = sync = None
     if settings.slack_enabled:
-        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff))
+        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff),
+                               set_up_problem=problems.met)
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
     effects = Effects(sync)
     watch_incidents(sessions, effects.incident_changed)
@@ -98,7 +102,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
     notices = Notices(gateway, incidents, oncall, rendering) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, effects, gateway, sync, notices, io, leases, rendering)
+                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

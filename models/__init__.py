@@ -6,7 +6,24 @@ from models.communication import Delivery, Subscription
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
+from models.problem import AppProblem
 from models.timer import Timer
 
-__all__ = ["Alert", "Base", "Delivery", "HandoffNotice", "Incident", "Override", "Page", "PageNotification", "PageState", "Role",
-           "RoleAssignment", "Status", "Subscription", "TimelineEvent", "Timer"]
+__all__ = [
+    "Alert",
+    "AppProblem",
+    "Base",
+    "Delivery",
+    "HandoffNotice",
+    "Incident",
+    "Override",
+    "Page",
+    "PageNotification",
+    "PageState",
+    "Role",
+    "RoleAssignment",
+    "Status",
+    "Subscription",
+    "TimelineEvent",
+    "Timer",
+]

@@ -8,7 +8,7 @@ connections) with slack-sdk's own handlers; this module adds only the rules that
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from slack_sdk import WebClient
@@ -57,6 +57,9 @@ def make_client(token: str | None, base_url: str, timeout: int = 10, backoff: fl
     return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(backoff))
 
 
+SET_UP_PROBLEMS = frozenset({"messages_tab_disabled"})
+"""Answers that mean the app itself is set up wrong in Slack: nobody's DM can go until someone fixes it."""
+
 SLACK_FAILURES = (SlackApiError, OSError)
 """What a Slack call raises when Slack says no (SlackApiError) or cannot be reached (OSError)."""
 
@@ -79,8 +82,9 @@ def message_time(ts: str) -> datetime:
 class SlackGateway:
     """What the domain's effects ask of Slack, in the domain's words."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, set_up_problem: Callable[[str], None] = lambda code: None) -> None:
         self.client = client
+        self._set_up_problem = set_up_problem
         self._identity: dict | None = None
         self._channel_ids: dict[str, str] = {}
 
@@ -219,9 +223,15 @@ class SlackGateway:
         return list(self.client.usergroups_users_list(usergroup=usergroup)["users"])
 
     def dm(self, user: str, message: Message, key: str | None = None) -> tuple[str, str]:
-        """A direct message; its conversation id and ts (``key`` as for ``post``)."""
-        response = self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks,
-                                                metadata=_metadata(key))
+        """A direct message; its conversation id and ts (``key`` as for ``post``). An app whose
+        Messages tab is off can DM nobody: that is the app's set-up, said loudly, not the person's."""
+        try:
+            response = self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks,
+                                                    metadata=_metadata(key))
+        except SlackApiError as exc:
+            if error_code(exc) in SET_UP_PROBLEMS:
+                self._set_up_problem(error_code(exc))
+            raise
         return response["channel"], response["ts"]
 
     def respond(self, response_url: str, message: Message) -> None:

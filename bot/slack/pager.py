@@ -15,9 +15,9 @@ from bot.core.errors import PageNotDelivered
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 
-UNREACHABLE_PEOPLE = frozenset({"channel_not_found", "user_not_found", "is_bot", "messages_tab_disabled",
-                                "user_disabled", "account_inactive"})
-"""Answers that will not change by trying again: the person left, is a bot, or cannot get DMs from the app."""
+UNREACHABLE_PEOPLE = frozenset({"channel_not_found", "user_not_found", "is_bot", "user_disabled", "account_inactive"})
+"""Answers that will not change by trying again: the person left, or is a bot. (``messages_tab_disabled``
+is the app's set-up, not the person's: it is retried, and said on /healthz.)"""
 
 
 class SlackPager:

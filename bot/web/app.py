@@ -19,7 +19,7 @@ from handlers.http import health, slack_events, webhooks
 def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     return Starlette(routes=[
         *slack_events.routes(ctx, bolt),
-        *health.routes(ctx.engine),
+        *health.routes(ctx.engine, ctx.problems),
         *webhooks.routes(ctx.alerts, ctx.settings.webhook_token, ctx.config.alerts),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ])

@@ -1,4 +1,4 @@
-"""sync owner, page delivery retries, and an alert's quiet grace period
+"""sync owner, page delivery retries, an alert's quiet grace period, and the app's set-up problems
 
 Revision ID: 0004
 Revises: 0003
@@ -17,6 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('app_problems',
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('seen_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_app_problems'))
+    )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sync_owner', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('quiet_until', models.types.UTCDateTime(timezone=True), nullable=True))
@@ -27,6 +33,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('app_problems')
     with op.batch_alter_table('page_notifications', schema=None) as batch_op:
         batch_op.drop_column('failures')
 

@@ -86,3 +86,25 @@ def test_with_an_app_token_slack_is_reached_by_socket_mode(tmp_path, fake_slack)
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Slack reaches the bot by Socket Mode" in output
+
+
+def test_manifest_is_printed_for_the_public_url_and_socket_mode():
+    import yaml
+    printed = run_bot("manifest", env={"PUBLIC_URL": "https://incidents.example.com", "SLACK_APP_TOKEN": ""})
+    assert printed.returncode == 0
+    manifest = yaml.safe_load(printed.stdout)
+    assert manifest["settings"]["interactivity"]["request_url"] == "https://incidents.example.com/slack/events"
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    socket = yaml.safe_load(run_bot("manifest", env={"SLACK_APP_TOKEN": "xapp-1"}).stdout)
+    assert socket["settings"]["socket_mode_enabled"] is True
+
+
+def test_check_config_says_ok_or_names_the_file_and_key(tmp_path):
+    good = ROOT / "incidents.example.yaml"
+    checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(good)})
+    assert (checked.returncode, checked.stdout.strip()) == (0, f"{good}: OK")
+    bad = tmp_path / "incidents.yaml"
+    bad.write_text("overrides: {max_duration: a week}\n")
+    checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(bad)})
+    assert checked.returncode == 2
+    assert f'{bad}: overrides.max_duration: "a week" is not a duration' in checked.stderr
