@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
+from bot.core.db import PLAIN_READ
 from models import AppProblem
 
 log = logging.getLogger(__name__)
@@ -45,5 +46,6 @@ class AppProblems:
         """What is wrong now (met within ``FRESH``), for ``/healthz``."""
         since = (at or self._clock.now()) - FRESH
         with self._sessions() as session:
+            session.connection(execution_options=PLAIN_READ)  # /healthz must not wait for a writer
             return list(session.scalars(select(AppProblem.detail).where(AppProblem.seen_at >= since)
                                         .order_by(AppProblem.code)))
