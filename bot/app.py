@@ -12,7 +12,7 @@ from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.alerts.service import AlertService
+from bot.alerts.service import GRACE_OVER, AlertService
 from bot.comms.updates import COMMS_ASK, NAG, REPORT_REMINDER, UpdateService
 from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
@@ -98,7 +98,8 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates)
     alerts = AlertService(sessions, config, clock, incidents)
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
-                COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder}
+                COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder,
+                GRACE_OVER: alerts.fire_grace_over}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
     notices = Notices(gateway, incidents, oncall, rendering) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,

@@ -19,8 +19,11 @@ from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.incidents.service import Declaration, IncidentService
-from bot.incidents.store import load
+from bot.incidents.store import changing, load
+from bot.jobs import timers
 from models import Alert, Incident, Status
+
+GRACE_OVER = "alert.grace_over"
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,21 @@ class AlertService:
             service=self._service(event.service), description=event.description, page=True,
             page_delay=self._config.alerts.page_delay, urgency=event.urgency))
         alert.incident_id = incident.id
+        if incident.quiet_until is not None:
+            timers.schedule(session, GRACE_OVER, incident.quiet_until, incident_id=incident.id,
+                            key=f"grace:{incident.id}")
         return Outcome(event.dedup_key, "declared", incident.number)
+
+    def fire_grace_over(self, timer) -> None:
+        """The grace period is over and the incident is still open: it stops being quiet (its channel
+        opens, it is announced), whether or not its page is due now (a low-urgency one waits)."""
+        with changing(self._sessions, timer.incident_id) as incident:
+            if not incident.is_open or incident.quiet_until is None:
+                return
+            incident.quiet_until = None
+            incident.log(self._clock.now(), None, "alert_still_firing",
+                         f"Still firing after the {format_duration(self._config.alerts.page_delay)} grace period: "
+                         f"{incident.number} is opened to everyone", announce=False)
 
     def _resolved(self, alert: Alert, incident: Incident) -> Outcome:
         now = self._clock.now()

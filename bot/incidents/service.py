@@ -21,6 +21,7 @@ from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError
 from bot.core.people import is_user, mention
 from bot.incidents.roles import comms_lead_wanted
 from bot.incidents.store import changing, load
+from bot.jobs import timers
 from bot.paging.service import PagingService
 from models import Incident, Role, RoleAssignment, Status
 
@@ -311,6 +312,7 @@ class IncidentService:
                 "duration_seconds": int((now - incident.declared_at).total_seconds()),
             })
         session = object_session(incident)
+        timers.cancel(session, incident_id=incident.id, now=now)  # nothing of an open incident is left to do
         if self._paging:
             self._paging.stop(session, incident)
         if self._updates:
