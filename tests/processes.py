@@ -9,13 +9,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import yaml
+from slack_sdk.signature import SignatureVerifier
 
 from tests.db import ROOT
-from tests.driver import SIGNING_SECRET, http
+from tests.driver import SIGNING_SECRET, TEAM, http
 
 
 def free_port() -> int:
@@ -97,3 +99,18 @@ def bot_processes(database_url: str, fake, tmp_path, config: dict | None = None,
         yield processes
     finally:
         processes.stop_all()
+
+
+def signed_command(url: str, fake, text: str = "declare sev1 Checkout is down") -> dict:
+    """``/incident <text>`` as Slack sends it to a bot process at ``url``; the ack's body."""
+    form = {"token": "legacy", "team_id": TEAM, "channel_id": "CGENERAL", "user_id": "U01ALICE", "user_name": "alice",
+            "command": "/incident", "text": text, "response_url": fake.response_url("crash"), "trigger_id": "t.1",
+            "api_app_id": "A0001", "channel_name": "general"}
+    body = urllib.parse.urlencode(form).encode()
+    stamp = int(time.time())
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=str(stamp), body=body)
+    response = http("POST", f"{url}/slack/events", body, {
+        "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": str(stamp),
+        "X-Slack-Signature": signature})
+    assert response.status == 200, response.body
+    return response.json()

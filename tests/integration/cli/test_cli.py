@@ -108,3 +108,18 @@ def test_check_config_says_ok_or_names_the_file_and_key(tmp_path):
     checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(bad)})
     assert checked.returncode == 2
     assert f'{bad}: overrides.max_duration: "a week" is not a duration' in checked.stderr
+
+
+def test_on_sqlite_the_web_process_runs_the_jobs_itself(engine, database_url, fake_slack, tmp_path):
+    """No worker: a nag due 2 s after declaring reaches the channel, sent by `python -m bot web`."""
+    import pytest
+
+    from tests.processes import bot_processes, signed_command, wait_for
+    if not database_url.startswith("sqlite"):
+        pytest.skip("RUN_WORKER is on by default only with SQLite")
+    nagging = {"severities": {"sev3": {"label": "Minor", "update_every": "2s"}}}
+    with bot_processes(database_url, fake_slack, tmp_path, nagging) as bots:
+        _, url = bots.web()
+        signed_command(url, fake_slack, "declare sev3 Search is slow")
+        wait_for(lambda: any("no stakeholder update" in m["text"] for c in fake_slack.channels.values()
+                             for m in fake_slack.messages(c["id"])), 20, "a nag from the web process's own jobs")
