@@ -733,6 +733,16 @@ class FakeSlack:
 
     # -- method handlers: _m_<method with dots as underscores>(args) -> response body -------
 
+    def attach_socket_mode(self, socket_mode) -> None:
+        """From now on ``apps.connections.open`` hands out this fake Socket Mode's WebSocket URL."""
+        self.socket_mode = socket_mode
+
+    def _m_apps_connections_open(self, args):
+        socket_mode = getattr(self, "socket_mode", None)
+        if socket_mode is None:
+            return self._example("apps.connections.open")
+        return {"ok": True, "url": socket_mode.url}
+
     def _m_auth_test(self, args):
         return {"ok": True, "url": WORKSPACE_URL, "team": TEAM, "user": BOT_NAME, "team_id": TEAM_ID,
                 "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
