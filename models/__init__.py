@@ -1,6 +1,6 @@
 """ORM models. Importing this package registers every table on ``Base.metadata``."""
 
-from models.alert import Alert
+from models.alert import Alert, AlertGroup
 from models.base import Base
 from models.communication import Delivery, Subscription
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
@@ -11,6 +11,7 @@ from models.timer import Timer
 
 __all__ = [
     "Alert",
+    "AlertGroup",
     "AppProblem",
     "Base",
     "Delivery",

@@ -59,6 +59,8 @@ class Incident(Base):
     update_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the next one is due
     transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # an alert that resolved itself
     quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an alert's grace period: no Slack side before
+    alerts_firing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of the alerts that joined it
+    alerts_resolved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))

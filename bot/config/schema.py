@@ -274,6 +274,7 @@ class ServiceConfig(_Strict):
 
 class AlertsConfig(_Strict):
     page_delay: Duration = timedelta(minutes=2)
+    group_window: Duration = timedelta(minutes=5)  # a firing alert joins its service's alert incident this young
     max_body_bytes: Annotated[int, Field(gt=0, strict=True)] = 1_048_576  # a longer webhook body is a 413, unread
     max_alerts_per_request: Annotated[int, Field(gt=0, strict=True)] = 1000  # more is a 413, nothing written
 
