@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import (
@@ -25,6 +24,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.blocks import Message
+from bot.slack.budget import BudgetedClient, OverBudget, SlackBudget
 
 log = logging.getLogger(__name__)
 
@@ -43,29 +43,35 @@ class ConnectionRetryUnlessPosting(ConnectionErrorRetryHandler):
 
 
 def retry_handlers(backoff: float = 0.5) -> list:
-    """slack-sdk's handlers: 429 after its Retry-After, a 5xx and a dropped connection after an
-    exponential ``backoff`` (tests set 0: the retry itself is what they check, not the wait)."""
+    """slack-sdk's handlers for a 5xx and a dropped connection, after an exponential ``backoff``
+    (tests set 0: the retry itself is what they check, not the wait). A 429 is not waited out in a
+    thread: the rate budget (``bot.slack.budget``) turns it into work that waits in the database."""
     interval = BackoffRetryIntervalCalculator(backoff_factor=backoff) if backoff else FixedValueRetryIntervalCalculator(0)
     return [
-        RateLimitErrorRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2, interval_calculator=interval),
         ConnectionRetryUnlessPosting(max_retry_count=2, interval_calculator=interval),
     ]
 
 
-def make_client(token: str | None, base_url: str, timeout: int = 10, backoff: float = 0.5) -> WebClient:
-    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(backoff))
+def make_client(token: str | None, base_url: str, timeout: int = 10, backoff: float = 0.5,
+                budget: SlackBudget | None = None) -> WebClient:
+    """The process's client: every call within its rate budget (one budget per process)."""
+    return BudgetedClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(backoff),
+                          budget=budget or SlackBudget())
 
 
 SET_UP_PROBLEMS = frozenset({"messages_tab_disabled"})
 """Answers that mean the app itself is set up wrong in Slack: nobody's DM can go until someone fixes it."""
 
-SLACK_FAILURES = (SlackApiError, OSError)
-"""What a Slack call raises when Slack says no (SlackApiError) or cannot be reached (OSError)."""
+SLACK_FAILURES = (SlackApiError, OSError, OverBudget)
+"""What a Slack call raises when Slack says no (SlackApiError), cannot be reached (OSError), or would
+say 429 (OverBudget: try again after its ``wait``)."""
 
 
 def error_code(exc: Exception) -> str:
     """A short reason for logs and people: Slack's error code, the HTTP status, or the network error."""
+    if isinstance(exc, OverBudget):
+        return f"rate limited, for {exc.wait:.0f}s"
     if isinstance(exc, SlackApiError):
         status = exc.response.status_code
         if status >= 500 or not exc.response.get("error"):
