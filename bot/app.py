@@ -25,6 +25,7 @@ from bot.jobs.timers import TimerWorker
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.slack.blocks import Rendering
+from bot.slack.budget import SlackBudget
 from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.slack.notices import Notices
@@ -86,8 +87,9 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     rendering = Rendering(config, settings.public_url)
     gateway = sync = None
     if settings.slack_enabled:
-        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff),
-                               set_up_problem=problems.met)
+        budget = SlackBudget(lambda: clock.now().timestamp())
+        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff,
+                                           budget=budget), set_up_problem=problems.met)
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
     effects = Effects(sync)
     watch_incidents(sessions, effects.incident_changed)

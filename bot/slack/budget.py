@@ -48,6 +48,8 @@ class OverBudget(Exception):
 
 
 class SlackBudget:
+    """One process's budget; ``clock`` gives seconds (the app's injected clock, so tests move it)."""
+
     def __init__(self, clock=time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()

@@ -71,7 +71,7 @@ say 429 (OverBudget: try again after its ``wait``)."""
 def error_code(exc: Exception) -> str:
     """A short reason for logs and people: Slack's error code, the HTTP status, or the network error."""
     if isinstance(exc, OverBudget):
-        return f"rate limited, for {exc.wait:.0f}s"
+        return f"rate limited for {exc.wait:.1f}s"
     if isinstance(exc, SlackApiError):
         status = exc.response.status_code
         if status >= 500 or not exc.response.get("error"):
