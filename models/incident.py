@@ -48,6 +48,7 @@ class Incident(Base):
     status: Mapped[str] = mapped_column(String(20), default=Status.INVESTIGATING)
     service: Mapped[str | None] = mapped_column(String(100))
     declared_by: Mapped[str] = mapped_column(String(32))
+    reply_to: Mapped[str | None] = mapped_column(String(500))  # where the declarer is answered (a response URL)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

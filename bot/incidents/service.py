@@ -52,6 +52,7 @@ class Declaration:
     page: bool | None = None  # None: the severity decides
     page_delay: timedelta = timedelta(0)
     urgency: str | None = None  # None: the severity's
+    reply_to: str | None = None  # where to answer the declarer later (Slack's response URL)
 
 
 class IncidentService:
@@ -74,12 +75,6 @@ class IncidentService:
     def get(self, incident_id: int) -> Incident:
         with self._sessions() as session:
             return load(session, incident_id)
-
-    def sync_state(self, incident_id: int) -> tuple[str, str | None]:
-        """The incident's number and why its last Slack sync failed, if it did."""
-        with self._sessions() as session:
-            error = session.scalar(select(Incident.sync_error).where(Incident.id == incident_id))
-        return f"INC-{incident_id}", error
 
     def in_channel(self, channel_id: str, command: str) -> Incident:
         """The incident whose channel this is, or a message saying where ``command`` works."""
@@ -128,6 +123,7 @@ class IncidentService:
             status=Status.INVESTIGATING,
             service=service,
             declared_by=by,
+            reply_to=declaration.reply_to,
             declared_at=now,
             invited_users=[],
             roles=[],  # a new incident has none: saying so spares a lazy load per collection

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from bot.core.errors import UserError
 from bot.incidents.service import IncidentService, PinnedMessage
-from bot.jobs.retry import RETRY_STEPS
 from bot.paging.oncall import OnCallService
 from bot.paging.rotation import Duty
 from bot.slack import blocks
@@ -56,16 +55,6 @@ class Notices:
             self.reply(response_url, blocks.Message(text=(
                 f":warning: Slack would not open the update form ({error_code(exc)}). "
                 "Post it with `/incident update <text>` in the incident's channel instead.")), user)
-
-    def report_setup(self, incident_id: int, response_url: str | None, user: str) -> None:
-        """After the first sync of a new incident: if Slack failed, say what and what comes next."""
-        number, error = self._incidents.sync_state(incident_id)
-        if error:
-            retry = int(RETRY_STEPS[-1].total_seconds() // 60)
-            self.reply(response_url, blocks.Message(text=(
-                f":warning: {number} is recorded, but Slack failed: {error}. "
-                f"Nothing is lost: I keep retrying (at least every {retry} minute) and will message you "
-                "when its channel is ready. `/incident list` shows it meanwhile.")), user)
 
     def take_shift(self, schedule: str | None, user: str, actor: str, duration: timedelta | None,
                    until: datetime | None, response_url: str | None) -> None:

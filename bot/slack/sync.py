@@ -77,6 +77,8 @@ class SlackSync:
                 done = _Pass(self, incident, recovering)
                 failures = done.run()
             self._finish(incident, failures, done.wait)
+            if failures and incident.synced_revision == 0 and not incident.sync_failures:
+                self._tell_failed(incident, failures)
             if failures or done.wait:
                 return
             if incident.sync_failures:
@@ -146,6 +148,18 @@ class SlackSync:
                 statement = statement.where(table.c[name].is_(None))
         with self._sessions() as session, session.begin():
             session.execute(statement.values(values))
+
+    def _tell_failed(self, incident: Incident, failures: dict[str, str]) -> None:
+        """A new incident's first pass failed: its declarer hears what failed and what comes next,
+        where they declared it (the response URL), once."""
+        if not incident.reply_to:
+            return
+        message = blocks.setup_failed_message(incident, "; ".join(f"could not {step}: {code}"
+                                                                for step, code in failures.items()))
+        try:
+            self._slack.respond(incident.reply_to, message)
+        except SLACK_FAILURES as exc:
+            log.warning("INC-%s: could not tell the declarer that Slack failed: %s", incident.id, error_code(exc))
 
     def _tell_recovered(self, incident: Incident) -> None:
         message = blocks.Message(text=f"Slack is answering again: {incident.number} is ready in <#{incident.channel_id}>.")

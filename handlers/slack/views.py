@@ -28,6 +28,7 @@ def register(app: App, ctx: AppContext) -> None:
         user = user_id(body)
         origin = json_object(view.get("private_metadata"), "the declare form's private_metadata")
         values = view["state"]["values"]
+        response_url = origin.get("response_url")
         declaration = Declaration(
             title=_value(values, DeclareField.TITLE) or "",
             severity=_value(values, DeclareField.SEVERITY),
@@ -35,8 +36,8 @@ def register(app: App, ctx: AppContext) -> None:
             description=_value(values, DeclareField.DESCRIPTION),
             commander=_value(values, DeclareField.COMMANDER),
             declared_by=user,
+            reply_to=response_url,
         )
-        response_url = origin.get("response_url")
 
         def declare() -> dict[str, str] | None:
             """The form's errors, or None once the incident is recorded and its answer queued."""
@@ -47,7 +48,6 @@ def register(app: App, ctx: AppContext) -> None:
             except Exception:
                 return {DeclareField.TITLE: internal_error("the declare form").text}
             ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
-            ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
             return None
 
         errors = errors_within(ctx, declare, response_url, user)

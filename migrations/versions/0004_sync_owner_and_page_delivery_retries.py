@@ -35,6 +35,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sync_owner', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('reply_to', sa.String(length=500), nullable=True))
         batch_op.add_column(sa.Column('quiet_until', models.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('alerts_firing', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('alerts_resolved', sa.Integer(), server_default='0', nullable=False))
@@ -57,5 +58,6 @@ def downgrade() -> None:
         batch_op.drop_column('alerts_resolved')
         batch_op.drop_column('alerts_firing')
         batch_op.drop_column('quiet_until')
+        batch_op.drop_column('reply_to')
         batch_op.drop_column('sync_owner')
 
