@@ -29,6 +29,7 @@ from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_cli
 from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
 from bot.slack.sync import SlackSync
+from bot.status.service import StatusService
 from handlers.slack import register_all
 from handlers.slack.replies import on_error
 
@@ -62,6 +63,7 @@ class AppContext:
     io: ThreadPoolExecutor
     leases: LeaseKeeper
     rendering: Rendering
+    status: StatusService
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -96,9 +98,10 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
-    notices = Notices(gateway, incidents, oncall, rendering) if gateway else None
+    status = StatusService(sessions, config, clock)
+    notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, effects, gateway, sync, notices, io, leases, rendering)
+                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, status)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

@@ -6,7 +6,10 @@ from models.communication import Delivery, Subscription
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
+from models.secret import StoredSecret
+from models.status_page import PublicImpact, PublicIncident, PublicUpdate
 from models.timer import Timer
 
 __all__ = ["Alert", "Base", "Delivery", "HandoffNotice", "Incident", "Override", "Page", "PageNotification", "PageState", "Role",
-           "RoleAssignment", "Status", "Subscription", "TimelineEvent", "Timer"]
+           "PublicImpact", "PublicIncident", "PublicUpdate", "RoleAssignment", "Status", "StoredSecret", "Subscription",
+           "TimelineEvent", "Timer"]

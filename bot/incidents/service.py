@@ -22,6 +22,7 @@ from bot.core.people import is_user, mention
 from bot.incidents.roles import comms_lead_wanted
 from bot.incidents.store import changing, load
 from bot.paging.service import PagingService
+from bot.status import public
 from models import Incident, Role, RoleAssignment, Status
 
 MAX_TITLE = 200
@@ -51,6 +52,7 @@ class Declaration:
     page: bool | None = None  # None: the severity decides
     page_delay: timedelta = timedelta(0)
     urgency: str | None = None  # None: the severity's
+    public: bool = False  # declared with public impact: on the status page at once
 
 
 class IncidentService:
@@ -143,6 +145,8 @@ class IncidentService:
             if not self._config.severity(severity).separate_comms_lead:
                 self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
         level = self._config.severity(severity)
+        if declaration.public:
+            public.declared_public(session, incident, by, now, self._config)
         if self._updates:
             self._updates.on_declared(session, incident)
         if self._paging and (level.page if declaration.page is None else declaration.page):
@@ -311,6 +315,8 @@ class IncidentService:
                 "duration_seconds": int((now - incident.declared_at).total_seconds()),
             })
         session = object_session(incident)
+        if transient is None:
+            public.resolved(session, incident, now)
         if self._paging:
             self._paging.stop(session, incident)
         if self._updates:
