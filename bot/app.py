@@ -88,7 +88,13 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff))
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
     effects = Effects(sync)
-    watch_incidents(sessions, effects.incident_changed)
+    status = StatusService(sessions, config, clock)
+
+    def incident_changed(incident_id: int) -> None:
+        effects.incident_changed(incident_id)
+        status.changed(incident_id)
+
+    watch_incidents(sessions, incident_changed)
     oncall = OnCallService(sessions, config, clock)
     pager = SlackPager(gateway, rendering) if gateway else None
     paging = PagingService(sessions, config, clock, oncall, pager)
@@ -98,7 +104,6 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
-    status = StatusService(sessions, config, clock)
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, effects, gateway, sync, notices, io, leases, rendering, status)

@@ -68,6 +68,7 @@ class StatusPage:
     active: list[PublicIncidentView]
     past: list[PastDay]  # today first
     updated_at: datetime | None  # the last change of anything shown
+    generated_at: datetime
     timezone: str
 
     @property
@@ -114,7 +115,7 @@ def build(rows: list[tuple[PublicIncident, str, str | None]], config: IncidentCo
         title=config.status_page.title,
         state=worst([c.state for c in components] + [v.impact for v in active]),
         components=components, active=active, past=past,
-        updated_at=max((v.updated_at for v in views), default=None), timezone=config.timezone,
+        updated_at=max((v.updated_at for v in views), default=None), generated_at=now, timezone=config.timezone,
     )
 
 

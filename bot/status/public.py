@@ -68,7 +68,7 @@ def post(session: Session, incident: Incident, actor: str, text: str, now: datet
     if len(text) > MAX_TEXT:
         raise UserError(f"The public update is {len(text)} characters long; keep it under {MAX_TEXT}.",
                         command="public", field="text")
-    _may_speak(incident, actor)
+    may_speak(incident, actor)
     public = public_of(session, incident)
     title = (title or "").strip() or (public.title if public else None)
     if not title:
@@ -119,7 +119,7 @@ def silence_text(quiet: timedelta) -> str:
             "post a public update with `/incident public <text>`.")
 
 
-def _may_speak(incident: Incident, actor: str) -> None:
+def may_speak(incident: Incident, actor: str) -> None:
     """What customers read is the Communication Lead's to say (or the commander's)."""
     speakers = {incident.holder(Role.COMMS_LEAD), incident.holder(Role.COMMANDER)} - {None}
     if speakers and actor not in speakers:

@@ -7,8 +7,10 @@ is a cheap fingerprint of everything the page shows, so a cache can tell it is o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
@@ -37,6 +39,21 @@ class StatusService:
         self._sessions = sessions
         self._config = config
         self._clock = clock
+        self._watchers: list[Callable[[], None]] = []
+
+    # -- who follows the page ------------------------------------------------------------
+
+    def watch(self, callback: Callable[[], None]) -> None:
+        """``callback()`` after every committed change of an incident (a cache of the page then checks it)."""
+        self._watchers.append(callback)
+
+    def changed(self, incident_id: int) -> None:
+        for callback in self._watchers:
+            callback()
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self._config.tz
 
     # -- changing ----------------------------------------------------------------------
 
@@ -49,6 +66,11 @@ class StatusService:
         return incident
 
     # -- reading -----------------------------------------------------------------------
+
+    def check_speaker(self, incident_id: int, actor: str) -> None:
+        """A ``UserError`` unless ``actor`` may write what customers read (asked before opening the form)."""
+        with self._sessions() as session:
+            public.may_speak(load(session, incident_id), actor)
 
     def has_title(self, incident_id: int) -> bool:
         """Whether the incident has a public title already (else the form asks for one)."""

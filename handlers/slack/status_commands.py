@@ -22,6 +22,7 @@ class StatusListeners:
     def public(self, incident: Incident, command: dict, rest: str) -> Message | None:
         """With text and a public title already given, posted at once; otherwise the form (the text
         typed, if any, already in it), since the first public update must name the public title."""
+        self.ctx.status.check_speaker(incident.id, command["user_id"])
         if rest.strip() and self.ctx.status.has_title(incident.id):
             self.ctx.status.post(incident.id, command["user_id"], rest)
             return replies.public_posted(incident, self.ctx.rendering)
