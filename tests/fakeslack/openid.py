@@ -85,7 +85,8 @@ class OpenIdMixin:
                          for k, v in params.items())
         buttons = "".join(f'<button name="user" value="{html.escape(u["id"])}">Continue as {html.escape(u["name"])}'
                           "</button>" for u in people)
-        return ("<!doctype html><title>Sign in to Fake Workspace</title><h1>Sign in to Fake Workspace</h1>"
+        return ('<!doctype html><link rel="icon" href="data:,">'
+                "<title>Sign in to Fake Workspace</title><h1>Sign in to Fake Workspace</h1>"
                 f'<form method="post"><input type="hidden" name="decision" value="allow">{hidden}{buttons}</form>'
                 f'<form method="post"><input type="hidden" name="decision" value="deny">{hidden}'
                 "<button>Cancel</button></form>")
