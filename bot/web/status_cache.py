@@ -50,6 +50,14 @@ class StatusCache:
     def changed(self) -> None:
         self._stale = True
 
+    def fresh(self, kind: str) -> Rendered | None:
+        """The format ``kind`` if it is known to be current, without waiting or asking the database
+        (so it can answer on the event loop); None when ``get`` has to look."""
+        rendered = self._rendered.get(kind)
+        if rendered is None or self._stale or time.monotonic() - self._checked >= RECHECK:
+            return None
+        return rendered
+
     def get(self, kind: str) -> Rendered:
         """The format ``kind`` of the current page; blocking (run it off the event loop)."""
         with self._lock:

@@ -20,7 +20,7 @@ CACHE_CONTROL = "public, no-cache"
 def routes(cache: StatusCache) -> list[Route]:
     def endpoint(kind: str):
         async def serve(request: Request) -> Response:
-            rendered = await run_in_threadpool(cache.get, kind)
+            rendered = cache.fresh(kind) or await run_in_threadpool(cache.get, kind)
             headers = {"ETag": rendered.etag, "Cache-Control": CACHE_CONTROL}
             if rendered.etag in _etags(request.headers.get("if-none-match", "")):
                 return Response(status_code=304, headers=headers)
