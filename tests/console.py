@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.client
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
@@ -14,6 +16,17 @@ from tests.driver import SIGNING_SECRET, Bot, Listeners
 from tests.fakeslack.openid import CLIENT_ID, CLIENT_SECRET
 
 CONSOLE_TOKEN = "console-token-for-tests"
+
+
+@contextmanager
+def console_running(database_url, fake, clock, servers, config: dict | None = None) -> Iterator[Bot]:
+    """``start_console`` for a test's length: its effects settled and its server given back after."""
+    bot = start_console(database_url, fake, clock, servers, config)
+    try:
+        yield bot
+    finally:
+        bot.settle()
+        bot.close()
 
 
 def start_console(database_url, fake, clock, servers, config: dict | None = None, **env: str) -> Bot:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.console import start_console
+from tests.console import console_running
 from tests.integration.status.forms import CONFIG
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -58,10 +58,8 @@ def browse(playwright, tmp_path) -> Iterator:
 
 @pytest.fixture
 def console(database_url, engine, fake_slack, clock, servers):
-    bot = start_console(database_url, fake_slack, clock, servers, config={**CONFIG, **SCHEDULES})
-    yield bot
-    bot.settle()
-    bot.close()
+    with console_running(database_url, fake_slack, clock, servers, config={**CONFIG, **SCHEDULES}) as bot:
+        yield bot
 
 
 @pytest.fixture(scope="session")

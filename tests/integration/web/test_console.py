@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.slack.ids import Action
-from tests.console import CONSOLE_TOKEN, Browserless, start_console
+from tests.console import CONSOLE_TOKEN, Browserless, console_running, start_console
 from tests.integration.helpers import announcement, in_channel, summary
 from tests.integration.status.forms import CONFIG, declare_form, public_form
 
@@ -18,10 +18,8 @@ SCHEDULES = {"schedules": {"primary": {"rotation": "daily", "handoff": "09:00", 
 
 @pytest.fixture
 def console(database_url, engine, fake_slack, clock, servers):
-    bot = start_console(database_url, fake_slack, clock, servers, config={**CONFIG, **SCHEDULES})
-    yield bot
-    bot.settle()
-    bot.close()
+    with console_running(database_url, fake_slack, clock, servers, config={**CONFIG, **SCHEDULES}) as bot:
+        yield bot
 
 
 @pytest.fixture

@@ -13,15 +13,13 @@ from starlette.responses import Response
 from bot.web.sessions import SessionCookies
 from bot.web.viewer import Viewer
 from models import StoredSecret
-from tests.console import CONSOLE_TOKEN, Browserless, start_console
+from tests.console import CONSOLE_TOKEN, Browserless, console_running, start_console
 
 
 @pytest.fixture
 def console(database_url, engine, fake_slack, clock, servers):
-    bot = start_console(database_url, fake_slack, clock, servers)
-    yield bot
-    bot.settle()
-    bot.close()
+    with console_running(database_url, fake_slack, clock, servers) as bot:
+        yield bot
 
 
 def slack_signin(client: Browserless, fake, user: str = "U01ALICE", next_path: str = "/") -> str:
