@@ -31,6 +31,7 @@ from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_cli
 from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
 from bot.slack.sync import SlackSync
+from bot.status.service import StatusService
 from handlers.slack import register_all
 from handlers.slack.replies import on_error
 
@@ -65,6 +66,7 @@ class AppContext:
     leases: LeaseKeeper
     rendering: Rendering
     problems: AppProblems
+    status: StatusService
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -92,7 +94,13 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
                                            budget=budget), set_up_problem=problems.met)
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
     effects = Effects(sync)
-    watch_incidents(sessions, effects.incident_changed)
+    status = StatusService(sessions, config, clock)
+
+    def incident_changed(incident_id: int) -> None:
+        effects.incident_changed(incident_id)
+        status.changed(incident_id)
+
+    watch_incidents(sessions, incident_changed)
     oncall = OnCallService(sessions, config, clock)
     pager = SlackPager(gateway, rendering) if gateway else None
     paging = PagingService(sessions, config, clock, oncall, pager)
@@ -103,9 +111,9 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
                 COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder,
                 GRACE_OVER: alerts.fire_grace_over}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
-    notices = Notices(gateway, incidents, oncall, rendering) if gateway else None
+    notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems)
+                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

@@ -7,6 +7,8 @@ from models.incident import Incident, Role, RoleAssignment, Status, TimelineEven
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
 from models.problem import AppProblem
+from models.secret import StoredSecret
+from models.status_page import PublicImpact, PublicIncident, PublicUpdate
 from models.timer import Timer
 
 __all__ = [
@@ -21,9 +23,13 @@ __all__ = [
     "Page",
     "PageNotification",
     "PageState",
+    "PublicImpact",
+    "PublicIncident",
+    "PublicUpdate",
     "Role",
     "RoleAssignment",
     "Status",
+    "StoredSecret",
     "Subscription",
     "TimelineEvent",
     "Timer",

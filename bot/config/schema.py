@@ -316,6 +316,20 @@ class StakeholderGroupConfig(_Strict):
     severities: list[str] | None = None
 
 
+class StatusComponentConfig(_Strict):
+    """A part of the product as customers know it, and the services whose incidents affect it."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    services: list[str] = []
+
+
+class StatusPageConfig(_Strict):
+    """The public status page (``GET /status``): its title and components, in the order shown."""
+
+    title: Annotated[str, Field(min_length=1, max_length=100)] = "Status"
+    components: list[StatusComponentConfig] = []
+
+
 def _default_severities() -> dict[str, SeverityConfig]:
     return {
         "sev1": SeverityConfig(label="Critical", update_every="20m", separate_comms_lead=True, page=True),
@@ -340,6 +354,7 @@ class IncidentConfig(_Strict):
     overrides: OverridesConfig = Field(default_factory=OverridesConfig)
     roles: dict[Literal["commander", "comms_lead"], RoleConfig] = Field(default_factory=_default_roles)
     stakeholders: dict[Name, StakeholderGroupConfig] = {}
+    status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
 
     @model_validator(mode="after")
     def _references_exist(self) -> "IncidentConfig":
@@ -366,6 +381,14 @@ class IncidentConfig(_Strict):
         for name, group in self.stakeholders.items():
             for index, severity in enumerate(group.severities or []):
                 check(("stakeholders", name, "severities", index), severity, "severity", self.severities)
+        seen: set[str] = set()
+        for index, component in enumerate(self.status_page.components):
+            if component.name in seen:
+                problems.append((("status_page", "components", index, "name"),
+                                 f"{_show(component.name)} names two components; give each its own name"))
+            seen.add(component.name)
+            for number, service in enumerate(component.services):
+                check(("status_page", "components", index, "services", number), service, "service", self.services)
         if problems:
             raise _Located(problems)
         return self

@@ -23,6 +23,7 @@ from bot.incidents.roles import comms_lead_wanted
 from bot.incidents.store import changing, load
 from bot.jobs import timers
 from bot.paging.service import PagingService
+from bot.status import public
 from models import Incident, Role, RoleAssignment, Status
 
 MAX_TITLE = 200
@@ -53,6 +54,7 @@ class Declaration:
     page_delay: timedelta = timedelta(0)
     urgency: str | None = None  # None: the severity's
     reply_to: str | None = None  # where to answer the declarer later (Slack's response URL)
+    public: bool = False  # declared with public impact: on the status page at once
 
 
 class IncidentService:
@@ -140,6 +142,8 @@ class IncidentService:
             if not self._config.severity(severity).separate_comms_lead:
                 self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
         level = self._config.severity(severity)
+        if declaration.public:
+            public.declared_public(session, incident, by, now, self._config)
         if self._updates:
             self._updates.on_declared(session, incident)
         if self._paging and (level.page if declaration.page is None else declaration.page):
@@ -309,6 +313,8 @@ class IncidentService:
             })
         session = object_session(incident)
         timers.cancel(session, incident_id=incident.id, now=now)  # nothing of an open incident is left to do
+        if transient is None:
+            public.resolved(session, incident, now)
         if self._paging:
             self._paging.stop(session, incident)
         if self._updates:

@@ -52,6 +52,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("note", "note <text>", "adds to the timeline (so does a :pushpin: reaction on any message there)"),
     Command("timeline", "timeline", "posts the timeline so far, in the configured time zone"),
     Command("resolve", "resolve [summary]", "resolves, saying whether it was mitigated first or fixed outright"),
+    Command("public", "public [text]", "a public update on the status page (the first asks for a public title); "
+            "with no text, a form for the public title, status and affected components"),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
 )
 

@@ -114,6 +114,16 @@ class SlackGateway:
             log.warning("could not ask Slack who the bot is: %s", error_code(exc))
             return None
 
+    def signed_in(self, client_id: str, client_secret: str, code: str, redirect_uri: str) -> dict:
+        """Sign in with Slack: the code Slack's authorize page sent back, exchanged for an access token
+        (``openid.connect.token``, the app's credentials as HTTP Basic), then who signed in
+        (``openid.connect.userInfo`` with that token): ``sub``, ``name``, ``https://slack.com/team_id``..."""
+        token = self.client.openid_connect_token(client_id=client_id, client_secret=client_secret, code=code,
+                                                 redirect_uri=redirect_uri, grant_type="authorization_code")
+        person = WebClient(token=token["access_token"], base_url=self.client.base_url, timeout=self.client.timeout,
+                           retry_handlers=self.client.retry_handlers)
+        return dict(person.openid_connect_userInfo().data)
+
     def create_public_channel(self, name: str) -> tuple[str, str]:
         """Create a public channel; Slack's ``name_taken`` is left to the caller, who knows whose it may be."""
         channel = self.client.conversations_create(name=name, is_private=False)["channel"]

@@ -10,11 +10,13 @@ class Action(StrEnum):
     POST_UPDATE = "incident_post_update"
     SNOOZE = "incident_snooze"
     SUBSCRIBE = "incident_subscribe"
+    PUBLIC_UPDATE = "incident_public_update"
 
 
 class View(StrEnum):
     DECLARE = "incident_declare"
     UPDATE = "incident_update"
+    PUBLIC = "incident_public"
 
 
 class DeclareField(StrEnum):
@@ -25,6 +27,7 @@ class DeclareField(StrEnum):
     SERVICE = "declare_service"
     DESCRIPTION = "declare_description"
     COMMANDER = "declare_commander"
+    PUBLIC = "declare_public"
 
 
 class UpdateField(StrEnum):
@@ -33,3 +36,12 @@ class UpdateField(StrEnum):
     STATUS = "update_status"
     TEXT = "update_text"
     NEXT = "update_next"
+
+
+class PublicField(StrEnum):
+    """Block ids of the public update modal's inputs; each component's state is ``COMPONENT`` + its index."""
+
+    TITLE = "public_title"
+    STATUS = "public_status"
+    TEXT = "public_text"
+    COMPONENT = "public_component_"

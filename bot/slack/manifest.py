@@ -60,7 +60,12 @@ features:
       usage_hint: "declare [sev1] <title> | status mitigated | resolve | list | help"
       should_escape: true
 oauth_config:
+  redirect_urls:
+    - {public_url.rstrip('/')}/auth/slack/callback   # Sign in with Slack, for the web console
   scopes:
+    user:
+      - openid              # Sign in with Slack: who signs in to the web console
+      - profile             # ...and their name
     bot:
 {scopes}
 settings:

@@ -17,13 +17,15 @@ from bot.paging.rotation import Duty
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
 from bot.slack.sync import channel_ref
+from bot.status.service import StatusService
 
 log = logging.getLogger(__name__)
 
 
 class Notices:
     def __init__(self, gateway: SlackGateway, incidents: IncidentService, oncall: OnCallService,
-                 rendering: blocks.Rendering) -> None:
+                 rendering: blocks.Rendering, status: StatusService) -> None:
+        self._status = status
         self._slack = gateway
         self._incidents = incidents
         self._oncall = oncall
@@ -55,6 +57,15 @@ class Notices:
             self.reply(response_url, blocks.Message(text=(
                 f":warning: Slack would not open the update form ({error_code(exc)}). "
                 "Post it with `/incident update <text>` in the incident's channel instead.")), user)
+
+    def open_public_form(self, trigger_id: str, incident_id: int, user: str, response_url: str | None,
+                         text: str | None = None) -> None:
+        try:
+            self._slack.open_view(trigger_id, blocks.public_modal(self._status.draft(incident_id), text))
+        except SLACK_FAILURES as exc:
+            self.reply(response_url, blocks.Message(text=(
+                f":warning: Slack would not open the public update form ({error_code(exc)}). Once the incident has "
+                "a public title, `/incident public <text>` posts without it.")), user)
 
     def take_shift(self, schedule: str | None, user: str, actor: str, duration: timedelta | None,
                    until: datetime | None, response_url: str | None) -> None:

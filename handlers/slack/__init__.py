@@ -18,3 +18,4 @@ def register_all(app: App, ctx: AppContext) -> None:
     views.register(app, ctx)
     events.register(app, ctx)
     views.register_update(app, ctx)
+    views.register_public(app, ctx)

@@ -21,13 +21,14 @@ from handlers.slack.grammar import split
 from handlers.slack.incident_commands import IncidentListeners
 from handlers.slack.oncall_commands import OnCallListeners
 from handlers.slack.replies import reply_within
+from handlers.slack.status_commands import StatusListeners
 
 if TYPE_CHECKING:
     from bot.app import AppContext
 
 Listener = Callable[..., Message | None]
 
-GROUPS = (IncidentListeners, OnCallListeners)
+GROUPS = (IncidentListeners, OnCallListeners, StatusListeners)
 """Every group of listeners; a feature adds its own here."""
 
 

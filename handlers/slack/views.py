@@ -11,7 +11,7 @@ from bot.core.errors import UserError
 from bot.incidents.service import Declaration
 from bot.slack import blocks
 from bot.slack.blocks import Message, replies
-from bot.slack.ids import DeclareField, UpdateField
+from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
 from handlers.slack.payloads import json_object, number, user_id
 from handlers.slack.replies import errors_within, internal_error, reply_within
@@ -35,6 +35,7 @@ def register(app: App, ctx: AppContext) -> None:
             service=_value(values, DeclareField.SERVICE),
             description=_value(values, DeclareField.DESCRIPTION),
             commander=_value(values, DeclareField.COMMANDER),
+            public=bool(values.get(DeclareField.PUBLIC, {}).get(DeclareField.PUBLIC, {}).get("selected_options")),
             declared_by=user,
             reply_to=response_url,
         )
@@ -87,3 +88,34 @@ def register_update(app: App, ctx: AppContext) -> None:
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, None, reply, user)
         ack()
+
+
+def register_public(app: App, ctx: AppContext) -> None:
+    @app.view(ViewId.PUBLIC)
+    def public_submitted(ack: Ack, body: dict, view: dict) -> None:
+        user = user_id(body)
+        incident_id = number(view.get("private_metadata"), "the public update form's private_metadata")
+        values = view["state"]["values"]
+        names = [component.name for component in ctx.config.status_page.components]
+        affected = {name: _value(values, f"{PublicField.COMPONENT}{index}") or "operational"
+                    for index, name in enumerate(names)}
+
+        def publish() -> dict[str, str] | None:
+            try:
+                ctx.status.post(incident_id, user, _value(values, PublicField.TEXT) or "",
+                                title=_value(values, PublicField.TITLE), status=_value(values, PublicField.STATUS),
+                                affected=affected)
+            except UserError as exc:
+                return {_PUBLIC_BLOCKS.get(exc.field, PublicField.TEXT): exc.message}
+            except Exception:
+                return {PublicField.TEXT: internal_error("the public update form").text}
+            return None
+
+        errors = errors_within(ctx, publish, None, user)
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
+
+
+_PUBLIC_BLOCKS = {"title": PublicField.TITLE, "status": PublicField.STATUS, "text": PublicField.TEXT}

@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import scopes as scope_table
 from .apiref import ApiRef, load
+from .openid import OpenIdMixin, SlackError
 from .ratelimits import Limiter
 
 BOT_USER, BOT_NAME, BOT_ID, APP_ID = "UBOT", "incident-bot", "BBOT", "AFAKEAPP"
@@ -83,10 +84,6 @@ class Call:
         return json_arg(self.args.get("blocks"))
 
 
-class SlackError(Exception):
-    """Raised by a method handler to answer {"ok": false, "error": <code>}."""
-
-
 @dataclass(frozen=True)
 class _Failure:
     error: str | None
@@ -117,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence per-request logging; the fake records calls itself."""
 
 
-class FakeSlack:
+class FakeSlack(OpenIdMixin):
     """A fake Slack workspace behind a local HTTP server; start() it, point WebClient at base_url."""
 
     def __init__(self, api_ref: ApiRef | None = None, *, scopes: Iterable[str] | None = None):
@@ -199,6 +196,7 @@ class FakeSlack:
             self._tier_refused: list[Call] = []
             self._seq = 0
             self._ts = 1_700_000_000_000_000  # microseconds; message ts strings grow from here
+            self._reset_openid()
             self.add_user(BOT_USER, name=BOT_NAME, is_bot=True)
 
     # -- test set-up ------------------------------------------------------------------------
@@ -442,6 +440,8 @@ class FakeSlack:
                     call.delivered = False
                 req.close_connection = True
                 return
+        elif url.path == "/openid/connect/authorize":
+            status, headers, payload = self._authorize(req.command, url.query, body)
         elif url.path.startswith("/response/") and req.command == "POST":
             status, headers, payload = self._response(url.path[len("/response/"):], body)
         else:
@@ -451,7 +451,8 @@ class FakeSlack:
         data = (json.dumps(payload) if is_json else payload).encode()
         try:
             req.send_response(status)
-            req.send_header("Content-Type", f"{'application/json' if is_json else 'text/plain'}; charset=utf-8")
+            if "Content-Type" not in headers:
+                req.send_header("Content-Type", f"{'application/json' if is_json else 'text/plain'}; charset=utf-8")
             req.send_header("Content-Length", str(len(data)))
             for name, value in headers.items():
                 req.send_header(name, value)
@@ -469,6 +470,7 @@ class FakeSlack:
         asked before the call is recorded, so a test that waited for the call sees `delivered`)."""
         started = time.monotonic()
         args, problems = _parse(headers.get("Content-Type"), query, body)
+        args = self._openid_args(method, args, headers.get("Authorization"))
         with self._lock:
             generation = self._generation
             self._arrivals.append([method, args, False])
@@ -526,6 +528,8 @@ class FakeSlack:
         """The answer to a call Slack would refuse before looking at the workspace (no token, unknown
         method, bad arguments), else (200, {}, None). Needs no workspace state, so runs outside the lock."""
         token = (authorization or "").removeprefix("Bearer ").strip() or args.get("token")
+        if method == "openid.connect.token":  # the app's client id and secret authenticate it (OpenIdMixin)
+            token = "xox-client" if args.get("client_id") else None
         if not token:
             return 200, {}, {"ok": False, "error": "not_authed"}
         # Socket Mode opens its connection with the app-level token; everything else takes a bot token.

@@ -16,7 +16,7 @@ from bot.slack.blocks.incidents import (
     setup_failed_message,
     user_error_message,
 )
-from bot.slack.blocks.modals import declare_modal, update_modal
+from bot.slack.blocks.modals import declare_modal, public_modal, update_modal
 from bot.slack.blocks.oncall import (
     cannot_take_shifts,
     checking_person,
@@ -50,6 +50,7 @@ __all__ = [
     "oncall_message",
     "override_message",
     "page_message",
+    "public_modal",
     "said",
     "slack_date",
     "summary_message",

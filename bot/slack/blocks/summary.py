@@ -106,6 +106,7 @@ def summary_message(incident: Incident, rendering: Rendering) -> Message:
     if incident.resolution_summary:
         details.append(f"Resolution: {_excerpt(incident.resolution_summary, incident, rendering)}")
     details.append(_update_line(incident, rendering))
+    details.append(f"<{rendering.incident_url(incident)}|{incident.number} in the web console>")
     buttons = []
     if incident.is_open and incident.acknowledged_at is None:
         buttons.append(ButtonElement(text="Acknowledge", action_id=Action.ACKNOWLEDGE, value=str(incident.id), style="primary"))
@@ -161,7 +162,8 @@ def announcement_message(incident: Incident, rendering: Rendering) -> Message:
         SectionBlock(text=clip("\n".join(lines), SECTION_TEXT, rendering.more(incident))),
         ContextBlock(elements=[MarkdownTextObject(
             text=f"Declared by {person(incident.declared_by)} {slack_date(incident.declared_at)} · "
-                 "updates follow in this thread; *Subscribe* to get them by DM")]),
+                 "updates follow in this thread; *Subscribe* to get them by DM · "
+                 f"<{rendering.incident_url(incident)}|web page>")]),
         ActionsBlock(elements=[ButtonElement(text="Subscribe / unsubscribe", action_id=Action.SUBSCRIBE,
                                              value=str(incident.id))]),
     )

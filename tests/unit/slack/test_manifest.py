@@ -23,8 +23,9 @@ def methods_called() -> set[str]:
     ``conversations.setTopic`` (the gateway is the only module holding the WebClient)."""
     found = set()
     for node in ast.walk(ast.parse(GATEWAY.read_text())):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and node.value.attr == "client":
-            found.add(node.attr.replace("_", "."))
+        call = node.func if isinstance(node, ast.Call) else None
+        if isinstance(call, ast.Attribute) and isinstance(call.value, ast.Attribute) and call.value.attr == "client":
+            found.add(call.attr.replace("_", "."))
     return found
 
 
