@@ -49,13 +49,15 @@ def serve(settings, config, **wiring) -> int:
     import uvicorn
 
     from bot.app import build_context, check_slack, create_bolt_app
-    from bot.jobs.scheduler import make_scheduler
+    from bot.jobs.scheduler import listen_for_changes, make_scheduler
     from bot.web.app import create_web_app
 
-    ctx = build_context(settings, config, **wiring)
+    shared = settings.database_url.startswith("postgresql")  # other processes share the work
+    ctx = build_context(settings, config, slack_work_here=settings.worker_in_web or not shared, **wiring)
     check_slack(ctx)
     bolt = create_bolt_app(ctx)
     scheduler = make_scheduler(ctx) if settings.worker_in_web else None
+    listener = listen_for_changes(ctx) if settings.worker_in_web else None
     if scheduler is not None:
         scheduler.start()
     if bolt is not None and settings.slack_app_token:
@@ -68,6 +70,8 @@ def serve(settings, config, **wiring) -> int:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if listener is not None:
+            listener.stop()
         ctx.close()
     return 0
 
@@ -75,15 +79,18 @@ def serve(settings, config, **wiring) -> int:
 def work(settings, config, **wiring) -> int:
     """The ``worker`` process; ``wiring`` as for ``serve``."""
     from bot.app import build_context, check_slack
-    from bot.jobs.scheduler import make_scheduler
+    from bot.jobs.scheduler import listen_for_changes, make_scheduler
 
     ctx = build_context(settings, config, **wiring)
     check_slack(ctx)
+    listener = listen_for_changes(ctx)
     try:
         make_scheduler(ctx, blocking=True).start()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        if listener is not None:
+            listener.stop()
         ctx.close()
     return 0
 

@@ -76,10 +76,12 @@ class AppContext:
 
 
 def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None,
-                  lease: timedelta = LEASE, slack_backoff: float = 0.5) -> AppContext:
+                  lease: timedelta = LEASE, slack_backoff: float = 0.5, slack_work_here: bool = True) -> AppContext:
     """Wire the application. ``lease`` is how long this process's claim on a due action or an
     incident's sync outlives its last renewal (so how soon another process takes over its work);
-    ``slack_backoff`` is slack-sdk's wait before retrying a 5xx or a dropped connection."""
+    ``slack_backoff`` is slack-sdk's wait before retrying a 5xx or a dropped connection;
+    ``slack_work_here`` says whether this process brings incidents' Slack side in line after its own
+    changes (a ``web`` process on PostgreSQL does not: it announces them to the workers and acks)."""
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
@@ -93,14 +95,14 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff,
                                            budget=budget), set_up_problem=problems.met)
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
-    effects = Effects(sync)
+    effects = Effects(sync if slack_work_here else None)
     status = StatusService(sessions, config, clock)
 
     def incident_changed(incident_id: int) -> None:
         effects.incident_changed(incident_id)
         status.changed(incident_id)
 
-    watch_incidents(sessions, incident_changed)
+    watch_incidents(sessions, incident_changed, announce=engine.dialect.name == "postgresql")
     oncall = OnCallService(sessions, config, clock)
     pager = SlackPager(gateway, rendering) if gateway else None
     paging = PagingService(sessions, config, clock, oncall, pager)

@@ -12,6 +12,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import yaml
 from slack_sdk.signature import SignatureVerifier
@@ -49,6 +50,7 @@ class BotProcesses:
                     "INCIDENT_CONFIG": str(config_file), "SLACK_APP_TOKEN": "", **env}
         self.started: list[subprocess.Popen] = []
         self.logs = tmp_path
+        self.log_files: dict[int, Path] = {}
 
     def web(self, **env: str) -> tuple[subprocess.Popen, str]:
         """A ``web`` process serving on a free port; returns once ``/healthz`` answers."""
@@ -70,12 +72,18 @@ class BotProcesses:
         return self._start("worker", **env)
 
     def _start(self, command: str, **env: str) -> subprocess.Popen:
-        log = (self.logs / f"{command}-{len(self.started) + 1}.log").open("w")  # read them when a test fails
+        path = self.logs / f"{command}-{len(self.started) + 1}.log"  # read them when a test fails
+        log = path.open("w")
         argv = ["bot", command] if self.lease is None else ["tests.short_lease", command, str(self.lease)]
         process = subprocess.Popen([sys.executable, "-m", *argv], cwd=ROOT, env={**self.env, **env},
                                    stdout=log, stderr=subprocess.STDOUT)
         self.started.append(process)
+        self.log_files[process.pid] = path
         return process
+
+    def wait_for_log(self, process: subprocess.Popen, text: str, seconds: float = 20) -> None:
+        """Until ``process`` has logged a line containing ``text`` (how a test knows it is ready)."""
+        wait_for(lambda: text in self.log_files[process.pid].read_text(), seconds, f"{text!r} in the log")
 
     @staticmethod
     def kill(process: subprocess.Popen) -> float:

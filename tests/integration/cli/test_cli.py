@@ -80,7 +80,8 @@ def test_with_an_app_token_a_command_is_handled_over_socket_mode(engine, databas
     socket_mode = FakeSocketMode().start()
     fake_slack.attach_socket_mode(socket_mode)
     try:
-        with bot_processes(database_url, fake_slack, tmp_path, SLACK_APP_TOKEN="xapp-test", SLACK_SIGNING_SECRET="") as bots:
+        with bot_processes(database_url, fake_slack, tmp_path, SLACK_APP_TOKEN="xapp-test", SLACK_SIGNING_SECRET="",
+                           RUN_WORKER="1") as bots:
             bots.web()
             socket_mode.wait_for_connection()
             answer = socket_mode.send("slash_commands", {

@@ -35,14 +35,14 @@ def row(engine):
 
 def test_killed_while_creating_the_channel_the_next_process_adopts_it(database_url, fake_slack, tmp_path, row):
     fake_slack.set_latency("conversations.create", 1.5, when=first_only())
-    with bot_processes(database_url, fake_slack, tmp_path, lease=2) as bots:
+    with bot_processes(database_url, fake_slack, tmp_path, lease=2, RUN_WORKER="1") as bots:
         first, url = bots.web()
         assert "INC-1* is recorded" in signed_command(url, fake_slack)["text"]
         fake_slack.wait_for_request("conversations.create")
         killed = bots.kill(first)
         wait_for(lambda: fake_slack.channel_by_name("inc-1-checkout-is-down"), 10, "Slack to create the channel anyway")
 
-        bots.web(RUN_WORKER="1")  # on PostgreSQL a worker retries; this web runs one itself
+        bots.web()
         ready = wait_for(lambda: (r := row()) and r.summary_ts and r.synced_revision == r.revision and r, 40,
                          "the new process to finish the incident's Slack side")
         took = time.monotonic() - killed
@@ -58,7 +58,7 @@ def test_killed_between_posting_the_summary_and_recording_it_nothing_is_posted_t
         return "INC-1 sev1" in args.get("text", "") and not args.get("channel", "").startswith("#")
 
     fake_slack.set_latency("chat.postMessage", 1.5, when=summary_post)
-    with bot_processes(database_url, fake_slack, tmp_path, lease=2) as bots:
+    with bot_processes(database_url, fake_slack, tmp_path, lease=2, RUN_WORKER="1") as bots:
         first, url = bots.web()
         signed_command(url, fake_slack)
         fake_slack.wait_for_request("chat.postMessage", summary_post)
@@ -66,7 +66,7 @@ def test_killed_between_posting_the_summary_and_recording_it_nothing_is_posted_t
         fake_slack.wait_for_call("chat.postMessage", lambda call: summary_post(call.args))  # Slack posted it anyway
         fake_slack.set_latency("chat.postMessage", 0)
 
-        bots.web(RUN_WORKER="1")  # on PostgreSQL a worker retries; this web runs one itself
+        bots.web()
         ready = wait_for(lambda: (r := row()) and r.summary_pinned and r.synced_revision == r.revision and r, 40,
                          "the new process to finish the incident's Slack side")
         took = time.monotonic() - killed
