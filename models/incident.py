@@ -11,8 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false, inspect
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from models.base import Base
 from models.types import UTCDateTime
@@ -100,8 +100,16 @@ class Incident(Base):
 
     def log(self, at: datetime, actor: str | None, kind: str, text: str, data: dict[str, Any] | None = None,
             announce: bool = True) -> None:
-        """Write to the timeline; ``announce`` events are also posted in the incident channel."""
-        self.events.append(TimelineEvent(at=at, actor=actor, kind=kind, text=text, data=data or {}, announce=announce))
+        """Write to the timeline; ``announce`` events are also posted in the incident channel.
+
+        A timeline not loaded stays unloaded: the event is added beside it (a storm's thousandth
+        alert must not read the 999 events before it)."""
+        event = TimelineEvent(at=at, actor=actor, kind=kind, text=text, data=data or {}, announce=announce)
+        if self.id is not None and "events" in inspect(self).unloaded:
+            event.incident_id = self.id
+            object_session(self).add(event)
+        else:
+            self.events.append(event)
 
     def holder(self, role: Role) -> str | None:
         """Who holds ``role`` now (the assignment without an end)."""

@@ -110,10 +110,23 @@ class _Notification:
         self.session = session
         self.now = alerts._clock.now()
         self.incidents: dict[int, Incident] = {}
+        self.groups: dict[str, AlertGroup] = {}  # kept here: the session holds what it loaded only weakly
 
     def receive(self, events: list[AlertEvent]) -> list[Outcome]:
         self._lock(sorted({key for event in events for key in self._keys(event)}))
-        return [self._one(event) for event in events]
+        self.known = self._known(events)
+        with self.session.no_autoflush:  # one flush for the whole notification, at the commit
+            return [self._one(event) for event in events]
+
+    def _known(self, events: list[AlertEvent]) -> dict[tuple[str, str], Alert]:
+        """The notification's alerts already recorded, read and locked in one query."""
+        found: dict[tuple[str, str], Alert] = {}
+        for source in {event.source for event in events}:
+            keys = [event.dedup_key for event in events if event.source == source]
+            for alert in self.session.scalars(select(Alert).where(Alert.source == source, Alert.dedup_key.in_(keys))
+                                              .order_by(Alert.id).with_for_update()):
+                found[(alert.source, alert.dedup_key)] = alert
+        return found
 
     # -- groups -------------------------------------------------------------------------------
 
@@ -127,15 +140,15 @@ class _Notification:
             return
         insert = _INSERT[self.session.get_bind().dialect.name]
         self.session.execute(insert(AlertGroup).values([{"key": key} for key in keys]).on_conflict_do_nothing())
-        self.session.scalars(select(AlertGroup).where(AlertGroup.key.in_(keys)).order_by(AlertGroup.key)
-                             .with_for_update()).all()
+        self.groups = {group.key: group for group in self.session.scalars(
+            select(AlertGroup).where(AlertGroup.key.in_(keys)).order_by(AlertGroup.key).with_for_update())}
 
     def _joinable(self, event: AlertEvent) -> Incident | None:
         """The open incident this alert's group, or (while young) its service, already has."""
         window = self.alerts._config.alerts.group_window
         for key in self._keys(event):
-            group = self.session.get(AlertGroup, key)
-            if group is None or group.incident_id is None:
+            group = self.groups[key]
+            if group.incident_id is None:
                 continue
             if key.startswith("service:") and (group.opened_at is None or group.opened_at < self.now - window):
                 continue
@@ -148,20 +161,19 @@ class _Notification:
         """The alert's groups now lead to this incident: all of them when it is the ``newest`` (it was
         just opened), else those with no open incident (a service's window counts from the opening)."""
         for key in self._keys(event):
-            group = self.session.get(AlertGroup, key)
+            group = self.groups[key]
             if newest or group.incident_id is None or not self._incident(group.incident_id).is_open:
                 group.incident_id, group.opened_at = incident.id, incident.declared_at
 
     def _incident(self, incident_id: int) -> Incident:
         if incident_id not in self.incidents:
-            self.incidents[incident_id] = load(self.session, incident_id, lock=True)
+            self.incidents[incident_id] = load(self.session, incident_id, lock=True, timeline=False)
         return self.incidents[incident_id]
 
     # -- one alert --------------------------------------------------------------------------------
 
     def _one(self, event: AlertEvent) -> Outcome:
-        alert = self.session.scalars(select(Alert).where(Alert.source == event.source,
-                                                         Alert.dedup_key == event.dedup_key).with_for_update()).first()
+        alert = self.known.get((event.source, event.dedup_key))
         incident = self._incident(alert.incident_id) if alert is not None and alert.incident_id else None
         open_incident = incident if incident is not None and incident.is_open else None
         if not event.firing:
@@ -174,6 +186,7 @@ class _Notification:
             alert = Alert(source=event.source, dedup_key=event.dedup_key, title=event.title[:200], fired_at=self.now,
                           last_seen_at=self.now, started_at=event.started_at, firing=False, payload=event.payload)
             self.session.add(alert)
+            self.known[(event.source, event.dedup_key)] = alert  # the same alert twice in one notification
         alert.last_seen_at, alert.payload = self.now, event.payload
         if open_incident is not None:
             if not alert.firing:

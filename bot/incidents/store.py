@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot.core.errors import IncidentNotFound
 from models import Alert, Delivery, Incident, Page, PageNotification, RoleAssignment, Subscription, TimelineEvent
 
+_EVENTS = selectinload(Incident.events)
 FULL = (
     selectinload(Incident.roles),
-    selectinload(Incident.events),
+    _EVENTS,
     selectinload(Incident.pages).selectinload(Page.notifications),
     selectinload(Incident.subscriptions),
 )
@@ -39,8 +40,11 @@ _PARTS = (TimelineEvent, RoleAssignment, Page, Delivery, Subscription, Alert)
 _CHANGED = "incidents_changed"
 
 
-def load(session: Session, incident_id: int, lock: bool = False) -> Incident:
-    query = select(Incident).where(Incident.id == incident_id).options(*FULL)
+def load(session: Session, incident_id: int, lock: bool = False, timeline: bool = True) -> Incident:
+    """The incident with what rules and rendering read; without its ``timeline`` where only new events
+    are written (an alert storm appends, it never reads back)."""
+    options = FULL if timeline else tuple(o for o in FULL if o is not _EVENTS)
+    query = select(Incident).where(Incident.id == incident_id).options(*options)
     incident = session.scalars(query.with_for_update(of=Incident) if lock else query).first()
     if incident is None:
         raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
@@ -54,8 +58,9 @@ def changing(sessions: sessionmaker[Session], incident_id: int) -> Iterator[Inci
         yield load(session, incident_id, lock=True)
 
 
-CHANGES = "incidents_changed"
-"""PostgreSQL's channel on which a committed change of an incident is announced to other processes."""
+CHANGES = "incidents_changed_"
+"""PostgreSQL's channel on which a committed change of an incident is announced to other processes,
+followed by the schema's name (two deployments, or test runs, sharing a database do not hear each other)."""
 
 
 def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], None], announce: bool = False) -> None:
@@ -73,7 +78,7 @@ def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], No
             session.execute(update(Incident).where(Incident.id.in_(bumped)).values(revision=Incident.revision + 1))
         if announce:
             for incident_id in sorted((bumped | new) - done):
-                session.execute(select(func.pg_notify(CHANGES, str(incident_id))))
+                session.execute(select(func.pg_notify(func.concat(CHANGES, func.current_schema()), str(incident_id))))
         done |= bumped | new
 
     @event.listens_for(sessions, "after_commit")

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 
 import psycopg
+from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from bot.incidents.store import CHANGES
@@ -43,7 +44,8 @@ class ChangeListener:
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self._dsn, autocommit=True) as connection:
-                    connection.execute(f"LISTEN {CHANGES}")
+                    schema = connection.execute("SELECT current_schema()").fetchone()[0]
+                    connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANGES + schema)))
                     log.info("listening for changes of incidents made by other processes")
                     self._listening.set()
                     while not self._stop.is_set():

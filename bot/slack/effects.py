@@ -9,6 +9,7 @@ their own, so they never queue behind incident syncs.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
@@ -52,6 +53,41 @@ class AckFirst:
             self._idle.wait_for(lambda: not self._in_flight, timeout=self._patience)
 
 
+class Later:
+    """Calls ``then(incident_id)`` at a given moment, from one thread: a sync that waits for Slack's
+    rate limit resumes when the limit allows, not at the next sweep."""
+
+    def __init__(self, then: Callable[[int], None]) -> None:
+        self._then = then
+        self._due: list[tuple[float, int]] = []
+        self._changed = threading.Condition()
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def at(self, moment: float, incident_id: int) -> None:
+        with self._changed:
+            heapq.heappush(self._due, (moment, incident_id))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="effects-later", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopped = True
+            self._changed.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._stopped and (not self._due or self._due[0][0] > time.monotonic()):
+                    self._changed.wait(self._due[0][0] - time.monotonic() if self._due else None)
+                if self._stopped:
+                    return
+                _, incident_id = heapq.heappop(self._due)
+            self._then(incident_id)
+
+
 class Effects:
     def __init__(self, sync: SlackSync | None, workers: int = 8, answer_workers: int = 4,
                  gate: AckFirst | None = None) -> None:
@@ -61,6 +97,7 @@ class Effects:
         self._answers = ThreadPoolExecutor(max_workers=answer_workers, thread_name_prefix="answers")
         self._lock = threading.Lock()
         self._pending: set[Future] = set()
+        self._later = Later(self.incident_changed)
 
     def incident_changed(self, incident_id: int) -> None:
         """Bring the incident's Slack side up to date soon; without Slack, the rows wait."""
@@ -70,7 +107,9 @@ class Effects:
 
     def _sync_after_acks(self, incident_id: int) -> None:
         self.gate.wait()
-        self._sync.sync(incident_id)
+        wait = self._sync.sync(incident_id)
+        if wait:  # Slack's rate limit: the rows say when, and this process comes back right then
+            self._later.at(time.monotonic() + wait, incident_id)
 
     def answer(self, fn: Callable[..., Any], *args: Any) -> Future:
         """Run a reply to a person soon, ahead of any queued sync."""
@@ -97,6 +136,7 @@ class Effects:
             wait(pending, timeout=remaining)
 
     def shutdown(self) -> None:
+        self._later.stop()
         self._pool.shutdown(wait=True)
         self._answers.shutdown(wait=True)
 

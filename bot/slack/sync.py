@@ -65,8 +65,9 @@ class SlackSync:
         self._io = io
         self._leases = leases
 
-    def sync(self, incident_id: int) -> None:
-        """Pass until Slack has the newest revision or a step fails; one process at a time.
+    def sync(self, incident_id: int) -> float | None:
+        """Pass until Slack has the newest revision or a step fails; one process at a time. The
+        seconds to wait when Slack's rate limit stopped a step (the rows say when to go on too).
 
         A process that finds the lease taken (or nothing to do) stops at once: the holder
         claims again after recording its pass, so a change made meanwhile is not lost.
@@ -80,9 +81,10 @@ class SlackSync:
             if failures and incident.synced_revision == 0 and not incident.sync_failures:
                 self._tell_failed(incident, failures)
             if failures or done.wait:
-                return
+                return done.wait or None
             if incident.sync_failures:
                 self._tell_recovered(incident)
+        return None
 
     def due(self, limit: int = 50) -> list[int]:
         """Incidents whose Slack side is behind and whose retry time has come."""
