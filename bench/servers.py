@@ -32,7 +32,7 @@ def bare_bolt(ctx: AppContext) -> App:
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=ctx.settings.slack_bot_token)
 
     app = App(client=make_client(None, ctx.settings.slack_api_url), authorize=authorize,
-              signing_secret=ctx.settings.slack_signing_secret, process_before_response=False,
+              signing_secret=ctx.settings.slack_signing_secret, process_before_response=True,
               request_verification_enabled=False)  # the web app verifies every request first, as for the bot
 
     @app.command("/incident")

@@ -81,8 +81,8 @@ class UpdateService:
 
     def on_declared(self, session: Session, incident: Incident) -> None:
         incident.update_due_at = incident.declared_at + self._every(incident)
-        self._schedule_nag(session, incident, replacing=False)
-        self._schedule_comms_ask(session, incident, replacing=False)
+        self._schedule_nag(session, incident, new=True)
+        self._schedule_comms_ask(session, incident, new=True)
 
     def reschedule(self, session: Session, incident: Incident) -> None:
         """After a severity change or a reopening: the interval counts from the last update, at once."""
@@ -151,7 +151,7 @@ class UpdateService:
             incident.log(now, None, "comms_wanted",
                          f"{incident.number} still has no Communication Lead: {incident.severity} wants one person "
                          "fixing and another talking to stakeholders. Press *Take communication lead*.")
-            self._schedule_comms_ask(session, incident, replacing=False)
+            self._schedule_comms_ask(session, incident, again=True)
 
     def fire_report_reminder(self, timer) -> None:
         with self._sessions() as session, session.begin():
@@ -164,23 +164,26 @@ class UpdateService:
     def _every(self, incident: Incident) -> timedelta:
         return self._config.severity(incident.severity).update_every
 
-    def _schedule_nag(self, session: Session, incident: Incident, replacing: bool = True) -> None:
-        """The one pending reminder for the current interval (a new incident has none to replace)."""
-        if replacing:
+    def _schedule_nag(self, session: Session, incident: Incident, new: bool = False) -> None:
+        """The one pending reminder for the current interval (a ``new`` incident has none to replace)."""
+        if not new:
             timers.cancel(session, incident_id=incident.id, kinds=[NAG], now=self._clock.now())
         if incident.update_due_at is None:
             return
         due = _iso(incident.update_due_at)
-        timers.schedule(session, NAG, incident.update_due_at, incident_id=incident.id,
-                        payload={"due": due, "round": 1}, key=f"nag:{incident.id}:{due}:1")
+        add = timers.schedule_new if new else timers.schedule
+        add(session, NAG, incident.update_due_at, incident_id=incident.id, payload={"due": due, "round": 1},
+            key=f"nag:{incident.id}:{due}:1")
 
-    def _schedule_comms_ask(self, session: Session, incident: Incident, replacing: bool = True) -> None:
+    def _schedule_comms_ask(self, session: Session, incident: Incident, new: bool = False, again: bool = False) -> None:
+        """The next ask for a Communication Lead while the severity wants one; ``again`` from the ask itself."""
         now = self._clock.now()
-        if replacing:
+        if not (new or again):
             timers.cancel(session, incident_id=incident.id, kinds=[COMMS_ASK], now=now)
         if comms_lead_wanted(incident, self._config):
             due = now + self._every(incident)
-            timers.schedule(session, COMMS_ASK, due, incident_id=incident.id, key=f"comms:{incident.id}:{_iso(due)}")
+            add = timers.schedule_new if new else timers.schedule
+            add(session, COMMS_ASK, due, incident_id=incident.id, key=f"comms:{incident.id}:{_iso(due)}")
 
     def _deliver(self, incident: Incident, kind: str, event) -> None:
         """A DM owed to each subscriber and to each stakeholder group that follows this severity."""

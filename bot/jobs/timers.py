@@ -54,6 +54,14 @@ def schedule(session: Session, kind: str, due_at: datetime, *, incident_id: int 
     return session.scalars(statement).one_or_none()
 
 
+def schedule_new(session: Session, kind: str, due_at: datetime, *, incident_id: int | None = None,
+                 payload: dict[str, Any] | None = None, key: str | None = None) -> None:
+    """``schedule`` for an action of something created in this very transaction (a new incident's first
+    reminder): no pending twin can exist, so the row is simply added, and written with the rest of
+    the transaction's rows in one flush (the ack of a declare waits for this)."""
+    session.add(Timer(kind=kind, due_at=due_at, incident_id=incident_id, payload=payload or {}, key=key))
+
+
 def cancel(session: Session, *, incident_id: int, kinds: Sequence[str] | None = None,
            now: datetime | None = None) -> int:
     """Cancel an incident's pending timers (of ``kinds``, or all) in the caller's transaction.

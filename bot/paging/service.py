@@ -202,7 +202,7 @@ class PagingService:
                     state=state, level=0, cycle=0, started_at=now, starts_at=due)
         incident.pages.append(page)
         session.flush()
-        self._schedule_level(session, incident, page, 0, 0, due)
+        self._schedule_level(session, incident, page, 0, 0, due, new=True)
         if state == PageState.WAITING:
             local = due.astimezone(self._config.tz)
             incident.log(now, requested_by, "paging_waits",
@@ -211,10 +211,11 @@ class PagingService:
         return page
 
     def _schedule_level(self, session: Session, incident: Incident, page: Page, level: int, cycle: int,
-                        due: datetime) -> None:
-        timers.schedule(session, PAGE_LEVEL, due, incident_id=incident.id,
-                        payload={"page": page.id, "level": level, "cycle": cycle},
-                        key=f"page:{page.id}:cycle:{cycle}:level:{level}:at:{int(due.timestamp())}")
+                        due: datetime, new: bool = False) -> None:
+        """The page's level ``level`` is due at ``due`` (a ``new`` page's first: no twin can exist)."""
+        add = timers.schedule_new if new else timers.schedule
+        add(session, PAGE_LEVEL, due, incident_id=incident.id, payload={"page": page.id, "level": level, "cycle": cycle},
+            key=f"page:{page.id}:cycle:{cycle}:level:{level}:at:{int(due.timestamp())}")
 
     def _after_level(self, session: Session, incident: Incident, page: Page, now: datetime) -> None:
         """Renotify this level until someone acknowledges; move on when its time is up."""
