@@ -27,19 +27,16 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import scopes as scope_table
 from .apiref import ApiRef, load
+from .documents import Documents
 from .ratelimits import Limiter
+from .wire import BOT_USER, SlackError, json_arg
 
-BOT_USER, BOT_NAME, BOT_ID, APP_ID = "UBOT", "incident-bot", "BBOT", "AFAKEAPP"
+BOT_NAME, BOT_ID, APP_ID = "incident-bot", "BBOT", "AFAKEAPP"
 WORKSPACE_ADMIN = "U0ADMIN"  # who created the channels a test sets up
 TEAM_ID, TEAM, WORKSPACE_URL = "T0001", "Fake Workspace", "https://fake.slack.com/"
 CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 # Arguments Slack expects as JSON; in a form body they must be a JSON string.
-JSON_ARGS = ("blocks", "attachments", "view", "metadata")
-
-
-def json_arg(value):
-    """A JSON-typed argument as data, whether it came in a JSON body or as a string in a form."""
-    return json.loads(value) if isinstance(value, str) else value
+JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
 
 
 def _truthy(value) -> bool:
@@ -83,10 +80,6 @@ class Call:
         return json_arg(self.args.get("blocks"))
 
 
-class SlackError(Exception):
-    """Raised by a method handler to answer {"ok": false, "error": <code>}."""
-
-
 @dataclass(frozen=True)
 class _Failure:
     error: str | None
@@ -117,7 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence per-request logging; the fake records calls itself."""
 
 
-class FakeSlack:
+class FakeSlack(Documents):
     """A fake Slack workspace behind a local HTTP server; start() it, point WebClient at base_url."""
 
     def __init__(self, api_ref: ApiRef | None = None, *, scopes: Iterable[str] | None = None):
@@ -199,6 +192,7 @@ class FakeSlack:
             self._tier_refused: list[Call] = []
             self._seq = 0
             self._ts = 1_700_000_000_000_000  # microseconds; message ts strings grow from here
+            self._reset_documents()
             self.add_user(BOT_USER, name=BOT_NAME, is_bot=True)
 
     # -- test set-up ------------------------------------------------------------------------
@@ -227,13 +221,14 @@ class FakeSlack:
         return user_id
 
     def add_message(self, channel: str, text: str, user: str, thread_ts: str | None = None,
-                    metadata: dict | None = None) -> str:
+                    metadata: dict | None = None, at: float | None = None) -> str:
         """A message someone posted in `channel` (a channel id, or a user's DM by user or D id; a
-        reply if `thread_ts` is given), with `metadata` ({"event_type", "event_payload"}); its ts."""
+        reply if `thread_ts` is given), with `metadata` ({"event_type", "event_payload"}), at the
+        epoch second `at` (else the fake's next ts); its ts."""
         with self._lock:
             if channel not in self._channels and channel not in self._ims and channel not in self._users:
                 raise ValueError(f"no channel {channel!r}")
-            msg = {"ts": self._next_ts(), "text": text, "blocks": None, "thread_ts": thread_ts,
+            msg = {"ts": self._next_ts() if at is None else f"{at:.6f}", "text": text, "blocks": None, "thread_ts": thread_ts,
                    "user": user, "update_count": 0, "metadata": copy.deepcopy(metadata)}
             self._messages.setdefault(self._conversation(channel), []).append(msg)
             return msg["ts"]
@@ -444,6 +439,8 @@ class FakeSlack:
                 return
         elif url.path.startswith("/response/") and req.command == "POST":
             status, headers, payload = self._response(url.path[len("/response/"):], body)
+        elif url.path.startswith("/upload/") and req.command == "POST":
+            status, headers, payload = self._receive_upload(url.path[len("/upload/"):], body)
         else:
             self._violate(f"{req.command} {req.path}: not a Slack endpoint")
             status, headers, payload = 404, {}, "not found"
@@ -696,6 +693,8 @@ class FakeSlack:
             obj["blocks"] = msg["blocks"]
         if msg["thread_ts"]:
             obj["thread_ts"] = msg["thread_ts"]
+        if msg.get("files"):
+            obj["files"] = copy.deepcopy(msg["files"])
         if with_metadata and msg["metadata"]:
             obj["metadata"] = copy.deepcopy(msg["metadata"])
         return obj
