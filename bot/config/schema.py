@@ -315,6 +315,27 @@ class StakeholderGroupConfig(_Strict):
     severities: list[str] | None = None
 
 
+class ReportsConfig(_Strict):
+    """Incident reports, drafted from the record."""
+
+    blameless: bool = False  # every person is named by their role in the incident, in every report
+
+
+def _review_days(value: Any) -> Any:
+    """Business days until the post-incident review is due, or ``optional`` (None): no review is required."""
+    if value is None or value == "optional":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if isinstance(value, str) and (days := re.fullmatch(r"(\d+)\s*(?:business\s+)?days?", value.strip())):
+        raise ValueError(f"{_show(value)} is not a number of business days; use {int(days[1])}")
+    raise ValueError(f"{_show(value)} is not a number of business days; use a whole number such as 3, or optional")
+
+
+ReviewDays = Annotated[int | None, BeforeValidator(_review_days)]
+DEFAULT_REVIEWS = {"sev1": 3, "sev2": 5}
+
+
 def _default_severities() -> dict[str, SeverityConfig]:
     return {
         "sev1": SeverityConfig(label="Critical", update_every="20m", separate_comms_lead=True, page=True),
@@ -339,6 +360,8 @@ class IncidentConfig(_Strict):
     overrides: OverridesConfig = Field(default_factory=OverridesConfig)
     roles: dict[Literal["commander", "comms_lead"], RoleConfig] = Field(default_factory=_default_roles)
     stakeholders: dict[Name, StakeholderGroupConfig] = {}
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    reviews: dict[Name, ReviewDays] | None = None  # None: DEFAULT_REVIEWS, for the severities that exist
 
     @model_validator(mode="after")
     def _references_exist(self) -> "IncidentConfig":
@@ -365,9 +388,15 @@ class IncidentConfig(_Strict):
         for name, group in self.stakeholders.items():
             for index, severity in enumerate(group.severities or []):
                 check(("stakeholders", name, "severities", index), severity, "severity", self.severities)
+        for severity in self.reviews or {}:
+            check(("reviews", severity), severity, "severity", self.severities)
         if problems:
             raise _Located(problems)
         return self
+
+    def review_days(self, severity: str) -> int | None:
+        """Business days from resolution until the review of a ``severity`` incident is due; None: optional."""
+        return (DEFAULT_REVIEWS if self.reviews is None else self.reviews).get(severity.lower())
 
     def checklist(self, role: str) -> list[str]:
         """A role's checklist: the file's, else the built-in one."""
