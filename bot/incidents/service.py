@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
@@ -23,6 +24,9 @@ from bot.incidents.roles import comms_lead_wanted
 from bot.incidents.store import changing, load
 from bot.paging.service import PagingService
 from models import Incident, Role, RoleAssignment, Status
+
+if TYPE_CHECKING:
+    from bot.reports.review import ReviewService
 
 MAX_TITLE = 200
 
@@ -61,12 +65,14 @@ class IncidentService:
         clock: Clock,
         paging: PagingService | None = None,
         updates: UpdateService | None = None,
+        reviews: ReviewService | None = None,
     ) -> None:
         self._sessions = sessions
         self._config = config
         self._clock = clock
         self._paging = paging
         self._updates = updates
+        self._reviews = reviews
 
     # -- reading -----------------------------------------------------------------------
 
@@ -261,6 +267,8 @@ class IncidentService:
             incident.mitigated_at = None
             if self._updates:
                 self._updates.reschedule(object_session(incident), incident)
+            if self._reviews:
+                self._reviews.on_reopened(object_session(incident), incident)
             incident.log(now, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
                          {"from": old, "to": status})
             return
@@ -284,9 +292,9 @@ class IncidentService:
     def close(self, incident: Incident, actor: str, *, summary: str | None = None,
               transient: str | None = None) -> None:
         """Every way an incident ends, inside the caller's transaction: resolved, its pages stopped,
-        its update reminders and comms-lead asks cancelled. ``transient`` (why, for an alert that
-        resolved itself before anyone was paged) ends it quietly: nobody was told, so nobody is told
-        it is over, and there is no report to ask for."""
+        its update reminders and comms-lead asks cancelled, its report drafted and its review set.
+        ``transient`` (why, for an alert that resolved itself before anyone was paged) ends it quietly:
+        nobody was told, so nobody is told it is over, and there is no report to ask for."""
         now = self._clock.now()
         mitigated_at = incident.mitigated_at
         incident.status = Status.RESOLVED
@@ -315,6 +323,8 @@ class IncidentService:
             self._paging.stop(session, incident)
         if self._updates:
             self._updates.on_resolved(session, incident, quietly=transient is not None)
+        if self._reviews:
+            self._reviews.on_resolved(session, incident, quietly=transient is not None)
 
     def change_severity(self, incident_id: int, severity_text: str, actor: str, reason: str | None = None) -> Incident:
         severity = self.check_severity(severity_text, "sev")

@@ -10,11 +10,17 @@ class Action(StrEnum):
     POST_UPDATE = "incident_post_update"
     SNOOZE = "incident_snooze"
     SUBSCRIBE = "incident_subscribe"
+    EDIT_REPORT = "report_edit"
+    ADD_ACTION = "report_add_action"
+    ACTION_DONE = "report_action_done"
+    REVIEW_HELD = "report_review_held"
 
 
 class View(StrEnum):
     DECLARE = "incident_declare"
     UPDATE = "incident_update"
+    REPORT = "report_edit"
+    ACTION = "report_action"
 
 
 class DeclareField(StrEnum):
@@ -33,3 +39,26 @@ class UpdateField(StrEnum):
     STATUS = "update_status"
     TEXT = "update_text"
     NEXT = "update_next"
+
+
+class ReportField(StrEnum):
+    """Block ids of the report form's inputs (``report_`` and the report's field); action id the same."""
+
+    IMPACT = "report_impact"
+    ROOT_CAUSE = "report_root_cause"
+    RESOLUTION = "report_resolution"
+    WENT_WELL = "report_went_well"
+    WENT_BADLY = "report_went_badly"
+    LUCKY = "report_lucky"
+    BLAMELESS = "report_blameless"
+
+
+class ActionField(StrEnum):
+    """Block ids of the action item form's inputs; each input's action id is the same string."""
+
+    TEXT = "action_text"
+    OWNER = "action_owner"
+    PRIORITY = "action_priority"
+    TYPE = "action_type"
+    DUE = "action_due"
+    TRACKER_URL = "action_tracker_url"

@@ -29,11 +29,11 @@ def register(app: App, ctx: AppContext) -> None:
         origin = json_object(view.get("private_metadata"), "the declare form's private_metadata")
         values = view["state"]["values"]
         declaration = Declaration(
-            title=_value(values, DeclareField.TITLE) or "",
-            severity=_value(values, DeclareField.SEVERITY),
-            service=_value(values, DeclareField.SERVICE),
-            description=_value(values, DeclareField.DESCRIPTION),
-            commander=_value(values, DeclareField.COMMANDER),
+            title=input_value(values, DeclareField.TITLE) or "",
+            severity=input_value(values, DeclareField.SEVERITY),
+            service=input_value(values, DeclareField.SERVICE),
+            description=input_value(values, DeclareField.DESCRIPTION),
+            commander=input_value(values, DeclareField.COMMANDER),
             declared_by=user,
         )
         response_url = origin.get("response_url")
@@ -57,7 +57,7 @@ def register(app: App, ctx: AppContext) -> None:
             ack()
 
 
-def _value(values: dict, field: str) -> str | None:
+def input_value(values: dict, field: str) -> str | None:
     """The submitted value of one input, whatever its element type."""
     element = values.get(field, {}).get(field, {})
     if "selected_option" in element:
@@ -73,11 +73,11 @@ def register_update(app: App, ctx: AppContext) -> None:
         user = user_id(body)
         incident_id = number(view.get("private_metadata"), "the update form's private_metadata")
         values = view["state"]["values"]
-        status, text = _value(values, UpdateField.STATUS), _value(values, UpdateField.TEXT) or ""
+        status, text = input_value(values, UpdateField.STATUS), input_value(values, UpdateField.TEXT) or ""
         if not text.strip():
             ack(response_action="errors", errors={UpdateField.TEXT: "An update needs some text."})
             return
-        next_in = timedelta(seconds=number(_value(values, UpdateField.NEXT), "the update form's next update"))
+        next_in = timedelta(seconds=number(input_value(values, UpdateField.NEXT), "the update form's next update"))
 
         def post() -> Message | None:
             posted, kept_resolved = ctx.incidents.post_update(incident_id, user, text, status, next_in)
