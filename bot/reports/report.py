@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.config import IncidentConfig
@@ -26,7 +26,7 @@ from bot.core.durations import format_duration
 from bot.core.errors import IncidentNotFound, UserError
 from bot.core.markup import plain
 from bot.core.people import is_user
-from bot.incidents.store import changing, load
+from bot.incidents.store import changing
 from bot.reports.review import ReviewService, report_for, report_rows
 from models import ActionItem, Incident, Page, Report, Role, TimelineEvent
 from models.report import FIELDS
@@ -52,9 +52,8 @@ STAMP = "%a %d %b %Y %H:%M %Z"
 TIME = "%a %d %b %H:%M:%S"
 
 
-@dataclass(frozen=True)
-class Line:
-    """One statement of the report, in Slack markup."""
+class Line(NamedTuple):
+    """One statement of the report, in Slack markup (a tuple: a long timeline has thousands)."""
 
     text: str
     label: str | None = None  # what it is ("Declared"), shown before the text
@@ -116,10 +115,13 @@ class Event(Protocol):
     actor: str | None
     kind: str
     text: str
-    data: dict
+    data: dict | None  # read only for the kinds in _WITH_DATA
 
 
-_EVENT = (TimelineEvent.at, TimelineEvent.actor, TimelineEvent.kind, TimelineEvent.text, TimelineEvent.data)
+_WITH_DATA = ("severity_changed", "update", "pinned", "role_assigned")
+"""The kinds whose ``data`` the report reads: parsing every event's JSON would cost a long report most of its time."""
+_EVENT = (TimelineEvent.at, TimelineEvent.actor, TimelineEvent.kind, TimelineEvent.text,
+          case((TimelineEvent.kind.in_(_WITH_DATA), TimelineEvent.data)).label("data"))
 _FOR_REPORT = (selectinload(Incident.roles), selectinload(Incident.pages).selectinload(Page.notifications))
 
 
@@ -239,7 +241,7 @@ class _Writer:
 
     def timeline(self) -> Iterable[Line]:
         for event in self.events:
-            yield Line(_one_line(event), at=event.at, link=event.data.get("permalink") if event.kind == "pinned" else None)
+            yield Line(_one_line(event), at=event.at, link=event.data["permalink"] if event.kind == "pinned" else None)
 
     def people(self) -> Iterable[Line]:
         incident = self.incident
@@ -259,7 +261,7 @@ class _Writer:
         if incident.acknowledged_by:
             yield Line(f"{_who(incident.acknowledged_by)} {self.stamp(incident.acknowledged_at)}", "Acknowledged the incident")
         seen = {a.user_id for a in incident.roles} | set(paged) | {incident.acknowledged_by}
-        named = (who for e in self.events for who in (e.actor, e.data.get("author")))
+        named = (who for e in self.events for who in (e.actor, e.data.get("author") if e.data else None))
         others = [u for u in dict.fromkeys(named) if is_user(u) and u not in seen]
         if others:
             yield Line(", ".join(_who(u) for u in others), "Also took part")
@@ -300,7 +302,7 @@ def _one_line(event: Event) -> str:
         text = f"{_who(event.actor)} noted: {event.text}"
     else:
         text = event.text
-    return " ".join(text.split())
+    return " ".join(text.split()) if "\n" in text or "  " in text or "\t" in text else text
 
 
 def _paged(pages: Sequence[Page]) -> dict[str, tuple[datetime, int, int, datetime | None]]:
@@ -323,8 +325,9 @@ def _people(incident: Incident, events: Sequence[Event], report: Report | None, 
     for event in events:
         found.append(event.actor)
         texts.append(event.text)
-        found += [event.data.get(key) for key in ("user", "previous", "author")]
-        texts.append(event.data.get("text"))
+        if event.data:
+            found += [event.data.get(key) for key in ("user", "previous", "author")]
+            texts.append(event.data.get("text"))
     for page in incident.pages:
         found += [page.user_id, page.acknowledged_by, page.requested_by] + [n.user_id for n in page.notifications]
     for item in actions:
@@ -399,7 +402,9 @@ class ReportService:
 
     def form(self, incident_id: int) -> ReportForm:
         with self._sessions() as session:
-            incident = load(session, incident_id)
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
             report, _ = report_rows(session, incident_id)
         fields = {name: (getattr(report, name, None) or "") for name in FIELDS}
         if not fields["resolution"]:

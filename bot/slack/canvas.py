@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
 from bot.reports.report import Draft, ReportService, Section
+from bot.slack.blocks import report as blocks
 from bot.slack.blocks.common import Rendering
 from bot.slack.gateway import SlackGateway, error_code
 from models import Incident, Report
@@ -67,7 +68,8 @@ class _Markdown:
 
     def escaped(self, words: str) -> str:
         """Words as Markdown that adds no structure; mentions (held aside as \\x00user\\x00) written after."""
-        escaped = "\n".join(_LEADING.sub(r"\1\\\2", _INLINE.sub(r"\\\g<0>", line)) for line in words.split("\n"))
+        lines = words.split("\n") if "\n" in words else (words,)
+        escaped = "\n".join(_LEADING.sub(r"\1\\\2", _INLINE.sub(r"\\\g<0>", line)) for line in lines)
         return _HELD.sub(lambda m: self.mention(m[1]), escaped) if "\x00" in escaped else escaped
 
     def text(self, text: str) -> str:
@@ -148,6 +150,15 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _refusal(exc: SlackApiError) -> str:
+    """Slack's code for a refusal that stands (canvases off, files off); a temporary one is raised again,
+    for the sync to try later."""
+    code = error_code(exc)
+    if code in TRANSIENT or code.startswith("HTTP "):
+        raise exc
+    return code
+
+
 def digest(markdown: str) -> str:
     return hashlib.sha256(markdown.encode()).hexdigest()
 
@@ -172,19 +183,17 @@ class ReportPublisher:
         url = self._rendering.report_url(incident.id)
         if report.canvas_unavailable is None:
             try:
-                self._canvas(incident, report, canvas_markdown(draft, url))
+                self._canvas(incident, report, draft, canvas_markdown(draft, url))
                 return
             except SlackApiError as exc:
-                code = error_code(exc)
-                if code in TRANSIENT or code.startswith("HTTP "):
-                    raise
+                code = _refusal(exc)
                 log.warning("INC-%s: canvases are unavailable here (%s); the report goes as a Markdown file",
                             incident.id, code)
                 report.canvas_unavailable = code
                 self._record(report, canvas_unavailable=code)
         self._file(incident, report, draft, url)
 
-    def _canvas(self, incident: Incident, report: Report, markdown: str) -> None:
+    def _canvas(self, incident: Incident, report: Report, draft: Draft, markdown: str) -> None:
         """Create the channel canvas, or rewrite it if it holds something else. A channel canvas someone
         made before the bot stays theirs: the report is then a canvas of its own, tabbed in the channel."""
         wanted = digest(markdown)
@@ -199,7 +208,7 @@ class ReportPublisher:
                 if error_code(exc) != "canvas_not_found":
                     raise
                 log.info("INC-%s: the report's canvas was deleted; making a new one", incident.id)
-        title = f"{incident.number} report: {incident.title}"[:200]
+        title = f"{incident.number} report: {draft.words(draft.title)}"[:200]
         try:
             canvas_id = self._slack.create_channel_canvas(incident.channel_id, title, markdown)
         except SlackApiError as exc:
@@ -209,17 +218,19 @@ class ReportPublisher:
         self._record(report, canvas_id=canvas_id, canvas_digest=wanted)
 
     def _file(self, incident: Incident, report: Report, draft: Draft, url: str) -> None:
-        """A Markdown file for each request the last file did not answer; the first says why it is a file."""
+        """A Markdown file for each request the last file did not answer; the first says why it is a file.
+        Where Slack refuses files too, the channel is told where the report is instead."""
         if report.file_requested_at is not None and report.file_requested_at >= report.requested_at:
             return
-        if report.file_id is None:
-            comment = (f":page_facing_up: Canvases are not available in this workspace ({report.canvas_unavailable}), "
-                       f"so the report of {incident.number} is posted here as a Markdown file instead. "
-                       f"`/incident report` posts a fresh copy; <{url}|its web page> is always current.")
-        else:
-            comment = f":page_facing_up: The report of {incident.number}, updated. <{url}|Its web page> is always current."
-        file_id = self._slack.upload_markdown(incident.channel_id, f"{incident.number}-report.md",
-                                              f"{incident.number} report", report_markdown(draft, url), comment)
+        comment = blocks.report_file_comment(incident, url, report.canvas_unavailable, first=report.file_id is None)
+        try:
+            file_id = self._slack.upload_markdown(incident.channel_id, f"{incident.number}-report.md",
+                                                  f"{incident.number} report", report_markdown(draft, url), comment)
+        except SlackApiError as exc:
+            code = _refusal(exc)
+            log.warning("INC-%s: Slack refuses the report's file too (%s)", incident.id, code)
+            self._slack.post(incident.channel_id, blocks.report_nowhere(incident, url, report.canvas_unavailable, code))
+            file_id = report.file_id
         self._record(report, file_id=file_id, file_requested_at=report.requested_at)
 
     def _record(self, report: Report, **values) -> None:

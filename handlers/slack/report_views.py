@@ -18,7 +18,7 @@ from bot.slack.ids import Action, ActionField, ReportField
 from bot.slack.ids import View as ViewId
 from handlers.slack.actions import button
 from handlers.slack.payloads import MalformedPayload, number, user_id
-from handlers.slack.replies import errors_within, internal_error
+from handlers.slack.replies import ack_form, errors_within, internal_error
 from handlers.slack.views import input_value
 
 if TYPE_CHECKING:
@@ -83,11 +83,7 @@ def _submit(ctx: AppContext, ack: Ack, user: str, save, block_of) -> None:
             return {block_of(None): internal_error("the form").text}
         return None
 
-    errors = errors_within(ctx, work, None, user)
-    if errors:
-        ack(response_action="errors", errors=errors)
-    else:
-        ack()
+    ack_form(ack, errors_within(ctx, work, None, user))
 
 
 def _day(values: dict) -> date | None:

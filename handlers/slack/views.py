@@ -14,7 +14,7 @@ from bot.slack.blocks import Message, replies
 from bot.slack.ids import DeclareField, UpdateField
 from bot.slack.ids import View as ViewId
 from handlers.slack.payloads import json_object, number, user_id
-from handlers.slack.replies import errors_within, internal_error, reply_within
+from handlers.slack.replies import ack_form, errors_within, internal_error, reply_within
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -50,11 +50,7 @@ def register(app: App, ctx: AppContext) -> None:
             ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
             return None
 
-        errors = errors_within(ctx, declare, response_url, user)
-        if errors:
-            ack(response_action="errors", errors=errors)
-        else:
-            ack()
+        ack_form(ack, errors_within(ctx, declare, response_url, user))
 
 
 def input_value(values: dict, field: str) -> str | None:

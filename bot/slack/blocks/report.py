@@ -120,6 +120,21 @@ def review_held(incident: Incident) -> Message:
     return Message(text=f"The post-incident review of {incident.number} is marked held; its report now says *Reviewed*.")
 
 
+def report_file_comment(incident: Incident, url: str, unavailable: str | None, first: bool) -> str:
+    """What a report's Markdown file says in the channel; the first says why it is a file, once."""
+    if first:
+        return (f":page_facing_up: Canvases are not available in this workspace ({unavailable}), so the report of "
+                f"{incident.number} is posted here as a Markdown file instead. `/incident report` posts a fresh copy; "
+                f"<{url}|its web page> is always current.")
+    return f":page_facing_up: The report of {incident.number}, updated. <{url}|Its web page> is always current."
+
+
+def report_nowhere(incident: Incident, url: str, canvas: str | None, file: str) -> Message:
+    """Slack takes neither a canvas nor a file here: the report is on the web."""
+    return Message(text=f":page_facing_up: Slack refuses both a canvas ({canvas}) and a file ({file}) here, so the "
+                        f"report of {incident.number} is on <{url}|its web page> only.")
+
+
 # -- lists ---------------------------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ def test_the_resolution_message_opens_the_report_and_action_item_forms(bot, fake
     assert thread and button_ids(thread[0]["blocks"]) == [], "stakeholders read the thread: no report buttons there"
 
     bot.click(Action.ADD_ACTION, row.id, channel=row.channel_id)
+    bot.settle()
     bot.click(Action.EDIT_REPORT, row.id, channel=row.channel_id)
     bot.settle()
     action_form, report_form = (v["view"] for v in fake_slack.views)

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import yaml
 from slack_sdk import WebClient
 
 from bot.jobs.scheduler import retry_slack_sync
 from bot.reports.report import TITLES
 from bot.slack.ids import ReportField
+from tests.db import ROOT
 from tests.integration.helpers import declare, in_channel, incident
 from tests.integration.reports.helpers import TOKEN, add_action_with_form, fill_report, report_md, sections
 
@@ -119,3 +121,31 @@ def test_a_canvas_slack_cannot_make_right_now_is_made_later(bot, fake_slack):
     bot.settle()
     assert fake_slack.channel_canvas(incident(bot, incident_id).channel_id) is not None
     assert fake_slack.files == [] and incident(bot, incident_id).sync_error is None
+
+
+def test_the_app_manifest_grants_what_the_canvas_and_the_file_need(bot, fake_slack):
+    manifest = yaml.safe_load((ROOT / "slack-app-manifest.yaml").read_text())
+    fake_slack.grant(manifest["oauth_config"]["scopes"]["bot"])
+    resolved(bot)
+    assert fake_slack.channel_canvas(incident(bot).channel_id) is not None
+    fake_slack.fail("canvases.edit", "canvas_disabled_user_team")
+    in_channel(bot, "report", incident(bot))
+    bot.clock.advance(timedelta(minutes=1))
+    fill_report(bot, 1, {ReportField.IMPACT: "Slow search for an hour."})
+    assert len(fake_slack.files) == 1 and "canvas_disabled_user_team" in fake_slack.files[0]["initial_comment"]
+    assert [c for c in fake_slack.calls if c.error == "missing_scope"] == []
+
+
+def test_where_slack_takes_neither_a_canvas_nor_a_file_the_channel_is_told_where_the_report_is(bot, fake_slack):
+    fake_slack.fail("conversations.canvases.create", FREE_WORKSPACE)
+    fake_slack.fail("files.getUploadURLExternal", "file_uploads_disabled")
+    incident_id = resolved(bot)
+    row = incident(bot, incident_id)
+    [told] = [m["text"] for m in fake_slack.messages(row.channel_id) if m["text"].startswith(":page_facing_up:")]
+    assert told == (f":page_facing_up: Slack refuses both a canvas ({FREE_WORKSPACE}) and a file (file_uploads_disabled) "
+                    f"here, so the report of INC-1 is on <{bot.ctx.rendering.report_url(incident_id)}|its web page> only.")
+    assert row.sync_error is None, "a refusal that stands is not retried every minute"
+    bot.clock.advance(timedelta(minutes=1))
+    fill_report(bot, incident_id, {ReportField.IMPACT: "Slow search."})
+    assert len(fake_slack.files) == 1, "asked again: a file, which Slack may take by now"
+    assert [c.error for c in fake_slack.calls_to("files.getUploadURLExternal")] == ["file_uploads_disabled", None]
