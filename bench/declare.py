@@ -112,7 +112,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: Path):
+def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: Path, config: Path | None = None):
     """A client of the variant (bare, real or stock), served by a process of its own, after a reset of the fake."""
     fake.reset()
     fake.add_channel(ANNOUNCE)
@@ -121,7 +121,7 @@ def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: P
     port = free_port()
     env = bot_env(PORT=str(port), DATABASE_URL=database_url, SLACK_BOT_TOKEN="xoxb-bench",
                   SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.base_url,
-                  INCIDENT_CONFIG=str(tmp / "absent.yaml"), RUN_WORKER="0")
+                  INCIDENT_CONFIG=str(config or tmp / "absent.yaml"), RUN_WORKER="0")
     command = ["bot", "web"] if kind == "real" else ["bench.servers", kind, "--port", str(port)]
     log = tmp / f"{kind}.log"
     with log.open("wb") as out:
@@ -130,7 +130,7 @@ def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: P
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, server)
-        yield Bot(ctx=None, url=url, fake=fake, server=None)  # only its requests: the app is not here
+        yield Bot(ctx=None, url=url, fake=fake, server=None, servers=None)  # only its requests: the app is not here
     except BaseException:
         print(f"--- the {kind} server (pid {server.pid}, exit status {server.poll()}); the end of its output:\n"
               f"{log.read_text()[-3000:]}", file=sys.stderr)

@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from bot.config import ConfigError, load_config, load_settings
-
-MANIFEST = Path(__file__).resolve().parent.parent / "slack-app-manifest.yaml"
-MANIFEST_URL = "https://YOUR-PUBLIC-URL"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{settings.incident_config}: OK")
         return 0
     if args.command == "manifest":
-        print(MANIFEST.read_text().replace(MANIFEST_URL, settings.public_url), end="")
+        from bot.slack.manifest import manifest
+
+        print(manifest(settings.public_url, socket_mode=bool(settings.slack_app_token)), end="")
         return 0
     if args.command == "web":
         return serve(settings, config)
@@ -51,13 +49,15 @@ def serve(settings, config, **wiring) -> int:
     import uvicorn
 
     from bot.app import build_context, check_slack, create_bolt_app
-    from bot.jobs.scheduler import make_scheduler
+    from bot.jobs.scheduler import listen_for_changes, make_scheduler
     from bot.web.app import create_web_app
 
-    ctx = build_context(settings, config, **wiring)
+    shared = settings.database_url.startswith("postgresql")  # other processes share the work
+    ctx = build_context(settings, config, slack_work_here=settings.worker_in_web or not shared, **wiring)
     check_slack(ctx)
     bolt = create_bolt_app(ctx)
     scheduler = make_scheduler(ctx) if settings.worker_in_web else None
+    listener = listen_for_changes(ctx) if settings.worker_in_web else None
     if scheduler is not None:
         scheduler.start()
     if bolt is not None and settings.slack_app_token:
@@ -70,6 +70,8 @@ def serve(settings, config, **wiring) -> int:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if listener is not None:
+            listener.stop()
         ctx.close()
     return 0
 
@@ -77,15 +79,18 @@ def serve(settings, config, **wiring) -> int:
 def work(settings, config, **wiring) -> int:
     """The ``worker`` process; ``wiring`` as for ``serve``."""
     from bot.app import build_context, check_slack
-    from bot.jobs.scheduler import make_scheduler
+    from bot.jobs.scheduler import listen_for_changes, make_scheduler
 
     ctx = build_context(settings, config, **wiring)
     check_slack(ctx)
+    listener = listen_for_changes(ctx)
     try:
         make_scheduler(ctx, blocking=True).start()
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        if listener is not None:
+            listener.stop()
         ctx.close()
     return 0
 

@@ -12,11 +12,12 @@ from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.alerts.service import AlertService
+from bot.alerts.service import GRACE_OVER, AlertService
 from bot.comms.updates import COMMS_ASK, NAG, UpdateService
 from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
+from bot.core.problems import AppProblems
 from bot.incidents.service import IncidentService
 from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
@@ -27,6 +28,7 @@ from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
 from bot.slack.blocks import Rendering
+from bot.slack.budget import SlackBudget
 from bot.slack.canvas import ReportPublisher
 from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
@@ -34,6 +36,7 @@ from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
 from bot.slack.report_forms import ReportForms
 from bot.slack.sync import SlackSync
+from bot.status.service import StatusService
 from handlers.slack import register_all
 from handlers.slack.replies import on_error
 
@@ -67,6 +70,8 @@ class AppContext:
     io: ThreadPoolExecutor
     leases: LeaseKeeper
     rendering: Rendering
+    problems: AppProblems
+    status: StatusService
     reviews: ReviewService
     reports: ReportService
     actions: ActionService
@@ -80,26 +85,37 @@ class AppContext:
 
 
 def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None,
-                  lease: timedelta = LEASE, slack_backoff: float = 0.5) -> AppContext:
+                  lease: timedelta = LEASE, slack_backoff: float = 0.5, slack_work_here: bool = True) -> AppContext:
     """Wire the application. ``lease`` is how long this process's claim on a due action or an
     incident's sync outlives its last renewal (so how soon another process takes over its work);
-    ``slack_backoff`` is slack-sdk's wait before retrying a 5xx or a dropped connection."""
+    ``slack_backoff`` is slack-sdk's wait before retrying a 5xx or a dropped connection;
+    ``slack_work_here`` says whether this process brings incidents' Slack side in line after its own
+    changes (a ``web`` process on PostgreSQL does not: it announces them to the workers and acks)."""
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     io = ThreadPoolExecutor(max_workers=SLACK_IO_THREADS, thread_name_prefix="slack-io")
     leases = LeaseKeeper(sessions, clock, process_owner(), lease)
+    problems = AppProblems(sessions, clock)
     rendering = Rendering(config, settings.public_url)
     reviews = ReviewService(sessions, config, clock)
     reports = ReportService(sessions, config, clock, reviews)
     actions = ActionService(sessions, config, clock, reviews)
     gateway = sync = None
     if settings.slack_enabled:
-        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff))
+        budget = SlackBudget(lambda: clock.now().timestamp())
+        gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff,
+                                           budget=budget), set_up_problem=problems.met)
         publisher = ReportPublisher(sessions, gateway, reports, rendering, clock)
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases, publisher)
-    effects = Effects(sync)
-    watch_incidents(sessions, effects.incident_changed)
+    effects = Effects(sync if slack_work_here else None)
+    status = StatusService(sessions, config, clock)
+
+    def incident_changed(incident_id: int) -> None:
+        effects.incident_changed(incident_id)
+        status.changed(incident_id)
+
+    watch_incidents(sessions, incident_changed, announce=engine.dialect.name == "postgresql")
     oncall = OnCallService(sessions, config, clock)
     pager = SlackPager(gateway, rendering) if gateway else None
     paging = PagingService(sessions, config, clock, oncall, pager)
@@ -107,14 +123,15 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
-                COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: reviews.fire_report_reminder,
-                REVIEW_DUE: reviews.fire_review_due, ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue}
+                COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
+                REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
+                ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
-    notices = Notices(gateway, incidents, oncall, rendering) if gateway else None
+    notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, reviews, reports, actions,
-                      report_forms)
+                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status, reviews,
+                      reports, actions, report_forms)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

@@ -1,4 +1,5 @@
-"""Alerts from monitoring, deduplicated by their fingerprint or ``dedup_key``."""
+"""Alerts from monitoring, deduplicated by their fingerprint or ``dedup_key``, and the groups that
+make a storm of them one incident."""
 
 from __future__ import annotations
 
@@ -25,4 +26,18 @@ class Alert(Base):
     fired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when monitoring says it began (startsAt)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AlertGroup(Base):
+    """Which incident a group of alerts joins: an Alertmanager notification's group (``group:<groupKey>``),
+    a generic alert's ``group``, or a service (``service:<name>``, joined only while the incident is
+    younger than ``alerts.group_window``). Its row is also the lock that keeps two deliveries of one
+    group from opening two incidents at once."""
+
+    __tablename__ = "alert_groups"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -48,6 +48,7 @@ class Incident(Base):
     status: Mapped[str] = mapped_column(String(20), default=Status.INVESTIGATING)
     service: Mapped[str | None] = mapped_column(String(100))
     declared_by: Mapped[str] = mapped_column(String(32))
+    reply_to: Mapped[str | None] = mapped_column(String(500))  # where the declarer is answered (a response URL)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -59,6 +60,8 @@ class Incident(Base):
     update_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the next one is due
     transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # an alert that resolved itself
     quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an alert's grace period: no Slack side before
+    alerts_firing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of the alerts that joined it
+    alerts_resolved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))

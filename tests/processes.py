@@ -9,13 +9,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import yaml
+from slack_sdk.signature import SignatureVerifier
 
 from tests.db import ROOT
-from tests.driver import SIGNING_SECRET, http
+from tests.driver import SIGNING_SECRET, TEAM, http
 
 
 def free_port() -> int:
@@ -47,6 +50,7 @@ class BotProcesses:
                     "INCIDENT_CONFIG": str(config_file), "SLACK_APP_TOKEN": "", **env}
         self.started: list[subprocess.Popen] = []
         self.logs = tmp_path
+        self.log_files: dict[int, Path] = {}
 
     def web(self, **env: str) -> tuple[subprocess.Popen, str]:
         """A ``web`` process serving on a free port; returns once ``/healthz`` answers."""
@@ -68,12 +72,18 @@ class BotProcesses:
         return self._start("worker", **env)
 
     def _start(self, command: str, **env: str) -> subprocess.Popen:
-        log = (self.logs / f"{command}-{len(self.started) + 1}.log").open("w")  # read them when a test fails
+        path = self.logs / f"{command}-{len(self.started) + 1}.log"  # read them when a test fails
+        log = path.open("w")
         argv = ["bot", command] if self.lease is None else ["tests.short_lease", command, str(self.lease)]
         process = subprocess.Popen([sys.executable, "-m", *argv], cwd=ROOT, env={**self.env, **env},
                                    stdout=log, stderr=subprocess.STDOUT)
         self.started.append(process)
+        self.log_files[process.pid] = path
         return process
+
+    def wait_for_log(self, process: subprocess.Popen, text: str, seconds: float = 20) -> None:
+        """Until ``process`` has logged a line containing ``text`` (how a test knows it is ready)."""
+        wait_for(lambda: text in self.log_files[process.pid].read_text(), seconds, f"{text!r} in the log")
 
     @staticmethod
     def kill(process: subprocess.Popen) -> float:
@@ -97,3 +107,18 @@ def bot_processes(database_url: str, fake, tmp_path, config: dict | None = None,
         yield processes
     finally:
         processes.stop_all()
+
+
+def signed_command(url: str, fake, text: str = "declare sev1 Checkout is down") -> dict:
+    """``/incident <text>`` as Slack sends it to a bot process at ``url``; the ack's body."""
+    form = {"token": "legacy", "team_id": TEAM, "channel_id": "CGENERAL", "user_id": "U01ALICE", "user_name": "alice",
+            "command": "/incident", "text": text, "response_url": fake.response_url("crash"), "trigger_id": "t.1",
+            "api_app_id": "A0001", "channel_name": "general"}
+    body = urllib.parse.urlencode(form).encode()
+    stamp = int(time.time())
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=str(stamp), body=body)
+    response = http("POST", f"{url}/slack/events", body, {
+        "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": str(stamp),
+        "X-Slack-Signature": signature})
+    assert response.status == 200, response.body
+    return response.json()

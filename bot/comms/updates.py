@@ -22,6 +22,7 @@ from bot.core.errors import InvalidTransition, UserError
 from bot.incidents.roles import comms_lead_wanted
 from bot.incidents.store import changing, load
 from bot.jobs import timers
+from bot.status import public
 from models import Delivery, Incident, Role, Status, Subscription
 
 NAG = "nag"
@@ -124,7 +125,11 @@ class UpdateService:
             who = " ".join(f"<@{u}>" for u in named if u) or "Someone"
             text = (f"{who}: no stakeholder update for {incident.number} ({incident.status}) for {silent}. "
                     "Post one now, or snooze.")
-            incident.log(now, None, "nag", text, {"round": round_, "named": [u for u in named if u]})
+            quiet_page = public.silence(session, incident, now, self._config)
+            if quiet_page is not None:
+                text += " " + public.silence_text(quiet_page)
+            incident.log(now, None, "nag", text, {"round": round_, "named": [u for u in named if u],
+                                                  "public_due": quiet_page is not None})
             every = self._every(incident)
             timers.schedule(session, NAG, now + every, incident_id=incident.id,
                             payload={"due": timer.payload["due"], "round": round_ + 1},

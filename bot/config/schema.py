@@ -274,6 +274,7 @@ class ServiceConfig(_Strict):
 
 class AlertsConfig(_Strict):
     page_delay: Duration = timedelta(minutes=2)
+    group_window: Duration = timedelta(minutes=5)  # a firing alert joins its service's alert incident this young
     max_body_bytes: Annotated[int, Field(gt=0, strict=True)] = 1_048_576  # a longer webhook body is a 413, unread
     max_alerts_per_request: Annotated[int, Field(gt=0, strict=True)] = 1000  # more is a 413, nothing written
 
@@ -334,6 +335,18 @@ def _review_days(value: Any) -> Any:
 
 ReviewDays = Annotated[int | None, BeforeValidator(_review_days)]
 DEFAULT_REVIEWS = {"sev1": 3, "sev2": 5}
+class StatusComponentConfig(_Strict):
+    """A part of the product as customers know it, and the services whose incidents affect it."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    services: list[str] = []
+
+
+class StatusPageConfig(_Strict):
+    """The public status page (``GET /status``): its title and components, in the order shown."""
+
+    title: Annotated[str, Field(min_length=1, max_length=100)] = "Status"
+    components: list[StatusComponentConfig] = []
 
 
 def _default_severities() -> dict[str, SeverityConfig]:
@@ -362,6 +375,7 @@ class IncidentConfig(_Strict):
     stakeholders: dict[Name, StakeholderGroupConfig] = {}
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     reviews: dict[Name, ReviewDays] | None = None  # None: DEFAULT_REVIEWS, for the severities that exist
+    status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
 
     @model_validator(mode="after")
     def _references_exist(self) -> "IncidentConfig":
@@ -390,6 +404,14 @@ class IncidentConfig(_Strict):
                 check(("stakeholders", name, "severities", index), severity, "severity", self.severities)
         for severity in self.reviews or {}:
             check(("reviews", severity), severity, "severity", self.severities)
+        seen: set[str] = set()
+        for index, component in enumerate(self.status_page.components):
+            if component.name in seen:
+                problems.append((("status_page", "components", index, "name"),
+                                 f"{_show(component.name)} names two components; give each its own name"))
+            seen.add(component.name)
+            for number, service in enumerate(component.services):
+                check(("status_page", "components", index, "services", number), service, "service", self.services)
         if problems:
             raise _Located(problems)
         return self

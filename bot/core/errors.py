@@ -33,9 +33,11 @@ class InvalidTransition(UserError):
 
 class PageNotDelivered(Exception):
     """A page (or the lookup of whom to page) failed. ``permanent`` when trying again cannot help
-    (the person left, or cannot get the app's DMs); otherwise it is retried with backoff."""
+    (the person left); otherwise it is retried with backoff, or after ``wait`` seconds when the way
+    to them only asks to wait (a rate limit: that is no failure)."""
 
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+    def __init__(self, reason: str, *, permanent: bool, wait: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
+        self.wait = wait

@@ -22,7 +22,9 @@ from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError
 from bot.core.people import is_user, mention
 from bot.incidents.roles import comms_lead_wanted
 from bot.incidents.store import changing, load
+from bot.jobs import timers
 from bot.paging.service import PagingService
+from bot.status import public
 from models import Incident, Role, RoleAssignment, Status
 
 if TYPE_CHECKING:
@@ -55,6 +57,8 @@ class Declaration:
     page: bool | None = None  # None: the severity decides
     page_delay: timedelta = timedelta(0)
     urgency: str | None = None  # None: the severity's
+    reply_to: str | None = None  # where to answer the declarer later (Slack's response URL)
+    public: bool = False  # declared with public impact: on the status page at once
 
 
 class IncidentService:
@@ -79,12 +83,6 @@ class IncidentService:
     def get(self, incident_id: int) -> Incident:
         with self._sessions() as session:
             return load(session, incident_id)
-
-    def sync_state(self, incident_id: int) -> tuple[str, str | None]:
-        """The incident's number and why its last Slack sync failed, if it did."""
-        with self._sessions() as session:
-            error = session.scalar(select(Incident.sync_error).where(Incident.id == incident_id))
-        return f"INC-{incident_id}", error
 
     def in_channel(self, channel_id: str, command: str) -> Incident:
         """The incident whose channel this is, or a message saying where ``command`` works."""
@@ -133,6 +131,7 @@ class IncidentService:
             status=Status.INVESTIGATING,
             service=service,
             declared_by=by,
+            reply_to=declaration.reply_to,
             declared_at=now,
             invited_users=[],
             roles=[],  # a new incident has none: saying so spares a lazy load per collection
@@ -149,6 +148,8 @@ class IncidentService:
             if not self._config.severity(severity).separate_comms_lead:
                 self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
         level = self._config.severity(severity)
+        if declaration.public:
+            public.declared_public(session, incident, by, now, self._config)
         if self._updates:
             self._updates.on_declared(session, incident)
         if self._paging and (level.page if declaration.page is None else declaration.page):
@@ -319,6 +320,9 @@ class IncidentService:
                 "duration_seconds": int((now - incident.declared_at).total_seconds()),
             })
         session = object_session(incident)
+        timers.cancel(session, incident_id=incident.id, now=now)  # nothing of an open incident is left to do
+        if transient is None:
+            public.resolved(session, incident, now)
         if self._paging:
             self._paging.stop(session, incident)
         if self._updates:

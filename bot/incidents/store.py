@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.core.errors import IncidentNotFound
@@ -65,9 +65,15 @@ def changing(sessions: sessionmaker[Session], incident_id: int) -> Iterator[Inci
         yield load(session, incident_id, lock=True)
 
 
-def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], None]) -> None:
+CHANGES = "incidents_changed"
+"""PostgreSQL's channel on which a committed change of an incident is announced to other processes."""
+
+
+def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], None], announce: bool = False) -> None:
     """Bump the revision of every incident a transaction changes (once, in SQL, so that concurrent
-    changes never overwrite each other's bump), and call ``changed(id)`` for each once it committed."""
+    changes never overwrite each other's bump), and call ``changed(id)`` for each once it committed.
+    With ``announce`` (PostgreSQL), each is also NOTIFYed on ``CHANGES`` in the same transaction, so
+    workers in other processes hear of it the moment it commits, and never of a change rolled back."""
 
     @event.listens_for(sessions, "after_flush")
     def _bump(session: Session, _context) -> None:
@@ -76,6 +82,9 @@ def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], No
         bumped = _changed_incidents(session) - done - new
         if bumped:
             session.execute(update(Incident).where(Incident.id.in_(bumped)).values(revision=Incident.revision + 1))
+        if announce:
+            for incident_id in sorted((bumped | new) - done):
+                session.execute(select(func.pg_notify(CHANGES, str(incident_id))))
         done |= bumped | new
 
     @event.listens_for(sessions, "after_commit")

@@ -9,6 +9,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.jobs.timers import add_tick_job
+from bot.jobs.wakeups import ChangeListener
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -32,6 +33,15 @@ def announce_handoffs(ctx: AppContext) -> None:
     for schedule, duty in ctx.oncall.due_handoffs():
         if ctx.oncall.claim_handoff(schedule, duty):
             ctx.notices.handoff(schedule, duty, ctx.config.schedules[schedule].channel)
+
+
+def listen_for_changes(ctx: AppContext) -> ChangeListener | None:
+    """On PostgreSQL, a process doing the Slack work hears of other processes' changes at once."""
+    if ctx.sync is None or ctx.engine.dialect.name != "postgresql":
+        return None
+    listener = ChangeListener(ctx.settings.database_url, ctx.effects.incident_changed)
+    listener.start()
+    return listener
 
 
 def make_scheduler(ctx: AppContext, blocking: bool = False) -> BaseScheduler:

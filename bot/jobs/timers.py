@@ -69,7 +69,12 @@ def cancel(session: Session, *, incident_id: int, kinds: Sequence[str] | None = 
 
 class TryAgain(Exception):
     """Raised by a handler that could not finish for a reason outside the bot (Slack refused a page):
-    the timer is due again after the retry ladder's wait, logged as a warning without a trace."""
+    the timer is due again ``after`` that long (a rate limit says how long), else after the retry
+    ladder's wait; logged as a warning without a trace."""
+
+    def __init__(self, message: str, after: timedelta | None = None) -> None:
+        super().__init__(message)
+        self.after = after
 
 
 class TimerWorker:
@@ -132,7 +137,7 @@ class TimerWorker:
                 handler(timer)
         except TryAgain as exc:
             log.warning("timer %s (%s) will be tried again, attempt %s: %s", timer.id, timer.kind, timer.attempts, exc)
-            self._failed(timer, str(exc))
+            self._failed(timer, str(exc), exc.after)
         except Exception as exc:
             log.exception("timer %s (%s) failed, attempt %s", timer.id, timer.kind, timer.attempts)
             self._failed(timer, f"{type(exc).__name__}: {exc}")
@@ -151,10 +156,10 @@ class TimerWorker:
                 .returning(Timer)
             ).one_or_none()
 
-    def _failed(self, timer: Timer, error: str) -> None:
+    def _failed(self, timer: Timer, error: str, after: timedelta | None = None) -> None:
         """Release the row, due again after a backoff: a page is retried, never dropped."""
-        self._finish(timer, last_error=error, due_at=self.clock.now() + retry_delay(timer.attempts),
-                     claimed_until=None)
+        wait = after if after is not None else retry_delay(timer.attempts)
+        self._finish(timer, last_error=error, due_at=self.clock.now() + wait, claimed_until=None)
 
     def _finish(self, timer: Timer, **values: Any) -> None:
         with self._sessions() as session, session.begin():

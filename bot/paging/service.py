@@ -298,28 +298,37 @@ class PagingService:
         if not outcomes:
             return
         retrying = self._record_outcomes(incident.id, outcomes)
+        waits = [wait for outcome, _, wait in outcomes.values() if outcome == "waits"]
         if retrying:
             raise TryAgain(f"Slack refused {len(retrying)} page(s) of INC-{incident.id} for now: {', '.join(retrying)}")
+        if waits:
+            raise TryAgain(f"{len(waits)} page(s) of INC-{incident.id} wait for Slack's rate limit",
+                           after=timedelta(seconds=min(waits)))
 
-    def _deliver(self, incident: Incident, notification: PageNotification, maybe_sent: bool) -> tuple[str, str | None]:
-        """("sent" | "failed" | "given up", reason) for one page."""
+    def _deliver(self, incident: Incident, notification: PageNotification,
+                 maybe_sent: bool) -> tuple[str, str | None, float | None]:
+        """("sent" | "waits" | "failed" | "given up", reason, seconds to wait) for one page."""
         if self._pager is None:
-            return "given up", "Slack is off"
+            return "given up", "Slack is off", None
         try:
             if not (maybe_sent and self._pager.already_sent(incident, notification)):
                 self._pager.send(incident, notification)
         except PageNotDelivered as exc:
+            if exc.wait is not None:
+                return "waits", exc.reason, exc.wait
             log.warning("INC-%s: could not page %s: %s", incident.id, notification.user_id, exc.reason)
-            return ("given up" if exc.permanent else "failed"), exc.reason
-        return "sent", None
+            return ("given up" if exc.permanent else "failed"), exc.reason, None
+        return "sent", None, None
 
-    def _record_outcomes(self, incident_id: int, outcomes: dict[int, tuple[str, str | None]]) -> list[str]:
+    def _record_outcomes(self, incident_id: int, outcomes: dict[int, tuple[str, str | None, float | None]]) -> list[str]:
         """Write each page's outcome and what the timeline should say; the reasons of those to retry."""
         now = self._clock.now()
         retrying = []
         with self._sessions() as session, session.begin():
             row = session.get(Incident, incident_id, with_for_update=True)
-            for notification_id, (outcome, reason) in outcomes.items():
+            for notification_id, (outcome, reason, _) in outcomes.items():
+                if outcome == "waits":
+                    continue  # not a failure: it goes as soon as Slack's rate limit lets it
                 notification = session.get(PageNotification, notification_id)
                 who = f"<@{notification.user_id}>"
                 if outcome == "sent":

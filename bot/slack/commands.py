@@ -63,6 +63,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("actions", "actions", "the incident's action items, each open one with a *Done* button"),
     Command("actions_mine", "actions mine", "every open action item you own, across incidents, the oldest due first",
             Where.ANYWHERE),
+    Command("public", "public [text]", "a public update on the status page (the first asks for a public title); "
+            "with no text, a form for the public title, status and affected components"),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
 )
 

@@ -61,34 +61,16 @@ class Effects:
         self._answers = ThreadPoolExecutor(max_workers=answer_workers, thread_name_prefix="answers")
         self._lock = threading.Lock()
         self._pending: set[Future] = set()
-        self._followups: dict[int, list[Callable[[], None]]] = {}
 
     def incident_changed(self, incident_id: int) -> None:
         """Bring the incident's Slack side up to date soon; without Slack, the rows wait."""
         if self._sync is None:
             return
-        with self._lock:
-            self._followups.setdefault(incident_id, [])
-        self.submit(self._sync_then_follow_up, incident_id)
+        self.submit(self._sync_after_acks, incident_id)
 
-    def after_sync(self, incident_id: int, then: Callable[[], None]) -> None:
-        """Run ``then`` once the sync in flight for this incident is over (at once if none is)."""
-        with self._lock:
-            waiting = self._followups.get(incident_id)
-            if waiting is not None:
-                waiting.append(then)
-                return
-        self.submit(then)
-
-    def _sync_then_follow_up(self, incident_id: int) -> None:
-        try:
-            self.gate.wait()
-            self._sync.sync(incident_id)
-        finally:
-            with self._lock:
-                followups = self._followups.pop(incident_id, [])
-            for followup in followups:
-                self._logged(followup)
+    def _sync_after_acks(self, incident_id: int) -> None:
+        self.gate.wait()
+        self._sync.sync(incident_id)
 
     def answer(self, fn: Callable[..., Any], *args: Any) -> Future:
         """Run a reply to a person soon, ahead of any queued sync."""

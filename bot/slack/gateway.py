@@ -8,14 +8,13 @@ connections) with slack-sdk's own handlers; this module adds only the rules that
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import (
@@ -25,6 +24,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.blocks import Message
+from bot.slack.budget import BudgetedClient, OverBudget, SlackBudget
 
 log = logging.getLogger(__name__)
 
@@ -43,26 +43,35 @@ class ConnectionRetryUnlessPosting(ConnectionErrorRetryHandler):
 
 
 def retry_handlers(backoff: float = 0.5) -> list:
-    """slack-sdk's handlers: 429 after its Retry-After, a 5xx and a dropped connection after an
-    exponential ``backoff`` (tests set 0: the retry itself is what they check, not the wait)."""
+    """slack-sdk's handlers for a 5xx and a dropped connection, after an exponential ``backoff``
+    (tests set 0: the retry itself is what they check, not the wait). A 429 is not waited out in a
+    thread: the rate budget (``bot.slack.budget``) turns it into work that waits in the database."""
     interval = BackoffRetryIntervalCalculator(backoff_factor=backoff) if backoff else FixedValueRetryIntervalCalculator(0)
     return [
-        RateLimitErrorRetryHandler(max_retry_count=3),
         ServerErrorRetryHandler(max_retry_count=2, interval_calculator=interval),
         ConnectionRetryUnlessPosting(max_retry_count=2, interval_calculator=interval),
     ]
 
 
-def make_client(token: str | None, base_url: str, timeout: int = 10, backoff: float = 0.5) -> WebClient:
-    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(backoff))
+def make_client(token: str | None, base_url: str, timeout: int = 10, backoff: float = 0.5,
+                budget: SlackBudget | None = None) -> WebClient:
+    """The process's client: every call within its rate budget (one budget per process)."""
+    return BudgetedClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(backoff),
+                          budget=budget or SlackBudget())
 
 
-SLACK_FAILURES = (SlackApiError, OSError)
-"""What a Slack call raises when Slack says no (SlackApiError) or cannot be reached (OSError)."""
+SET_UP_PROBLEMS = frozenset({"messages_tab_disabled"})
+"""Answers that mean the app itself is set up wrong in Slack: nobody's DM can go until someone fixes it."""
+
+SLACK_FAILURES = (SlackApiError, OSError, OverBudget)
+"""What a Slack call raises when Slack says no (SlackApiError), cannot be reached (OSError), or would
+say 429 (OverBudget: try again after its ``wait``)."""
 
 
 def error_code(exc: Exception) -> str:
     """A short reason for logs and people: Slack's error code, the HTTP status, or the network error."""
+    if isinstance(exc, OverBudget):
+        return f"rate limited for {exc.wait:.1f}s"
     if isinstance(exc, SlackApiError):
         status = exc.response.status_code
         if status >= 500 or not exc.response.get("error"):
@@ -79,8 +88,9 @@ def message_time(ts: str) -> datetime:
 class SlackGateway:
     """What the domain's effects ask of Slack, in the domain's words."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, set_up_problem: Callable[[str], None] = lambda code: None) -> None:
         self.client = client
+        self._set_up_problem = set_up_problem
         self._identity: dict | None = None
         self._channel_ids: dict[str, str] = {}
 
@@ -103,6 +113,16 @@ class SlackGateway:
         except SLACK_FAILURES as exc:
             log.warning("could not ask Slack who the bot is: %s", error_code(exc))
             return None
+
+    def signed_in(self, client_id: str, client_secret: str, code: str, redirect_uri: str) -> dict:
+        """Sign in with Slack: the code Slack's authorize page sent back, exchanged for an access token
+        (``openid.connect.token``, the app's credentials as HTTP Basic), then who signed in
+        (``openid.connect.userInfo`` with that token): ``sub``, ``name``, ``https://slack.com/team_id``..."""
+        token = self.client.openid_connect_token(client_id=client_id, client_secret=client_secret, code=code,
+                                                 redirect_uri=redirect_uri, grant_type="authorization_code")
+        person = WebClient(token=token["access_token"], base_url=self.client.base_url, timeout=self.client.timeout,
+                           retry_handlers=self.client.retry_handlers)
+        return dict(person.openid_connect_userInfo().data)
 
     def create_public_channel(self, name: str) -> tuple[str, str]:
         """Create a public channel; Slack's ``name_taken`` is left to the caller, who knows whose it may be."""
@@ -219,9 +239,15 @@ class SlackGateway:
         return list(self.client.usergroups_users_list(usergroup=usergroup)["users"])
 
     def dm(self, user: str, message: Message, key: str | None = None) -> tuple[str, str]:
-        """A direct message; its conversation id and ts (``key`` as for ``post``)."""
-        response = self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks,
-                                                metadata=_metadata(key))
+        """A direct message; its conversation id and ts (``key`` as for ``post``). An app whose
+        Messages tab is off can DM nobody: that is the app's set-up, said loudly, not the person's."""
+        try:
+            response = self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks,
+                                                    metadata=_metadata(key))
+        except SlackApiError as exc:
+            if error_code(exc) in SET_UP_PROBLEMS:
+                self._set_up_problem(error_code(exc))
+            raise
         return response["channel"], response["ts"]
 
     def create_channel_canvas(self, channel: str, title: str, markdown: str) -> str:

@@ -14,6 +14,7 @@ class Action(StrEnum):
     ADD_ACTION = "report_add_action"
     ACTION_DONE = "report_action_done"
     REVIEW_HELD = "report_review_held"
+    PUBLIC_UPDATE = "incident_public_update"
 
 
 class View(StrEnum):
@@ -21,6 +22,7 @@ class View(StrEnum):
     UPDATE = "incident_update"
     REPORT = "report_edit"
     ACTION = "report_action"
+    PUBLIC = "incident_public"
 
 
 class DeclareField(StrEnum):
@@ -31,6 +33,7 @@ class DeclareField(StrEnum):
     SERVICE = "declare_service"
     DESCRIPTION = "declare_description"
     COMMANDER = "declare_commander"
+    PUBLIC = "declare_public"
 
 
 class UpdateField(StrEnum):
@@ -62,3 +65,10 @@ class ActionField(StrEnum):
     TYPE = "action_type"
     DUE = "action_due"
     TRACKER_URL = "action_tracker_url"
+class PublicField(StrEnum):
+    """Block ids of the public update modal's inputs; each component's state is ``COMPONENT`` + its index."""
+
+    TITLE = "public_title"
+    STATUS = "public_status"
+    TEXT = "public_text"
+    COMPONENT = "public_component_"

@@ -12,19 +12,20 @@ from datetime import datetime, timedelta
 
 from bot.core.errors import UserError
 from bot.incidents.service import IncidentService, PinnedMessage
-from bot.jobs.retry import RETRY_STEPS
 from bot.paging.oncall import OnCallService
 from bot.paging.rotation import Duty
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
 from bot.slack.sync import channel_ref
+from bot.status.service import StatusService
 
 log = logging.getLogger(__name__)
 
 
 class Notices:
     def __init__(self, gateway: SlackGateway, incidents: IncidentService, oncall: OnCallService,
-                 rendering: blocks.Rendering) -> None:
+                 rendering: blocks.Rendering, status: StatusService) -> None:
+        self._status = status
         self._slack = gateway
         self._incidents = incidents
         self._oncall = oncall
@@ -57,15 +58,14 @@ class Notices:
                 f":warning: Slack would not open the update form ({error_code(exc)}). "
                 "Post it with `/incident update <text>` in the incident's channel instead.")), user)
 
-    def report_setup(self, incident_id: int, response_url: str | None, user: str) -> None:
-        """After the first sync of a new incident: if Slack failed, say what and what comes next."""
-        number, error = self._incidents.sync_state(incident_id)
-        if error:
-            retry = int(RETRY_STEPS[-1].total_seconds() // 60)
+    def open_public_form(self, trigger_id: str, incident_id: int, user: str, response_url: str | None,
+                         text: str | None = None) -> None:
+        try:
+            self._slack.open_view(trigger_id, blocks.public_modal(self._status.draft(incident_id), text))
+        except SLACK_FAILURES as exc:
             self.reply(response_url, blocks.Message(text=(
-                f":warning: {number} is recorded, but Slack failed: {error}. "
-                f"Nothing is lost: I keep retrying (at least every {retry} minute) and will message you "
-                "when its channel is ready. `/incident list` shows it meanwhile.")), user)
+                f":warning: Slack would not open the public update form ({error_code(exc)}). Once the incident has "
+                "a public title, `/incident public <text>` posts without it.")), user)
 
     def take_shift(self, schedule: str | None, user: str, actor: str, duration: timedelta | None,
                    until: datetime | None, response_url: str | None) -> None:

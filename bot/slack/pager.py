@@ -13,11 +13,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.errors import PageNotDelivered
 from bot.slack import blocks
+from bot.slack.budget import OverBudget
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 
-UNREACHABLE_PEOPLE = frozenset({"channel_not_found", "user_not_found", "is_bot", "messages_tab_disabled",
-                                "user_disabled", "account_inactive"})
-"""Answers that will not change by trying again: the person left, is a bot, or cannot get DMs from the app."""
+UNREACHABLE_PEOPLE = frozenset({"channel_not_found", "user_not_found", "is_bot", "user_disabled", "account_inactive"})
+"""Answers that will not change by trying again: the person left, or is a bot. (``messages_tab_disabled``
+is the app's set-up, not the person's: it is retried, and said on /healthz.)"""
 
 
 class SlackPager:
@@ -54,4 +55,5 @@ def _refused() -> Iterator[None]:
         yield
     except SLACK_FAILURES as exc:
         permanent = isinstance(exc, SlackApiError) and error_code(exc) in UNREACHABLE_PEOPLE
-        raise PageNotDelivered(error_code(exc), permanent=permanent) from exc
+        wait = exc.wait if isinstance(exc, OverBudget) else None
+        raise PageNotDelivered(error_code(exc), permanent=permanent, wait=wait) from exc

@@ -26,6 +26,7 @@ in line (``bot.slack.canvas``).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import timedelta
@@ -39,6 +40,7 @@ from bot.core.people import is_user
 from bot.jobs.leases import Claimable, LeaseKeeper
 from bot.jobs.retry import retry_delay
 from bot.slack import blocks
+from bot.slack.budget import OverBudget
 from bot.slack.canvas import ReportPublisher
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 from bot.slack.naming import channel_name
@@ -76,9 +78,12 @@ class SlackSync:
         while (claimed := self._claim(incident_id)) is not None:
             incident, recovering = claimed
             with self._leases.holding(SYNC_CLAIM, incident_id):
-                failures = _Pass(self, incident, recovering).run()
-            self._finish(incident, failures)
-            if failures:
+                done = _Pass(self, incident, recovering)
+                failures = done.run()
+            self._finish(incident, failures, done.wait)
+            if failures and incident.synced_revision == 0 and not incident.sync_failures:
+                self._tell_failed(incident, failures)
+            if failures or done.wait:
                 return
             if incident.sync_failures:
                 self._tell_recovered(incident)
@@ -118,13 +123,17 @@ class SlackSync:
             incident = session.get(Incident, incident_id, options=_FOR_SYNC, populate_existing=True)
         return incident, recovering
 
-    def _finish(self, seen: Incident, failures: dict[str, str]) -> None:
-        """Say how the pass ended and give the lease back, if it is still ours (fenced on the owner)."""
+    def _finish(self, seen: Incident, failures: dict[str, str], wait: float = 0.0) -> None:
+        """Say how the pass ended and give the lease back, if it is still ours (fenced on the owner).
+        A pass that only waits for Slack's rate limit (``wait``) is no failure: it goes on then."""
         values: dict = {"sync_owner": None, "sync_lease_until": None}
+        now = self._clock.now()
         if failures:
             count = seen.sync_failures + 1
-            values.update(sync_failures=count, sync_retry_at=self._clock.now() + retry_delay(count),
+            values.update(sync_failures=count, sync_retry_at=max(now + retry_delay(count), now + timedelta(seconds=wait)),
                           sync_error="; ".join(f"could not {step}: {code}" for step, code in failures.items()))
+        elif wait:
+            values.update(sync_retry_at=now + timedelta(seconds=math.ceil(wait)))
         else:
             values.update(synced_revision=seen.revision, sync_failures=0, sync_error=None, sync_retry_at=None)
         with self._sessions() as session, session.begin():
@@ -143,6 +152,18 @@ class SlackSync:
                 statement = statement.where(table.c[name].is_(None))
         with self._sessions() as session, session.begin():
             session.execute(statement.values(values))
+
+    def _tell_failed(self, incident: Incident, failures: dict[str, str]) -> None:
+        """A new incident's first pass failed: its declarer hears what failed and what comes next,
+        where they declared it (the response URL), once."""
+        if not incident.reply_to:
+            return
+        message = blocks.setup_failed_message(incident, "; ".join(f"could not {step}: {code}"
+                                                                for step, code in failures.items()))
+        try:
+            self._slack.respond(incident.reply_to, message)
+        except SLACK_FAILURES as exc:
+            log.warning("INC-%s: could not tell the declarer that Slack failed: %s", incident.id, error_code(exc))
 
     def _tell_recovered(self, incident: Incident) -> None:
         message = blocks.Message(text=f"Slack is answering again: {incident.number} is ready in <#{incident.channel_id}>.")
@@ -163,6 +184,7 @@ class _Pass:
         self.incident = incident
         self.recovering = recovering
         self._found: dict[tuple[str, str | None], dict[str, str]] = {}
+        self.wait = 0.0  # seconds until Slack's rate limit lets the steps that had to wait go on
 
     def run(self) -> dict[str, str]:
         """Every step runs to its end, whatever another step did; the failures by step."""
@@ -187,6 +209,9 @@ class _Pass:
     def _step(self, name: str, step: Callable[[], None], failures: dict[str, str]) -> None:
         try:
             step()
+        except OverBudget as exc:
+            self.wait = max(self.wait, exc.wait)
+            log.info("INC-%s: %s waits %.1fs for Slack's rate limit", self.incident.id, name, exc.wait)
         except SLACK_FAILURES as exc:
             failures[name] = error_code(exc)
             log.warning("INC-%s: could not %s: %s", self.incident.id, name, error_code(exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -23,12 +24,23 @@ class Pages:
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["local"] = lambda moment, style="%a %d %b %Y %H:%M %Z": _local(moment, tz, style)
         self.env.filters["words"] = markup.plain
+        self.env.filters["pagequery"] = _page_query
         self.env.globals["public_url"] = public_url
+        self.env.globals["timezone"] = str(tz)
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
         page = self.env.get_template(template).render(request=request, **context)
         return HTMLResponse(page, status_code=status_code)
 
+    def render_text(self, template: str, **context) -> str:
+        """A template without a request (a cached page, a feed)."""
+        return self.env.get_template(template).render(request=None, **context)
+
 
 def _local(moment: datetime | None, tz: ZoneInfo, style: str) -> str:
     return "" if moment is None else moment.astimezone(tz).strftime(style)
+
+
+def _page_query(query, page: int) -> str:
+    """The list's query string with another page."""
+    return urlencode([*((k, v) for k, v in query.multi_items() if k != "page"), ("page", str(page))])

@@ -1,4 +1,5 @@
-"""``GET /healthz``: is the database answering, within a second.
+"""``GET /healthz``: is the database answering, within a second; and is the Slack app set up so
+that it can do its job (a problem met in the last minutes is named, status ``degraded``).
 
 The route is anonymous, and a driver's message names the database's host, port and name: a
 503 gives a generic reason ("unreachable", "not answering within 1s"), the log the details.
@@ -12,11 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.core.db import ping
+from bot.core.problems import AppProblems
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +27,7 @@ DEADLINE = 1.0
 """Seconds the database has to answer before /healthz says it is not answering."""
 
 
-def routes(engine: Engine) -> list[Route]:
+def routes(engine: Engine, problems: AppProblems) -> list[Route]:
     # One thread of its own: a ping stuck on a silent database holds it, never the server's pool;
     # later pings queue behind it and are dropped at their deadline.
     pinger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
@@ -38,6 +41,9 @@ def routes(engine: Engine) -> list[Route]:
         except SQLAlchemyError as exc:
             log.warning("/healthz: the database is unreachable: %s", str(getattr(exc, "orig", None) or exc).splitlines()[0])
             return _unhealthy("unreachable")
+        trouble = await run_in_threadpool(problems.current)
+        if trouble:
+            return JSONResponse({"status": "degraded", "database": "ok", "slack": " ".join(trouble)})
         return JSONResponse({"status": "ok", "database": "ok"})
 
     return [Route("/healthz", healthz, methods=["GET"])]

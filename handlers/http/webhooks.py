@@ -69,6 +69,7 @@ class AlertmanagerPayload(BaseModel):
     version: Literal["4"]
     status: Literal["firing", "resolved"]
     receiver: str | None = None
+    groupKey: Key | None = None  # noqa: N815: one notification's alerts are one group
     alerts: Annotated[list[AlertmanagerAlert], Field(min_length=1)]
 
 
@@ -81,6 +82,8 @@ class GenericPayload(BaseModel):
     severity: Label | None = None
     service: Label | None = None
     description: Text | None = None
+    group: Key | None = None
+    urgency: Literal["high", "low"] | None = None
 
 
 def alertmanager_events(payload: AlertmanagerPayload) -> list[AlertEvent]:
@@ -93,14 +96,15 @@ def alertmanager_events(payload: AlertmanagerPayload) -> list[AlertEvent]:
             source="alertmanager", dedup_key=key, firing=alert.status == "firing", title=title,
             severity=labels.get("severity"), service=labels.get("service"),
             description=annotations.get("description"), urgency=_urgency(labels.get("urgency")),
-            payload=alert.model_dump(mode="json")))
+            group=payload.groupKey, started_at=alert.startsAt, payload=alert.model_dump(mode="json")))
     return events
 
 
 def generic_events(payload: GenericPayload) -> list[AlertEvent]:
     return [AlertEvent(source="webhook", dedup_key=payload.dedup_key, firing=payload.status == "firing",
                        title=payload.title, severity=payload.severity, service=payload.service,
-                       description=payload.description, payload=payload.model_dump(mode="json"))]
+                       description=payload.description, group=payload.group, urgency=payload.urgency,
+                       payload=payload.model_dump(mode="json"))]
 
 
 def _urgency(value: str | None) -> str | None:
@@ -127,7 +131,7 @@ def routes(alerts: AlertService | None, token: str | None, limits: AlertsConfig)
                                   "(alerts.max_alerts_per_request)", limits.max_alerts_per_request)
             if alerts is None:
                 return JSONResponse({"error": "alerts are not set up on this server"}, status_code=503)
-            outcomes = await run_in_threadpool(lambda: [alerts.receive(e) for e in events])
+            outcomes = await run_in_threadpool(alerts.receive, events)
             return JSONResponse({"alerts": [o.__dict__ for o in outcomes]}, status_code=202)
 
         return receive

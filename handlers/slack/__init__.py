@@ -19,3 +19,4 @@ def register_all(app: App, ctx: AppContext) -> None:
     events.register(app, ctx)
     views.register_update(app, ctx)
     report_views.register(app, ctx)
+    views.register_public(app, ctx)

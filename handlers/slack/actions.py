@@ -44,6 +44,13 @@ def register(app: App, ctx: AppContext) -> None:
     for action_id, change in buttons.items():
         app.action(action_id)(button(ctx, change))
 
+    @app.action(Action.PUBLIC_UPDATE)
+    def public_update(ack: Ack, body: dict, action: dict) -> None:
+        check_button_value(action)
+        ctx.effects.answer(ctx.notices.open_public_form, body["trigger_id"], int(action["value"]), user_id(body),
+                           body.get("response_url"))
+        ack()
+
     @app.action(Action.POST_UPDATE)
     def post_update(ack: Ack, body: dict, action: dict) -> None:
         ctx.effects.answer(ctx.notices.open_update_form, body["trigger_id"], int(action["value"]), body["user"]["id"],

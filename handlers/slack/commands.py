@@ -22,13 +22,14 @@ from handlers.slack.incident_commands import IncidentListeners
 from handlers.slack.oncall_commands import OnCallListeners
 from handlers.slack.replies import reply_within
 from handlers.slack.report_commands import ReportListeners
+from handlers.slack.status_commands import StatusListeners
 
 if TYPE_CHECKING:
     from bot.app import AppContext
 
 Listener = Callable[..., Message | None]
 
-GROUPS = (IncidentListeners, OnCallListeners, ReportListeners)
+GROUPS = (IncidentListeners, OnCallListeners, StatusListeners, ReportListeners)
 """Every group of listeners; a feature adds its own here."""
 
 

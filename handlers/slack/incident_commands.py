@@ -38,9 +38,8 @@ class IncidentListeners:
 
     def declare(self, command: dict, rest: str) -> Message:
         severity, title = declare_args(rest, self.ctx.config.severity_names())
-        incident = self.ctx.incidents.declare(Declaration(title=title, severity=severity, declared_by=command["user_id"]))
-        self.ctx.effects.after_sync(incident.id, lambda: self.ctx.notices.report_setup(
-            incident.id, command.get("response_url"), command["user_id"]))
+        incident = self.ctx.incidents.declare(Declaration(title=title, severity=severity, declared_by=command["user_id"],
+                                                          reply_to=command.get("response_url")))
         return blocks.declared_message(incident)
 
     def list(self, command: dict, rest: str) -> Message:

@@ -11,7 +11,7 @@ from bot.core.errors import UserError
 from bot.incidents.service import Declaration
 from bot.slack import blocks
 from bot.slack.blocks import Message, replies
-from bot.slack.ids import DeclareField, UpdateField
+from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
 from handlers.slack.payloads import json_object, number, user_id
 from handlers.slack.replies import ack_form, errors_within, internal_error, reply_within
@@ -28,15 +28,17 @@ def register(app: App, ctx: AppContext) -> None:
         user = user_id(body)
         origin = json_object(view.get("private_metadata"), "the declare form's private_metadata")
         values = view["state"]["values"]
+        response_url = origin.get("response_url")
         declaration = Declaration(
             title=input_value(values, DeclareField.TITLE) or "",
             severity=input_value(values, DeclareField.SEVERITY),
             service=input_value(values, DeclareField.SERVICE),
             description=input_value(values, DeclareField.DESCRIPTION),
             commander=input_value(values, DeclareField.COMMANDER),
+            public=bool(values.get(DeclareField.PUBLIC, {}).get(DeclareField.PUBLIC, {}).get("selected_options")),
             declared_by=user,
+            reply_to=response_url,
         )
-        response_url = origin.get("response_url")
 
         def declare() -> dict[str, str] | None:
             """The form's errors, or None once the incident is recorded and its answer queued."""
@@ -47,7 +49,6 @@ def register(app: App, ctx: AppContext) -> None:
             except Exception:
                 return {DeclareField.TITLE: internal_error("the declare form").text}
             ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
-            ctx.effects.after_sync(incident.id, lambda: ctx.notices.report_setup(incident.id, response_url, user))
             return None
 
         ack_form(ack, errors_within(ctx, declare, response_url, user))
@@ -83,3 +84,34 @@ def register_update(app: App, ctx: AppContext) -> None:
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, None, reply, user)
         ack()
+
+
+def register_public(app: App, ctx: AppContext) -> None:
+    @app.view(ViewId.PUBLIC)
+    def public_submitted(ack: Ack, body: dict, view: dict) -> None:
+        user = user_id(body)
+        incident_id = number(view.get("private_metadata"), "the public update form's private_metadata")
+        values = view["state"]["values"]
+        names = [component.name for component in ctx.config.status_page.components]
+        affected = {name: input_value(values, f"{PublicField.COMPONENT}{index}") or "operational"
+                    for index, name in enumerate(names)}
+
+        def publish() -> dict[str, str] | None:
+            try:
+                ctx.status.post(incident_id, user, input_value(values, PublicField.TEXT) or "",
+                                title=input_value(values, PublicField.TITLE), status=input_value(values, PublicField.STATUS),
+                                affected=affected)
+            except UserError as exc:
+                return {_PUBLIC_BLOCKS.get(exc.field, PublicField.TEXT): exc.message}
+            except Exception:
+                return {PublicField.TEXT: internal_error("the public update form").text}
+            return None
+
+        errors = errors_within(ctx, publish, None, user)
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
+
+
+_PUBLIC_BLOCKS = {"title": PublicField.TITLE, "status": PublicField.STATUS, "text": PublicField.TEXT}

@@ -11,7 +11,7 @@ from alembic import op
 import models.types
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

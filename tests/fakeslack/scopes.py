@@ -53,6 +53,8 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "dnd.info": ("dnd:read",),
     "files.completeUploadExternal": ("files:write",),
     "files.getUploadURLExternal": ("files:write",),
+    "openid.connect.token": (),  # the app's client id and secret, no token scope
+    "openid.connect.userInfo": (),  # a user token with the openid scope (oauth_config.scopes.user)
     "pins.add": ("pins:write",),
     "reactions.add": ("reactions:write",),
     "usergroups.list": ("usergroups:read",),

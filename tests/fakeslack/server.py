@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 from . import scopes as scope_table
 from .apiref import ApiRef, load
 from .documents import Documents
+from .openid import OpenIdMixin
 from .ratelimits import Limiter
 from .wire import BOT_USER, SlackError, json_arg
 
@@ -110,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence per-request logging; the fake records calls itself."""
 
 
-class FakeSlack(Documents):
+class FakeSlack(Documents, OpenIdMixin):
     """A fake Slack workspace behind a local HTTP server; start() it, point WebClient at base_url."""
 
     def __init__(self, api_ref: ApiRef | None = None, *, scopes: Iterable[str] | None = None):
@@ -193,6 +194,7 @@ class FakeSlack(Documents):
             self._seq = 0
             self._ts = 1_700_000_000_000_000  # microseconds; message ts strings grow from here
             self._reset_documents()
+            self._reset_openid()
             self.add_user(BOT_USER, name=BOT_NAME, is_bot=True)
 
     # -- test set-up ------------------------------------------------------------------------
@@ -437,6 +439,8 @@ class FakeSlack(Documents):
                     call.delivered = False
                 req.close_connection = True
                 return
+        elif url.path == "/openid/connect/authorize":
+            status, headers, payload = self._authorize(req.command, url.query, body)
         elif url.path.startswith("/response/") and req.command == "POST":
             status, headers, payload = self._response(url.path[len("/response/"):], body)
         elif url.path.startswith("/upload/") and req.command == "POST":
@@ -448,7 +452,8 @@ class FakeSlack(Documents):
         data = (json.dumps(payload) if is_json else payload).encode()
         try:
             req.send_response(status)
-            req.send_header("Content-Type", f"{'application/json' if is_json else 'text/plain'}; charset=utf-8")
+            if "Content-Type" not in headers:
+                req.send_header("Content-Type", f"{'application/json' if is_json else 'text/plain'}; charset=utf-8")
             req.send_header("Content-Length", str(len(data)))
             for name, value in headers.items():
                 req.send_header(name, value)
@@ -466,6 +471,7 @@ class FakeSlack(Documents):
         asked before the call is recorded, so a test that waited for the call sees `delivered`)."""
         started = time.monotonic()
         args, problems = _parse(headers.get("Content-Type"), query, body)
+        args = self._openid_args(method, args, headers.get("Authorization"))
         with self._lock:
             generation = self._generation
             self._arrivals.append([method, args, False])
@@ -523,6 +529,8 @@ class FakeSlack(Documents):
         """The answer to a call Slack would refuse before looking at the workspace (no token, unknown
         method, bad arguments), else (200, {}, None). Needs no workspace state, so runs outside the lock."""
         token = (authorization or "").removeprefix("Bearer ").strip() or args.get("token")
+        if method == "openid.connect.token":  # the app's client id and secret authenticate it (OpenIdMixin)
+            token = "xox-client" if args.get("client_id") else None
         if not token:
             return 200, {}, {"ok": False, "error": "not_authed"}
         # Socket Mode opens its connection with the app-level token; everything else takes a bot token.
@@ -731,6 +739,16 @@ class FakeSlack(Documents):
         return {"ok": True, "view": shown}
 
     # -- method handlers: _m_<method with dots as underscores>(args) -> response body -------
+
+    def attach_socket_mode(self, socket_mode) -> None:
+        """From now on ``apps.connections.open`` hands out this fake Socket Mode's WebSocket URL."""
+        self.socket_mode = socket_mode
+
+    def _m_apps_connections_open(self, args):
+        socket_mode = getattr(self, "socket_mode", None)
+        if socket_mode is None:
+            return self._example("apps.connections.open")
+        return {"ok": True, "url": socket_mode.url}
 
     def _m_auth_test(self, args):
         return {"ok": True, "url": WORKSPACE_URL, "team": TEAM, "user": BOT_NAME, "team_id": TEAM_ID,

@@ -13,9 +13,10 @@ from bot.slack.blocks.incidents import (
     help_message,
     help_text,
     incident_list_message,
+    setup_failed_message,
     user_error_message,
 )
-from bot.slack.blocks.modals import declare_modal, update_modal
+from bot.slack.blocks.modals import declare_modal, public_modal, update_modal
 from bot.slack.blocks.oncall import (
     cannot_take_shifts,
     checking_person,
@@ -29,6 +30,7 @@ from bot.slack.blocks.summary import announcement_message, channel_topic, summar
 from bot.slack.blocks.timeline import event_message, timeline_message
 
 __all__ = [
+    "setup_failed_message",
     "cannot_take_shifts",
     "checking_person",
     "shift_taken_message",
@@ -48,6 +50,7 @@ __all__ = [
     "oncall_message",
     "override_message",
     "page_message",
+    "public_modal",
     "said",
     "slack_date",
     "summary_message",

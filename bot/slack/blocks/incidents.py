@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.errors import UserError
+from bot.jobs.retry import RETRY_STEPS
 from bot.slack.blocks.common import (
     NOTIFICATION_TEXT,
     Message,
@@ -52,6 +53,15 @@ def incident_list_message(incidents: Sequence[Incident], rendering: Rendering) -
     text = f"{len(incidents)} open incident{'s' if len(incidents) != 1 else ''}:\n" + "\n".join(lines)
     return Message(text=clip(text, NOTIFICATION_TEXT),
                    blocks=as_blocks(*sections(text, f"… <{rendering.public_url}/incidents|all of them on the web>")))
+
+
+def setup_failed_message(incident: Incident, error: str) -> Message:
+    """The declarer learns the incident is safe though Slack failed, and what happens next."""
+    retry = int(RETRY_STEPS[-1].total_seconds() // 60)
+    return Message(text=(
+        f":warning: {incident.number} is recorded, but Slack failed: {error}. "
+        f"Nothing is lost: I keep retrying (at least every {retry} minute) and will message you "
+        "when its channel is ready. `/incident list` shows it meanwhile."))
 
 
 def declared_message(incident: Incident) -> Message:

@@ -6,6 +6,7 @@ import json
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -17,8 +18,10 @@ from slack_sdk.models.views import View
 from bot.config import IncidentConfig
 from bot.core.durations import format_duration
 from bot.slack.blocks.common import SECTION_TEXT, clip
-from bot.slack.ids import DeclareField, UpdateField
+from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
+from bot.status.service import PublicDraft
+from bot.status.states import ComponentState, PublicStatus
 from models import Incident, Status
 
 OPTION_TEXT = 75
@@ -51,6 +54,10 @@ def declare_modal(config: IncidentConfig, origin: dict) -> dict:
                    hint="Leave empty to lead it yourself.",
                    element=UserSelectElement(action_id=DeclareField.COMMANDER)),
     ]
+    if config.status_page.components:
+        blocks.append(InputBlock(block_id=DeclareField.PUBLIC, label="Status page", optional=True,
+                                 element=CheckboxesElement(action_id=DeclareField.PUBLIC, options=[Option(
+                                     value="public", text="Customers are affected: show it on the status page now")])))
     view = View(type="modal", callback_id=ViewId.DECLARE, title="Declare an incident", submit="Declare",
                 close="Cancel", blocks=blocks, private_metadata=json.dumps(origin))
     return view.to_dict()
@@ -75,5 +82,36 @@ def update_modal(incident: Incident, config: IncidentConfig) -> dict:
                     InputBlock(block_id=UpdateField.NEXT, label="Next update in",
                                element=StaticSelectElement(action_id=UpdateField.NEXT, options=choices,
                                                            initial_option=choices[0])),
+                ])
+    return view.to_dict()
+
+
+def public_modal(draft: PublicDraft, text: str | None = None) -> dict:
+    """``/incident public``: the public title, status and text, and the state of each component."""
+    statuses = [Option(value=s.value, text=s.label) for s in PublicStatus]
+    status = next(o for o in statuses if o.value == draft.status)
+    states = [Option(value=s.value, text="Not affected" if s is ComponentState.OPERATIONAL else s.label)
+              for s in ComponentState]
+    components = [
+        InputBlock(block_id=f"{PublicField.COMPONENT}{index}", label=clip(name, OPTION_TEXT),
+                   element=StaticSelectElement(action_id=f"{PublicField.COMPONENT}{index}", options=states,
+                                               initial_option=next(o for o in states if o.value == state)))
+        for index, (name, state) in enumerate(draft.components.items())
+    ]
+    view = View(type="modal", callback_id=ViewId.PUBLIC, title=f"Status page: {draft.number}", submit="Publish",
+                close="Cancel", private_metadata=str(draft.incident_id), blocks=[
+                    InputBlock(block_id=PublicField.TITLE, label="Public title",
+                               hint="What customers read. The internal title never reaches the status page.",
+                               element=PlainTextInputElement(action_id=PublicField.TITLE, max_length=200,
+                                                             initial_value=draft.title or None,
+                                                             placeholder="Checkout is failing for some customers")),
+                    InputBlock(block_id=PublicField.STATUS, label="Status",
+                               element=StaticSelectElement(action_id=PublicField.STATUS, options=statuses,
+                                                           initial_option=status)),
+                    InputBlock(block_id=PublicField.TEXT, label="Public update",
+                               hint="What customers see, what is being done, when they hear more.",
+                               element=PlainTextInputElement(action_id=PublicField.TEXT, multiline=True,
+                                                             max_length=SECTION_TEXT, initial_value=text or None)),
+                    *components,
                 ])
     return view.to_dict()

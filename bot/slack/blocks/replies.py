@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.blocks.common import Message, said, slack_date
+from bot.slack.blocks.common import Message, Rendering, said, slack_date
 from models import Incident, Role
 
 BUSY = Message(text=":hourglass_flowing_sand: The database is busy; your request is queued and its answer will follow here.")
@@ -85,3 +85,7 @@ def internal_error(what: str, reference: str) -> Message:
 def reopened_elsewhere(incident: Incident) -> Message:
     return Message(text=f"{incident.number} was resolved meanwhile: your update went out as a follow-up and did not "
                         "reopen it. If it is not over, reopen it with `/incident status investigating`.")
+
+
+def public_posted(incident: Incident, rendering: Rendering) -> Message:
+    return Message(text=f"Public update posted for {incident.number} on the status page: {rendering.public_url}/status")

@@ -39,6 +39,14 @@ def _ack_line(incident: Incident) -> str:
     return f":eyes: Acknowledged by {person(incident.acknowledged_by)} {slack_date(incident.acknowledged_at)}"
 
 
+def _alert_lines(incident: Incident) -> list[str]:
+    """How many of the alerts that joined it still fire: one line, however large the storm."""
+    if not incident.alerts_firing + incident.alerts_resolved:
+        return []
+    firing = f"{incident.alerts_firing} alert{'s' if incident.alerts_firing != 1 else ''} firing"
+    return [f":rotating_light: {firing}, {incident.alerts_resolved} resolved"]
+
+
 def _paging_lines(incident: Incident) -> list[str]:
     """Who was paged (how often, at which level) and who answered, one line per page."""
     lines = []
@@ -92,12 +100,13 @@ def summary_message(incident: Incident, rendering: Rendering) -> Message:
             f":warning: *{incident.severity} needs a Communication Lead* who is not the Incident Commander: "
             "one person fixes, one talks to stakeholders. Press *Take communication lead*."
         ))
-    details = [_ack_line(incident), *_paging_lines(incident),
+    details = [_ack_line(incident), *_alert_lines(incident), *_paging_lines(incident),
                f"Declared by {person(incident.declared_by)} {slack_date(incident.declared_at)}",
                _service_line(incident, config)]
     if incident.resolution_summary:
         details.append(f"Resolution: {_excerpt(incident.resolution_summary, incident, rendering)}")
     details.append(_update_line(incident, rendering))
+    details.append(f"<{rendering.incident_url(incident)}|{incident.number} in the web console>")
     buttons = []
     if incident.is_open and incident.acknowledged_at is None:
         buttons.append(ButtonElement(text="Acknowledge", action_id=Action.ACKNOWLEDGE, value=str(incident.id), style="primary"))
@@ -145,6 +154,7 @@ def announcement_message(incident: Incident, rendering: Rendering) -> Message:
     ]
     if incident.service:
         lines.append(_service_line(incident, config))
+    lines += _alert_lines(incident)
     if incident.latest_update:
         lines.append(f"Latest update {slack_date(incident.latest_update_at)}: "
                      f"{_excerpt(incident.latest_update, incident, rendering)}")
@@ -152,7 +162,8 @@ def announcement_message(incident: Incident, rendering: Rendering) -> Message:
         SectionBlock(text=clip("\n".join(lines), SECTION_TEXT, rendering.more(incident))),
         ContextBlock(elements=[MarkdownTextObject(
             text=f"Declared by {person(incident.declared_by)} {slack_date(incident.declared_at)} · "
-                 "updates follow in this thread; *Subscribe* to get them by DM")]),
+                 "updates follow in this thread; *Subscribe* to get them by DM · "
+                 f"<{rendering.incident_url(incident)}|web page>")]),
         ActionsBlock(elements=[ButtonElement(text="Subscribe / unsubscribe", action_id=Action.SUBSCRIBE,
                                              value=str(incident.id))]),
     )

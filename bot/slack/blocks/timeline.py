@@ -46,11 +46,15 @@ _EVENT_EMOJI = {
     "update": ":loudspeaker:",
     "nag": ":alarm_clock:",
     "comms_wanted": ":mega:",
+    "public": ":globe_with_meridians:",
+    "public_update": ":globe_with_meridians:",
 }
 
 
-def _nag_buttons(incident: Incident, rendering: Rendering) -> list[ButtonElement]:
+def _nag_buttons(incident: Incident, rendering: Rendering, public_due: bool) -> list[ButtonElement]:
     buttons = [post_update_button(incident),
+               *([ButtonElement(text="Public update", action_id=Action.PUBLIC_UPDATE, value=str(incident.id))]
+                 if public_due else []),
                ButtonElement(text="Snooze 15m", action_id=f"{Action.SNOOZE}_15", value=f"{incident.id}:15"),
                ButtonElement(text="Snooze 30m", action_id=f"{Action.SNOOZE}_30", value=f"{incident.id}:30")]
     if comms_lead_wanted(incident, rendering.config):
@@ -73,6 +77,9 @@ def event_text(event: TimelineEvent, incident: Incident) -> str:
         return update_text(incident, event)
     if event.kind == "note":
         return f"{person(event.actor)} noted: {said(event.text)}"
+    if event.kind == "public_update":
+        by = f" from {person(event.actor)}" if event.actor else ""
+        return f"*Status page* ({event.data.get('status', '')}){by}: {said(event.text)}"
     text = said(event.text)
     if event.kind == "pinned" and event.data.get("permalink"):
         text += f" (<{event.data['permalink']}|message>)"
@@ -90,7 +97,7 @@ def event_message(event: TimelineEvent, incident: Incident, rendering: Rendering
     if event.kind == "nag" and incident.is_open:
         if comms_lead_wanted(incident, rendering.config):
             text += f"\n:warning: {COMMS_WANTED}"
-        actions = ActionsBlock(elements=_nag_buttons(incident, rendering))
+        actions = ActionsBlock(elements=_nag_buttons(incident, rendering, bool(event.data.get("public_due"))))
     elif event.kind == "comms_wanted" and comms_lead_wanted(incident, rendering.config):
         actions = ActionsBlock(elements=[take_comms_button(incident, style="primary")])
     elif event.kind == "resolved" and not incident.transient and not thread:

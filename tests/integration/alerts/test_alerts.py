@@ -94,12 +94,15 @@ def test_alertmanager_payload(alert_bot, fake_slack):
     ]}
     response = bot.webhook("alertmanager", body)
     assert response.status == 202
-    assert [a["action"] for a in response.json()["alerts"]] == ["declared", "declared"]
+    assert [a["action"] for a in response.json()["alerts"]] == ["declared", "joined"], "one notification, one incident"
     bot.settle()
-    first, second = incident(bot, 1), incident(bot, 2)
-    assert (first.title, first.severity, first.service) == ("Checkout error rate high", "sev1", "checkout")
-    assert (second.title, second.severity, second.service) == ("DiskFull", "sev3", None)
-    assert bot.webhook("alertmanager", body).json()["alerts"][0]["action"] == "attached"
+    row = incident(bot, 1)
+    assert (row.title, row.severity, row.service) == ("Checkout error rate high", "sev1", "checkout")
+    assert (row.alerts_firing, row.alerts_resolved) == (2, 0)
+    with bot.ctx.sessions() as session:
+        started = session.scalar(select(Alert.started_at).where(Alert.dedup_key == "abc123"))
+    assert started.isoformat() == "2026-11-23T09:00:00+00:00"
+    assert [a["action"] for a in bot.webhook("alertmanager", body).json()["alerts"]] == ["attached", "attached"]
 
 
 @pytest.mark.parametrize("body, field", [

@@ -6,8 +6,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.db import ROOT
 from tests.driver import http
+from tests.fakeslack.socket_mode import FakeSocketMode
+from tests.processes import bot_processes, signed_command, wait_for
 
 
 def run_bot(*args: str, env: dict, timeout: float = 30) -> subprocess.CompletedProcess:
@@ -70,19 +74,58 @@ def test_web_serves_and_says_slack_is_off(tmp_path):
     assert "Slack is off: SLACK_BOT_TOKEN is not set" in output
 
 
-def test_with_an_app_token_slack_is_reached_by_socket_mode(tmp_path, fake_slack):
-    env = {**os.environ, "PORT": str(free_port()), "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
-           "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-test", "SLACK_SIGNING_SECRET": "",
-           "SLACK_API_URL": fake_slack.base_url, "INCIDENT_CONFIG": str(tmp_path / "absent.yaml")}
-    server = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def test_with_an_app_token_a_command_is_handled_over_socket_mode(engine, database_url, fake_slack, tmp_path):
+    """With SLACK_APP_TOKEN the bot opens Slack's WebSocket (no public URL needed): a slash command sent
+    over it is acked there with the answer, and the incident gets its channel."""
+    socket_mode = FakeSocketMode().start()
+    fake_slack.attach_socket_mode(socket_mode)
     try:
-        deadline = time.monotonic() + 20
-        while not fake_slack.calls_to("apps.connections.open"):
-            assert time.monotonic() < deadline and server.poll() is None, "Socket Mode was not started"
-            time.sleep(0.1)
-        assert fake_slack.calls_to("apps.connections.open")[0].ok
+        with bot_processes(database_url, fake_slack, tmp_path, SLACK_APP_TOKEN="xapp-test", SLACK_SIGNING_SECRET="",
+                           RUN_WORKER="1") as bots:
+            bots.web()
+            socket_mode.wait_for_connection()
+            answer = socket_mode.send("slash_commands", {
+                "token": "legacy", "team_id": "T0001", "team_domain": "acme", "channel_id": "CGENERAL",
+                "channel_name": "general", "user_id": "U01ALICE", "user_name": "alice", "command": "/incident",
+                "text": "declare sev1 Checkout is down", "api_app_id": "A0001", "is_enterprise_install": "false",
+                "response_url": fake_slack.response_url("socket"), "trigger_id": "t.socket"})
+            assert "INC-1* is recorded" in answer["text"]
+            wait_for(lambda: fake_slack.channel_by_name("inc-1-checkout-is-down"), 20, "the incident's channel")
     finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0]
-    assert "Slack reaches the bot by Socket Mode" in output
+        fake_slack.attach_socket_mode(None)
+        socket_mode.stop()
+    assert fake_slack.calls_to("apps.connections.open")[0].ok
+
+
+def test_manifest_is_printed_for_the_public_url_and_socket_mode():
+    import yaml
+    printed = run_bot("manifest", env={"PUBLIC_URL": "https://incidents.example.com", "SLACK_APP_TOKEN": ""})
+    assert printed.returncode == 0
+    manifest = yaml.safe_load(printed.stdout)
+    assert manifest["settings"]["interactivity"]["request_url"] == "https://incidents.example.com/slack/events"
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    socket = yaml.safe_load(run_bot("manifest", env={"SLACK_APP_TOKEN": "xapp-1"}).stdout)
+    assert socket["settings"]["socket_mode_enabled"] is True
+
+
+def test_check_config_says_ok_or_names_the_file_and_key(tmp_path):
+    good = ROOT / "incidents.example.yaml"
+    checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(good)})
+    assert (checked.returncode, checked.stdout.strip()) == (0, f"{good}: OK")
+    bad = tmp_path / "incidents.yaml"
+    bad.write_text("overrides: {max_duration: a week}\n")
+    checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(bad)})
+    assert checked.returncode == 2
+    assert f'{bad}: overrides.max_duration: "a week" is not a duration' in checked.stderr
+
+
+def test_on_sqlite_the_web_process_runs_the_jobs_itself(engine, database_url, fake_slack, tmp_path):
+    """No worker: a nag due 2 s after declaring reaches the channel, sent by `python -m bot web`."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("RUN_WORKER is on by default only with SQLite")
+    nagging = {"severities": {"sev3": {"label": "Minor", "update_every": "2s"}}}
+    with bot_processes(database_url, fake_slack, tmp_path, nagging) as bots:
+        _, url = bots.web()
+        signed_command(url, fake_slack, "declare sev3 Search is slow")
+        wait_for(lambda: any("no stakeholder update" in m["text"] for c in fake_slack.channels.values()
+                             for m in fake_slack.messages(c["id"])), 20, "a nag from the web process's own jobs")

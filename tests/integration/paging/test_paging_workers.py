@@ -1,21 +1,16 @@
 """Paging with the real scheduler in real worker processes, second-long delays, counted at the fake Slack."""
 
-import os
 import signal
-import subprocess
-import sys
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from bot.app import build_context
 from bot.config import load_config, load_settings
 from bot.incidents.service import Declaration
 from models.timer import PENDING, Timer
-from tests.db import ROOT
 from tests.integration.paging.test_paging import pages_to
-from tests.processes import wait_for
+from tests.processes import bot_processes, wait_for
 
 CONFIG = {
     "schedules": {
@@ -34,33 +29,21 @@ NAGGING = {"severities": {"sev3": {"label": "Minor", "update_every": "2s"}}}
 
 
 @pytest.fixture
-def env(engine, database_url, fake_slack, tmp_path, request):
-    config = tmp_path / "incidents.yaml"
-    config.write_text(yaml.safe_dump(getattr(request, "param", CONFIG)))
-    return {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s",
-            "SLACK_API_URL": fake_slack.base_url, "INCIDENT_CONFIG": str(config)}
+def bots(engine, database_url, fake_slack, tmp_path, request):
+    """Worker processes (``python -m bot worker`` with a 3 s lease) on this test's database and fake Slack."""
+    with bot_processes(database_url, fake_slack, tmp_path, getattr(request, "param", CONFIG), lease=3) as processes:
+        yield processes
 
 
 @pytest.fixture
-def workers(env):
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        worker = subprocess.Popen([sys.executable, "-m", "tests.short_lease", "worker"], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.kill()
-        worker.wait()
+def workers(bots):
+    return bots.worker
 
 
 @pytest.fixture
-def app(env):
+def app(bots):
     """The web side, in this process: it declares and acknowledges; only the workers page."""
-    settings = load_settings(env)
+    settings = load_settings({name: value for name, value in bots.env.items() if name.isupper()})
     ctx = build_context(settings, load_config(settings.incident_config))
     yield ctx
     ctx.effects.wait_idle(30)
@@ -104,7 +87,7 @@ def test_two_workers_never_send_a_page_twice_and_one_finishes_what_a_killed_one_
     assert [len(pages_to(fake_slack, user)) for user in ("U01ALICE", "U04DAVE", "U03CAROL")] == [6, 6, 6]
 
 
-@pytest.mark.parametrize("env", [NAGGING], indirect=True)
+@pytest.mark.parametrize("bots", [NAGGING], indirect=True)
 def test_two_workers_nag_once_per_interval(app, workers, fake_slack):
     workers(), workers()
     [incident_id] = [app.incidents.declare(Declaration(title="Slow search", severity="sev3", declared_by="U02BOB")).id]

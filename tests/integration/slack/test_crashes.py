@@ -2,15 +2,13 @@
 doubles nothing (issue 7, items 4 and 5). Real ``python -m bot web`` processes, real signals."""
 
 import time
-import urllib.parse
 
 import pytest
 from sqlalchemy import select
 
 from bot.core.db import make_session_factory
 from models import Incident
-from tests.driver import SIGNING_SECRET, TEAM, http
-from tests.processes import bot_processes, wait_for
+from tests.processes import bot_processes, signed_command, wait_for
 
 
 def first_only():
@@ -22,21 +20,6 @@ def first_only():
         return len(seen) == 1
 
     return once
-
-
-def declare(url: str, fake, text: str = "declare sev1 Checkout is down") -> dict:
-    from slack_sdk.signature import SignatureVerifier
-    form = {"token": "legacy", "team_id": TEAM, "channel_id": "CGENERAL", "user_id": "U01ALICE", "user_name": "alice",
-            "command": "/incident", "text": text, "response_url": fake.response_url("crash"), "trigger_id": "t.1",
-            "api_app_id": "A0001", "channel_name": "general"}
-    body = urllib.parse.urlencode(form).encode()
-    stamp = int(time.time())
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=str(stamp), body=body)
-    response = http("POST", f"{url}/slack/events", body, {
-        "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": str(stamp),
-        "X-Slack-Signature": signature})
-    assert response.status == 200, response.body
-    return response.json()
 
 
 @pytest.fixture
@@ -52,14 +35,14 @@ def row(engine):
 
 def test_killed_while_creating_the_channel_the_next_process_adopts_it(database_url, fake_slack, tmp_path, row):
     fake_slack.set_latency("conversations.create", 1.5, when=first_only())
-    with bot_processes(database_url, fake_slack, tmp_path, lease=2) as bots:
+    with bot_processes(database_url, fake_slack, tmp_path, lease=2, RUN_WORKER="1") as bots:
         first, url = bots.web()
-        assert "INC-1* is recorded" in declare(url, fake_slack)["text"]
+        assert "INC-1* is recorded" in signed_command(url, fake_slack)["text"]
         fake_slack.wait_for_request("conversations.create")
         killed = bots.kill(first)
         wait_for(lambda: fake_slack.channel_by_name("inc-1-checkout-is-down"), 10, "Slack to create the channel anyway")
 
-        bots.web(RUN_WORKER="1")  # on PostgreSQL a worker retries; this web runs one itself
+        bots.web()
         ready = wait_for(lambda: (r := row()) and r.summary_ts and r.synced_revision == r.revision and r, 40,
                          "the new process to finish the incident's Slack side")
         took = time.monotonic() - killed
@@ -75,15 +58,15 @@ def test_killed_between_posting_the_summary_and_recording_it_nothing_is_posted_t
         return "INC-1 sev1" in args.get("text", "") and not args.get("channel", "").startswith("#")
 
     fake_slack.set_latency("chat.postMessage", 1.5, when=summary_post)
-    with bot_processes(database_url, fake_slack, tmp_path, lease=2) as bots:
+    with bot_processes(database_url, fake_slack, tmp_path, lease=2, RUN_WORKER="1") as bots:
         first, url = bots.web()
-        declare(url, fake_slack)
+        signed_command(url, fake_slack)
         fake_slack.wait_for_request("chat.postMessage", summary_post)
         killed = bots.kill(first)
         fake_slack.wait_for_call("chat.postMessage", lambda call: summary_post(call.args))  # Slack posted it anyway
         fake_slack.set_latency("chat.postMessage", 0)
 
-        bots.web(RUN_WORKER="1")  # on PostgreSQL a worker retries; this web runs one itself
+        bots.web()
         ready = wait_for(lambda: (r := row()) and r.summary_pinned and r.synced_revision == r.revision and r, 40,
                          "the new process to finish the incident's Slack side")
         took = time.monotonic() - killed

@@ -7,15 +7,21 @@ from bot.jobs.scheduler import retry_slack_sync
 from models import Status
 from tests.integration.helpers import incident, summary
 
-RATE_LIMITED = {"error": "ratelimited", "status": 429, "headers": {"Retry-After": "0"}}
+RATE_LIMITED = {"error": "ratelimited", "status": 429, "headers": {"Retry-After": "7"}}
 
 
-def test_a_rate_limit_is_waited_out_by_the_sdk(bot, fake_slack):
+def test_a_rate_limit_waits_in_the_database_not_in_a_thread_and_is_no_failure(bot, fake_slack):
     fake_slack.fail("conversations.create", times=1, **RATE_LIMITED)
     bot.command("declare sev1 Checkout is down")
     bot.settle()
     row = incident(bot)
-    assert row.channel_id is not None and row.sync_error is None
+    assert (row.channel_id, row.sync_failures, row.sync_error) == (None, 0, None), "no failure: just not yet"
+    assert row.sync_retry_at == bot.clock.now() + timedelta(seconds=7), "when Slack's Retry-After says"
+    assert fake_slack.responses_for("cmd1") == [], "nobody is told Slack failed"
+    bot.clock.advance(timedelta(seconds=7))
+    retry_slack_sync(bot.ctx)
+    bot.settle()
+    assert incident(bot).channel_id is not None
     assert [c.error for c in fake_slack.calls_to("conversations.create")] == ["ratelimited", None]
 
 
@@ -28,18 +34,18 @@ def test_a_5xx_is_retried_by_the_sdk(bot, fake_slack):
 
 
 def test_when_slack_keeps_refusing_the_incident_is_kept_and_the_declarer_told(bot, fake_slack):
-    fake_slack.fail("conversations.create", times=4, **RATE_LIMITED)
+    fake_slack.fail("conversations.create", times=3, status=500)  # the SDK's own two retries too
     response = bot.command("declare sev1 Checkout is down")
     assert "INC-1* is recorded" in response.json()["text"]
     bot.settle(30)
 
     row = incident(bot)
     assert row.status == Status.INVESTIGATING and row.channel_id is None
-    assert row.sync_error == "could not create the channel: ratelimited"
+    assert row.sync_error == "could not create the channel: HTTP 500"
     assert row.sync_retry_at == bot.clock.now() + retry_delay(1) == bot.clock.now() + timedelta(seconds=5)
     [told] = fake_slack.responses_for("cmd1")
     assert told["response_type"] == "ephemeral"
-    assert told["text"].startswith(":warning: INC-1 is recorded, but Slack failed: could not create the channel: ratelimited.")
+    assert told["text"].startswith(":warning: INC-1 is recorded, but Slack failed: could not create the channel: HTTP 500.")
     assert "I keep retrying" in told["text"] and "will message you" in told["text"]
     # the announcement does not wait for the channel: the company knows at once
     [announced] = fake_slack.messages(fake_slack.channel_by_name("incidents")["id"])
@@ -47,7 +53,7 @@ def test_when_slack_keeps_refusing_the_incident_is_kept_and_the_declarer_told(bo
 
     retry_slack_sync(bot.ctx)  # not due yet: nothing happens
     bot.settle()
-    assert len(fake_slack.calls_to("conversations.create")) == 4
+    assert len(fake_slack.calls_to("conversations.create")) == 3
 
     bot.clock.advance(timedelta(seconds=6))
     retry_slack_sync(bot.ctx)
@@ -88,3 +94,20 @@ def test_slack_unreachable(make_bot, fake_slack):
     assert row.channel_id is None
     assert "could not create the channel: Slack unreachable" in row.sync_error
     assert "Slack unreachable" in fake_slack.responses_for("cmd1")[0]["text"]
+
+
+def test_within_slacks_tiers_work_beyond_the_budget_waits_and_slack_never_says_429(bot, fake_slack):
+    fake_slack.enforce_tiers(clock=lambda: bot.clock.now().timestamp())
+    for n in range(25):
+        bot.command(f"declare sev3 Outage {n}")
+    bot.settle(60)
+    assert fake_slack.rate_limited_calls() == [], "the bot kept under the tiers instead of hitting them"
+    created = len(fake_slack.calls_to("conversations.create"))
+    assert created == 20, "Tier 2: twenty channels a minute"
+    waiting = [i for i in bot.ctx.incidents.list_open() if i.channel_id is None]
+    assert len(waiting) == 5 and all(i.sync_failures == 0 and i.sync_retry_at for i in waiting)
+    bot.clock.advance(timedelta(minutes=1))
+    retry_slack_sync(bot.ctx)
+    bot.settle(60)
+    assert [i for i in bot.ctx.incidents.list_open() if i.channel_id is None] == []
+    assert fake_slack.rate_limited_calls() == []

@@ -1,0 +1,142 @@
+"""Benchmark: the status page under an outage's readers, while declares keep being acked.
+
+`python -m bot web` (RUN_WORKER=0, a configuration with two status page components) is served by
+a process of its own, on a freshly migrated database (a SQLite file by default; with
+--database-url PostgreSQL, in a schema of its own, bench/schema.py); the fake Slack (50 ms per
+Web API call) and the clients stay in this process. Two public incidents are on the page first
+(declared with public impact, then given a public update through the form), so it has something
+to render.
+
+Then, for ``--seconds``: ``--readers`` readers (200), each an asyncio keep-alive connection that
+GETs /status, waits ``--think`` seconds (0.5 s, a person refreshing during an outage; each
+reader starts at a random point of its first wait), and again; meanwhile one
+`/incident declare sev2` every 0.5 s, sent by a thread (each new incident invalidates the
+page's cache in the server). A reader's latency is from sending the request to reading the
+whole body; a declare's, from sending the command to reading its answer.
+Targets: readers' p99 < 50 ms, declares' p99 < 300 ms. Percentiles as in bench/declare.py.
+Prints PASS or FAIL; the exit status is 0 either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.declare import ANNOUNCE, USER, fresh_database, percentile, served, verdict  # noqa: E402
+from bot.slack.ids import DeclareField, PublicField  # noqa: E402
+from bot.slack.ids import View as ViewId  # noqa: E402
+from tests.driver import http  # noqa: E402
+from tests.fakeslack import FakeSlack  # noqa: E402
+
+CONFIG = """
+services: {checkout: {}, search: {}}
+status_page:
+  title: Bench status
+  components:
+    - {name: Checkout, services: [checkout]}
+    - {name: Search, services: [search]}
+"""
+
+
+def seed(bot, url: str) -> None:
+    """Two public incidents, each with a public update, on the page before the readers come."""
+    for number, service in enumerate(("checkout", "search"), 1):
+        bot.submit_view(ViewId.DECLARE, {
+            DeclareField.TITLE: {DeclareField.TITLE: {"type": "plain_text_input", "value": f"Internal {service}"}},
+            DeclareField.SEVERITY: {DeclareField.SEVERITY: {"type": "static_select", "selected_option": {"value": "sev2"}}},
+            DeclareField.SERVICE: {DeclareField.SERVICE: {"type": "static_select", "selected_option": {"value": service}}},
+            DeclareField.PUBLIC: {DeclareField.PUBLIC: {"type": "checkboxes", "selected_options": [{"value": "public"}]}},
+        }, user=USER, private_metadata=json.dumps({}))
+        bot.submit_view(ViewId.PUBLIC, {
+            PublicField.TITLE: {PublicField.TITLE: {"type": "plain_text_input", "value": f"{service} is slow"}},
+            PublicField.STATUS: {PublicField.STATUS: {"type": "static_select", "selected_option": {"value": "identified"}}},
+            PublicField.TEXT: {PublicField.TEXT: {"type": "plain_text_input", "value": "We are on it. " * 20}},
+        }, user=USER, private_metadata=str(number))
+    summary = http("GET", f"{url}/status.json").json()
+    if len(summary["incidents"]) != 2:
+        raise RuntimeError(f"the seeded incidents are not on the page: {summary}")
+
+
+async def reader(host: str, port: int, until: float, think: float, samples: list[float], sizes: list[int]) -> None:
+    await asyncio.sleep(random.uniform(0, think))
+    stream_in, stream_out = await asyncio.open_connection(host, port)
+    request = f"GET /status HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    try:
+        while time.monotonic() < until:
+            sent = time.perf_counter()
+            stream_out.write(request)
+            await stream_out.drain()
+            head = await stream_in.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(f"GET /status answered {head[:40]!r}")
+            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:"))
+            sizes.append(len(await stream_in.readexactly(length)))
+            samples.append((time.perf_counter() - sent) * 1000)
+            await asyncio.sleep(think)
+    finally:
+        stream_out.close()
+
+
+def declares(bot, until: float, samples: list[float]) -> None:
+    number = 0
+    while time.monotonic() < until:
+        number += 1
+        response = bot.command(f"declare sev2 Bench {number}")
+        if response.status != 200 or b"is recorded" not in response.body:
+            raise RuntimeError(f"a declare answered {response.status}: {response.body[:200]!r}")
+        samples.append(response.elapsed * 1000)
+        time.sleep(max(0.0, 0.5 - response.elapsed))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=200)
+    parser.add_argument("--think", type=float, default=0.5)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite file)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp_dir, FakeSlack() as fake:
+        tmp = Path(tmp_dir)
+        (tmp / "incidents.yaml").write_text(CONFIG)
+        with fresh_database(args.database_url, tmp, "status") as url, \
+                served("real", url, fake, 0.05, tmp, tmp / "incidents.yaml") as bot:
+            seed(bot, bot.url)
+            parts = urllib.parse.urlsplit(bot.url)
+            reads: list[float] = []
+            sizes: list[int] = []
+            acks: list[float] = []
+            until = time.monotonic() + args.seconds
+            writer = threading.Thread(target=declares, args=(bot, until, acks))
+            writer.start()
+
+            async def readers() -> None:
+                await asyncio.gather(*(reader(parts.hostname, parts.port, until, args.think, reads, sizes)
+                                       for _ in range(args.readers)))
+
+            asyncio.run(readers())
+            writer.join()
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"{database}: {args.readers} readers of /status ({args.think:g} s between reads) for {args.seconds:g} s, "
+          f"one declare every 0.5 s (announcement channel #{ANNOUNCE})")
+    print(f"  reads: {len(reads)} ({len(reads) / args.seconds:.0f}/s, {statistics.median(sizes) / 1024:.1f} KiB each), "
+          f"p50 {percentile(reads, 50):.1f} ms, p99 {percentile(reads, 99):.1f} ms, max {max(reads):.1f} ms")
+    print(f"  declares: {len(acks)}, ack p50 {percentile(acks, 50):.1f} ms, p99 {percentile(acks, 99):.1f} ms")
+    print(f"  readers p99 < 50 ms: {verdict(percentile(reads, 99) < 50)}")
+    print(f"  declare acks p99 < 300 ms: {verdict(percentile(acks, 99) < 300)}")
+
+
+if __name__ == "__main__":
+    main()

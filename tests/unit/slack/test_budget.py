@@ -1,0 +1,48 @@
+"""The rate budget: Slack's tiers per method, a post a second per channel with short bursts, and a 429
+closing a method for every thread."""
+
+from bot.slack.budget import POST_BURST, SlackBudget
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_tier_2_method_gets_twenty_calls_a_minute_then_says_when_the_next_fits():
+    clock = Clock()
+    budget = SlackBudget(clock)
+    assert [budget.take("conversations.create") for _ in range(20)] == [0.0] * 20
+    clock.now += 15
+    assert budget.take("conversations.create") == 45.0, "the first call leaves the window 60 s after it was made"
+    clock.now += 45
+    assert budget.take("conversations.create") == 0.0
+
+
+def test_posts_are_a_second_each_per_channel_after_a_short_burst():
+    clock = Clock()
+    budget = SlackBudget(clock)
+    assert [budget.take("chat.postMessage", "C1") for _ in range(POST_BURST)] == [0.0] * POST_BURST
+    assert budget.take("chat.postMessage", "C1") == 1.0
+    assert budget.take("chat.postMessage", "C2") == 0.0, "another channel has its own budget"
+    clock.now += 1
+    assert budget.take("chat.postMessage", "C1") == 0.0
+
+
+def test_a_429_closes_the_method_for_every_caller_until_retry_after():
+    clock = Clock()
+    budget = SlackBudget(clock)
+    budget.close("users.info", None, 30)
+    assert budget.take("users.info") == 30.0
+    budget.close("chat.postMessage", "C1", 5)
+    assert (budget.take("chat.postMessage", "C1"), budget.take("chat.postMessage", "C2")) == (5.0, 0.0)
+    clock.now += 30
+    assert budget.take("users.info") == 0.0
+
+
+def test_a_method_without_a_tier_is_not_limited():
+    budget = SlackBudget(Clock())
+    assert {budget.take("auth.test") for _ in range(500)} == {0.0}
