@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.service import GRACE_OVER, AlertService
-from bot.comms.updates import COMMS_ASK, NAG, REPORT_REMINDER, UpdateService
+from bot.comms.updates import COMMS_ASK, NAG, UpdateService
 from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
@@ -24,12 +24,17 @@ from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.timers import TimerWorker
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
+from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
+from bot.reports.report import ReportService
+from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
 from bot.slack.blocks import Rendering
 from bot.slack.budget import SlackBudget
+from bot.slack.canvas import ReportPublisher
 from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
+from bot.slack.report_forms import ReportForms
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
 from handlers.slack import register_all
@@ -64,6 +69,10 @@ class AppContext:
     rendering: Rendering
     problems: AppProblems
     status: StatusService
+    reviews: ReviewService
+    reports: ReportService
+    actions: ActionService
+    report_forms: ReportForms | None
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -86,12 +95,16 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     leases = LeaseKeeper(sessions, clock, process_owner(), lease)
     problems = AppProblems(sessions, clock)
     rendering = Rendering(config, settings.public_url)
+    reviews = ReviewService(sessions, config, clock)
+    reports = ReportService(sessions, config, clock, reviews)
+    actions = ActionService(sessions, config, clock, reviews)
     gateway = sync = None
     if settings.slack_enabled:
         budget = SlackBudget(lambda: clock.now().timestamp())
         gateway = SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url, backoff=slack_backoff,
                                            budget=budget), set_up_problem=problems.met)
-        sync = SlackSync(sessions, gateway, rendering, clock, io, leases)
+        publisher = ReportPublisher(sessions, gateway, reports, rendering, clock)
+        sync = SlackSync(sessions, gateway, rendering, clock, io, leases, publisher)
     effects = Effects(sync if slack_work_here else None)
     status = StatusService(sessions, config, clock)
 
@@ -104,15 +117,18 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     pager = SlackPager(gateway, rendering) if gateway else None
     paging = PagingService(sessions, config, clock, oncall, pager)
     updates = UpdateService(sessions, config, clock)
-    incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates)
+    incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
-                COMMS_ASK: updates.fire_comms_ask, REPORT_REMINDER: updates.fire_report_reminder,
-                GRACE_OVER: alerts.fire_grace_over}
+                COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
+                REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
+                ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
+    report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status)
+                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status, reviews,
+                      reports, actions, report_forms)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

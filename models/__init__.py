@@ -7,11 +7,14 @@ from models.incident import Incident, Role, RoleAssignment, Status, TimelineEven
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
 from models.problem import AppProblem
+from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
 from models.status_page import PublicImpact, PublicIncident, PublicUpdate
 from models.timer import Timer
 
 __all__ = [
+    "ActionItem",
+    "ActionType",
     "Alert",
     "AlertGroup",
     "AppProblem",
@@ -23,9 +26,11 @@ __all__ = [
     "Page",
     "PageNotification",
     "PageState",
+    "Priority",
     "PublicImpact",
     "PublicIncident",
     "PublicUpdate",
+    "Report",
     "Role",
     "RoleAssignment",
     "Status",

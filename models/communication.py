@@ -18,6 +18,7 @@ from models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from models.incident import TimelineEvent
+    from models.report import ActionItem
 
 
 class Subscription(Base):
@@ -37,9 +38,12 @@ class Delivery(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("timeline_events.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(20))  # update | resolution | role | report_reminder
+    kind: Mapped[str] = mapped_column(String(20))  # update | resolution | role | report_reminder | review_due | action_*
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     skipped: Mapped[str | None] = mapped_column(Text)  # why it was not sent (the person left Slack...)
 
+    action_item_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"))
+
     event: Mapped[TimelineEvent | None] = relationship()
+    action_item: Mapped[ActionItem | None] = relationship()  # the item an action_* DM is about

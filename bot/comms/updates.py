@@ -3,8 +3,9 @@
 An update goes to the incident channel, the announcement's thread and, by DM, to subscribers
 and to the stakeholder groups of its severity. Every interval without one (the severity's
 ``update_every``) the Communication Lead is nagged in the channel; a nag still unanswered after
-another interval names the Incident Commander too. Nags and the next-day report reminder are
-timer rows, so none is lost or sent twice; DMs are ``Delivery`` rows sent by the Slack sync.
+another interval names the Incident Commander too. Nags are timer rows, so none is lost or sent
+twice; DMs are ``Delivery`` rows sent by the Slack sync. (The report and review reminders after
+resolution are ``bot.reports.review``'s.)
 The ``on_*`` methods run inside the incident service's transactions.
 """
 
@@ -15,7 +16,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from bot.config import IncidentConfig
-from bot.core.business_hours import next_opening
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, UserError
@@ -27,7 +27,6 @@ from models import Delivery, Incident, Role, Status, Subscription
 
 NAG = "nag"
 COMMS_ASK = "comms_ask"
-REPORT_REMINDER = "report_reminder"
 
 
 class UpdateService:
@@ -92,8 +91,8 @@ class UpdateService:
         self._schedule_comms_ask(session, incident)
 
     def on_resolved(self, session: Session, incident: Incident, quietly: bool = False) -> None:
-        """No more reminders; stakeholders hear the end; the commander is asked for a summary and, next
-        business day, the report. ``quietly`` (a transient alert nobody heard of) only stops the reminders."""
+        """No more reminders; stakeholders hear the end; the commander is asked for a summary. ``quietly``
+        (a transient alert nobody heard of) only stops the reminders."""
         now = self._clock.now()
         incident.update_due_at = None
         timers.cancel(session, incident_id=incident.id, kinds=[NAG, COMMS_ASK], now=now)
@@ -103,11 +102,6 @@ class UpdateService:
         lead = incident.holder(Role.COMMANDER) or incident.declared_by
         if not incident.resolution_summary:
             incident.deliveries.append(Delivery(user_id=lead, kind="summary_request", created_at=now))
-        tomorrow = datetime.combine(now.astimezone(self._config.tz).date() + timedelta(days=1), datetime.min.time(),
-                                    tzinfo=self._config.tz)
-        due = next_opening(self._config.business_hours, self._config.tz, tomorrow)
-        timers.schedule(session, REPORT_REMINDER, due, incident_id=incident.id, payload={"user": lead},
-                        key=f"report:{incident.id}:{int(now.timestamp())}")
 
     def on_role(self, incident: Incident, role: Role, user: str) -> None:
         """The new holder learns what the role asks of them."""
@@ -152,12 +146,6 @@ class UpdateService:
                          f"{incident.number} still has no Communication Lead: {incident.severity} wants one person "
                          "fixing and another talking to stakeholders. Press *Take communication lead*.")
             self._schedule_comms_ask(session, incident, again=True)
-
-    def fire_report_reminder(self, timer) -> None:
-        with self._sessions() as session, session.begin():
-            incident = load(session, timer.incident_id, lock=True)
-            incident.deliveries.append(Delivery(user_id=timer.payload["user"], kind="report_reminder",
-                                                created_at=self._clock.now()))
 
     # -- internals ------------------------------------------------------------------------------
 

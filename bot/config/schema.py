@@ -316,6 +316,25 @@ class StakeholderGroupConfig(_Strict):
     severities: list[str] | None = None
 
 
+class ReportsConfig(_Strict):
+    """Incident reports, drafted from the record."""
+
+    blameless: bool = False  # every person is named by their role in the incident, in every report
+
+
+def _review_days(value: Any) -> Any:
+    """Business days until the post-incident review is due, or ``optional`` (None): no review is required."""
+    if value is None or value == "optional":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if isinstance(value, str) and (days := re.fullmatch(r"(\d+)\s*(?:business\s+)?days?", value.strip())):
+        raise ValueError(f"{_show(value)} is not a number of business days; use {int(days[1])}")
+    raise ValueError(f"{_show(value)} is not a number of business days; use a whole number such as 3, or optional")
+
+
+ReviewDays = Annotated[int | None, BeforeValidator(_review_days)]
+DEFAULT_REVIEWS = {"sev1": 3, "sev2": 5}
 class StatusComponentConfig(_Strict):
     """A part of the product as customers know it, and the services whose incidents affect it."""
 
@@ -354,6 +373,8 @@ class IncidentConfig(_Strict):
     overrides: OverridesConfig = Field(default_factory=OverridesConfig)
     roles: dict[Literal["commander", "comms_lead"], RoleConfig] = Field(default_factory=_default_roles)
     stakeholders: dict[Name, StakeholderGroupConfig] = {}
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    reviews: dict[Name, ReviewDays] | None = None  # None: DEFAULT_REVIEWS, for the severities that exist
     status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
 
     @model_validator(mode="after")
@@ -381,6 +402,8 @@ class IncidentConfig(_Strict):
         for name, group in self.stakeholders.items():
             for index, severity in enumerate(group.severities or []):
                 check(("stakeholders", name, "severities", index), severity, "severity", self.severities)
+        for severity in self.reviews or {}:
+            check(("reviews", severity), severity, "severity", self.severities)
         seen: set[str] = set()
         for index, component in enumerate(self.status_page.components):
             if component.name in seen:
@@ -392,6 +415,10 @@ class IncidentConfig(_Strict):
         if problems:
             raise _Located(problems)
         return self
+
+    def review_days(self, severity: str) -> int | None:
+        """Business days from resolution until the review of a ``severity`` incident is due; None: optional."""
+        return (DEFAULT_REVIEWS if self.reviews is None else self.reviews).get(severity.lower())
 
     def checklist(self, role: str) -> list[str]:
         """A role's checklist: the file's, else the built-in one."""

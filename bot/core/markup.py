@@ -82,6 +82,8 @@ def plain(text: str | None, names: Callable[[str], str] | None = None) -> str:
     person's name when ``names`` knows it (``@U123`` otherwise), a masked link shows its address."""
     if not text:
         return ""
+    if "<" not in text and "&" not in text:
+        return text  # no markup at all: most lines of a long report
     name = names or (lambda user: f"@{user}")
 
     def token(inner: str) -> str | None:

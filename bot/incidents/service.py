@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
@@ -25,6 +26,9 @@ from bot.jobs import timers
 from bot.paging.service import PagingService
 from bot.status import public
 from models import Incident, Role, RoleAssignment, Status
+
+if TYPE_CHECKING:
+    from bot.reports.review import ReviewService
 
 MAX_TITLE = 200
 
@@ -65,12 +69,14 @@ class IncidentService:
         clock: Clock,
         paging: PagingService | None = None,
         updates: UpdateService | None = None,
+        reviews: ReviewService | None = None,
     ) -> None:
         self._sessions = sessions
         self._config = config
         self._clock = clock
         self._paging = paging
         self._updates = updates
+        self._reviews = reviews
 
     # -- reading -----------------------------------------------------------------------
 
@@ -262,6 +268,8 @@ class IncidentService:
             incident.mitigated_at = None
             if self._updates:
                 self._updates.reschedule(object_session(incident), incident)
+            if self._reviews:
+                self._reviews.on_reopened(object_session(incident), incident)
             incident.log(now, actor, "reopened", f"<@{actor}> reopened {incident.number}: it is {status} again",
                          {"from": old, "to": status})
             return
@@ -285,9 +293,9 @@ class IncidentService:
     def close(self, incident: Incident, actor: str, *, summary: str | None = None,
               transient: str | None = None) -> None:
         """Every way an incident ends, inside the caller's transaction: resolved, its pages stopped,
-        its update reminders and comms-lead asks cancelled. ``transient`` (why, for an alert that
-        resolved itself before anyone was paged) ends it quietly: nobody was told, so nobody is told
-        it is over, and there is no report to ask for."""
+        its update reminders and comms-lead asks cancelled, its report drafted and its review set.
+        ``transient`` (why, for an alert that resolved itself before anyone was paged) ends it quietly:
+        nobody was told, so nobody is told it is over, and there is no report to ask for."""
         now = self._clock.now()
         mitigated_at = incident.mitigated_at
         incident.status = Status.RESOLVED
@@ -319,6 +327,8 @@ class IncidentService:
             self._paging.stop(session, incident)
         if self._updates:
             self._updates.on_resolved(session, incident, quietly=transient is not None)
+        if self._reviews:
+            self._reviews.on_resolved(session, incident, quietly=transient is not None)
 
     def change_severity(self, incident_id: int, severity_text: str, actor: str, reason: str | None = None) -> Incident:
         severity = self.check_severity(severity_text, "sev")

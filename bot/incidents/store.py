@@ -3,7 +3,7 @@ that says an incident changed.
 
 An incident's ``revision`` is how the Slack side knows it is behind. No service bumps it: a flush
 hook does, once per transaction, for every incident whose rows changed (the incident itself, its
-timeline, roles, pages, DMs owed, subscribers, alerts), and after the commit the incidents that
+timeline, roles, pages, DMs owed, subscribers, alerts, report, action items), and after the commit the incidents that
 changed are handed to whoever watches (the Slack effects). A change made anywhere, by any path,
 cannot forget to tell Slack. What the Slack side writes back (ids, ``ts``, lease and retry
 bookkeeping) is written with plain UPDATE statements, outside the hook, so it never counts as a change.
@@ -18,7 +18,18 @@ from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.core.errors import IncidentNotFound
-from models import Alert, Delivery, Incident, Page, PageNotification, RoleAssignment, Subscription, TimelineEvent
+from models import (
+    ActionItem,
+    Alert,
+    Delivery,
+    Incident,
+    Page,
+    PageNotification,
+    Report,
+    RoleAssignment,
+    Subscription,
+    TimelineEvent,
+)
 
 _EVENTS = selectinload(Incident.events)
 FULL = (
@@ -36,7 +47,7 @@ SLACK_SIDE = frozenset({
 })
 """Columns of an incident that record what Slack has, not what happened: changing them is no change."""
 
-_PARTS = (TimelineEvent, RoleAssignment, Page, Delivery, Subscription, Alert)
+_PARTS = (TimelineEvent, RoleAssignment, Page, Delivery, Subscription, Alert, Report, ActionItem)
 _CHANGED = "incidents_changed"
 
 

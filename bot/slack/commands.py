@@ -52,6 +52,17 @@ COMMANDS: tuple[Command, ...] = (
     Command("note", "note <text>", "adds to the timeline (so does a :pushpin: reaction on any message there)"),
     Command("timeline", "timeline", "posts the timeline so far, in the configured time zone"),
     Command("resolve", "resolve [summary]", "resolves, saying whether it was mitigated first or fixed outright"),
+    Command("report", "report", "drafts (or refreshes) the incident report: a canvas in the channel (a Markdown file "
+            "where canvases are unavailable) and a link to its web page; an open incident's is marked draft"),
+    Command("report_edit", "report edit", "a form for impact, root cause, resolution, what went well / badly / where "
+            "we got lucky, and the blameless switch"),
+    Command("review", "review done", "the post-incident review was held: the report moves from draft to reviewed"),
+    Command("action", "action <text> [@owner] [p1|p2|p3] [due <date>]", "adds an action item (owner defaults to "
+            "the commander, priority to p2); the owner is told by DM, and reminded before and after it is due"),
+    Command("action_done", "action done <n>", "closes action item n (struck through in the report)"),
+    Command("actions", "actions", "the incident's action items, each open one with a *Done* button"),
+    Command("actions_mine", "actions mine", "every open action item you own, across incidents, the oldest due first",
+            Where.ANYWHERE),
     Command("public", "public [text]", "a public update on the status page (the first asks for a public title); "
             "with no text, a form for the public title, status and affected components"),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
@@ -63,3 +74,11 @@ BY_NAME = {command.name: command for command in COMMANDS}
 def usage(name: str) -> str:
     """How to type the command called ``name`` (``override`` is ``oncall override``)."""
     return BY_NAME[name].typed
+
+
+def form(sub: str, rest: str) -> tuple[str, str]:
+    """The command a text names, and the rest of it: a form with a row of its own (``actions mine`` is
+    ``actions_mine``) is that row, and may work elsewhere than its first word's row."""
+    word, _, after = rest.partition(" ")
+    name = f"{sub}_{word.lower()}"
+    return (name, after.strip()) if word and name in BY_NAME else (sub, rest)

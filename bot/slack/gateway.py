@@ -250,6 +250,26 @@ class SlackGateway:
             raise
         return response["channel"], response["ts"]
 
+    def create_channel_canvas(self, channel: str, title: str, markdown: str) -> str:
+        """The channel's canvas (one per channel), holding ``markdown``; its id."""
+        return self.client.conversations_canvases_create(channel_id=channel, title=title,
+                                                         document_content=_document(markdown))["canvas_id"]
+
+    def create_tabbed_canvas(self, channel: str, title: str, markdown: str) -> str:
+        """A canvas of its own, tabbed in ``channel`` (when the channel canvas is someone else's); its id."""
+        return self.client.canvases_create(title=title, document_content=_document(markdown),
+                                           channel_id=channel)["canvas_id"]
+
+    def replace_canvas(self, canvas_id: str, markdown: str) -> None:
+        self.client.canvases_edit(canvas_id=canvas_id, changes=[{"operation": "replace",
+                                                                 "document_content": _document(markdown)}])
+
+    def upload_markdown(self, channel: str, filename: str, title: str, markdown: str, comment: str) -> str:
+        """A Markdown file shared in ``channel`` with ``comment`` (slack-sdk's external upload flow); its id."""
+        response = self.client.files_upload_v2(channel=channel, filename=filename, title=title, content=markdown,
+                                               initial_comment=comment)
+        return response["file"]["id"]
+
     def respond(self, response_url: str, message: Message) -> None:
         """An ephemeral answer through a command's response URL (no channel membership needed)."""
         WebhookClient(response_url, retry_handlers=retry_handlers()).send(
@@ -265,6 +285,10 @@ POST_EVENT = "incident_bot_post"
 
 def _metadata(key: str | None) -> dict | None:
     return {"event_type": POST_EVENT, "event_payload": {"key": key}} if key else None
+
+
+def _document(markdown: str) -> dict:
+    return {"type": "markdown", "markdown": markdown}
 
 
 def _with_ts(messages: list[dict], ts: str) -> dict | None:

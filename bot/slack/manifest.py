@@ -23,6 +23,8 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("im:history", "read that DM, so nobody is paged twice for one page"),
     ("users:read", "check that a person taking a shift exists and can be paged"),
     ("usergroups:read", "page the members of a user group named in an escalation policy"),
+    ("canvases:write", "the incident report as the channel's canvas, kept current"),
+    ("files:write", "the report as a Markdown file where canvases are unavailable"),
 )
 """Bot token scopes, each with why the bot needs it."""
 

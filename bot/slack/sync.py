@@ -19,6 +19,8 @@ One process syncs an incident at a time, under a short lease renewed while it wo
 (``bot.jobs.leases``); a failed pass is recorded with a retry time and the worker retries it.
 An alert's incident stays quiet (no channel, no announcement) until its grace period is over and
 the alert still fires, so a transient alert leaves nothing behind in Slack but its record.
+Once its report is asked for, each pass also brings the channel's report canvas (or Markdown file)
+in line (``bot.slack.canvas``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from bot.jobs.leases import Claimable, LeaseKeeper
 from bot.jobs.retry import retry_delay
 from bot.slack import blocks
 from bot.slack.budget import OverBudget
+from bot.slack.canvas import ReportPublisher
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 from bot.slack.naming import channel_name
 from bot.slack.pager import UNREACHABLE_PEOPLE
@@ -56,7 +59,8 @@ CLOCK_SKEW = timedelta(minutes=1)
 
 class SlackSync:
     def __init__(self, sessions: sessionmaker[Session], gateway: SlackGateway, rendering: blocks.Rendering,
-                 clock: Clock, io: Executor, leases: LeaseKeeper) -> None:
+                 clock: Clock, io: Executor, leases: LeaseKeeper, publisher: ReportPublisher | None = None) -> None:
+        self.publisher = publisher  # the report's canvas (or file), a step of each pass
         self._sessions = sessions
         self._slack = gateway
         self._rendering = rendering
@@ -197,6 +201,8 @@ class _Pass:
         if incident.channel_id is not None:
             steps = {"set the channel topic": self._topic, "invite people": self._invite,
                      "post and pin the summary": self._summary, "post timeline events": self._events, **steps}
+            if self.sync.publisher is not None:
+                steps["publish the report"] = lambda: self.sync.publisher.publish(incident)
         futures = {name: self.sync._io.submit(self._step, name, step, failures) for name, step in steps.items()}
         for future in futures.values():
             future.result()
@@ -311,7 +317,7 @@ class _Pass:
             self.slack.update(channel, thread, message)
         for event in incident.events:
             if event.kind in THREAD_KINDS and event.thread_ts is None:
-                _, ts = self._post(channel, blocks.event_message(event, incident, self.rendering),
+                _, ts = self._post(channel, blocks.event_message(event, incident, self.rendering, thread=True),
                                    f"thread:{event.id}", thread_ts=thread)
                 self.sync.record(TimelineEvent.__table__, event.id, thread_ts=ts)
 
@@ -358,7 +364,7 @@ _FOR_SYNC = (
         and_(TimelineEvent.kind.in_(THREAD_KINDS), TimelineEvent.thread_ts.is_(None))))),
     selectinload(Incident.pages).selectinload(Page.notifications),
     selectinload(Incident.deliveries.and_(Delivery.sent_at.is_(None), Delivery.skipped.is_(None)))
-    .selectinload(Delivery.event),
+    .options(selectinload(Delivery.event), selectinload(Delivery.action_item)),
     selectinload(Incident.subscriptions),
 )
 """What rendering needs; of the timeline, only the events still to be posted; of the DMs, those owed."""

@@ -42,7 +42,7 @@ def register(app: App, ctx: AppContext) -> None:
         re.compile(rf"^{Action.SNOOZE}_\d+$"): snooze,
     }
     for action_id, change in buttons.items():
-        app.action(action_id)(_button(ctx, change))
+        app.action(action_id)(button(ctx, change))
 
     @app.action(Action.PUBLIC_UPDATE)
     def public_update(ack: Ack, body: dict, action: dict) -> None:
@@ -67,7 +67,7 @@ def _silent(change: Callable[[int, str], object]) -> Change:
     return apply
 
 
-def _button(ctx: AppContext, change: Change):
+def button(ctx: AppContext, change: Change):
     """A listener that applies ``change`` and answers the person only if there is something to say."""
 
     def listener(ack: Ack, body: dict, action: dict) -> None:

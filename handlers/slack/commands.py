@@ -16,11 +16,12 @@ from slack_bolt import Ack, App
 from bot.core.errors import UserError
 from bot.slack import blocks
 from bot.slack.blocks import Message
-from bot.slack.commands import BY_NAME, Where
+from bot.slack.commands import BY_NAME, Where, form
 from handlers.slack.grammar import split
 from handlers.slack.incident_commands import IncidentListeners
 from handlers.slack.oncall_commands import OnCallListeners
 from handlers.slack.replies import reply_within
+from handlers.slack.report_commands import ReportListeners
 from handlers.slack.status_commands import StatusListeners
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 Listener = Callable[..., Message | None]
 
-GROUPS = (IncidentListeners, OnCallListeners, StatusListeners)
+GROUPS = (IncidentListeners, OnCallListeners, StatusListeners, ReportListeners)
 """Every group of listeners; a feature adds its own here."""
 
 
@@ -61,10 +62,11 @@ class IncidentCommands:
     def route(self, sub: str, rest: str, command: dict) -> Message | None:
         if sub not in self.listeners:
             raise UserError(f"`{sub}` is not an `/incident` command.\n{blocks.help_text()}")
-        if BY_NAME[sub].where is Where.ANYWHERE:
-            return self.listeners[sub](command, rest)
-        incident = self.ctx.incidents.in_channel(command["channel_id"], sub)
-        return self.listeners[sub](incident, command, rest)
+        name, rest = form(sub, rest)
+        if BY_NAME[name].where is Where.ANYWHERE:
+            return self.listeners[name](command, rest)
+        incident = self.ctx.incidents.in_channel(command["channel_id"], name.replace("_", " "))
+        return self.listeners[name](incident, command, rest)
 
     def open_form(self, command: dict) -> None:
         origin = {"channel_id": command.get("channel_id"), "response_url": command.get("response_url")}

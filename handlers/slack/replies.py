@@ -90,6 +90,14 @@ def errors_within(ctx: AppContext, work: Callable[[], dict[str, str] | None], re
     return errors
 
 
+def ack_form(ack, errors: dict[str, str] | None) -> None:
+    """Close a submitted form, or keep it open with each error next to its field."""
+    if errors:
+        ack(response_action="errors", errors=errors)
+    else:
+        ack()
+
+
 def _teller(ctx: AppContext, response_url: str | None, user: str) -> Callable[[Message], object]:
     """Answer where the person acted (by DM without a response URL), on the effects' answer threads."""
     return lambda message: ctx.effects.answer(ctx.notices.reply, response_url, message, user)

@@ -14,7 +14,7 @@ from bot.slack.blocks import Message, replies
 from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
 from handlers.slack.payloads import json_object, number, user_id
-from handlers.slack.replies import errors_within, internal_error, reply_within
+from handlers.slack.replies import ack_form, errors_within, internal_error, reply_within
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -30,11 +30,11 @@ def register(app: App, ctx: AppContext) -> None:
         values = view["state"]["values"]
         response_url = origin.get("response_url")
         declaration = Declaration(
-            title=_value(values, DeclareField.TITLE) or "",
-            severity=_value(values, DeclareField.SEVERITY),
-            service=_value(values, DeclareField.SERVICE),
-            description=_value(values, DeclareField.DESCRIPTION),
-            commander=_value(values, DeclareField.COMMANDER),
+            title=input_value(values, DeclareField.TITLE) or "",
+            severity=input_value(values, DeclareField.SEVERITY),
+            service=input_value(values, DeclareField.SERVICE),
+            description=input_value(values, DeclareField.DESCRIPTION),
+            commander=input_value(values, DeclareField.COMMANDER),
             public=bool(values.get(DeclareField.PUBLIC, {}).get(DeclareField.PUBLIC, {}).get("selected_options")),
             declared_by=user,
             reply_to=response_url,
@@ -51,14 +51,10 @@ def register(app: App, ctx: AppContext) -> None:
             ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
             return None
 
-        errors = errors_within(ctx, declare, response_url, user)
-        if errors:
-            ack(response_action="errors", errors=errors)
-        else:
-            ack()
+        ack_form(ack, errors_within(ctx, declare, response_url, user))
 
 
-def _value(values: dict, field: str) -> str | None:
+def input_value(values: dict, field: str) -> str | None:
     """The submitted value of one input, whatever its element type."""
     element = values.get(field, {}).get(field, {})
     if "selected_option" in element:
@@ -74,11 +70,11 @@ def register_update(app: App, ctx: AppContext) -> None:
         user = user_id(body)
         incident_id = number(view.get("private_metadata"), "the update form's private_metadata")
         values = view["state"]["values"]
-        status, text = _value(values, UpdateField.STATUS), _value(values, UpdateField.TEXT) or ""
+        status, text = input_value(values, UpdateField.STATUS), input_value(values, UpdateField.TEXT) or ""
         if not text.strip():
             ack(response_action="errors", errors={UpdateField.TEXT: "An update needs some text."})
             return
-        next_in = timedelta(seconds=number(_value(values, UpdateField.NEXT), "the update form's next update"))
+        next_in = timedelta(seconds=number(input_value(values, UpdateField.NEXT), "the update form's next update"))
 
         def post() -> Message | None:
             posted, kept_resolved = ctx.incidents.post_update(incident_id, user, text, status, next_in)
@@ -97,13 +93,13 @@ def register_public(app: App, ctx: AppContext) -> None:
         incident_id = number(view.get("private_metadata"), "the public update form's private_metadata")
         values = view["state"]["values"]
         names = [component.name for component in ctx.config.status_page.components]
-        affected = {name: _value(values, f"{PublicField.COMPONENT}{index}") or "operational"
+        affected = {name: input_value(values, f"{PublicField.COMPONENT}{index}") or "operational"
                     for index, name in enumerate(names)}
 
         def publish() -> dict[str, str] | None:
             try:
-                ctx.status.post(incident_id, user, _value(values, PublicField.TEXT) or "",
-                                title=_value(values, PublicField.TITLE), status=_value(values, PublicField.STATUS),
+                ctx.status.post(incident_id, user, input_value(values, PublicField.TEXT) or "",
+                                title=input_value(values, PublicField.TITLE), status=input_value(values, PublicField.STATUS),
                                 affected=affected)
             except UserError as exc:
                 return {_PUBLIC_BLOCKS.get(exc.field, PublicField.TEXT): exc.message}

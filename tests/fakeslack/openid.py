@@ -22,8 +22,7 @@ CLIENT_ID, CLIENT_SECRET = "1111.2222", "fake-client-secret"
 CODE_LIFETIME = 600  # seconds, as Slack's codes
 
 
-class SlackError(Exception):
-    """Raised by a method handler to answer {"ok": false, "error": <code>} (server.py catches it)."""
+from .wire import SlackError  # noqa: E402
 
 
 class OpenIdMixin:

@@ -24,6 +24,8 @@ PER_MINUTE = {1: 1, 2: 20, 3: 50, 4: 100}
 
 TIERS = {
     "bookmarks.add": 2,
+    "canvases.create": 2,
+    "canvases.delete": 3,
     "canvases.edit": 3,
     "chat.postEphemeral": 4,
     "chat.update": 3,

@@ -31,6 +31,8 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "auth.test": (),
     "apps.connections.open": ("connections:write",),  # app-level token, see APP_LEVEL
     "bookmarks.add": ("bookmarks:write",),
+    "canvases.create": ("canvases:write",),
+    "canvases.delete": ("canvases:write",),
     "canvases.edit": ("canvases:write",),
     "chat.getPermalink": (),
     "chat.postEphemeral": ("chat:write",),

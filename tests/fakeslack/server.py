@@ -27,20 +27,17 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import scopes as scope_table
 from .apiref import ApiRef, load
-from .openid import OpenIdMixin, SlackError
+from .documents import Documents
+from .openid import OpenIdMixin
 from .ratelimits import Limiter
+from .wire import BOT_USER, SlackError, json_arg
 
-BOT_USER, BOT_NAME, BOT_ID, APP_ID = "UBOT", "incident-bot", "BBOT", "AFAKEAPP"
+BOT_NAME, BOT_ID, APP_ID = "incident-bot", "BBOT", "AFAKEAPP"
 WORKSPACE_ADMIN = "U0ADMIN"  # who created the channels a test sets up
 TEAM_ID, TEAM, WORKSPACE_URL = "T0001", "Fake Workspace", "https://fake.slack.com/"
 CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 # Arguments Slack expects as JSON; in a form body they must be a JSON string.
-JSON_ARGS = ("blocks", "attachments", "view", "metadata")
-
-
-def json_arg(value):
-    """A JSON-typed argument as data, whether it came in a JSON body or as a string in a form."""
-    return json.loads(value) if isinstance(value, str) else value
+JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
 
 
 def _truthy(value) -> bool:
@@ -114,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence per-request logging; the fake records calls itself."""
 
 
-class FakeSlack(OpenIdMixin):
+class FakeSlack(Documents, OpenIdMixin):
     """A fake Slack workspace behind a local HTTP server; start() it, point WebClient at base_url."""
 
     def __init__(self, api_ref: ApiRef | None = None, *, scopes: Iterable[str] | None = None):
@@ -196,6 +193,7 @@ class FakeSlack(OpenIdMixin):
             self._tier_refused: list[Call] = []
             self._seq = 0
             self._ts = 1_700_000_000_000_000  # microseconds; message ts strings grow from here
+            self._reset_documents()
             self._reset_openid()
             self.add_user(BOT_USER, name=BOT_NAME, is_bot=True)
 
@@ -225,13 +223,14 @@ class FakeSlack(OpenIdMixin):
         return user_id
 
     def add_message(self, channel: str, text: str, user: str, thread_ts: str | None = None,
-                    metadata: dict | None = None) -> str:
+                    metadata: dict | None = None, at: float | None = None) -> str:
         """A message someone posted in `channel` (a channel id, or a user's DM by user or D id; a
-        reply if `thread_ts` is given), with `metadata` ({"event_type", "event_payload"}); its ts."""
+        reply if `thread_ts` is given), with `metadata` ({"event_type", "event_payload"}), at the
+        epoch second `at` (else the fake's next ts); its ts."""
         with self._lock:
             if channel not in self._channels and channel not in self._ims and channel not in self._users:
                 raise ValueError(f"no channel {channel!r}")
-            msg = {"ts": self._next_ts(), "text": text, "blocks": None, "thread_ts": thread_ts,
+            msg = {"ts": self._next_ts() if at is None else f"{at:.6f}", "text": text, "blocks": None, "thread_ts": thread_ts,
                    "user": user, "update_count": 0, "metadata": copy.deepcopy(metadata)}
             self._messages.setdefault(self._conversation(channel), []).append(msg)
             return msg["ts"]
@@ -444,6 +443,8 @@ class FakeSlack(OpenIdMixin):
             status, headers, payload = self._authorize(req.command, url.query, body)
         elif url.path.startswith("/response/") and req.command == "POST":
             status, headers, payload = self._response(url.path[len("/response/"):], body)
+        elif url.path.startswith("/upload/") and req.command == "POST":
+            status, headers, payload = self._receive_upload(url.path[len("/upload/"):], body)
         else:
             self._violate(f"{req.command} {req.path}: not a Slack endpoint")
             status, headers, payload = 404, {}, "not found"
@@ -700,6 +701,8 @@ class FakeSlack(OpenIdMixin):
             obj["blocks"] = msg["blocks"]
         if msg["thread_ts"]:
             obj["thread_ts"] = msg["thread_ts"]
+        if msg.get("files"):
+            obj["files"] = copy.deepcopy(msg["files"])
         if with_metadata and msg["metadata"]:
             obj["metadata"] = copy.deepcopy(msg["metadata"])
         return obj

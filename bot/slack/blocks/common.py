@@ -59,6 +59,9 @@ class Rendering:
     def incident_url(self, incident: Incident) -> str:
         return f"{self.public_url}/incidents/{incident.id}"
 
+    def report_url(self, incident_id: int) -> str:
+        return f"{self.public_url}/incidents/{incident_id}/report"
+
     def more(self, incident: Incident) -> str:
         """The link that follows a text cut short."""
         return f"… <{self.incident_url(incident)}|the rest on {incident.number}'s page>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.slack.blocks.common import NOTIFICATION_TEXT, Message, Rendering, as_blocks, clip, said, sections
+from bot.slack.blocks.report import DELIVERIES, report_delivery
 from bot.slack.blocks.timeline import update_text
 from models import Incident, Role
 
@@ -10,6 +11,8 @@ from models import Incident, Role
 def delivery_message(delivery, incident: Incident, rendering: Rendering) -> Message:
     """The DM a ``Delivery`` owes someone, by its kind."""
     where = f" in <#{incident.channel_id}>" if incident.channel_id else ""
+    if delivery.kind in DELIVERIES:
+        return report_delivery(delivery, incident, rendering)
     if delivery.kind == "update" and delivery.event is not None:
         return _long(update_text(incident, delivery.event), incident, rendering)
     if delivery.kind == "resolution":
@@ -20,9 +23,6 @@ def delivery_message(delivery, incident: Incident, rendering: Rendering) -> Mess
     if delivery.kind == "summary_request":
         return Message(text=f"{incident.number} is resolved. Please write two lines on what happened and what fixed it "
                             f"with `/incident note <summary>`{where}: stakeholders and the report will use it.")
-    if delivery.kind == "report_reminder":
-        return Message(text=f":memo: Reminder: write the incident report for {incident.number} ({said(incident.title)}) and "
-                            f"file its action items, each with an owner and a priority{where}.")
     role = Role(delivery.kind.split(":", 1)[1])
     steps = "\n".join(f"• {step}" for step in rendering.config.checklist(role.value))
     return Message(text=f"You are now the *{role.title}* of {incident.number}: {said(incident.title)}{where}.\n{steps}")

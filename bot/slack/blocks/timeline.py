@@ -22,6 +22,7 @@ from bot.slack.blocks.common import (
     slack_date,
     take_comms_button,
 )
+from bot.slack.blocks.report import report_buttons
 from bot.slack.blocks.summary import COMMS_WANTED
 from bot.slack.ids import Action
 from models import Incident, Role, TimelineEvent
@@ -85,8 +86,9 @@ def event_text(event: TimelineEvent, incident: Incident) -> str:
     return text
 
 
-def event_message(event: TimelineEvent, incident: Incident, rendering: Rendering) -> Message:
-    """A timeline event as it is posted in the incident channel (a long one over several sections)."""
+def event_message(event: TimelineEvent, incident: Incident, rendering: Rendering, thread: bool = False) -> Message:
+    """A timeline event as it is posted in the incident channel (a long one over several sections), or in
+    the announcement's ``thread``, which stakeholders read (without the report's buttons)."""
     emoji = _EVENT_EMOJI.get(event.kind, ":small_blue_diamond:")
     if event.kind == "severity_changed" and event.data.get("downgrade"):
         emoji = ":chart_with_downwards_trend:"
@@ -98,6 +100,8 @@ def event_message(event: TimelineEvent, incident: Incident, rendering: Rendering
         actions = ActionsBlock(elements=_nag_buttons(incident, rendering, bool(event.data.get("public_due"))))
     elif event.kind == "comms_wanted" and comms_lead_wanted(incident, rendering.config):
         actions = ActionsBlock(elements=[take_comms_button(incident, style="primary")])
+    elif event.kind == "resolved" and not incident.transient and not thread:
+        actions = ActionsBlock(elements=report_buttons(incident))
     elif event.kind == "alert_resolved" and incident.is_open:
         text = f"{text}, {person(incident.holder(Role.COMMANDER))}."
         actions = ActionsBlock(elements=[resolve_button(incident)])

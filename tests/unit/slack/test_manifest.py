@@ -18,6 +18,10 @@ NOT_FROM_A_METHOD = {
 }
 
 
+SDK_FLOWS = {"files.upload.v2": {"files.getUploadURLExternal", "files.completeUploadExternal"}}
+"""slack-sdk helpers that call several Web API methods."""
+
+
 def methods_called() -> set[str]:
     """Every Web API method the gateway calls: ``self.client.conversations_setTopic(...)`` is
     ``conversations.setTopic`` (the gateway is the only module holding the WebClient)."""
@@ -25,7 +29,8 @@ def methods_called() -> set[str]:
     for node in ast.walk(ast.parse(GATEWAY.read_text())):
         call = node.func if isinstance(node, ast.Call) else None
         if isinstance(call, ast.Attribute) and isinstance(call.value, ast.Attribute) and call.value.attr == "client":
-            found.add(call.attr.replace("_", "."))
+            method = call.attr.replace("_", ".")
+            found |= SDK_FLOWS.get(method, {method})
     return found
 
 
