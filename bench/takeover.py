@@ -30,25 +30,11 @@ from bot.slack.ids import Action  # noqa: E402
 from models import PageNotification  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
 from tests.integration.helpers import button_ids  # noqa: E402
+from tests.integration.paging.test_takeover import CONFIG, to_dave  # noqa: E402  (the test's escalation)
 from tests.processes import BotProcesses, signed_command, wait_for  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET = 10.0
-CONFIG = {
-    "schedules": {"primary": {"rotation": "weekly", "members": ["U01ALICE"]},
-                  "secondary": {"rotation": "weekly", "members": ["U04DAVE"]}},
-    "escalation_policies": {"default": {"levels": [
-        {"notify": [{"schedule": "primary"}], "escalate_after": "2s"},
-        {"notify": [{"schedule": "secondary"}], "escalate_after": "1h"},
-        {"notify": [{"user": "U03CAROL"}]},
-    ]}},
-}
-
-
-def to_dave(args: dict) -> bool:
-    return args.get("channel") == "U04DAVE"
-
-
 def one_run(url: str, run: int) -> tuple[float, int, int]:
     """In a fresh database: seconds from the kill to the survivor's sent page; page DMs to level 1 and to level 2."""
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp_dir:
