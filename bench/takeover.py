@@ -35,6 +35,8 @@ from tests.processes import BotProcesses, signed_command, wait_for  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET = 10.0
+
+
 def one_run(url: str, run: int) -> tuple[float, int, int]:
     """In a fresh database: seconds from the kill to the survivor's sent page; page DMs to level 1 and to level 2."""
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp_dir:
