@@ -119,7 +119,8 @@ def free_port() -> int:
 
 @contextmanager
 def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: Path, config: Path | None = None):
-    """A client of the variant (bare, real or stock), served by a process of its own, after a reset of the fake."""
+    """A client of the variant (bare, real or stock), served by a process of its own, after a reset of the
+    fake; and that process's pid."""
     fake.reset()
     fake.add_channel(ANNOUNCE)
     fake.add_user(USER, name="alice")
@@ -141,7 +142,7 @@ def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: P
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, server)
-        yield Bot(ctx=None, url=url, fake=fake, server=None, servers=None)  # only its requests: the app is not here
+        yield Bot(ctx=None, url=url, fake=fake, server=None, servers=None), server.pid  # requests only: the app is not here
     except BaseException:
         print(f"--- the {kind} server (pid {server.pid}, exit status {server.poll()}); the end of its output:\n"
               f"{log.read_text()[-3000:]}", file=sys.stderr)
@@ -225,8 +226,15 @@ def checked(responses: list[HttpResponse], expect: bytes) -> list[HttpResponse]:
     return responses
 
 
-def ack_runs(bot: Bot, args: argparse.Namespace, expect: bytes) -> list[list[float]]:
-    """Per run, milliseconds from sending each command to reading its answer, warm-ups left out.
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def ack_runs(bot: Bot, pid: int, args: argparse.Namespace, expect: bytes) -> tuple[list[list[float]], float]:
+    """Per run, milliseconds from sending each command to reading its answer, warm-ups left out; and
+    the server process's (``pid``) CPU milliseconds per measured command (on SQLite with its Slack work).
 
     The Slack work of the declares goes on meanwhile, within Slack's rate limits (Tier 2: twenty new
     channels a minute), so a burst of them keeps it busy for minutes: it is not waited for here.
@@ -234,10 +242,12 @@ def ack_runs(bot: Bot, args: argparse.Namespace, expect: bytes) -> list[list[flo
     runs = []
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         checked(list(pool.map(bot.command, [f"declare sev2 Warm-up {i}" for i in range(WARMUP)])), expect)
+        before = cpu_seconds(pid)
         for run in range(args.repeat):
             texts = [f"declare sev2 Bench {run}.{i}" for i in range(args.requests)]
             runs.append([r.elapsed * 1000 for r in checked(list(pool.map(bot.command, texts)), expect)])
-    return runs
+        cpu_ms = (cpu_seconds(pid) - before) * 1000 / (args.requests * args.repeat)
+    return runs, cpu_ms
 
 
 def slack_chain(calls: list[Call]) -> int:
@@ -295,15 +305,15 @@ def main() -> None:
                                     ("real", "bot, python -m bot web", b"is recorded"),
                                     ("stock", "bot, Bolt's stock adapter", b"is recorded")]:
             with (fresh_database(args.database_url, tmp, kind) as url,
-                  served(kind, url, fake, args.latency, tmp) as bot):
-                runs = ack_runs(bot, args, expect)
+                  served(kind, url, fake, args.latency, tmp) as (bot, pid)):
+                runs, cpu_ms = ack_runs(bot, pid, args, expect)
             rows.append((label, [statistics.median(percentile(ms, p) for ms in runs) for p in (50, 99)]
-                         + [statistics.median(max(ms) for ms in runs)]))
+                         + [statistics.median(max(ms) for ms in runs), cpu_ms]))
     # (b) gets a workspace of its own: (a)'s bursts spend Slack's per-minute limits (twenty new
     # channels a minute), and a declare waiting out someone else's burst measures the burst, not the declare.
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp_dir:
         with (fresh_database(args.database_url, Path(tmp_dir), "ready") as url,
-              served("real", url, fake, READY_LATENCY, Path(tmp_dir)) as bot):
+              served("real", url, fake, READY_LATENCY, Path(tmp_dir)) as (bot, _)):
             ready_ms, chains, measured = declare_to_ready(bot, fake, args.declares)
         made = Counter(c.method for c in fake.calls[measured:])  # the server has stopped: its Slack work is done
 
@@ -311,9 +321,9 @@ def main() -> None:
     medians = f", median of {args.repeat} runs" if args.repeat > 1 else ""
     print(f"(a) ack latency: {args.requests} slash commands at concurrency {args.concurrency}, "
           f"{args.latency * 1000:.0f} ms per Slack call, {db}{medians}")
-    print(f"    {'variant':<34}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}")
-    for label, (p50, p99, most) in rows:
-        print(f"    {label:<34}{p50:>8.1f}{p99:>8.1f}{most:>8.1f}")
+    print(f"    {'variant':<34}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'server CPU ms per command':>27}")
+    for label, (p50, p99, most, cpu_ms) in rows:
+        print(f"    {label:<34}{p50:>8.1f}{p99:>8.1f}{most:>8.1f}{cpu_ms:>27.1f}")
     bare, real = rows[0][1][1], rows[1][1][1]
     print(f"    real/bare p99: {real / bare:.2f}x")
     print(f"    {verdict(real <= 2 * bare)}  real p99 <= 2x bare p99 ({2 * bare:.1f} ms)")
