@@ -8,6 +8,9 @@ import sys
 
 from bot.config import ConfigError, load_config, load_settings
 
+SHUTDOWN_PATIENCE = 10.0
+"""Seconds a stopping ``web`` process waits for listeners' work still running (their late answers)."""
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="incident-bot", description="Incident coordinator for Slack")
@@ -51,6 +54,7 @@ def serve(settings, config, **wiring) -> int:
     from bot.app import build_context, check_slack, create_bolt_app
     from bot.jobs.scheduler import listen_for_changes, make_scheduler
     from bot.web.app import create_web_app
+    from handlers.slack.replies import wait_for_answers
 
     shared = settings.database_url.startswith("postgresql")  # other processes share the work
     ctx = build_context(settings, config, slack_work_here=settings.worker_in_web or not shared, **wiring)
@@ -72,6 +76,7 @@ def serve(settings, config, **wiring) -> int:
             scheduler.shutdown(wait=False)
         if listener is not None:
             listener.stop()
+        wait_for_answers(SHUTDOWN_PATIENCE)  # a late answer still on its way is sent, not dropped
         ctx.close()
     return 0
 

@@ -18,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.app import AppContext, build_context, create_bolt_app
 from bot.web.app import create_web_app
+from handlers.slack.replies import wait_for_answers
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0001"
@@ -205,6 +206,8 @@ class Bot:
     # -- waiting for the work after the ack ------------------------------------------------
 
     def settle(self, timeout: float = 15) -> None:
+        """Until the listeners' work (a late one included) and the Slack work it caused are over."""
+        wait_for_answers(timeout)
         self.ctx.effects.wait_idle(timeout)
 
     def close(self) -> None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, TypeVar
 
 from slack_bolt import BoltResponse
@@ -106,13 +107,39 @@ def _teller(ctx: AppContext, response_url: str | None, user: str) -> Callable[[M
 def answer_within(work: Callable[[], Answer], late: Callable[[Answer], object]) -> Answer | object:
     """``work()``'s answer if it is over within ``ANSWER_DEADLINE``; else ``LATE`` at once, and
     ``late(answer)`` once it is over. The work runs whole either way (its transaction commits or
-    fails as one), on threads of its own so that Bolt's listener can ack; it must not raise."""
-    future = _work_threads().submit(work)
+    fails as one), on threads of its own so that Bolt's listener can ack; it must not raise.
+    Whether it was late is settled under one lock, so the answer is given exactly once: returned,
+    or passed to ``late`` on the work's own thread before that work counts as over."""
+    lock, state = threading.Lock(), {"over": False, "late": False, "answer": None}
+
+    def run() -> None:
+        answer = work()
+        with lock:
+            state.update(over=True, answer=answer)
+            if state["late"]:
+                late(answer)
+
+    future = _work_threads().submit(run)
+    _in_flight.add(future)
+    future.add_done_callback(_in_flight.discard)
     try:
-        return future.result(timeout=ANSWER_DEADLINE)
+        future.result(timeout=ANSWER_DEADLINE)
     except TimeoutError:
-        future.add_done_callback(lambda done: late(done.result()))
-        return LATE
+        with lock:
+            if not state["over"]:
+                state["late"] = True
+                return LATE
+    return state["answer"]
+
+
+_in_flight: set[Future] = set()
+"""Listeners' work begun and not over, for ``wait_for_answers``."""
+
+
+def wait_for_answers(timeout: float) -> None:
+    """Until every listener's work begun so far is over and its late answer handed on: before a
+    process stops, so that no late answer is dropped (and in tests, before reading the rows)."""
+    wait(list(_in_flight), timeout)
 
 
 @functools.cache
