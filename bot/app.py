@@ -27,6 +27,7 @@ from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
+from bot.retro.service import RetroService
 from bot.slack.blocks import Rendering
 from bot.slack.budget import SlackBudget
 from bot.slack.canvas import ReportPublisher
@@ -73,6 +74,7 @@ class AppContext:
     reports: ReportService
     actions: ActionService
     report_forms: ReportForms | None
+    retro: RetroService
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -128,7 +130,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status, reviews,
-                      reports, actions, report_forms)
+                      reports, actions, report_forms, RetroService(sessions, config, clock))
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

@@ -138,6 +138,20 @@ def pages_per_person(session: Session, buckets: list[Bucket], service: str | Non
     return dict(found)
 
 
+def pages_per_day(session: Session, buckets: list[Bucket], service: str | None = None) -> dict[str, dict[str, int]]:
+    """Per bucket label (a day), pages sent per severity of their incident (renotifies not counted again)."""
+    b = buckets_table(buckets, "buckets")
+    query = (select(b.c.label, Incident.severity, func.count())
+             .join(b, and_(PageNotification.created_at >= b.c.lo, PageNotification.created_at < b.c.hi))
+             .join(Page, Page.id == PageNotification.page_id).join(Incident, Incident.id == Page.incident_id)
+             .where(PageNotification.renotify.is_(False), *_service_is(service))
+             .group_by(b.c.label, Incident.severity))
+    found: dict[str, dict[str, int]] = {bucket.label: {} for bucket in buckets}
+    for day, severity, count in session.execute(query):
+        found[day][severity] = int(count)
+    return found
+
+
 def downtime_islands(severities: list[str], since: datetime, until: datetime, now: datetime, service: str | None = None):
     """Per service, the merged stretches of downtime that touch ``[since, until)`` (gaps and islands)."""
     alert_start = type_coerce(select(func.min(Alert.started_at)).where(Alert.incident_id == Incident.id)
