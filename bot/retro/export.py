@@ -25,8 +25,8 @@ EXPORT_FORM = "--since 2026-11-01 --until 2026-11-30 (ISO dates, in the configur
 
 def date_range(since: str | None, until: str | None, tz: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
     """``since``'s local midnight to the end of ``until``'s day (inclusive), as UTC; open ends: everything."""
-    first = parse_date(since, command="stats") if since else None
-    last = parse_date(until, command="stats") if until else None
+    first = parse_date(since, field="since") if since else None
+    last = parse_date(until, field="until") if until else None
     if first and last and first > last:
         raise UserError(f"since {first.isoformat()} is after until {last.isoformat()}; give since on or before "
                         f"until, such as {EXPORT_FORM}", field="since")

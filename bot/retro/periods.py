@@ -13,8 +13,6 @@ from zoneinfo import ZoneInfo
 
 from bot.core.errors import UserError
 
-PERIOD_FORM = "`/incident stats [4w|this week|since 2026-11-01] [service]`"
-
 
 @dataclass(frozen=True)
 class Bucket:
@@ -29,7 +27,8 @@ class Bucket:
 class Period:
     since: datetime
     until: datetime
-    label: str
+    label: str  # for people: "the last 4 weeks"
+    words: str  # as typed: "4w", "this week", "since 2026-11-01" (links carry it)
 
 
 def midnight(day: date, tz: ZoneInfo) -> datetime:
@@ -77,30 +76,30 @@ def parse_period(words: list[str], now: datetime, tz: ZoneInfo) -> tuple[Period,
     this_monday = monday_of(now, tz)
     lowered = [word.lower() for word in words]
     if lowered[:2] == ["this", "week"]:
-        return Period(midnight(this_monday, tz), now, "this week"), words[2:]
+        return Period(midnight(this_monday, tz), now, "this week", "this week"), words[2:]
     if lowered[:1] == ["since"]:
         if len(words) < 2:
-            raise UserError(f"`since` needs a date, such as `since 2026-11-01`. Use {PERIOD_FORM}.", command="stats")
+            raise UserError("`since` needs a date, such as `since 2026-11-01`.", command="stats")
         day = parse_date(words[1], command="stats")
         since = midnight(day, tz)
         if since >= now:
-            raise UserError(f"{day.isoformat()} is not in the past; give a date before today. Use {PERIOD_FORM}.",
+            raise UserError(f"{day.isoformat()} is not in the past; give a date before today.",
                             command="stats")
-        return Period(since, now, f"since {day.isoformat()}"), words[2:]
+        return Period(since, now, f"since {day.isoformat()}", f"since {day.isoformat()}"), words[2:]
     if lowered and (match := re.fullmatch(r"(\d+)w", lowered[0])):
         count = int(match[1])
         if not 1 <= count <= 104:
-            raise UserError(f"`{words[0]}` is not a number of weeks from 1w to 104w. Use {PERIOD_FORM}.", command="stats")
+            raise UserError(f"`{words[0]}` is not a number of weeks from 1w to 104w.", command="stats")
         return _last_weeks(count, this_monday, now, tz), words[1:]
     return _last_weeks(4, this_monday, now, tz), words
 
 
 def _last_weeks(count: int, this_monday: date, now: datetime, tz: ZoneInfo) -> Period:
-    return Period(midnight(this_monday - timedelta(weeks=count - 1), tz), now, f"the last {count} weeks")
+    return Period(midnight(this_monday - timedelta(weeks=count - 1), tz), now, f"the last {count} weeks", f"{count}w")
 
 
-def parse_date(text: str, *, command: str | None = None) -> date:
+def parse_date(text: str, *, command: str | None = None, field: str | None = None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UserError(f"`{text}` is not a date; write it as 2026-11-01.", command=command) from None
+        raise UserError(f"`{text}` is not a date; write it as 2026-11-01.", command=command, field=field) from None

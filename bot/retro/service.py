@@ -14,7 +14,7 @@ from bot.core.db import PLAIN_READ
 from bot.core.errors import UserError
 from bot.retro import export, figures
 from bot.retro.figures import IncidentFigures, PersonPages
-from bot.retro.periods import PERIOD_FORM, Bucket, Period, days, parse_period, rolling, weeks
+from bot.retro.periods import Bucket, Period, days, parse_period, rolling, weeks
 
 TOP_PEOPLE = 5
 
@@ -62,7 +62,7 @@ class RetroService:
         """``/incident stats [4w|this week|since DATE] [service]``."""
         period, rest = parse_period(text.split(), self._clock.now(), self._config.tz)
         if len(rest) > 1:
-            raise UserError(f"`{' '.join(rest)}` is not a period and a service. Use {PERIOD_FORM}.", command="stats")
+            raise UserError(f"`{' '.join(rest)}` is not a period and a service.", command="stats")
         with self._read() as session:
             service = self._service(session, rest[0] if rest else None)
             whole = [Bucket(period.label, period.since, period.until)]
@@ -113,7 +113,7 @@ class RetroService:
         if name.lower() in (k.lower() for k in known):
             return next(k for k in known if k.lower() == name.lower())
         choices = f"one of {', '.join(known)}" if known else "no service has had an incident yet"
-        raise UserError(f"`{name}` is not a service; {choices}. Use {PERIOD_FORM}.", command="stats")
+        raise UserError(f"`{name}` is not a service; {choices}.", command="stats")
 
     def _services(self, session: Session, service: str | None) -> list[str]:
         if service is not None:
