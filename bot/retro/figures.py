@@ -126,7 +126,7 @@ def pages_per_person(session: Session, buckets: list[Bucket], service: str | Non
     """Per bucket label, who was paged and how often out of hours, the most paged first."""
     b = buckets_table(buckets, "buckets")
     out_of_hours = func.sum(case((PageNotification.out_of_hours, 1), else_=0))
-    query = (select(b.c.label, PageNotification.user_id, func.count(), out_of_hours)
+    query = (select(b.c.label, PageNotification.user_id, func.count(), out_of_hours).select_from(PageNotification)
              .join(b, and_(PageNotification.created_at >= b.c.lo, PageNotification.created_at < b.c.hi))
              .join(Page, Page.id == PageNotification.page_id).join(Incident, Incident.id == Page.incident_id)
              .where(PageNotification.renotify.is_(False), *_service_is(service))
@@ -141,7 +141,7 @@ def pages_per_person(session: Session, buckets: list[Bucket], service: str | Non
 def pages_per_day(session: Session, buckets: list[Bucket], service: str | None = None) -> dict[str, dict[str, int]]:
     """Per bucket label (a day), pages sent per severity of their incident (renotifies not counted again)."""
     b = buckets_table(buckets, "buckets")
-    query = (select(b.c.label, Incident.severity, func.count())
+    query = (select(b.c.label, Incident.severity, func.count()).select_from(PageNotification)
              .join(b, and_(PageNotification.created_at >= b.c.lo, PageNotification.created_at < b.c.hi))
              .join(Page, Page.id == PageNotification.page_id).join(Incident, Incident.id == Page.incident_id)
              .where(PageNotification.renotify.is_(False), *_service_is(service))

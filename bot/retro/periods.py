@@ -63,10 +63,15 @@ def rolling(week_buckets: list[Bucket], tz: ZoneInfo, now: datetime, span: int =
 def days(now: datetime, tz: ZoneInfo, count: int = 90) -> list[Bucket]:
     """The last ``count`` local days, today (up to ``now``) included, oldest first."""
     today = now.astimezone(tz).date()
-    found = []
-    for back in range(count - 1, -1, -1):
-        day = today - timedelta(days=back)
-        found.append(Bucket(day.isoformat(), midnight(day, tz), min(midnight(day + timedelta(days=1), tz), now)))
+    return days_between(midnight(today - timedelta(days=count - 1), tz), now, tz)
+
+
+def days_between(since: datetime, until: datetime, tz: ZoneInfo) -> list[Bucket]:
+    """The local days that overlap ``[since, until)``, each cut to it; never an empty one."""
+    day, found = since.astimezone(tz).date(), []
+    while (start := midnight(day, tz)) < until:
+        found.append(Bucket(day.isoformat(), max(start, since), min(midnight(day + timedelta(days=1), tz), until)))
+        day += timedelta(days=1)
     return found
 
 

@@ -14,7 +14,7 @@ from bot.core.db import PLAIN_READ
 from bot.core.errors import UserError
 from bot.retro import export, figures
 from bot.retro.figures import IncidentFigures, PersonPages
-from bot.retro.periods import Bucket, Period, days, parse_period, rolling, weeks
+from bot.retro.periods import Bucket, Period, days, days_between, parse_period, rolling, weeks
 
 TOP_PEOPLE = 5
 
@@ -89,7 +89,7 @@ class RetroService:
                 figures.pages_per_person(session, week_buckets, service),
                 _by_service(figures.uptime(session, severities, rolling(week_buckets, tz, now), services, now, service)),
                 _by_service(figures.uptime(session, severities, day_buckets, services, now, service)),
-                figures.pages_per_day(session, days(now, tz, count=(now - period.since).days + 1), service),
+                figures.pages_per_day(session, days_between(period.since, period.until, tz), service),
             )
 
     def parse(self, text: str) -> tuple[Period, str | None]:
