@@ -109,8 +109,13 @@ def incident_figures(session: Session, buckets: list[Bucket], service: str | Non
     groups = [ranked.c.bucket, ranked.c.kind, ranked.c.value, ranked.c.metric]
     for bucket, kind, value, metric, p50, p90 in session.execute(
             select(*groups, *aggregates(ranked.c.i, ranked.c.n, ranked.c.v)).group_by(*groups)):
-        found[bucket][(kind, value)].times[metric] = Spread(float(p50), float(p90))
+        found[bucket][(kind, value)].times[metric] = Spread(_ms(p50), _ms(p90))
     return {bucket: dict(figures) for bucket, figures in found.items()}
+
+
+def _ms(seconds) -> float:
+    """To the millisecond: SQLite's julianday arithmetic carries noise in the microseconds."""
+    return round(float(seconds), 3)
 
 
 def _facts(rows) -> list:

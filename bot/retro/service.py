@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +15,7 @@ from bot.core.db import PLAIN_READ
 from bot.core.errors import UserError
 from bot.retro import export, figures
 from bot.retro.figures import IncidentFigures, PersonPages
-from bot.retro.periods import Bucket, Period, days, days_between, parse_period, rolling, weeks
+from bot.retro.periods import Bucket, Period, days, days_between, midnight, parse_period, rolling, weeks
 
 TOP_PEOPLE = 5
 
@@ -91,6 +92,14 @@ class RetroService:
                 _by_service(figures.uptime(session, severities, day_buckets, services, now, service)),
                 figures.pages_per_day(session, days_between(period.since, period.until, tz), service),
             )
+
+    def digest(self, monday: date, span: int = 4) -> Weekly:
+        """The ``span`` weeks ending with the one starting ``monday`` (the weekly digest compares the
+        last two; its chart shows them all)."""
+        tz = self._config.tz
+        first = monday - timedelta(weeks=span - 1)
+        since, until = midnight(first, tz), midnight(monday + timedelta(weeks=1), tz)
+        return self.weekly(Period(since, until, f"the week of {monday:%d %b %Y}", f"since {first.isoformat()}"))
 
     def parse(self, text: str) -> tuple[Period, str | None]:
         period, rest = parse_period(text.split(), self._clock.now(), self._config.tz)
