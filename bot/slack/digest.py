@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,15 +20,14 @@ from models import Timer
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
 class DigestPoster:
-    def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock, retro: RetroService,
-                 gateway: SlackGateway | None, public_url: str) -> None:
-        self._sessions = sessions
-        self._config = config
-        self._clock = clock
-        self._retro = retro
-        self._gateway = gateway
-        self._public_url = public_url
+    _sessions: sessionmaker[Session]
+    _config: IncidentConfig
+    _clock: Clock
+    _retro: RetroService
+    _gateway: SlackGateway | None
+    _public_url: str
 
     def arm(self) -> None:
         """At a worker's start: the next digest is a row (added once, whoever starts first)."""
