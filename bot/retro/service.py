@@ -93,6 +93,13 @@ class RetroService:
                 figures.pages_per_day(session, days_between(period.since, period.until, tz), service),
             )
 
+    def page(self, period_text: str, service: str | None) -> Weekly:
+        """The web page's figures: the same period words as ``/incident stats``, the service apart."""
+        period, rest = parse_period(period_text.split(), self._clock.now(), self._config.tz)
+        if rest:
+            raise UserError(f"`{period_text}` is not a period; use 4w, this week or since 2026-11-01.", field="period")
+        return self.weekly(period, service)
+
     def digest(self, monday: date, span: int = 4) -> Weekly:
         """The ``span`` weeks ending with the one starting ``monday`` (the weekly digest compares the
         last two; its chart shows them all)."""
@@ -114,6 +121,13 @@ class RetroService:
                 yield from export.lines(session, kind, first, last, self._config.tz, service)
 
         return stream()
+
+    def services(self) -> list[str]:
+        with self._read() as session:
+            return self._services(session, None)
+
+    def severities(self) -> list[str]:
+        return self._config.severity_names()
 
     def _service(self, session: Session, name: str | None) -> str | None:
         if name is None:

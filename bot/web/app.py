@@ -45,6 +45,6 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
         *auth.routes(access, pages, signin),
         *console.routes(access, pages, ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall)),
         *reports.routes(ctx.reports, pages, access, ctx.rendering),
-        *stats.routes(access, ctx.retro),
+        *stats.routes(access, pages, ctx.retro),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ])
