@@ -11,6 +11,7 @@ from bot.core.clock import SystemClock
 from bot.core.db import PLAIN_READ, make_engine
 from bot.core.errors import UserError
 from bot.retro import export
+from bot.retro.sql import without_jit
 
 
 def run(argv: list[str], settings, config) -> int:
@@ -35,6 +36,7 @@ def run(argv: list[str], settings, config) -> int:
     engine = make_engine(settings.database_url)
     try:
         with Session(engine.execution_options(**PLAIN_READ)) as session:
+            without_jit(session)
             for line in export.lines(session, args.what, since, until, config.tz, args.service):
                 out.write(line)
     finally:

@@ -19,7 +19,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, Select, and_, case, exists, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from bot.retro.periods import Bucket
@@ -52,65 +66,77 @@ class PersonPages:
     out_of_hours: int
 
 
-def _first_page():
-    return (select(func.min(PageNotification.created_at)).join(Page, Page.id == PageNotification.page_id)
-            .where(Page.incident_id == Incident.id).scalar_subquery())
-
-
 def _escalated(page_id) -> object:
     later_level = aliased(PageNotification)
     return exists().where(later_level.page_id == page_id, later_level.level > 0)
 
 
-def _incident_escalated():
-    later_level = aliased(PageNotification)
-    return (exists().where(Page.incident_id == Incident.id, later_level.page_id == Page.id, later_level.level > 0))
+def _per_incident(aggregate):
+    """A per-incident aggregate over its page notifications (through the indexes, incident by incident)."""
+    return (select(aggregate).join(Page, Page.id == PageNotification.page_id)
+            .where(Page.incident_id == Incident.id).scalar_subquery())
 
 
-def incident_times():
+def incident_facts(*columns, where=()):
+    """Incidents with their first page and highest level paged, each looked up once per incident."""
+    return (select(Incident.id, Incident.declared_at, Incident.acknowledged_at, Incident.mitigated_at,
+                   Incident.resolved_at, Incident.transient, *columns,
+                   type_coerce(_per_incident(func.min(PageNotification.created_at)), UTCDateTime).label("first_page"),
+                   func.coalesce(_per_incident(func.max(PageNotification.level)), 0).label("highest"))
+            .where(*where).subquery("facts"))
+
+
+def incident_times(facts) -> dict[str, ColumnElement]:
     """Each incident's timings in seconds (None where the step has not happened)."""
-    first = type_coerce(_first_page(), UTCDateTime)
-    ack_from = case((and_(first.is_not(None), first <= Incident.acknowledged_at), first), else_=Incident.declared_at)
+    first, acknowledged = facts.c.first_page, facts.c.acknowledged_at
+    ack_from = case((and_(first.is_not(None), first <= acknowledged), first), else_=facts.c.declared_at)
     return {
-        "acknowledge": seconds_between(ack_from, Incident.acknowledged_at),
-        "mitigate": seconds_between(Incident.declared_at, func.coalesce(Incident.mitigated_at, Incident.resolved_at)),
-        "resolve": seconds_between(Incident.declared_at, Incident.resolved_at),
+        "acknowledge": seconds_between(ack_from, acknowledged),
+        "mitigate": seconds_between(facts.c.declared_at, func.coalesce(facts.c.mitigated_at, facts.c.resolved_at)),
+        "resolve": seconds_between(facts.c.declared_at, facts.c.resolved_at),
     }
 
 
 def incident_figures(session: Session, buckets: list[Bucket], service: str | None = None
                      ) -> dict[str, dict[tuple[str, str], IncidentFigures]]:
     """Per bucket label, per ``(kind, value)`` (``("all", "")``, ``("severity", "sev1")``,
-    ``("service", "checkout")``): counts and timing spreads of the incidents declared in it."""
+    ``("service", "checkout")``): counts and timing spreads of the incidents declared in it. One
+    statement: each incident's facts once, then every count and percentile in one aggregation."""
     b = buckets_table(buckets, "buckets")
-    times = incident_times()
-    rows = (select(b.c.label.label("bucket"), Incident.severity, func.coalesce(Incident.service, "").label("service"),
-                   *(value.label(name) for name, value in times.items()),
-                   case((_incident_escalated(), 1), else_=0).label("escalated"),
-                   case((Incident.transient, 1), else_=0).label("transient"))
-            .join(b, and_(Incident.declared_at >= b.c.lo, Incident.declared_at < b.c.hi))
-            .where(*_service_is(service)).cte("rows"))
+    facts = incident_facts(b.c.label.label("bucket"), Incident.severity,
+                           func.coalesce(Incident.service, "").label("service"),
+                           where=[Incident.declared_at >= b.c.lo, Incident.declared_at < b.c.hi, *_service_is(service)])
+    counted = case((facts.c.transient, None), else_=1)  # a transient alert has no timings
+    rows = (select(facts.c.bucket, facts.c.severity, facts.c.service,
+                   *(case((facts.c.transient, None), else_=value).label(name)
+                     for name, value in incident_times(facts).items()),
+                   case((facts.c.highest > 0, counted), else_=0).label("escalated"),
+                   case((facts.c.transient, 0), else_=1).label("declared"),
+                   case((facts.c.transient, 1), else_=0).label("transient")).cte("rows"))
     dims = union_all(
         select(rows.c.bucket, literal("all").label("kind"), literal("").label("value"), *_facts(rows)),
         select(rows.c.bucket, literal("severity"), rows.c.severity, *_facts(rows)),
         select(rows.c.bucket, literal("service"), rows.c.service, *_facts(rows)),
-    ).cte("dims")
+    ).subquery("dims")
     keys = [dims.c.bucket, dims.c.kind, dims.c.value]
-    found: dict[str, dict[tuple[str, str], IncidentFigures]] = defaultdict(lambda: defaultdict(IncidentFigures))
-    counts = select(*keys, func.sum(1 - dims.c.transient), func.sum(dims.c.escalated * (1 - dims.c.transient)),
-                    func.sum(dims.c.transient)).group_by(*keys)
-    for bucket, kind, value, declared, escalated, transient in session.execute(counts):
-        found[bucket][(kind, value)] = IncidentFigures(int(declared), int(escalated), int(transient))
-    long = union_all(*(select(*keys, literal(name).label("metric"), dims.c[name].label("v"))
-                       .where(dims.c[name].is_not(None), dims.c.transient == 0) for name in METRICS)).subquery("long")
-    partition = [long.c.bucket, long.c.kind, long.c.value, long.c.metric]
-    window, aggregates = spread(long.c.v, partition, (50, 90))
-    ranked = select(*partition, long.c.v, *window).subquery("ranked")
-    groups = [ranked.c.bucket, ranked.c.kind, ranked.c.value, ranked.c.metric]
-    for bucket, kind, value, metric, p50, p90 in session.execute(
-            select(*groups, *aggregates(ranked.c.i, ranked.c.n, ranked.c.v)).group_by(*groups)):
-        found[bucket][(kind, value)].times[metric] = Spread(_ms(p50), _ms(p90))
-    return {bucket: dict(figures) for bucket, figures in found.items()}
+    windows, spreads = [], []
+    for name in METRICS:
+        window, aggregates = spread(dims.c[name].nulls_last(), keys, (50, 90), counted=dims.c[name], prefix=name)
+        windows += window
+        spreads.append((name, aggregates))
+    ranked = select(*dims.c, *windows).subquery("ranked")
+    groups = [ranked.c.bucket, ranked.c.kind, ranked.c.value]
+    query = select(*groups, func.sum(ranked.c.declared), func.sum(ranked.c.escalated), func.sum(ranked.c.transient),
+                   *(column for name, aggregates in spreads
+                     for column in aggregates(ranked.c[f"{name}_i"], ranked.c[f"{name}_n"], ranked.c[name]))
+                   ).group_by(*groups)
+    found: dict[str, dict[tuple[str, str], IncidentFigures]] = defaultdict(dict)
+    for bucket, kind, value, declared, escalated, transient, *percentiles in session.execute(query):
+        counts = int(declared), int(escalated or 0), int(transient)
+        times = {name: Spread(*(None if p is None else _ms(p) for p in percentiles[2 * n: 2 * n + 2]))
+                 for n, name in enumerate(METRICS)}
+        found[bucket][(kind, value)] = IncidentFigures(*counts, times)
+    return dict(found)
 
 
 def _ms(seconds) -> float:
@@ -119,7 +145,7 @@ def _ms(seconds) -> float:
 
 
 def _facts(rows) -> list:
-    return [rows.c[name] for name in METRICS] + [rows.c.escalated, rows.c.transient]
+    return [rows.c[name] for name in METRICS] + [rows.c.escalated, rows.c.declared, rows.c.transient]
 
 
 def _service_is(service: str | None) -> list:
@@ -220,16 +246,16 @@ def page_log(since: datetime, until: datetime, service: str | None = None) -> Se
 
 def incident_log(since: datetime, until: datetime, service: str | None = None) -> Select:
     """Every incident declared in ``[since, until)``, one row each, with every timing."""
-    times = incident_times()
-    pages = (select(func.count()).select_from(PageNotification).join(Page, Page.id == PageNotification.page_id)
-             .where(Page.incident_id == Incident.id, PageNotification.renotify.is_(False)).scalar_subquery())
-    return (select(Incident.id.label("incident"), Incident.title, Incident.service, Incident.severity, Incident.status,
-                   Incident.transient, Incident.declared_at, Incident.acknowledged_at, Incident.acknowledged_by,
-                   Incident.mitigated_at, Incident.resolved_at,
-                   *(value.label(f"time_to_{name}_s") for name, value in times.items()),
-                   _incident_escalated().label("escalated"), type_coerce(pages, Integer).label("pages"))
-            .where(Incident.declared_at >= since, Incident.declared_at < until, *_service_is(service))
-            .order_by(Incident.declared_at, Incident.id))
+    pages = _per_incident(func.count(PageNotification.id).filter(PageNotification.renotify.is_(False)))
+    facts = incident_facts(Incident.title, Incident.service, Incident.severity, Incident.status,
+                           Incident.acknowledged_by, type_coerce(pages, Integer).label("pages"),
+                           where=[Incident.declared_at >= since, Incident.declared_at < until, *_service_is(service)])
+    c = facts.c
+    return (select(c.id.label("incident"), c.title, c.service, c.severity, c.status, c.transient, c.declared_at,
+                   c.acknowledged_at, c.acknowledged_by, c.mitigated_at, c.resolved_at,
+                   *(value.label(f"time_to_{name}_s") for name, value in incident_times(facts).items()),
+                   type_coerce(c.highest > 0, Boolean).label("escalated"), c.pages)
+            .order_by(c.declared_at, c.id))
 
 
 def services_seen(session: Session) -> list[str]:

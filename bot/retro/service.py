@@ -16,6 +16,7 @@ from bot.core.errors import UserError
 from bot.retro import export, figures
 from bot.retro.figures import IncidentFigures, PersonPages
 from bot.retro.periods import Bucket, Period, days, days_between, midnight, parse_period, rolling, weeks
+from bot.retro.sql import without_jit
 
 TOP_PEOPLE = 5
 
@@ -57,6 +58,7 @@ class RetroService:
     def _read(self) -> Session:
         session = self._sessions()
         session.connection(execution_options=PLAIN_READ)
+        without_jit(session)
         return session
 
     def headline(self, text: str) -> Headline:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CTE, Float, String, case, literal, select, union_all
+from sqlalchemy import CTE, Float, String, case, func, literal, select, text, union_all
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -31,6 +32,14 @@ def _julian(element, compiler, **kw) -> str:
     return f"((julianday({end}) - julianday({start})) * 86400.0)"
 
 
+def without_jit(session: Session) -> None:
+    """PostgreSQL only, for this transaction: the bucket joins' row estimates are pessimistic, so the
+    planner thinks these queries big enough to compile with JIT, which costs more (0.5-0.8 s measured
+    in bench/stats.py) than running them (tens of ms)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def earlier(a: ColumnElement, b: ColumnElement) -> ColumnElement:
     return case((a < b, a), else_=b)
 
@@ -46,16 +55,16 @@ def buckets_table(buckets: list[Bucket], name: str) -> CTE:
     return (rows[0] if len(rows) == 1 else union_all(*rows)).cte(name)
 
 
-def spread(value: ColumnElement, partition: list[ColumnElement], percents: tuple[int, ...]):
-    """Helpers for percentiles computed in the database on both dialects (SQLite has no percentile_cont).
+def spread(order: ColumnElement, partition: list[ColumnElement], percents: tuple[int, ...], *,
+           counted: ColumnElement, prefix: str):
+    """Percentiles computed in the database on both dialects (SQLite has no percentile_cont).
 
-    Returns the window columns to add to a ranked subquery (``i`` the 0-based rank of ``value``, ``n``
-    the count) and a function that, given that subquery's columns, builds one aggregate per percent:
-    linear interpolation between the two ranks around ``(n - 1) * p``, as percentile_cont does."""
-    from sqlalchemy import func
-
-    window = [(func.row_number().over(partition_by=partition, order_by=value) - 1).label("i"),
-              func.count().over(partition_by=partition).label("n")]
+    Returns the window columns to add to a ranked subquery (``<prefix>_i``, the 0-based rank by
+    ``order``, nulls last; ``<prefix>_n``, how many non-null ``counted`` values) and a function that,
+    given that subquery's columns, builds one aggregate per percent: linear interpolation between the
+    two ranks around ``(n - 1) * p``, as percentile_cont does."""
+    window = [(func.row_number().over(partition_by=partition, order_by=order) - 1).label(f"{prefix}_i"),
+              func.count(counted).over(partition_by=partition).label(f"{prefix}_n")]
 
     def aggregates(i: ColumnElement, n: ColumnElement, v: ColumnElement) -> list[ColumnElement]:
         found = []
@@ -63,8 +72,8 @@ def spread(value: ColumnElement, partition: list[ColumnElement], percents: tuple
             position = (n - 1) * p
             low = position // 100
             fraction = (position % 100) / 100.0
-            weight = case((i == low, 1 - fraction), (i == low + 1, fraction), else_=0)
-            found.append(func.sum(v * weight).label(f"p{p}"))
+            weight = case((n == 0, None), (i == low, 1 - fraction), (i == low + 1, fraction), else_=0)
+            found.append(func.sum(v * weight).label(f"{prefix}_p{p}"))
         return found
 
     return window, aggregates
