@@ -129,7 +129,7 @@ def incident_figures(session: Session, buckets: list[Bucket], service: str | Non
     query = select(*groups, func.sum(ranked.c.declared), func.sum(ranked.c.escalated), func.sum(ranked.c.transient),
                    *(column for name, aggregates in spreads
                      for column in aggregates(ranked.c[f"{name}_i"], ranked.c[f"{name}_n"], ranked.c[name]))
-                   ).group_by(*groups)
+                   ).group_by(*groups).order_by(*groups)  # breakdowns listed by name
     found: dict[str, dict[tuple[str, str], IncidentFigures]] = defaultdict(dict)
     for bucket, kind, value, declared, escalated, transient, *percentiles in session.execute(query):
         counts = int(declared), int(escalated or 0), int(transient)
