@@ -14,10 +14,14 @@ SHUTDOWN_PATIENCE = 10.0
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="incident-bot", description="Incident coordinator for Slack")
-    parser.add_argument("command", choices=["web", "worker", "check-config", "manifest"],
+    parser.add_argument("command", choices=["web", "worker", "check-config", "manifest", "export"],
                         help="web: serve HTTP; worker: run the jobs; check-config: validate the configuration; "
-                             "manifest: print the Slack app manifest for PUBLIC_URL")
-    args = parser.parse_args(argv)
+                             "manifest: print the Slack app manifest for PUBLIC_URL; "
+                             "export pages|incidents: CSV (export --help)")
+    argv = sys.argv[1:] if argv is None else argv
+    args, rest = parser.parse_args(argv[:1]), argv[1:]  # the rest is export's own (export --help)
+    if rest and args.command != "export":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick of every job
     try:
@@ -35,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(manifest(settings.public_url, socket_mode=bool(settings.slack_app_token)), end="")
         return 0
+    if args.command == "export":
+        from bot.retro.cli import run
+
+        return run(rest, settings, config)
     if args.command == "web":
         return serve(settings, config)
     return work(settings, config)

@@ -27,9 +27,12 @@ from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
+from bot.retro.digest import DIGEST
+from bot.retro.service import RetroService
 from bot.slack.blocks import Rendering
 from bot.slack.budget import SlackBudget
 from bot.slack.canvas import ReportPublisher
+from bot.slack.digest import DigestPoster
 from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.slack.notices import Notices
@@ -73,6 +76,8 @@ class AppContext:
     reports: ReportService
     actions: ActionService
     report_forms: ReportForms | None
+    retro: RetroService
+    digest: DigestPoster
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -119,16 +124,18 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
+    retro = RetroService(sessions, config, clock)
+    digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url)
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
                 REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
-                ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue}
+                ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue, DIGEST: digest.fire}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status, reviews,
-                      reports, actions, report_forms)
+                      reports, actions, report_forms, retro, digest)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

@@ -49,7 +49,7 @@ class Incident(Base):
     service: Mapped[str | None] = mapped_column(String(100))
     declared_by: Mapped[str] = mapped_column(String(32))
     reply_to: Mapped[str | None] = mapped_column(String(500))  # where the declarer is answered (a response URL)
-    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -35,6 +35,7 @@ class Page(Base):
     policy: Mapped[str | None] = mapped_column(String(100))
     user_id: Mapped[str | None] = mapped_column(String(32))  # a page of one person, outside any policy
     reason: Mapped[str] = mapped_column(Text)
+    cause: Mapped[str | None] = mapped_column(String(20))  # declared | alert | command | raised (the retro's "why")
     requested_by: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20))
     level: Mapped[int] = mapped_column(Integer, default=0)
@@ -65,7 +66,8 @@ class PageNotification(Base):
     target: Mapped[str] = mapped_column(String(120))
     role: Mapped[str | None] = mapped_column(String(20))
     renotify: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    out_of_hours: Mapped[bool | None] = mapped_column()  # outside business hours when it was sent (the burnout signal)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # attempts Slack refused, retried
     error: Mapped[str | None] = mapped_column(Text)  # why it was given up: trying again cannot help

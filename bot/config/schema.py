@@ -213,6 +213,7 @@ class SeverityConfig(_Strict):
     separate_comms_lead: bool = False
     page: bool = False
     urgency: Literal["high", "low"] = "high"
+    counts_as_downtime: bool | None = None  # None: the two most severe count against uptime
 
 
 class ScheduleConfig(_Strict):
@@ -316,6 +317,14 @@ class StakeholderGroupConfig(_Strict):
     severities: list[str] | None = None
 
 
+class RetroConfig(_Strict):
+    """The weekly digest of the retro figures: where, and when in the configured zone."""
+
+    channel: ChannelName
+    day: Annotated[int, BeforeValidator(_day)] = 0
+    time: ClockTime = time(9, 30)
+
+
 class ReportsConfig(_Strict):
     """Incident reports, drafted from the record."""
 
@@ -376,6 +385,7 @@ class IncidentConfig(_Strict):
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     reviews: dict[Name, ReviewDays] | None = None  # None: DEFAULT_REVIEWS, for the severities that exist
     status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
+    retro: RetroConfig | None = None  # None: no weekly digest (the figures are still there)
 
     @model_validator(mode="after")
     def _references_exist(self) -> "IncidentConfig":
@@ -437,6 +447,11 @@ class IncidentConfig(_Strict):
 
     def severity_names(self) -> list[str]:
         return list(self.severities)
+
+    def downtime_severities(self) -> list[str]:
+        """The severities whose incidents count against uptime (``counts_as_downtime``)."""
+        return [name for rank, (name, level) in enumerate(self.severities.items())
+                if (rank < 2 if level.counts_as_downtime is None else level.counts_as_downtime)]
 
     def rank(self, name: str) -> int:
         """0 for the most severe."""

@@ -154,7 +154,8 @@ class IncidentService:
             self._updates.on_declared(session, incident)
         if self._paging and (level.page if declaration.page is None else declaration.page):
             self._paging.start(session, incident, reason=f"declared {severity}", requested_by=by,
-                               urgency=declaration.urgency or level.urgency, delay=declaration.page_delay)
+                               urgency=declaration.urgency or level.urgency, delay=declaration.page_delay,
+                               cause="declared" if is_user(by) else "alert")
         return incident
 
     def acknowledge(self, incident_id: int, actor: str) -> Incident:
@@ -193,7 +194,7 @@ class IncidentService:
             else:
                 policy = self._config.service(paging.check_service(service)).escalation_policy
                 if paging.start(session, incident, reason=f"<@{actor}> paged {service}", requested_by=actor,
-                                policy=policy) is None:
+                                policy=policy, cause="command") is None:
                     raise UserError(f"The `{service}` service names the escalation policy `{policy}`, "
                                     "which is not configured: add it under `escalation_policies` in incidents.yaml.")
         return incident
@@ -439,7 +440,7 @@ class IncidentService:
             return
         if not any(page.active for page in incident.pages):
             self._paging.start(session, incident, reason=f"raised to {incident.severity}", requested_by=actor,
-                               urgency=level.urgency)
+                               urgency=level.urgency, cause="raised")
 
     def _free_for(self, incident: Incident, role: Role, user: str) -> bool:
         """Nobody holds ``role``, and taking it would not make the commander talk for a big incident."""

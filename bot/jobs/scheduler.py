@@ -50,5 +50,6 @@ def make_scheduler(ctx: AppContext, blocking: bool = False) -> BaseScheduler:
                       id="retry-slack-sync", max_instances=1, coalesce=True)
     scheduler.add_job(announce_handoffs, "interval", seconds=HANDOFF_CHECK_EVERY_SECONDS, args=[ctx],
                       id="announce-handoffs", max_instances=1, coalesce=True)
+    ctx.digest.arm()  # the weekly retro digest's next row, if none is pending
     add_tick_job(scheduler, ctx.timer_worker)
     return scheduler

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.config import EscalationPolicyConfig, IncidentConfig, TargetConfig
-from bot.core.business_hours import next_opening
+from bot.core.business_hours import is_open, next_opening
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, PageNotDelivered, UserError
 from bot.jobs import timers
@@ -65,7 +65,8 @@ class PagingService:
     # -- inside the incident service's transactions -----------------------------------------
 
     def start(self, session: Session, incident: Incident, *, reason: str, requested_by: str | None,
-              urgency: str = "high", delay: timedelta = timedelta(0), policy: str | None = None) -> Page | None:
+              urgency: str = "high", delay: timedelta = timedelta(0), policy: str | None = None,
+              cause: str = "declared") -> Page | None:
         """Start the incident's escalation policy, now, after ``delay``, or at the next business morning."""
         if not self._config.escalation_policies:
             return None  # paging is not set up here: nothing to say on every incident
@@ -75,11 +76,11 @@ class PagingService:
                          f"Nobody was paged ({reason}): no escalation policy `{name}` is configured")
             return None
         return self._begin(session, incident, reason=reason, requested_by=requested_by, urgency=urgency,
-                           delay=delay, policy=name)
+                           delay=delay, policy=name, cause=cause)
 
     def page_user(self, session: Session, incident: Incident, user: str, requested_by: str) -> Page:
         return self._begin(session, incident, reason=f"<@{requested_by}> paged <@{user}>", requested_by=requested_by,
-                           urgency="high", delay=timedelta(0), user=user)
+                           urgency="high", delay=timedelta(0), user=user, cause="command")
 
     def escalate(self, session: Session, incident: Incident, actor: str) -> Page:
         """Call in the next level now, whether or not the current one acknowledged."""
@@ -159,7 +160,7 @@ class PagingService:
                 for recipient in self._recipients(page, level, users):
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=recipient.user_id, level=level, target=recipient.target,
-                        role=recipient.role, renotify=False, created_at=now))
+                        role=recipient.role, renotify=False, created_at=now, out_of_hours=self._out_of_hours(now)))
                 self._after_level(session, incident, page, now)
                 paged = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id)) or "nobody (no one on call)"
                 where = f" of `{page.policy}`" if page.policy else ""
@@ -180,7 +181,7 @@ class PagingService:
                 for n in _unique_users(first):
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=n.user_id, level=n.level, target=n.target, role=n.role,
-                        renotify=True, created_at=now))
+                        renotify=True, created_at=now, out_of_hours=self._out_of_hours(now)))
                 self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:{timer.id}")
                 users = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id))
                 page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
@@ -189,8 +190,12 @@ class PagingService:
 
     # -- internals -----------------------------------------------------------------------
 
+    def _out_of_hours(self, at: datetime) -> bool:
+        """Recorded with each page, so the retro counts who was woken without recomputing zones in SQL."""
+        return not is_open(self._config.business_hours, self._config.tz, at)
+
     def _begin(self, session: Session, incident: Incident, *, reason: str, requested_by: str | None, urgency: str,
-               delay: timedelta, policy: str | None = None, user: str | None = None) -> Page:
+               delay: timedelta, policy: str | None = None, user: str | None = None, cause: str) -> Page:
         now = self._clock.now()
         due = now + delay
         state = PageState.PAGING
@@ -198,8 +203,8 @@ class PagingService:
             opening = next_opening(self._config.business_hours, self._config.tz, due)
             if opening > due:
                 due, state = opening, PageState.WAITING
-        page = Page(incident_id=incident.id, policy=policy, user_id=user, reason=reason, requested_by=requested_by,
-                    state=state, level=0, cycle=0, started_at=now, starts_at=due)
+        page = Page(incident_id=incident.id, policy=policy, user_id=user, reason=reason, cause=cause,
+                    requested_by=requested_by, state=state, level=0, cycle=0, started_at=now, starts_at=due)
         incident.pages.append(page)
         session.flush()
         self._schedule_level(session, incident, page, 0, 0, due, new=True)

@@ -65,6 +65,9 @@ COMMANDS: tuple[Command, ...] = (
             Where.ANYWHERE),
     Command("public", "public [text]", "a public update on the status page (the first asks for a public title); "
             "with no text, a form for the public title, status and affected components"),
+    Command("stats", "stats [4w|this week|since <date>] [service]", "the retro figures: incidents, time to "
+            "acknowledge / mitigate / resolve (median and p90), uptime, the people paged most, and a link to the charts",
+            Where.ANYWHERE),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
 )
 

@@ -270,6 +270,12 @@ class SlackGateway:
                                                initial_comment=comment)
         return response["file"]["id"]
 
+    def upload_image(self, channel: str, filename: str, title: str, image: bytes, comment: str) -> str:
+        """An image shared in ``channel`` with ``comment`` as its message (one post); the file's id."""
+        response = self.client.files_upload_v2(channel=channel, filename=filename, title=title, content=image,
+                                               initial_comment=comment)
+        return response["file"]["id"]
+
     def respond(self, response_url: str, message: Message) -> None:
         """An ephemeral answer through a command's response URL (no channel membership needed)."""
         WebhookClient(response_url, retry_handlers=retry_handlers()).send(

@@ -3,7 +3,7 @@ page shares (times in the configured zone, Slack text read as words). Only templ
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from bot.core import markup
+from bot.core.durations import format_duration
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -25,8 +26,10 @@ class Pages:
         self.env.filters["local"] = lambda moment, style="%a %d %b %Y %H:%M %Z": _local(moment, tz, style)
         self.env.filters["words"] = markup.plain
         self.env.filters["pagequery"] = _page_query
+        self.env.filters["seconds"] = _seconds
         self.env.globals["public_url"] = public_url
         self.env.globals["timezone"] = str(tz)
+        self.tz = tz
 
     def render(self, request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
         page = self.env.get_template(template).render(request=request, **context)
@@ -39,6 +42,10 @@ class Pages:
 
 def _local(moment: datetime | None, tz: ZoneInfo, style: str) -> str:
     return "" if moment is None else moment.astimezone(tz).strftime(style)
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else format_duration(timedelta(seconds=round(value)))
 
 
 def _page_query(query, page: int) -> str:

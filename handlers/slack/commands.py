@@ -22,6 +22,7 @@ from handlers.slack.incident_commands import IncidentListeners
 from handlers.slack.oncall_commands import OnCallListeners
 from handlers.slack.replies import reply_within
 from handlers.slack.report_commands import ReportListeners
+from handlers.slack.stats_commands import StatsListeners
 from handlers.slack.status_commands import StatusListeners
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 Listener = Callable[..., Message | None]
 
-GROUPS = (IncidentListeners, OnCallListeners, StatusListeners, ReportListeners)
+GROUPS = (IncidentListeners, OnCallListeners, StatusListeners, ReportListeners, StatsListeners)
 """Every group of listeners; a feature adds its own here."""
 
 

@@ -64,7 +64,8 @@ class Documents:
     @property
     def files(self) -> list[dict]:
         """Files shared with files.completeUploadExternal, in order: id, filename, title, content (text),
-        channel_id, initial_comment, ts (of the message that shares it, if shared in a channel)."""
+        data (the bytes, for images), channel_id, initial_comment, ts (of the message that shares it, if
+        shared in a channel)."""
         with self._lock:
             return copy.deepcopy(self._files)
 
@@ -171,7 +172,8 @@ class Documents:
         shared = []
         for entry, upload in uploads:
             shared.append({"id": entry["id"], "filename": upload["filename"], "title": entry.get("title") or upload["filename"],
-                           "content": upload["content"].decode("utf-8", errors="replace"), "channel_id": channel,
+                           "content": upload["content"].decode("utf-8", errors="replace"), "data": upload["content"],
+                           "channel_id": channel,
                            "initial_comment": args.get("initial_comment"), "ts": None})
             del self._uploads[entry["id"]]
         if channel:

@@ -1,0 +1,59 @@
+"""``GET /stats`` (the retro figures with charts; ``period`` as ``/incident stats`` takes it, ``service``)
+and ``GET /stats/pages.csv``, ``/stats/incidents.csv`` (``since``, ``until`` ISO dates; ``service``),
+behind the console's sign-in."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from bot.core.errors import UserError
+from bot.retro.charts import retro_chart
+from bot.retro.service import RetroService, Weekly
+from bot.web.auth import Access
+from bot.web.pages import Pages
+
+
+def routes(access: Access, pages: Pages, retro: RetroService) -> list[Route]:
+    def export(kind: str):
+        async def csv(request: Request) -> Response:
+            query = request.query_params
+            try:
+                lines = await run_in_threadpool(retro.csv, kind, query.get("since"), query.get("until"),
+                                                query.get("service") or None)
+            except UserError as exc:
+                return JSONResponse({"error": str(exc), "field": exc.field or "since"}, status_code=400)
+            return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers={
+                "Content-Disposition": f'attachment; filename="{kind}.csv"'})
+        return csv
+
+    async def stats(request: Request) -> Response:
+        period = request.query_params.get("period", "").strip()[:60] or "4w"
+        service = request.query_params.get("service", "").strip()[:100] or None
+        form = {"period": period, "service": service or ""}
+        try:
+            weekly, chart = await run_in_threadpool(_figures, retro, period, service)
+        except UserError as exc:
+            return pages.render(request, "stats.html", 400, problem=str(exc), form=form, services=retro.services())
+        tz = pages.tz
+        csv_query = (f"since={weekly.period.since.astimezone(tz).date()}"
+                     f"&until={(weekly.period.until - timedelta(microseconds=1)).astimezone(tz).date()}"
+                     + (f"&service={weekly.service}" if weekly.service else ""))
+        return pages.render(request, "stats.html", weekly=weekly, chart=chart, form=form, csv_query=csv_query,
+                            services=retro.services())
+
+    return [Route("/stats", access.page(stats), methods=["GET"]),
+            Route("/stats/pages.csv", access.file(export("pages")), methods=["GET"]),
+            Route("/stats/incidents.csv", access.file(export("incidents")), methods=["GET"])]
+
+
+def _figures(retro: RetroService, period: str, service: str | None) -> tuple[Weekly, str]:
+    """The figures and their chart, as an SVG data URI (drawn by matplotlib; one request per page)."""
+    weekly = retro.page(period, service)
+    svg = retro_chart(weekly, retro.severities(), fmt="svg")
+    return weekly, "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
