@@ -426,7 +426,11 @@ class FakeSlack(Documents, OpenIdMixin):
 
     def _handle(self, req: _Handler) -> None:
         url = urlsplit(req.path)
-        body = req.rfile.read(int(req.headers.get("Content-Length") or 0))
+        length = int(req.headers.get("Content-Length") or 0)
+        body = req.rfile.read(length)
+        if len(body) < length:  # the client died mid-request (a killed bot): Slack never sees half a request
+            req.close_connection = True
+            return
         call = None
         if url.path.startswith("/api/"):
             status, headers, payload, call = self._api(url.path[len("/api/"):], req.headers, url.query, body,

@@ -86,6 +86,24 @@ def test_an_answer_to_a_client_that_reset_while_it_was_written_is_dropped_quietl
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_a_request_cut_off_before_its_body_ended_is_never_carried_out(fake):
+    """A bot killed while writing a request: Slack never sees half of one, so neither does the fake
+    (no call, and no violation for arguments that never arrived)."""
+    cid = fake.add_channel("inc-1")
+    body = json.dumps({"channel": cid, "topic": "Checkout is down"}).encode()
+    url = urlsplit(fake.url)
+    sock = socket.create_connection((url.hostname, url.port))
+    sock.sendall(f"POST /api/conversations.setTopic HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                 f"Authorization: Bearer xoxb-test\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:5])
+    sock.shutdown(socket.SHUT_WR)  # the rest never comes
+    sock.settimeout(10)
+    assert sock.recv(1024) == b"", "the fake hangs up without an answer"
+    sock.close()
+    assert [c for c in fake.calls if c.method == "conversations.setTopic"] == []
+    assert fake.violations == []
+
+
 def test_per_method_latency_applies_to_that_method_only(fake, client):
     fake.set_latency("auth.test", 0.3)
     begin = time.monotonic()
