@@ -13,17 +13,22 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.service import GRACE_OVER, AlertService
+from bot.channels import Channels
 from bot.comms.updates import COMMS_ASK, NAG, UpdateService
 from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
+from bot.core.secrets import stored_secret
 from bot.incidents.service import IncidentService
 from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.timers import TimerWorker
+from bot.paging.ack_links import AckLinks
+from bot.paging.contacts import ContactService
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
+from bot.paging.steps import PAGE_STEP, NotificationSteps
 from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
@@ -73,6 +78,10 @@ class AppContext:
     reports: ReportService
     actions: ActionService
     report_forms: ReportForms | None
+    contacts: ContactService
+    steps: NotificationSteps
+    channels: Channels
+    ack_links: AckLinks
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -114,12 +123,16 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
 
     watch_incidents(sessions, incident_changed, announce=engine.dialect.name == "postgresql")
     oncall = OnCallService(sessions, config, clock)
-    pager = SlackPager(gateway, rendering) if gateway else None
-    paging = PagingService(sessions, config, clock, oncall, pager)
+    pager = SlackPager(gateway, rendering, clock.now) if gateway else None
+    contacts = ContactService(sessions, config, clock)
+    channels = Channels(settings, dict(config.send_rates))
+    ack_links = AckLinks(sessions, lambda: stored_secret(sessions, "ack-links", clock.now()), settings.public_url)
+    steps = NotificationSteps(sessions, config, clock, contacts, channels, ack_links)
+    paging = PagingService(sessions, config, clock, oncall, pager, steps)
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
-    handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
+    handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, PAGE_STEP: steps.fire, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
                 REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
                 ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue}
@@ -128,7 +141,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status, reviews,
-                      reports, actions, report_forms)
+                      reports, actions, report_forms, contacts, steps, channels, ack_links)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:
@@ -160,7 +173,8 @@ def create_bolt_app(ctx: AppContext) -> App | None:
 
 
 def check_slack(ctx: AppContext) -> None:
-    """Say plainly at start-up whether Slack is on, and learn the bot's own user id."""
+    """Say plainly at start-up whether Slack (and each other way to page) is on, and learn the bot's own user id."""
+    log.info("%s", ctx.channels.described())
     if ctx.gateway is None:
         log.warning("Slack is off: SLACK_BOT_TOKEN is not set. The web server, webhooks and jobs run; "
                     "nothing is posted to Slack until it is set.")

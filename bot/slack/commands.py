@@ -65,6 +65,8 @@ COMMANDS: tuple[Command, ...] = (
             Where.ANYWHERE),
     Command("public", "public [text]", "a public update on the status page (the first asks for a public title); "
             "with no text, a form for the public title, status and affected components"),
+    Command("me", "me [phone <+E.164>|email <address>|push <ntfy topic>|<method> off|test]",
+            "your ways to be paged besides Slack and the steps that use them; a test page by each", Where.ANYWHERE),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
 )
 

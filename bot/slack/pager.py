@@ -6,8 +6,9 @@ The paging service knows nothing of Slack; this adapter turns Slack's refusals i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 from slack_sdk.errors import SlackApiError
 
@@ -24,9 +25,10 @@ is the app's set-up, not the person's: it is retried, and said on /healthz.)"""
 class SlackPager:
     """Pages are DMs with an *Acknowledge* button (the same acknowledgement as the summary's)."""
 
-    def __init__(self, gateway: SlackGateway, rendering: blocks.Rendering) -> None:
+    def __init__(self, gateway: SlackGateway, rendering: blocks.Rendering, now: Callable[[], datetime]) -> None:
         self._slack = gateway
         self._rendering = rendering
+        self._now = now
 
     def send(self, incident, notification) -> None:
         with _refused():
@@ -38,9 +40,23 @@ class SlackPager:
             channel = self._slack.dm_channel(notification.user_id)
             return _key(incident, notification) in self._slack.find_posts(channel)
 
+    def dnd_until(self, user: str) -> datetime | None:
+        with _refused():
+            return dnd_ends(self._slack.dnd_info(user), self._now().timestamp())
+
     def usergroup_members(self, usergroup: str) -> list[str]:
         with _refused():
             return self._slack.usergroup_members(usergroup)
+
+
+def dnd_ends(info: dict, now: float) -> datetime | None:
+    """When Do Not Disturb ends, if it is on at ``now``: a snooze, or the person's scheduled quiet hours."""
+    ends = []
+    if info.get("snooze_enabled") and (info.get("snooze_endtime") or 0) > now:
+        ends.append(info["snooze_endtime"])
+    if info.get("dnd_enabled") and (info.get("next_dnd_start_ts") or now + 1) <= now < (info.get("next_dnd_end_ts") or 0):
+        ends.append(info["next_dnd_end_ts"])
+    return datetime.fromtimestamp(max(ends), timezone.utc) if ends else None
 
 
 def _key(incident, notification) -> str:

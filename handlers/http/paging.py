@@ -1,0 +1,96 @@
+"""Acknowledging a page from outside Slack: the signed link in every SMS, push and e-mail, a key
+pressed during a call, an SMS reply "ACK". Each reaches the same ``IncidentService.acknowledge``
+as Slack's button, as the person who was paged.
+
+``GET /ack/<token>`` only shows a button: phones and mail scanners fetch links to preview them,
+and a preview must not acknowledge for someone asleep. ``POST`` (the button, ntfy's action)
+acknowledges. Twilio's webhooks are refused (403) unless Twilio's signature checks out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.channels.twilio import say, sms_reply
+from bot.core.errors import UserError
+from bot.paging.ack_links import BadAckLink
+from bot.web.pages import Pages
+
+if TYPE_CHECKING:
+    from bot.app import AppContext
+
+ACK_WORDS = frozenset({"ack", "acknowledge", "1", "ok"})
+
+
+def routes(ctx: AppContext, pages: Pages) -> list[Route]:
+    links, twilio = ctx.ack_links, ctx.channels.twilio
+
+    def acknowledge(incident_id: int, user: str) -> str:
+        """What to tell the person: acknowledged, or why not (already, by whom)."""
+        try:
+            incident = ctx.incidents.acknowledge(incident_id, user)
+        except UserError as exc:
+            return str(exc).replace("`", "")
+        return f"You acknowledged {incident.number}: {incident.title}."
+
+    async def show(request: Request) -> Response:
+        try:
+            link = await run_in_threadpool(links.read, request.path_params["token"], ctx.clock.now())
+        except BadAckLink as exc:
+            return pages.render(request, "ack.html", status_code=403, problem=str(exc))
+        return pages.render(request, "ack.html", incident_id=link.incident_id)
+
+    async def ack(request: Request) -> Response:
+        try:
+            link = await run_in_threadpool(links.use, request.path_params["token"], ctx.clock.now())
+        except BadAckLink as exc:
+            return pages.render(request, "ack.html", status_code=403, problem=str(exc))
+        done = await run_in_threadpool(acknowledge, link.incident_id, link.user_id)
+        return pages.render(request, "ack.html", done=done)
+
+    async def signed_form(request: Request) -> dict[str, str] | None:
+        """The form Twilio posted, if Twilio signed it (the URL it signed is PUBLIC_URL's)."""
+        if twilio is None:
+            return None
+        form = {key: str(value) for key, value in (await request.form()).multi_items()}
+        url = f"{ctx.settings.public_url}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")
+        return form if twilio.genuine(url, form, request.headers.get("X-Twilio-Signature", "")) else None
+
+    async def voice(request: Request) -> Response:
+        form = await signed_form(request)
+        if form is None:
+            return Response("Forbidden: not signed by Twilio", status_code=403)
+        if form.get("Digits") != "1":
+            return _twiml(say("Not acknowledged. Goodbye."))
+        try:
+            link = await run_in_threadpool(links.use, request.query_params.get("ack", ""), ctx.clock.now())
+        except BadAckLink as exc:
+            return _twiml(say(str(exc).replace("`", "")))
+        return _twiml(say(await run_in_threadpool(acknowledge, link.incident_id, link.user_id)))
+
+    async def sms(request: Request) -> Response:
+        form = await signed_form(request)
+        if form is None:
+            return Response("Forbidden: not signed by Twilio", status_code=403)
+        if form.get("Body", "").strip().lower() not in ACK_WORDS:
+            return _twiml(sms_reply("Reply ACK to acknowledge the page."))
+        delivery = await run_in_threadpool(ctx.steps.by_reply, "sms", form.get("From", ""))
+        if delivery is None:
+            return _twiml(sms_reply("No page to this number is waiting for an acknowledgement."))
+        return _twiml(sms_reply(await run_in_threadpool(acknowledge, delivery.incident_id, delivery.user_id)))
+
+    return [
+        Route("/ack/{token}", show, methods=["GET"]),
+        Route("/ack/{token}", ack, methods=["POST"]),
+        Route("/webhooks/twilio/voice", voice, methods=["POST"]),
+        Route("/webhooks/twilio/sms", sms, methods=["POST"]),
+    ]
+
+
+def _twiml(body: str) -> Response:
+    return Response(body, media_type="application/xml")
