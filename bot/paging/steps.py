@@ -126,8 +126,9 @@ class NotificationSteps:
                 self.cancel(session, [delivery.page_id])
                 session.commit()
                 return
-            message = self.outgoing(delivery, delivery.page.incident)
-            maybe_sent = delivery.attempts > 0 or timer.attempts > 1
+            incident = delivery.page.incident
+        message = self.outgoing(delivery, incident)  # outside the session: the first link makes its secret
+        maybe_sent = delivery.attempts > 0 or timer.attempts > 1
         try:
             ref = self._senders.already_sent(message) if maybe_sent else None
             ref = ref or self._senders.send(message)

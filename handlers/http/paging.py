@@ -10,6 +10,7 @@ acknowledges. Twilio's webhooks are refused (403) unless Twilio's signature chec
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -57,7 +58,7 @@ def routes(ctx: AppContext, pages: Pages) -> list[Route]:
         """The form Twilio posted, if Twilio signed it (the URL it signed is PUBLIC_URL's)."""
         if twilio is None:
             return None
-        form = {key: str(value) for key, value in (await request.form()).multi_items()}
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
         url = f"{ctx.settings.public_url}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")
         return form if twilio.genuine(url, form, request.headers.get("X-Twilio-Signature", "")) else None
 
