@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.service import GRACE_OVER, AlertService
 from bot.channels import Channels
+from bot.channels.pagerduty import PagerDutyEventsClient
 from bot.comms.updates import COMMS_ASK, NAG, UpdateService
 from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
@@ -25,6 +26,7 @@ from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.timers import TimerWorker
 from bot.paging.ack_links import AckLinks
+from bot.paging.bridge import PAGERDUTY_EVENT, PagerDutyBridge
 from bot.paging.contacts import ContactService
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
@@ -82,6 +84,7 @@ class AppContext:
     steps: NotificationSteps
     channels: Channels
     ack_links: AckLinks
+    pagerduty: PagerDutyBridge
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -128,11 +131,14 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     channels = Channels(settings, dict(config.send_rates))
     ack_links = AckLinks(sessions, lambda: stored_secret(sessions, "ack-links", clock.now()), settings.public_url)
     steps = NotificationSteps(sessions, config, clock, contacts, channels, ack_links)
-    paging = PagingService(sessions, config, clock, oncall, pager, steps)
+    pagerduty = PagerDutyBridge(sessions, config, clock, PagerDutyEventsClient(settings.pagerduty_events_url),
+                                settings.pagerduty_routing_key)
+    paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty)
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
-    handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, PAGE_STEP: steps.fire, NAG: updates.fire_nag,
+    handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, PAGE_STEP: steps.fire,
+                PAGERDUTY_EVENT: pagerduty.fire, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
                 REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
                 ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue}
@@ -141,7 +147,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status, reviews,
-                      reports, actions, report_forms, contacts, steps, channels, ack_links)
+                      reports, actions, report_forms, contacts, steps, channels, ack_links, pagerduty)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

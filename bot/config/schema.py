@@ -270,6 +270,7 @@ class ServiceConfig(_Strict):
     escalation_policy: str = "default"
     runbook: Annotated[str, AfterValidator(_web_address)] | None = None
     description: str | None = None
+    pagerduty_routing_key: str | None = None  # this service's PagerDuty integration, instead of PAGERDUTY_ROUTING_KEY
 
 
 class AlertsConfig(_Strict):

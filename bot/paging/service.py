@@ -23,6 +23,7 @@ from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, PageNotDelivered, UserError
 from bot.jobs import timers
 from bot.jobs.timers import TryAgain
+from bot.paging.bridge import PagerDutyBridge
 from bot.paging.contacts import METHOD_NAMES
 from bot.paging.oncall import OnCallService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
@@ -61,9 +62,11 @@ class Pager(Protocol):
 
 class PagingService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
-                 oncall: OnCallService, pager: Pager | None, steps: NotificationSteps | None = None) -> None:
+                 oncall: OnCallService, pager: Pager | None, steps: NotificationSteps | None = None,
+                 bridge: PagerDutyBridge | None = None) -> None:
         self._sessions = sessions
         self._steps = steps
+        self._bridge = bridge
         self._config = config
         self._clock = clock
         self._oncall = oncall
@@ -114,6 +117,8 @@ class PagingService:
         if stopped:
             self._cancel_timers(session, incident)
             self._cancel_steps(session, incident, stopped)
+            if self._bridge is not None:
+                self._bridge.acknowledged(session, incident)
         roles = [n.role for page in incident.pages for n in page.notifications if n.user_id == actor and n.role]
         return stopped, (roles[-1] if roles else None)
 
@@ -125,6 +130,8 @@ class PagingService:
             page.state, page.ended_at = PageState.ENDED, now
         self._cancel_timers(session, incident)
         self._cancel_steps(session, incident, ended)
+        if self._bridge is not None:
+            self._bridge.ended(session, incident)
 
     def wake(self, session: Session, incident: Incident) -> bool:
         """A page waiting for business hours starts now (the incident became urgent)."""
@@ -175,6 +182,8 @@ class PagingService:
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=recipient.user_id, level=level, target=recipient.target,
                         role=recipient.role, renotify=False, created_at=now))
+                if self._bridge is not None and (level, cycle) == (0, 0):
+                    self._bridge.paged(session, incident)
                 if self._steps is not None:
                     for notification in _notifications_of(page, timer.id):
                         self._steps.plan(session, page, notification.user_id, now)

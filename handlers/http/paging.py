@@ -4,22 +4,25 @@ as Slack's button, as the person who was paged.
 
 ``GET /ack/<token>`` only shows a button: phones and mail scanners fetch links to preview them,
 and a preview must not acknowledge for someone asleep. ``POST`` (the button, ntfy's action)
-acknowledges. Twilio's webhooks are refused (403) unless Twilio's signature checks out.
+acknowledges. Twilio's and PagerDuty's webhooks are refused (403) unless their signature checks out.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.channels.pagerduty import genuine_webhook
 from bot.channels.twilio import say, sms_reply
 from bot.core.errors import UserError
 from bot.paging.ack_links import BadAckLink
+from bot.paging.bridge import PagerDutyBridge, incident_of
 from bot.web.pages import Pages
 
 if TYPE_CHECKING:
@@ -85,7 +88,26 @@ def routes(ctx: AppContext, pages: Pages) -> list[Route]:
             return _twiml(sms_reply("No page to this number is waiting for an acknowledgement."))
         return _twiml(sms_reply(await run_in_threadpool(acknowledge, delivery.incident_id, delivery.user_id)))
 
+    async def pagerduty(request: Request) -> Response:
+        """PagerDuty's webhooks v3: ``incident.acknowledged`` of an incident this bot triggered acknowledges it."""
+        secret = ctx.settings.pagerduty_webhook_secret
+        body = await request.body()
+        if not secret or not genuine_webhook(secret, body, request.headers.get("X-PagerDuty-Signature", "")):
+            return JSONResponse({"error": "not signed with PAGERDUTY_WEBHOOK_SECRET"}, status_code=403)
+        try:
+            event = json.loads(body)["event"]
+            kind, data, agent = event["event_type"], event.get("data") or {}, event.get("agent") or {}
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": "event: expected a PagerDuty v3 webhook body"}, status_code=400)
+        incident_id = incident_of(str(data.get("incident_key") or ""))
+        if kind != "incident.acknowledged" or incident_id is None:
+            return JSONResponse({"ignored": kind}, status_code=202)
+        actor = PagerDutyBridge.actor(str(agent.get("summary") or "someone"))
+        said = await run_in_threadpool(acknowledge, incident_id, actor)
+        return JSONResponse({"result": said})
+
     return [
+        Route("/webhooks/pagerduty", pagerduty, methods=["POST"]),
         Route("/ack/{token}", show, methods=["GET"]),
         Route("/ack/{token}", ack, methods=["POST"]),
         Route("/webhooks/twilio/voice", voice, methods=["POST"]),
