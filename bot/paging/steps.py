@@ -31,6 +31,7 @@ from models import DeliveryState, Incident, Page, PageDelivery, PageState, Timel
 log = logging.getLogger(__name__)
 
 PAGE_STEP = "page.step"
+_WAITED = " waits for its turn "
 
 
 @dataclass(frozen=True)
@@ -128,13 +129,15 @@ class NotificationSteps:
                 return
             incident = delivery.page.incident
         message = self.outgoing(delivery, incident)  # outside the session: the first link makes its secret
-        maybe_sent = delivery.attempts > 0 or timer.attempts > 1
+        # An earlier attempt may have reached the provider if it failed (its answer lost) or died midway;
+        # one that only waited for a send rate never sent, and needs no look-up.
+        maybe_sent = delivery.attempts > 0 or (timer.attempts > 1 and _WAITED not in (timer.last_error or ""))
         try:
             ref = self._senders.already_sent(message) if maybe_sent else None
             ref = ref or self._senders.send(message)
         except PageNotDelivered as exc:
             if exc.wait is not None and not exc.permanent:  # a send rate or the provider asks to wait: no failure
-                raise TryAgain(f"{message.method} page {message.key} waits {exc.wait:.1f}s: {exc.reason}",
+                raise TryAgain(f"{message.method} page {message.key}{_WAITED}{exc.wait:.1f}s: {exc.reason}",
                                after=timedelta(seconds=exc.wait)) from exc
             self._failed(delivery.id, exc)
             if exc.permanent:

@@ -22,6 +22,10 @@ UNREACHABLE_PEOPLE = frozenset({"channel_not_found", "user_not_found", "is_bot",
 is the app's set-up, not the person's: it is retried, and said on /healthz.)"""
 
 
+DND_FRESH = 60.0
+"""Seconds a person's Do Not Disturb answer is reused."""
+
+
 class SlackPager:
     """Pages are DMs with an *Acknowledge* button (the same acknowledgement as the summary's)."""
 
@@ -29,6 +33,7 @@ class SlackPager:
         self._slack = gateway
         self._rendering = rendering
         self._now = now
+        self._dnd: dict[str, tuple[float, datetime | None]] = {}  # user -> (asked at, answer)
 
     def send(self, incident, notification) -> None:
         with _refused():
@@ -41,8 +46,16 @@ class SlackPager:
             return _key(incident, notification) in self._slack.find_posts(channel)
 
     def dnd_until(self, user: str) -> datetime | None:
+        """Asked at most once a minute per person: a storm pages one person for many incidents, and
+        ``dnd.info`` is a Tier 3 method."""
+        now = self._now().timestamp()
+        asked = self._dnd.get(user)
+        if asked is not None and now - asked[0] < DND_FRESH and (asked[1] is None or asked[1].timestamp() > now):
+            return asked[1]
         with _refused():
-            return dnd_ends(self._slack.dnd_info(user), self._now().timestamp())
+            ends = dnd_ends(self._slack.dnd_info(user), now)
+        self._dnd[user] = (now, ends)
+        return ends
 
     def usergroup_members(self, usergroup: str) -> list[str]:
         with _refused():
