@@ -18,6 +18,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    at: float  # time.time() of its arrival (the benchmark measures rates from it)
 
     def form(self) -> dict[str, str]:
         return {key: values[-1] for key, values in parse_qs(self.body.decode(), keep_blank_values=True).items()}
@@ -99,7 +100,7 @@ class FakeServer:
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
         request = Request(handler.command, parts.path, parse_qs(parts.query), dict(handler.headers.items()),
-                          handler.rfile.read(length))
+                          handler.rfile.read(length), time.time())
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
             lose = failure is None and self._lost > 0
