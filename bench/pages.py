@@ -108,6 +108,9 @@ def main() -> None:
             time.sleep(3)  # anything sent twice would arrive now
             report(args, engine, twilio, ntfy, smtp, done)
             engine.dispose()
+            problems = [line for line in (tmp / "processes.log").read_text().splitlines() if " WARNING " in line
+                        or " ERROR " in line]
+            print(f"  log         {len(problems)} warnings or errors" + "".join(f"\n    {p[:300]}" for p in problems[:8]))
         finally:
             for process in processes:
                 process.terminate()
@@ -129,9 +132,10 @@ def report(args, engine, twilio: FakeTwilio, ntfy: FakeNtfy, smtp: FakeSmtp, don
         return "PASS" if ok else "FAIL"
 
     with engine.connect() as connection:
-        rows = connection.execute(select(PageDelivery.method, PageDelivery.due_at, PageDelivery.sent_at)).all()
+        rows = connection.execute(select(PageDelivery.method, PageDelivery.due_at, PageDelivery.sent_at,
+                                         PageDelivery.attempts)).all()
     late: dict[str, list[float]] = {way: [] for way in WAYS}
-    for method, due_at, sent_at in rows:
+    for method, due_at, sent_at, _ in rows:
         late[method].append((sent_at - due_at).total_seconds() if sent_at else float("inf"))
     received = {"push": len(ntfy.pushes), "sms": len(twilio.messages), "call": len(twilio.calls),
                 "email": len(smtp.messages)}
@@ -151,7 +155,8 @@ def report(args, engine, twilio: FakeTwilio, ntfy: FakeNtfy, smtp: FakeSmtp, don
     busiest = {way: busiest_second(arrivals[way]) for way in WAYS}
     print("  rates       busiest second: " + ", ".join(f"{w} {busiest[w]}" for w in WAYS)
           + f"   {verdict(all(n <= args.provider_rate for n in busiest.values()))} (<= {args.provider_rate:g}/s)")
-    print("  per second  " + str(sorted(Counter(int(a) for a in arrivals['sms']).values(), reverse=True)[:5]))
+    retried = Counter(method for method, _, _, attempts in rows if attempts)
+    print(f"  retried     steps a provider failed at least once: {dict(retried) or 'none'}")
 
 
 if __name__ == "__main__":

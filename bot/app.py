@@ -67,6 +67,7 @@ class AppContext:
     paging: PagingService
     alerts: AlertService
     timer_worker: TimerWorker
+    step_worker: TimerWorker  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
     effects: Effects
     gateway: SlackGateway | None
     sync: SlackSync | None
@@ -142,12 +143,13 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
                 COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
                 REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
                 ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue}
-    timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
+    timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP])
+    step_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, only=[PAGE_STEP])
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status, reviews,
-                      reports, actions, report_forms, contacts, steps, channels, ack_links, pagerduty)
+                      timer_worker, step_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status,
+                      reviews, reports, actions, report_forms, contacts, steps, channels, ack_links, pagerduty)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

@@ -51,4 +51,5 @@ def make_scheduler(ctx: AppContext, blocking: bool = False) -> BaseScheduler:
     scheduler.add_job(announce_handoffs, "interval", seconds=HANDOFF_CHECK_EVERY_SECONDS, args=[ctx],
                       id="announce-handoffs", max_instances=1, coalesce=True)
     add_tick_job(scheduler, ctx.timer_worker)
+    add_tick_job(scheduler, ctx.step_worker)
     return scheduler

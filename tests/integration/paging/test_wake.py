@@ -34,8 +34,10 @@ def wake_bot(make_bot, providers):
 
 
 def run_due(bot, after: timedelta = timedelta(0)) -> None:
+    """What a worker does at this time: due timers, then due steps (a lane of their own)."""
     bot.clock.advance(after)
     bot.ctx.timer_worker.tick()
+    bot.ctx.step_worker.tick()
     bot.settle()
 
 
