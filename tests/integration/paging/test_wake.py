@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import urllib.parse
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -294,3 +295,16 @@ def test_e_mail_steps_go_through_a_real_smtp_server(make_bot, providers, smtp_se
     assert mail["To"] == "alice@example.com" and mail["From"] == "pages@example.com"
     assert mail["Subject"] == "[PAGE] INC-1 sev1 (Critical): Checkout is down"
     assert "https://bot.example.com/ack/" in mail.get_content()
+
+
+def test_two_workers_ticking_at_once_send_each_step_once(make_bot, providers, twilio_server, ntfy_server):
+    one, two = make_bot(config=CONFIG, **providers), make_bot(config=CONFIG, **providers)
+    register_alice(one)
+    declare(one, "declare sev1 Checkout is down", user="U02BOB")
+    run_due(one)
+    one.clock.advance(timedelta(minutes=6))  # push, SMS and the call are all due
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in range(3):
+            list(pool.map(lambda bot: bot.ctx.step_worker.tick(), (one, two)))
+    assert (len(ntfy_server.pushes), len(twilio_server.messages), len(twilio_server.calls)) == (1, 1, 1)
+    assert {d.state for d in deliveries(one)} == {DeliveryState.SENT}
