@@ -3,7 +3,7 @@
 from models.alert import Alert, AlertGroup
 from models.base import Base
 from models.communication import Delivery, Subscription
-from models.contact import ContactMethod, DeliveryState, PageDelivery, UsedAckLink
+from models.contact import ContactMethod, DeliveryState, NotificationRules, PageDelivery, UsedAckLink
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
@@ -25,6 +25,7 @@ __all__ = [
     "DeliveryState",
     "HandoffNotice",
     "Incident",
+    "NotificationRules",
     "Override",
     "Page",
     "PageDelivery",

@@ -1,17 +1,19 @@
 """How a page reaches a person besides Slack: their contact methods, each step's delivery, used links.
 
-A ``ContactMethod`` is one address a person registered (``/incident me phone …``). A ``PageDelivery``
-is one step of their notification rules for one page (push at 1 m, SMS at 3 m…): written with its
-timer when they are paged, sent once by a worker, retried while the provider fails, never sent once
-the page is acknowledged. An ``UsedAckLink`` makes an acknowledge link single-use.
+A ``ContactMethod`` is one address a person registered (``/incident me phone …``); ``NotificationRules``
+their own steps (``/incident me rules …``). A ``PageDelivery`` is one step of their rules for one
+page (push at 1 m, SMS at 3 m…): written with its timer when they are paged, sent once by a worker,
+retried while the provider fails, never sent once the page is acknowledged. An ``UsedAckLink``
+makes an acknowledge link single-use.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -32,6 +34,16 @@ class ContactMethod(Base):
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # phone | email | push
     address: Mapped[str] = mapped_column(String(320))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NotificationRules(Base):
+    """A person's own notification rules (``/incident me rules``), before the file's."""
+
+    __tablename__ = "notification_rules"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # [{"after": seconds, "via": "sms"}, ...]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

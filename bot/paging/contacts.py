@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import get_args
 
 import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import IncidentConfig
-from bot.config.schema import NotificationRuleConfig
+from bot.config.schema import NotificationRuleConfig, PageMethod
 from bot.core.clock import Clock
+from bot.core.durations import format_duration, parse_duration
 from bot.core.errors import UserError
-from models import ContactMethod
+from models import ContactMethod, NotificationRules
 
 KINDS = ("phone", "email", "push")
 METHOD_KIND = {"sms": "phone", "call": "phone", "email": "email", "push": "push"}
@@ -97,5 +100,57 @@ class ContactService:
                 session.delete(row)
             return row is not None
 
-    def rules_for(self, user: str) -> list[NotificationRuleConfig]:
-        return self._config.rules_for(user)
+    def rules_for(self, user: str, session: Session | None = None) -> list[NotificationRuleConfig]:
+        """The person's own rules, else the file's for them, else everyone's."""
+        if session is None:
+            with self._sessions() as own:
+                return self.rules_for(user, own)
+        row = session.get(NotificationRules, user)
+        if row is None:
+            return self._config.rules_for(user)
+        return [NotificationRuleConfig(after=timedelta(seconds=rule["after"]), via=rule["via"]) for rule in row.rules]
+
+    def set_rules(self, user: str, text: str) -> list[NotificationRuleConfig] | None:
+        """``/incident me rules 0m slack, 1m push, 5m call`` (``default``: back to the file's)."""
+        rules = None if text.strip().lower() == "default" else parse_rules(text)
+        with self._sessions() as session, session.begin():
+            row = session.get(NotificationRules, user)
+            if rules is None:
+                if row is not None:
+                    session.delete(row)
+                return None
+            stored = [{"after": int(rule.after.total_seconds()), "via": rule.via} for rule in rules]
+            if row is None:
+                session.add(NotificationRules(user_id=user, rules=stored, updated_at=self._clock.now()))
+            else:
+                row.rules, row.updated_at = stored, self._clock.now()
+        return rules
+
+
+_WAYS = get_args(PageMethod)
+
+
+def parse_rules(text: str) -> list[NotificationRuleConfig]:
+    """``0m slack, 1m push, 3m sms``: steps in any order, sorted by when they come."""
+    rules = []
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        words = part.split()
+        if len(words) != 2 or words[1].lower() not in _WAYS:
+            raise UserError(f"`{part}` is not a step; write each as a delay and a way ({', '.join(_WAYS)}), "
+                            "such as `0m slack, 2m push, 5m call`.", command="me")
+        after = timedelta(0) if re.fullmatch(r"0+[dhms]?", words[0]) else _duration(words[0])
+        rules.append(NotificationRuleConfig(after=after, via=words[1].lower()))
+    if not rules:
+        raise UserError("Name at least one step, such as `/incident me rules 0m slack, 2m push, 5m call`.", command="me")
+    return sorted(rules, key=lambda rule: rule.after)
+
+
+def _duration(text: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise UserError(str(exc), command="me") from None
+
+
+def describe_rules(rules: list[NotificationRuleConfig]) -> str:
+    return ", ".join(f"{format_duration(rule.after) if rule.after else '0m'} {rule.via}" for rule in rules)

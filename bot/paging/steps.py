@@ -81,7 +81,7 @@ class NotificationSteps:
         on = self._senders.methods()
         contacts = self._contacts.of(user, session)
         steps = []
-        for rule in self._contacts.rules_for(user):
+        for rule in self._contacts.rules_for(user, session):
             address = contacts.address_for(rule.via)
             if rule.via != "slack" and rule.via in on and address:
                 steps.append((rule.via, address))
@@ -95,7 +95,7 @@ class NotificationSteps:
         on = self._senders.methods()
         contacts = self._contacts.of(user, session)
         rows = []
-        for rule in self._contacts.rules_for(user):
+        for rule in self._contacts.rules_for(user, session):
             address = contacts.address_for(rule.via)
             if rule.via != "slack" and rule.via in on and address:
                 rows.append(PageDelivery(page_id=page.id, incident_id=page.incident_id, user_id=user, method=rule.via,

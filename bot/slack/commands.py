@@ -65,7 +65,7 @@ COMMANDS: tuple[Command, ...] = (
             Where.ANYWHERE),
     Command("public", "public [text]", "a public update on the status page (the first asks for a public title); "
             "with no text, a form for the public title, status and affected components"),
-    Command("me", "me [phone <+E.164>|email <address>|push <ntfy topic>|<method> off|test]",
+    Command("me", "me [phone <+E.164>|email <address>|push <ntfy topic>|<method> off|rules <0m slack, 2m push, …>|test]",
             "your ways to be paged besides Slack and the steps that use them; a test page by each", Where.ANYWHERE),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
 )

@@ -33,6 +33,9 @@ class ContactListeners:
             self.ctx.effects.answer(lambda: self.ctx.notices.reply(
                 response_url, blocks.contact_test_message(self.ctx.steps.test(user)), user))
             return blocks.testing_contacts()
+        if word == "rules" and value:
+            rules = self.ctx.contacts.set_rules(user, value)
+            return blocks.rules_saved(rules if rules is not None else self.ctx.contacts.rules_for(user), rules is None)
         if word not in KINDS or not value:
             raise UserError(f"`{rest.strip()}` is not something `/incident me` takes.", command="me")
         if value.lower() == "off":

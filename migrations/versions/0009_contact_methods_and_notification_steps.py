@@ -2,7 +2,7 @@
 
 Revision ID: 0009
 Revises: 0006
-Create Date: 2026-11-30 22:55:41.524883
+Create Date: 2026-11-30 23:24:38.171147
 """
 
 import sqlalchemy as sa
@@ -23,6 +23,12 @@ def upgrade() -> None:
     sa.Column('address', sa.String(length=320), nullable=False),
     sa.Column('updated_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('user_id', 'kind', name=op.f('pk_contact_methods'))
+    )
+    op.create_table('notification_rules',
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('rules', sa.JSON(), nullable=False),
+    sa.Column('updated_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_rules'))
     )
     op.create_table('page_deliveries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -63,4 +69,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_page_deliveries_address'))
 
     op.drop_table('page_deliveries')
+    op.drop_table('notification_rules')
     op.drop_table('contact_methods')

@@ -308,3 +308,18 @@ def test_two_workers_ticking_at_once_send_each_step_once(make_bot, providers, tw
             list(pool.map(lambda bot: bot.ctx.step_worker.tick(), (one, two)))
     assert (len(ntfy_server.pushes), len(twilio_server.messages), len(twilio_server.calls)) == (1, 1, 1)
     assert {d.state for d in deliveries(one)} == {DeliveryState.SENT}
+
+
+def test_a_persons_own_rules_come_before_the_files(wake_bot, ntfy_server, twilio_server):
+    bot = wake_bot
+    register_alice(bot)
+    assert "is not a step" in me(bot, "rules 0m slack, 1m fax")
+    assert "is not a duration" in me(bot, "rules 0m slack, soon sms")
+    assert me(bot, "rules 2m sms, 0m slack") == "Your steps are now: 0m slack, 2m sms, until you acknowledge."
+    assert "Slack at once, SMS after 2m" in me(bot, "")
+    declare(bot, "declare sev1 Checkout is down", user="U02BOB")
+    run_due(bot)
+    run_due(bot, timedelta(minutes=2))
+    run_due(bot, timedelta(minutes=5))
+    assert (len(twilio_server.messages), ntfy_server.pushes, twilio_server.calls) == (1, [], [])
+    assert me(bot, "rules default").startswith("The configured steps apply to you again: 0m slack, 1m push, 3m sms")
