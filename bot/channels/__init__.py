@@ -23,6 +23,7 @@ class Channels:
         self.ntfy = NtfySender(settings.ntfy_url) if settings.ntfy_url else None
         self.email = EmailSender.from_url(settings.smtp_url) if settings.smtp_url else None
         self._rates = SendRates(rates)
+        self._pagerduty = bool(settings.pagerduty_routing_key)
         self._by_method = {method: sender for method, sender in (
             ("push", self.ntfy), ("sms", self.twilio), ("call", self.twilio), ("email", self.email)) if sender}
 
@@ -31,7 +32,7 @@ class Channels:
 
     def described(self) -> str:
         """Each way and whether it is on, for the start-up log and check-config."""
-        return describe(self.methods())
+        return describe(self.methods()) + f", PagerDuty (PAGERDUTY_ROUTING_KEY) {'on' if self._pagerduty else 'off'}"
 
     def send(self, message: Outgoing) -> str:
         sender = self._sender(message.method)

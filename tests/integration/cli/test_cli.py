@@ -115,6 +115,7 @@ def test_check_config_says_ok_or_names_the_file_and_key(tmp_path):
     assert "push (NTFY_URL) off" in checked.stdout and "SMS (TWILIO_*) off" in checked.stdout
     checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(good), "NTFY_URL": "https://ntfy.sh"})
     assert "push (NTFY_URL) on" in checked.stdout and "e-mail (SMTP_URL) off" in checked.stdout
+    assert "PagerDuty (PAGERDUTY_ROUTING_KEY) off" in checked.stdout
     bad = tmp_path / "incidents.yaml"
     bad.write_text("overrides: {max_duration: a week}\n")
     checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(bad)})
