@@ -27,7 +27,9 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
     concurrency x what one request costs the server.
 
 (b) Declare-to-ready: ``--declares`` declares one after another to `python -m bot web`, 100 ms
-    per Slack call, each once the one before is ready. From sending the command to the fake's
+    per Slack call, each once the one before is ready and at least a second after it (Slack takes
+    one post a second in the announcement channel; back to back, declares measure that pace), in
+    a fake workspace of its own, so (a)'s bursts have not spent Slack's per-minute limits. From sending the command to the fake's
     `finished` time (both time.monotonic() in this process) of the last of conversations.create /
     setTopic / invite, the summary's chat.postMessage and its pins.add, and the announcement (a
     chat.postMessage in #incidents); the fake is polled until all of them are done. "x RT" divides
@@ -69,6 +71,7 @@ sys.path.insert(0, str(ROOT))  # for `python bench/declare.py`
 
 from bench.schema import own_schema  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.slack.budget import POST_BURST, POSTS_PER_SECOND  # noqa: E402
 from tests.driver import SIGNING_SECRET, Bot, HttpResponse, http  # noqa: E402
 from tests.fakeslack import Call, FakeSlack  # noqa: E402
 
@@ -116,7 +119,8 @@ def free_port() -> int:
 
 @contextmanager
 def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: Path, config: Path | None = None):
-    """A client of the variant (bare, real or stock), served by a process of its own, after a reset of the fake."""
+    """A client of the variant (bare, real or stock), served by a process of its own, after a reset of the
+    fake; and that process's pid."""
     fake.reset()
     fake.add_channel(ANNOUNCE)
     fake.add_user(USER, name="alice")
@@ -138,7 +142,7 @@ def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: P
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, server)
-        yield Bot(ctx=None, url=url, fake=fake, server=None, servers=None)  # only its requests: the app is not here
+        yield Bot(ctx=None, url=url, fake=fake, server=None, servers=None), server.pid  # requests only: the app is not here
     except BaseException:
         print(f"--- the {kind} server (pid {server.pid}, exit status {server.poll()}); the end of its output:\n"
               f"{log.read_text()[-3000:]}", file=sys.stderr)
@@ -222,8 +226,15 @@ def checked(responses: list[HttpResponse], expect: bytes) -> list[HttpResponse]:
     return responses
 
 
-def ack_runs(bot: Bot, args: argparse.Namespace, expect: bytes) -> list[list[float]]:
-    """Per run, milliseconds from sending each command to reading its answer, warm-ups left out.
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def ack_runs(bot: Bot, pid: int, args: argparse.Namespace, expect: bytes) -> tuple[list[list[float]], float]:
+    """Per run, milliseconds from sending each command to reading its answer, warm-ups left out; and
+    the server process's (``pid``) CPU milliseconds per measured command (on SQLite with its Slack work).
 
     The Slack work of the declares goes on meanwhile, within Slack's rate limits (Tier 2: twenty new
     channels a minute), so a burst of them keeps it busy for minutes: it is not waited for here.
@@ -231,10 +242,12 @@ def ack_runs(bot: Bot, args: argparse.Namespace, expect: bytes) -> list[list[flo
     runs = []
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         checked(list(pool.map(bot.command, [f"declare sev2 Warm-up {i}" for i in range(WARMUP)])), expect)
+        before = cpu_seconds(pid)
         for run in range(args.repeat):
             texts = [f"declare sev2 Bench {run}.{i}" for i in range(args.requests)]
             runs.append([r.elapsed * 1000 for r in checked(list(pool.map(bot.command, texts)), expect)])
-    return runs
+        cpu_ms = (cpu_seconds(pid) - before) * 1000 / (args.requests * args.repeat)
+    return runs, cpu_ms
 
 
 def slack_chain(calls: list[Call]) -> int:
@@ -248,12 +261,16 @@ def slack_chain(calls: list[Call]) -> int:
 
 def declare_to_ready(bot: Bot, fake: FakeSlack, declares: int) -> tuple[list[float], list[int], int]:
     """Per declare, ms until ready and its chain of Slack calls; and the index of the first measured call.
-    Warm-ups and declares stay within Tier 2's twenty new channels a minute, so none waits for the limit."""
+    Warm-ups and declares stay within Tier 2's twenty new channels a minute, and declares start a
+    second apart, within Slack's one post a second in the announcement channel, so none waits for a limit."""
     checked([bot.command(f"declare sev2 Warm-up {i}") for i in range(READY_WARMUP)], b"is recorded")
     wait_synced(fake, READY_WARMUP)
+    time.sleep(POST_BURST / POSTS_PER_SECOND)  # the warm-ups' announcements spent the channel's burst
     measured = len(fake.calls)
     ready_ms, chains = [], []
+    sent = 0.0
     for i in range(declares):
+        time.sleep(max(0.0, 1 / POSTS_PER_SECOND - (time.monotonic() - sent)))
         first = len(fake.calls)
         sent = time.monotonic()
         checked([bot.command(f"declare sev2 Ready check {i}")], b"is recorded")
@@ -288,12 +305,15 @@ def main() -> None:
                                     ("real", "bot, python -m bot web", b"is recorded"),
                                     ("stock", "bot, Bolt's stock adapter", b"is recorded")]:
             with (fresh_database(args.database_url, tmp, kind) as url,
-                  served(kind, url, fake, args.latency, tmp) as bot):
-                runs = ack_runs(bot, args, expect)
+                  served(kind, url, fake, args.latency, tmp) as (bot, pid)):
+                runs, cpu_ms = ack_runs(bot, pid, args, expect)
             rows.append((label, [statistics.median(percentile(ms, p) for ms in runs) for p in (50, 99)]
-                         + [statistics.median(max(ms) for ms in runs)]))
-        with (fresh_database(args.database_url, tmp, "ready") as url,
-              served("real", url, fake, READY_LATENCY, tmp) as bot):
+                         + [statistics.median(max(ms) for ms in runs), cpu_ms]))
+    # (b) gets a workspace of its own: (a)'s bursts spend Slack's per-minute limits (twenty new
+    # channels a minute), and a declare waiting out someone else's burst measures the burst, not the declare.
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp_dir:
+        with (fresh_database(args.database_url, Path(tmp_dir), "ready") as url,
+              served("real", url, fake, READY_LATENCY, Path(tmp_dir)) as (bot, _)):
             ready_ms, chains, measured = declare_to_ready(bot, fake, args.declares)
         made = Counter(c.method for c in fake.calls[measured:])  # the server has stopped: its Slack work is done
 
@@ -301,9 +321,9 @@ def main() -> None:
     medians = f", median of {args.repeat} runs" if args.repeat > 1 else ""
     print(f"(a) ack latency: {args.requests} slash commands at concurrency {args.concurrency}, "
           f"{args.latency * 1000:.0f} ms per Slack call, {db}{medians}")
-    print(f"    {'variant':<34}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}")
-    for label, (p50, p99, most) in rows:
-        print(f"    {label:<34}{p50:>8.1f}{p99:>8.1f}{most:>8.1f}")
+    print(f"    {'variant':<34}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'server CPU ms per command':>27}")
+    for label, (p50, p99, most, cpu_ms) in rows:
+        print(f"    {label:<34}{p50:>8.1f}{p99:>8.1f}{most:>8.1f}{cpu_ms:>27.1f}")
     bare, real = rows[0][1][1], rows[1][1][1]
     print(f"    real/bare p99: {real / bare:.2f}x")
     print(f"    {verdict(real <= 2 * bare)}  real p99 <= 2x bare p99 ({2 * bare:.1f} ms)")

@@ -112,7 +112,7 @@ def main() -> None:
         tmp = Path(tmp_dir)
         (tmp / "incidents.yaml").write_text(CONFIG)
         with fresh_database(args.database_url, tmp, "status") as url, \
-                served("real", url, fake, 0.05, tmp, tmp / "incidents.yaml") as bot:
+                served("real", url, fake, 0.05, tmp, tmp / "incidents.yaml") as (bot, _):
             seed(bot, bot.url)
             parts = urllib.parse.urlsplit(bot.url)
             reads: list[float] = []

@@ -1,7 +1,7 @@
 """reports, action items and their reminders
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-30 21:27:01.778294
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import models.types
 
 revision = '0006'
-down_revision = '0007'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

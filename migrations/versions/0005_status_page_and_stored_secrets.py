@@ -1,6 +1,6 @@
 """the status page's public incidents, updates and impacts; stored secrets
 
-Revision ID: 0007
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-30 21:14:12.976867
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 import models.types
 
-revision = '0007'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None

@@ -1,6 +1,6 @@
 """contact methods and notification steps
 
-Revision ID: 0009
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30 23:24:38.171147
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 import models.types
 
-revision = '0009'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
