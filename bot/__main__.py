@@ -28,11 +28,15 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         config = load_config(settings.incident_config)
         _check_slack_settings(settings)
+        _check_smtp_url(settings)
     except ConfigError as exc:
         print(f"incident-bot: cannot start.\n{exc}", file=sys.stderr)
         return 2
     if args.command == "check-config":
+        from bot.channels import Channels
+
         print(f"{settings.incident_config}: OK")
+        print(Channels(settings, {}).described())
         return 0
     if args.command == "manifest":
         from bot.slack.manifest import manifest
@@ -53,6 +57,16 @@ def _check_slack_settings(settings) -> None:
         raise ConfigError("environment variable SLACK_SIGNING_SECRET: not set, but SLACK_BOT_TOKEN is; "
                           "set it to the app's signing secret (Basic Information page), or set SLACK_APP_TOKEN "
                           "to use Socket Mode")
+
+
+def _check_smtp_url(settings) -> None:
+    if settings.smtp_url:
+        from bot.channels.email import EmailSender
+
+        try:
+            EmailSender.from_url(settings.smtp_url)
+        except ValueError as exc:
+            raise ConfigError(f"environment variable SMTP_URL: {exc}") from None
 
 
 def serve(settings, config, **wiring) -> int:

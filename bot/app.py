@@ -13,17 +13,24 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.service import GRACE_OVER, AlertService
+from bot.channels import Channels
+from bot.channels.pagerduty import PagerDutyEventsClient
 from bot.comms.updates import COMMS_ASK, NAG, UpdateService
 from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
+from bot.core.secrets import stored_secret
 from bot.incidents.service import IncidentService
 from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.timers import TimerWorker
+from bot.paging.ack_links import AckLinks
+from bot.paging.bridge import PAGERDUTY_EVENT, PagerDutyBridge
+from bot.paging.contacts import ContactService
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
+from bot.paging.steps import PAGE_STEP, NotificationSteps
 from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
@@ -63,6 +70,7 @@ class AppContext:
     paging: PagingService
     alerts: AlertService
     timer_worker: TimerWorker
+    step_worker: TimerWorker  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
     effects: Effects
     gateway: SlackGateway | None
     sync: SlackSync | None
@@ -78,6 +86,11 @@ class AppContext:
     report_forms: ReportForms | None
     retro: RetroService
     digest: DigestPoster
+    contacts: ContactService
+    steps: NotificationSteps
+    channels: Channels
+    ack_links: AckLinks
+    pagerduty: PagerDutyBridge
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -119,23 +132,32 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
 
     watch_incidents(sessions, incident_changed, announce=engine.dialect.name == "postgresql")
     oncall = OnCallService(sessions, config, clock)
-    pager = SlackPager(gateway, rendering) if gateway else None
-    paging = PagingService(sessions, config, clock, oncall, pager)
+    pager = SlackPager(gateway, rendering, clock.now) if gateway else None
+    contacts = ContactService(sessions, config, clock)
+    channels = Channels(settings, dict(config.send_rates))
+    ack_links = AckLinks(sessions, lambda: stored_secret(sessions, "ack-links", clock.now()), settings.public_url)
+    steps = NotificationSteps(sessions, config, clock, contacts, channels, ack_links)
+    pagerduty = PagerDutyBridge(sessions, config, clock, PagerDutyEventsClient(settings.pagerduty_events_url),
+                                settings.pagerduty_routing_key)
+    paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty)
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
     retro = RetroService(sessions, config, clock)
     digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url)
-    handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, NAG: updates.fire_nag,
+    handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, PAGE_STEP: steps.fire,
+                PAGERDUTY_EVENT: pagerduty.fire, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
                 REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
                 ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue, DIGEST: digest.fire}
-    timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases)
+    timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP])
+    step_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, only=[PAGE_STEP])
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status, reviews,
-                      reports, actions, report_forms, retro, digest)
+                      timer_worker, step_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status,
+                      reviews, reports, actions, report_forms, retro, digest, contacts, steps, channels, ack_links,
+                      pagerduty)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:
@@ -167,7 +189,8 @@ def create_bolt_app(ctx: AppContext) -> App | None:
 
 
 def check_slack(ctx: AppContext) -> None:
-    """Say plainly at start-up whether Slack is on, and learn the bot's own user id."""
+    """Say plainly at start-up whether Slack (and each other way to page) is on, and learn the bot's own user id."""
+    log.info("%s", ctx.channels.described())
     if ctx.gateway is None:
         log.warning("Slack is off: SLACK_BOT_TOKEN is not set. The web server, webhooks and jobs run; "
                     "nothing is posted to Slack until it is set.")

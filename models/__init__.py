@@ -3,6 +3,7 @@
 from models.alert import Alert, AlertGroup
 from models.base import Base
 from models.communication import Delivery, Subscription
+from models.contact import ContactMethod, DeliveryState, NotificationRules, PageDelivery, UsedAckLink
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
@@ -19,11 +20,15 @@ __all__ = [
     "AlertGroup",
     "AppProblem",
     "Base",
+    "ContactMethod",
     "Delivery",
+    "DeliveryState",
     "HandoffNotice",
     "Incident",
+    "NotificationRules",
     "Override",
     "Page",
+    "PageDelivery",
     "PageNotification",
     "PageState",
     "Priority",
@@ -37,5 +42,6 @@ __all__ = [
     "StoredSecret",
     "Subscription",
     "TimelineEvent",
+    "UsedAckLink",
     "Timer",
 ]

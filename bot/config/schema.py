@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from bot.core.durations import Duration, parse_duration
+from bot.core.durations import Duration, Offset, parse_duration
 
 
 class _Located(ValueError):
@@ -271,6 +271,7 @@ class ServiceConfig(_Strict):
     escalation_policy: str = "default"
     runbook: Annotated[str, AfterValidator(_web_address)] | None = None
     description: str | None = None
+    pagerduty_routing_key: str | None = None  # this service's PagerDuty integration, instead of PAGERDUTY_ROUTING_KEY
 
 
 class AlertsConfig(_Strict):
@@ -358,6 +359,29 @@ class StatusPageConfig(_Strict):
     components: list[StatusComponentConfig] = []
 
 
+PageMethod = Literal["slack", "push", "sms", "call", "email"]
+
+
+class NotificationRuleConfig(_Strict):
+    """One step of how a page reaches a person: ``via`` this way, ``after`` this long unacknowledged."""
+
+    after: Offset
+    via: PageMethod
+
+
+def _default_rules() -> list[NotificationRuleConfig]:
+    return [NotificationRuleConfig(after=timedelta(0), via="slack")]
+
+
+NotificationRules = Annotated[list[NotificationRuleConfig], Field(min_length=1)]
+
+
+class PersonConfig(_Strict):
+    """What the file says of one person (their own ``/incident me`` settings come first)."""
+
+    notification_rules: NotificationRules | None = None
+
+
 def _default_severities() -> dict[str, SeverityConfig]:
     return {
         "sev1": SeverityConfig(label="Critical", update_every="20m", separate_comms_lead=True, page=True),
@@ -386,6 +410,9 @@ class IncidentConfig(_Strict):
     reviews: dict[Name, ReviewDays] | None = None  # None: DEFAULT_REVIEWS, for the severities that exist
     status_page: StatusPageConfig = Field(default_factory=StatusPageConfig)
     retro: RetroConfig | None = None  # None: no weekly digest (the figures are still there)
+    notification_rules: NotificationRules = Field(default_factory=_default_rules)
+    people: dict[UserId, PersonConfig] = {}
+    send_rates: dict[Literal["push", "sms", "call", "email", "pagerduty"], Annotated[float, Field(gt=0)]] = {}
 
     @model_validator(mode="after")
     def _references_exist(self) -> "IncidentConfig":
@@ -460,6 +487,11 @@ class IncidentConfig(_Strict):
 
     def is_downgrade(self, old: str, new: str) -> bool:
         return self.rank(new) > self.rank(old)
+
+    def rules_for(self, user: str) -> list[NotificationRuleConfig]:
+        """The file's notification rules for ``user``: theirs under ``people``, else everyone's."""
+        person = self.people.get(user)
+        return (person.notification_rules if person and person.notification_rules else None) or self.notification_rules
 
     def service(self, name: str) -> ServiceConfig | None:
         return self.services.get(name.lower())

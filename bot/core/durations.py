@@ -71,3 +71,14 @@ def _to_timedelta(value: Any) -> Any:
 
 Duration = Annotated[timedelta, BeforeValidator(_to_timedelta)]
 """A pydantic field type: "15m" from a file, or a timedelta from code."""
+
+
+def _to_offset(value: Any) -> Any:
+    """A delay from a start, which may be none: 0m as well as any duration."""
+    if isinstance(value, str) and re.fullmatch(r"0+[dhms]?", value.strip()):
+        return timedelta(0)
+    return _to_timedelta(value)
+
+
+Offset = Annotated[timedelta, BeforeValidator(_to_offset)]
+"""A pydantic field type for "after this long" (0m allowed): a notification rule's step."""

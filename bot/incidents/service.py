@@ -161,7 +161,8 @@ class IncidentService:
     def acknowledge(self, incident_id: int, actor: str) -> Incident:
         """The incident's first acknowledgement, and every page still ringing: one act, one answer.
 
-        The acknowledger takes the role their page named if it is free, else commander if that is.
+        The acknowledger takes the role their page named if it is free, else commander if that is
+        (a person in Slack only: an acknowledgement from PagerDuty is recorded by name).
         """
         with self._write(incident_id) as incident:
             stopped, paged_role = ([], None)
@@ -172,12 +173,13 @@ class IncidentService:
                 incident.acknowledged_at, incident.acknowledged_by = now, actor
                 waited = format_duration(now - incident.declared_at)
                 incident.log(now, actor, "acknowledged",
-                             f"<@{actor}> acknowledged {incident.number} ({waited} after it was declared)")
+                             f"{mention(actor)} acknowledged {incident.number} ({waited} after it was declared)")
             elif stopped:
-                incident.log(now, actor, "acknowledged", f"<@{actor}> acknowledged the page for {incident.number}")
+                incident.log(now, actor, "acknowledged", f"{mention(actor)} acknowledged the page for {incident.number}")
             else:
                 raise InvalidTransition(f"{incident.number} was already acknowledged by {mention(incident.acknowledged_by)}.")
-            candidates = ([Role(paged_role)] if paged_role else []) + [Role.COMMANDER]
+            # Someone acknowledging in PagerDuty takes no role: they are no Slack user.
+            candidates = (([Role(paged_role)] if paged_role else []) + [Role.COMMANDER]) if is_user(actor) else []
             free = next((role for role in candidates if self._free_for(incident, role, actor)), None)
             if free is not None:
                 self._assign(incident, free, actor, actor)

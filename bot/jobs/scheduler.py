@@ -52,4 +52,5 @@ def make_scheduler(ctx: AppContext, blocking: bool = False) -> BaseScheduler:
                       id="announce-handoffs", max_instances=1, coalesce=True)
     ctx.digest.arm()  # the weekly retro digest's next row, if none is pending
     add_tick_job(scheduler, ctx.timer_worker)
+    add_tick_job(scheduler, ctx.step_worker)
     return scheduler

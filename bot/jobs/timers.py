@@ -16,12 +16,12 @@ next thing and, on a repeat, check what the earlier attempt did (see ``bot.pagin
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -90,8 +90,15 @@ class TimerWorker:
     it is how the worker recognizes its own claims."""
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, handlers: Mapping[str, Callable[[Timer], None]],
-                 worker_id: str, lease: timedelta = LEASE, batch: int = 100, leases: LeaseKeeper | None = None) -> None:
+                 worker_id: str, lease: timedelta = LEASE, batch: int = 100, leases: LeaseKeeper | None = None,
+                 only: Collection[str] | None = None, skip: Collection[str] = ()) -> None:
+        """``only`` and ``skip`` make a lane: kinds that must fire on time (a page's steps) get a worker
+        of their own, so they never queue behind slower handlers claimed in the same batch."""
         self._sessions = sessions
+        self._lane = true() if only is None else Timer.kind.in_(list(only))
+        if skip:
+            self._lane = and_(self._lane, Timer.kind.not_in(list(skip)))
+        self.lane = "" if only is None else "-" + "-".join(sorted(only))
         self.clock = clock
         self._handlers = handlers
         self.worker_id = worker_id
@@ -111,7 +118,7 @@ class TimerWorker:
         """When the earliest claimable pending timer is due, to know when to tick next."""
         now = self.clock.now()
         with self._sessions() as session:
-            return session.scalar(select(func.min(Timer.due_at)).where(PENDING, _claimable(now)))
+            return session.scalar(select(func.min(Timer.due_at)).where(PENDING, _claimable(now), self._lane))
 
     def _claim(self) -> list[Timer]:
         """One short transaction: lock due, unleased rows (skipping rows another worker is claiming
@@ -119,7 +126,7 @@ class TimerWorker:
         now = self.clock.now()
         with self._sessions() as session, session.begin():
             ids = session.scalars(
-                select(Timer.id).where(PENDING, Timer.due_at <= now, _claimable(now))
+                select(Timer.id).where(PENDING, Timer.due_at <= now, _claimable(now), self._lane)
                 .order_by(Timer.due_at, Timer.id).limit(self._batch)
                 .with_for_update(skip_locked=True)
             ).all()
@@ -193,8 +200,8 @@ def add_tick_job(scheduler: BaseScheduler, worker: TimerWorker, every: timedelta
         worker.tick()
         due = worker.next_due()
         if due is not None and due < worker.clock.now() + every:
-            scheduler.add_job(tick_and_wake, "date", run_date=due, id=f"timers-wake-{worker.worker_id}",
+            scheduler.add_job(tick_and_wake, "date", run_date=due, id=f"timers-wake-{worker.worker_id}{worker.lane}",
                               replace_existing=True, max_instances=2, misfire_grace_time=None)
 
-    scheduler.add_job(tick_and_wake, "interval", seconds=every.total_seconds(), id=f"timers-tick-{worker.worker_id}",
+    scheduler.add_job(tick_and_wake, "interval", seconds=every.total_seconds(), id=f"timers-tick-{worker.worker_id}{worker.lane}",
                       max_instances=1, coalesce=True, next_run_time=worker.clock.now())

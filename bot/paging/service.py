@@ -23,8 +23,11 @@ from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, PageNotDelivered, UserError
 from bot.jobs import timers
 from bot.jobs.timers import TryAgain
+from bot.paging.bridge import PagerDutyBridge
+from bot.paging.contacts import METHOD_NAMES
 from bot.paging.oncall import OnCallService
-from models import Incident, Page, PageNotification, PageState
+from bot.paging.steps import PAGE_STEP, NotificationSteps
+from models import Incident, Page, PageNotification, PageState, TimelineEvent
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +55,18 @@ class Pager(Protocol):
 
     def usergroup_members(self, usergroup: str) -> list[str]: ...
 
+    def dnd_until(self, user: str) -> datetime | None:
+        """When the person's Do Not Disturb (or snooze) ends, if it is on now."""
+        ...
+
 
 class PagingService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
-                 oncall: OnCallService, pager: Pager | None) -> None:
+                 oncall: OnCallService, pager: Pager | None, steps: NotificationSteps | None = None,
+                 bridge: PagerDutyBridge | None = None) -> None:
         self._sessions = sessions
+        self._steps = steps
+        self._bridge = bridge
         self._config = config
         self._clock = clock
         self._oncall = oncall
@@ -107,16 +117,22 @@ class PagingService:
             page.state, page.acknowledged_by, page.acknowledged_at = PageState.ACKNOWLEDGED, actor, now
         if stopped:
             self._cancel_timers(session, incident)
+            self._cancel_steps(session, incident, stopped)
+            if self._bridge is not None:
+                self._bridge.acknowledged(session, incident)
         roles = [n.role for page in incident.pages for n in page.notifications if n.user_id == actor and n.role]
         return stopped, (roles[-1] if roles else None)
 
     def stop(self, session: Session, incident: Incident) -> None:
         """The incident is over: no page for it goes on."""
         now = self._clock.now()
-        for page in incident.pages:
-            if page.active:
-                page.state, page.ended_at = PageState.ENDED, now
+        ended = [page for page in incident.pages if page.active]
+        for page in ended:
+            page.state, page.ended_at = PageState.ENDED, now
         self._cancel_timers(session, incident)
+        self._cancel_steps(session, incident, ended)
+        if self._bridge is not None:
+            self._bridge.ended(session, incident)
 
     def wake(self, session: Session, incident: Incident) -> bool:
         """A page waiting for business hours starts now (the incident became urgent)."""
@@ -131,6 +147,12 @@ class PagingService:
 
     def _cancel_timers(self, session: Session, incident: Incident) -> None:
         timers.cancel(session, incident_id=incident.id, kinds=KINDS, now=self._clock.now())
+
+    def _cancel_steps(self, session: Session, incident: Incident, pages: list[Page]) -> None:
+        """Steps run until the acknowledgement (an escalation leaves them running)."""
+        if self._steps is not None and pages:
+            timers.cancel(session, incident_id=incident.id, kinds=(PAGE_STEP,), now=self._clock.now())
+            self._steps.cancel(session, [page.id for page in pages])
 
     def _policy_for(self, incident: Incident) -> str:
         service = self._config.service(incident.service) if incident.service else None
@@ -161,11 +183,17 @@ class PagingService:
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=recipient.user_id, level=level, target=recipient.target,
                         role=recipient.role, renotify=False, created_at=now, out_of_hours=self._out_of_hours(now)))
+                if self._bridge is not None and (level, cycle) == (0, 0):
+                    self._bridge.paged(session, incident)
+                if self._steps is not None:
+                    for notification in _notifications_of(page, timer.id):
+                        self._steps.plan(session, page, notification.user_id, now)
                 self._after_level(session, incident, page, now)
                 paged = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id)) or "nobody (no one on call)"
                 where = f" of `{page.policy}`" if page.policy else ""
                 incident.log(now, None, "paged", f"Paged {paged}: level {level + 1}{where} ({page.reason})",
                              {"page": page.id, "level": level, "cycle": cycle})
+        self._warn_dnd(page_id, timer.id)
         self._send(page_id, timer)
 
     def fire_renotify(self, timer) -> None:
@@ -186,6 +214,7 @@ class PagingService:
                 users = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id))
                 page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
                                   {"page": page.id, "level": page.level})
+        self._warn_dnd(page_id, timer.id)
         self._send(page_id, timer)
 
     # -- internals -----------------------------------------------------------------------
@@ -282,6 +311,44 @@ class PagingService:
             return self._pager.usergroup_members(usergroup)
         except PageNotDelivered as exc:
             raise TryAgain(f"could not list the members of user group {usergroup}: {exc.reason}") from exc
+
+    def _warn_dnd(self, page_id: int, timer_id: int) -> None:
+        """Say in the channel, once per page and person, that Slack will not wake someone it pages now,
+        and what else will. Asked of Slack after the page's transaction, so no row waits for it."""
+        if self._pager is None:
+            return
+        with self._sessions() as session:
+            users = list(dict.fromkeys(session.scalars(select(PageNotification.user_id).where(
+                PageNotification.page_id == page_id, PageNotification.timer_id == timer_id))))
+            incident_id = session.scalar(select(Page.incident_id).where(Page.id == page_id))
+        for user in users:
+            try:
+                until = self._pager.dnd_until(user)
+            except PageNotDelivered as exc:
+                log.warning("INC-%s: could not ask Slack whether %s has Do Not Disturb on: %s", incident_id, user, exc.reason)
+                continue
+            if until is not None:
+                self._say_dnd(incident_id, page_id, user, until)
+
+    def _say_dnd(self, incident_id: int, page_id: int, user: str, until: datetime) -> None:
+        now = self._clock.now()
+        with self._sessions() as session, session.begin():
+            said = session.scalars(select(TimelineEvent.data).where(TimelineEvent.incident_id == incident_id,
+                                                                   TimelineEvent.kind == "dnd")).all()
+            if {"page": page_id, "user": user} in [{"page": d.get("page"), "user": d.get("user")} for d in said]:
+                return
+            local = until.astimezone(self._config.tz)
+            when = f"{local:%H:%M}" if until - now < timedelta(hours=20) else f"{local:%a %H:%M}"
+            methods = list(dict.fromkeys(METHOD_NAMES[method] for method, _ in
+                                         (self._steps.reachable_by(user, session) if self._steps else [])))
+            if methods:
+                also = ", ".join(methods[:-1]) + (" and " if len(methods) > 1 else "") + methods[-1]
+                text = f"<@{user}> has Do Not Disturb on until {when}: also paging by {also}"
+            else:
+                text = (f"<@{user}> has Do Not Disturb on until {when} and no other way to reach them is set up "
+                        "(`/incident me`): Slack may not wake them; the escalation runs as configured")
+            session.add(TimelineEvent(incident_id=incident_id, at=now, actor=None, kind="dnd", text=text, announce=True,
+                                      data={"page": page_id, "user": user, "until": until.isoformat()}))
 
     def _send(self, page_id: int, timer) -> None:
         """Send the DMs this timer recorded and has not sent yet, and record each outcome.

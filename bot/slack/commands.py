@@ -68,6 +68,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("stats", "stats [4w|this week|since <date>] [service]", "the retro figures: incidents, time to "
             "acknowledge / mitigate / resolve (median and p90), uptime, the people paged most, and a link to the charts",
             Where.ANYWHERE),
+    Command("me", "me [phone <+E.164>|email <address>|push <ntfy topic>|<method> off|rules <0m slack, 2m push, …>|test]",
+            "your ways to be paged besides Slack and the steps that use them; a test page by each", Where.ANYWHERE),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
 )
 

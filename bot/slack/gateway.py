@@ -235,6 +235,10 @@ class SlackGateway:
     def open_view(self, trigger_id: str, view: dict) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)
 
+    def dnd_info(self, user: str) -> dict:
+        """The person's Do Not Disturb schedule and snooze (``dnd.info``)."""
+        return dict(self.client.dnd_info(user=user).data)
+
     def usergroup_members(self, usergroup: str) -> list[str]:
         return list(self.client.usergroups_users_list(usergroup=usergroup)["users"])
 

@@ -22,6 +22,7 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("im:write", "open the DM with a person to find a page an earlier attempt sent"),
     ("im:history", "read that DM, so nobody is paged twice for one page"),
     ("users:read", "check that a person taking a shift exists and can be paged"),
+    ("dnd:read", "know when a person's Do Not Disturb is on, so a page says what else will wake them"),
     ("usergroups:read", "page the members of a user group named in an escalation policy"),
     ("canvases:write", "the incident report as the channel's canvas, kept current"),
     ("files:write", "the report as a Markdown file where canvases are unavailable"),

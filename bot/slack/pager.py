@@ -6,8 +6,9 @@ The paging service knows nothing of Slack; this adapter turns Slack's refusals i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 from slack_sdk.errors import SlackApiError
 
@@ -21,12 +22,18 @@ UNREACHABLE_PEOPLE = frozenset({"channel_not_found", "user_not_found", "is_bot",
 is the app's set-up, not the person's: it is retried, and said on /healthz.)"""
 
 
+DND_FRESH = 60.0
+"""Seconds a person's Do Not Disturb answer is reused."""
+
+
 class SlackPager:
     """Pages are DMs with an *Acknowledge* button (the same acknowledgement as the summary's)."""
 
-    def __init__(self, gateway: SlackGateway, rendering: blocks.Rendering) -> None:
+    def __init__(self, gateway: SlackGateway, rendering: blocks.Rendering, now: Callable[[], datetime]) -> None:
         self._slack = gateway
         self._rendering = rendering
+        self._now = now
+        self._dnd: dict[str, tuple[float, datetime | None]] = {}  # user -> (asked at, answer)
 
     def send(self, incident, notification) -> None:
         with _refused():
@@ -38,9 +45,31 @@ class SlackPager:
             channel = self._slack.dm_channel(notification.user_id)
             return _key(incident, notification) in self._slack.find_posts(channel)
 
+    def dnd_until(self, user: str) -> datetime | None:
+        """Asked at most once a minute per person: a storm pages one person for many incidents, and
+        ``dnd.info`` is a Tier 3 method."""
+        now = self._now().timestamp()
+        asked = self._dnd.get(user)
+        if asked is not None and now - asked[0] < DND_FRESH and (asked[1] is None or asked[1].timestamp() > now):
+            return asked[1]
+        with _refused():
+            ends = dnd_ends(self._slack.dnd_info(user), now)
+        self._dnd[user] = (now, ends)
+        return ends
+
     def usergroup_members(self, usergroup: str) -> list[str]:
         with _refused():
             return self._slack.usergroup_members(usergroup)
+
+
+def dnd_ends(info: dict, now: float) -> datetime | None:
+    """When Do Not Disturb ends, if it is on at ``now``: a snooze, or the person's scheduled quiet hours."""
+    ends = []
+    if info.get("snooze_enabled") and (info.get("snooze_endtime") or 0) > now:
+        ends.append(info["snooze_endtime"])
+    if info.get("dnd_enabled") and (info.get("next_dnd_start_ts") or now + 1) <= now < (info.get("next_dnd_end_ts") or 0):
+        ends.append(info["next_dnd_end_ts"])
+    return datetime.fromtimestamp(max(ends), timezone.utc) if ends else None
 
 
 def _key(incident, notification) -> str:

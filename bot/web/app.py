@@ -21,7 +21,7 @@ from bot.web.pages import STATIC, Pages
 from bot.web.sessions import SessionCookies
 from bot.web.status_cache import StatusCache
 from bot.web.status_formats import status_formats
-from handlers.http import auth, console, health, reports, slack_events, stats, status, webhooks
+from handlers.http import auth, console, health, paging, reports, slack_events, stats, status, webhooks
 from handlers.http.auth import SlackSignIn
 
 
@@ -46,5 +46,6 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
         *console.routes(access, pages, ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall)),
         *reports.routes(ctx.reports, pages, access, ctx.rendering),
         *stats.routes(access, pages, ctx.retro),
+        *paging.routes(ctx, pages),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ])

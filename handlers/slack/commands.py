@@ -17,6 +17,7 @@ from bot.core.errors import UserError
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.commands import BY_NAME, Where, form
+from handlers.slack.contact_commands import ContactListeners
 from handlers.slack.grammar import split
 from handlers.slack.incident_commands import IncidentListeners
 from handlers.slack.oncall_commands import OnCallListeners
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
 Listener = Callable[..., Message | None]
 
-GROUPS = (IncidentListeners, OnCallListeners, StatusListeners, ReportListeners, StatsListeners)
+GROUPS = (IncidentListeners, OnCallListeners, StatusListeners, ReportListeners, StatsListeners,
+          ContactListeners)
 """Every group of listeners; a feature adds its own here."""
 
 

@@ -181,6 +181,7 @@ class FakeSlack(Documents, OpenIdMixin):
             self._ims: dict[str, dict] = {}  # by D id: id, user, created
             self._im_of: dict[str, str] = {}  # user id -> D id
             self._usergroups: dict[str, dict] = {}
+            self._dnd: dict[str, float] = {}  # user id -> epoch second their snooze ends
             self._users: dict[str, dict] = {}
             self._messages: dict[str, list[dict]] = {}
             self._pins: dict[str, list[str]] = {}
@@ -250,6 +251,14 @@ class FakeSlack(Documents, OpenIdMixin):
             if usergroup_id not in self._usergroups:
                 raise ValueError(f"no user group {usergroup_id!r}")
             self._usergroups[usergroup_id].update(users=list(users), updated=int(time.time()))
+
+    def set_dnd(self, user_id: str, until: float | None) -> None:
+        """Snooze `user_id`'s notifications until the epoch second `until` (None: Do Not Disturb off)."""
+        with self._lock:
+            if until is None:
+                self._dnd.pop(user_id, None)
+            else:
+                self._dnd[user_id] = until
 
     def dm_channel(self, user_id: str) -> str:
         """The D… id of the bot's direct-message conversation with `user_id`, opened if need be."""
@@ -762,6 +771,17 @@ class FakeSlack(Documents, OpenIdMixin):
         if args["user"] not in self._users:
             raise SlackError("user_not_found")
         return {"ok": True, "user": copy.deepcopy(self._users[args["user"]])}
+
+    def _m_dnd_info(self, args):
+        """A user's snooze as set_dnd() left it; no scheduled quiet hours (next_dnd_* lie outside now)."""
+        user = args.get("user")
+        if user not in self._users:
+            raise SlackError("user_not_found")
+        until = self._dnd.get(user)
+        return {"ok": True, "dnd_enabled": False, "next_dnd_start_ts": 1, "next_dnd_end_ts": 1,
+                "snooze_enabled": until is not None, **({"snooze_endtime": int(until),
+                                                          "snooze_remaining": max(0, int(until - time.time()))}
+                                                         if until is not None else {})}
 
     def _m_conversations_create(self, args):
         name = args["name"]

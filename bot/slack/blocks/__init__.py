@@ -7,6 +7,13 @@ outside this package builds Slack JSON.
 
 from bot.slack.blocks import replies
 from bot.slack.blocks.common import Message, Rendering, said, slack_date
+from bot.slack.blocks.contacts import (
+    contact_saved,
+    contact_test_message,
+    contacts_message,
+    rules_saved,
+    testing_contacts,
+)
 from bot.slack.blocks.deliveries import delivery_message
 from bot.slack.blocks.incidents import (
     declared_message,
@@ -39,6 +46,11 @@ __all__ = [
     "Rendering",
     "announcement_message",
     "channel_topic",
+    "contact_saved",
+    "contact_test_message",
+    "contacts_message",
+    "rules_saved",
+    "testing_contacts",
     "declare_modal",
     "declared_message",
     "delivery_message",

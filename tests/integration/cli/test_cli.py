@@ -111,7 +111,11 @@ def test_manifest_is_printed_for_the_public_url_and_socket_mode():
 def test_check_config_says_ok_or_names_the_file_and_key(tmp_path):
     good = ROOT / "incidents.example.yaml"
     checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(good)})
-    assert (checked.returncode, checked.stdout.strip()) == (0, f"{good}: OK")
+    assert (checked.returncode, checked.stdout.splitlines()[0]) == (0, f"{good}: OK")
+    assert "push (NTFY_URL) off" in checked.stdout and "SMS (TWILIO_*) off" in checked.stdout
+    checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(good), "NTFY_URL": "https://ntfy.sh"})
+    assert "push (NTFY_URL) on" in checked.stdout and "e-mail (SMTP_URL) off" in checked.stdout
+    assert "PagerDuty (PAGERDUTY_ROUTING_KEY) off" in checked.stdout
     bad = tmp_path / "incidents.yaml"
     bad.write_text("overrides: {max_duration: a week}\n")
     checked = run_bot("check-config", env={"INCIDENT_CONFIG": str(bad)})

@@ -1,0 +1,223 @@
+"""Notification rules run as steps: push at 1 m, SMS at 3 m, a call at 5 m, until someone acknowledges.
+
+When a person is first paged for a page, each step of their rules that can reach them (the way is on
+and they registered an address for it) becomes a ``page_deliveries`` row and a ``page.step`` timer,
+written in the transaction that records the page, so a crash or a second worker loses or doubles
+none. The acknowledgement cancels the timers and the rows. A worker fires a step without locking
+the incident: it reads the row, sends, then records the outcome and a timeline line. A provider's
+failure that may pass (5xx, a timeout, 429) is retried with the timers' backoff; an attempt whose
+answer was lost is looked up with the provider before sending again, where the provider allows.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot.config import IncidentConfig
+from bot.core.clock import Clock
+from bot.core.errors import PageNotDelivered
+from bot.jobs import timers
+from bot.jobs.timers import TryAgain
+from bot.paging.ack_links import AckLinks
+from bot.paging.contacts import METHOD_NAMES, ContactService
+from models import DeliveryState, Incident, Page, PageDelivery, PageState, TimelineEvent
+
+log = logging.getLogger(__name__)
+
+PAGE_STEP = "page.step"
+_WAITED = " waits for its turn "
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One step's page as every provider needs it; ``key`` is unique to the delivery row."""
+
+    key: str
+    method: str
+    address: str
+    title: str
+    text: str
+    speech: str
+    ack_url: str | None
+    ack_token: str | None
+
+
+class Senders(Protocol):
+    """The ways to page besides Slack (``bot.channels.Channels``); each raises ``PageNotDelivered``."""
+
+    def methods(self) -> frozenset[str]:
+        """The ways that are on (their settings are present)."""
+        ...
+
+    def send(self, message: Outgoing) -> str:
+        """Hand the page to its provider; the provider's id for it."""
+        ...
+
+    def already_sent(self, message: Outgoing) -> str | None:
+        """The provider's id of this very page if an earlier attempt's answer was lost; None if unknown."""
+        ...
+
+
+class NotificationSteps:
+    def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
+                 contacts: ContactService, senders: Senders | None, links: AckLinks | None) -> None:
+        self._sessions = sessions
+        self._config = config
+        self._clock = clock
+        self._contacts = contacts
+        self._senders = senders
+        self._links = links
+
+    def reachable_by(self, user: str, session: Session | None = None) -> list[tuple[str, str]]:
+        """Each step of the person's rules besides Slack that can reach them: (method, address)."""
+        if self._senders is None:
+            return []
+        on = self._senders.methods()
+        contacts = self._contacts.of(user, session)
+        steps = []
+        for rule in self._contacts.rules_for(user, session):
+            address = contacts.address_for(rule.via)
+            if rule.via != "slack" and rule.via in on and address:
+                steps.append((rule.via, address))
+        return steps
+
+    def plan(self, session: Session, page: Page, user: str, now: datetime) -> None:
+        """Write the person's steps for ``page`` (once per page: a later level or renotify adds none)."""
+        if self._senders is None or session.scalar(select(PageDelivery.id).where(
+                PageDelivery.page_id == page.id, PageDelivery.user_id == user).limit(1)) is not None:
+            return
+        on = self._senders.methods()
+        contacts = self._contacts.of(user, session)
+        rows = []
+        for rule in self._contacts.rules_for(user, session):
+            address = contacts.address_for(rule.via)
+            if rule.via != "slack" and rule.via in on and address:
+                rows.append(PageDelivery(page_id=page.id, incident_id=page.incident_id, user_id=user, method=rule.via,
+                                         address=address, state=DeliveryState.PENDING, due_at=now + rule.after,
+                                         attempts=0, created_at=now))
+        if not rows:
+            return
+        session.add_all(rows)
+        session.flush()
+        for row in rows:
+            timers.schedule_new(session, PAGE_STEP, row.due_at, incident_id=page.incident_id,
+                                payload={"delivery": row.id}, key=f"page:{page.id}:step:{row.id}")
+
+    def cancel(self, session: Session, page_ids: list[int]) -> None:
+        """The pages were acknowledged or ended: their steps not sent yet never will be."""
+        if page_ids:
+            session.execute(update(PageDelivery).where(PageDelivery.page_id.in_(page_ids),
+                                                       PageDelivery.state == DeliveryState.PENDING)
+                            .values(state=DeliveryState.CANCELLED))
+
+    def fire(self, timer) -> None:
+        """Send one step, unless its page was acknowledged; record the attempt either way."""
+        with self._sessions() as session:
+            delivery = session.scalars(select(PageDelivery).where(PageDelivery.id == timer.payload["delivery"])
+                                       .options(selectinload(PageDelivery.page).selectinload(Page.incident))).first()
+            if delivery is None or delivery.state != DeliveryState.PENDING:
+                return
+            if not delivery.page.active:
+                self.cancel(session, [delivery.page_id])
+                session.commit()
+                return
+            incident = delivery.page.incident
+        message = self.outgoing(delivery, incident)  # outside the session: the first link makes its secret
+        # An earlier attempt may have reached the provider if it failed (its answer lost) or died midway;
+        # one that only waited for a send rate never sent, and needs no look-up.
+        maybe_sent = delivery.attempts > 0 or (timer.attempts > 1 and _WAITED not in (timer.last_error or ""))
+        try:
+            ref = self._senders.already_sent(message) if maybe_sent else None
+            ref = ref or self._senders.send(message)
+        except PageNotDelivered as exc:
+            if exc.wait is not None and not exc.permanent:  # a send rate or the provider asks to wait: no failure
+                raise TryAgain(f"{message.method} page {message.key}{_WAITED}{exc.wait:.1f}s: {exc.reason}",
+                               after=timedelta(seconds=exc.wait)) from exc
+            self._failed(delivery.id, exc)
+            if exc.permanent:
+                return
+            raise TryAgain(f"{message.method} page {message.key} not delivered: {exc.reason}") from exc
+        self._sent(delivery.id, ref)
+
+    def outgoing(self, delivery: PageDelivery, incident: Incident) -> Outgoing:
+        label = self._config.severities.get(incident.severity)
+        severity = f"{incident.severity} ({label.label})" if label else incident.severity
+        title = f"{incident.number} {severity}: {incident.title}"
+        token = self._links.token(delivery) if self._links else None
+        url = self._links.url(token) if token else None
+        text = f"You are paged for {title}." + (f" Acknowledge: {url}" if url else "")
+        speech = (f"You are paged for incident {incident.id}, severity {severity}: {incident.title}. "
+                  "Press 1 to acknowledge.")
+        return Outgoing(key=f"page-{delivery.id}", method=delivery.method, address=delivery.address, title=title,
+                        text=text, speech=speech, ack_url=url, ack_token=token)
+
+    def _sent(self, delivery_id: int, ref: str) -> None:
+        now = self._clock.now()
+        with self._sessions() as session, session.begin():
+            delivery = session.get(PageDelivery, delivery_id)
+            delivery.state, delivery.provider_ref, delivery.sent_at = DeliveryState.SENT, ref, now
+            tries = f" after {delivery.attempts} failed attempt{'s' if delivery.attempts > 1 else ''}" \
+                if delivery.attempts else ""
+            _note(session, delivery, now, "page_step", f"Reached <@{delivery.user_id}> by "
+                  f"{METHOD_NAMES[delivery.method]}{tries}", "sent", announce=True)
+
+    def _failed(self, delivery_id: int, exc: PageNotDelivered) -> None:
+        now = self._clock.now()
+        with self._sessions() as session, session.begin():
+            delivery = session.get(PageDelivery, delivery_id)
+            delivery.attempts += 1
+            delivery.error = exc.reason
+            how = METHOD_NAMES[delivery.method]
+            if exc.permanent:
+                delivery.state = DeliveryState.FAILED
+                _note(session, delivery, now, "page_step_failed", f"Could not reach <@{delivery.user_id}> by {how}: "
+                      f"{exc.reason}. Not retried: the provider refuses this address", "refused", announce=True)
+            else:
+                _note(session, delivery, now, "page_step_failed", f"Could not reach <@{delivery.user_id}> by {how} yet "
+                      f"(attempt {delivery.attempts}): {exc.reason}. Retrying", "failed",
+                      announce=delivery.attempts == 1)
+
+    def test(self, user: str) -> list[tuple[str, str]]:
+        """``/incident me test``: a test page by each way that can reach the person; (way, what happened)."""
+        if self._senders is None:
+            return []
+        contacts = self._contacts.of(user)
+        results = []
+        for method in ("push", "sms", "call", "email"):
+            address = contacts.address_for(method)
+            if method not in self._senders.methods() or not address:
+                continue
+            text = "This is a test page from incident-bot: nothing is wrong, no need to acknowledge."
+            message = Outgoing(key=f"test-{user}-{method}", method=method, address=address,
+                               title="Test page from incident-bot", text=text, speech=text, ack_url=None, ack_token=None)
+            try:
+                self._senders.send(message)
+            except PageNotDelivered as exc:
+                results.append((method, f"failed: {exc.reason}"))
+            else:
+                results.append((method, f"sent to {address}"))
+        return results
+
+    # -- acknowledging from outside Slack -----------------------------------------------------
+
+    def by_reply(self, method: str, address: str) -> PageDelivery | None:
+        """The latest step sent to ``address`` by ``method`` whose page is still ringing (an SMS reply)."""
+        with self._sessions() as session:
+            return session.scalars(select(PageDelivery).join(Page).where(
+                PageDelivery.method == method, PageDelivery.address == address,
+                PageDelivery.state == DeliveryState.SENT, Page.state.in_((PageState.PAGING, PageState.WAITING)))
+                .order_by(PageDelivery.sent_at.desc(), PageDelivery.id.desc()).limit(1)).first()
+
+
+def _note(session: Session, delivery: PageDelivery, now: datetime, kind: str, text: str, result: str,
+          announce: bool) -> None:
+    """A timeline line about one attempt, written beside the incident (its row is not locked or read)."""
+    session.add(TimelineEvent(incident_id=delivery.incident_id, at=now, actor=None, kind=kind, text=text,
+                              announce=announce, data={"page": delivery.page_id, "delivery": delivery.id,
+                                                       "method": delivery.method, "result": result}))
