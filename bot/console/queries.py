@@ -6,8 +6,8 @@ touch the ORM (no lazy load after the session closed, nothing to write by accide
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot.config import IncidentConfig
 from bot.core.errors import IncidentNotFound, UserError
 from bot.incidents.store import load
+from bot.paging.contacts import METHOD_NAMES
 from bot.paging.oncall import OnCallService, OnCallStatus
 from bot.status.page import PublicIncidentView, incident_view
 from bot.status.public import public_of
-from models import Incident, Role, Status
+from models import ActionItem, Incident, PageDelivery, Role, Status
 
 PAGE_SIZE = 50
 
@@ -104,6 +105,30 @@ class PageView:
 
 
 @dataclass(frozen=True)
+class StepView:
+    """A notification step besides Slack (push, SMS, call, e-mail) and what became of it."""
+
+    user: str
+    way: str
+    state: str
+    due_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    error: str | None
+
+
+@dataclass(frozen=True)
+class ActionView:
+    number: int
+    text: str
+    owner: str
+    priority: str
+    due_on: date | None
+    tracker_url: str | None
+    done_at: datetime | None
+
+
+@dataclass(frozen=True)
 class IncidentDetail:
     row: IncidentRow
     severity_label: str
@@ -126,6 +151,8 @@ class IncidentDetail:
     pages: list[PageView]
     public: PublicIncidentView | None = None  # what the status page says
     sync_error: str | None = None  # why Slack is behind, if it is
+    steps: list[StepView] = field(default_factory=list)  # pages by push, SMS, call, e-mail
+    action_items: list[ActionView] = field(default_factory=list)
 
 
 class ConsoleQueries:
@@ -180,6 +207,12 @@ class ConsoleQueries:
                 pages=[_page(page) for page in incident.pages],
                 public=incident_view(public, incident.severity, incident.service, self._config) if public else None,
                 sync_error=incident.sync_error,
+                steps=[StepView(d.user_id, METHOD_NAMES[d.method], d.state, d.due_at, d.sent_at, d.attempts, d.error)
+                       for d in session.scalars(select(PageDelivery).where(PageDelivery.incident_id == incident_id)
+                                                .order_by(PageDelivery.due_at, PageDelivery.id))],
+                action_items=[ActionView(a.number, a.text, a.owner, a.priority, a.due_on, a.tracker_url, a.done_at)
+                              for a in session.scalars(select(ActionItem).where(ActionItem.incident_id == incident_id)
+                                                       .order_by(ActionItem.number))],
             )
 
     def oncall(self) -> list[OnCallStatus]:

@@ -13,9 +13,10 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from models import DeliveryState, PageDelivery, PageState
+from tests.console import CONSOLE_TOKEN, Browserless
 from tests.driver import http
 from tests.fakeproviders import twilio as fake_twilio
-from tests.integration.helpers import channel_posts, declare, incident
+from tests.integration.helpers import channel_posts, declare, in_channel, incident
 
 PHONE = "+393471234567"
 RULES = [{"after": "0m", "via": "slack"}, {"after": "1m", "via": "push"}, {"after": "3m", "via": "sms"},
@@ -323,3 +324,20 @@ def test_a_persons_own_rules_come_before_the_files(wake_bot, ntfy_server, twilio
     run_due(bot, timedelta(minutes=5))
     assert (len(twilio_server.messages), ntfy_server.pushes, twilio_server.calls) == (1, [], [])
     assert me(bot, "rules default").startswith("The configured steps apply to you again: 0m slack, 1m push, 3m sms")
+
+
+def test_the_console_shows_who_was_reached_how(make_bot, providers, ntfy_server):
+    bot = make_bot(config=CONFIG, CONSOLE_TOKEN=CONSOLE_TOKEN, **providers)
+    register_alice(bot)
+    row = declare(bot, "declare sev1 Checkout is down", user="U02BOB")
+    run_due(bot)
+    run_due(bot, timedelta(minutes=1))
+    assert len(ntfy_server.pushes) == 1
+    in_channel(bot, "ack", row, user="U01ALICE")
+    reader = Browserless(bot.url)
+    assert reader.post("/auth/signin", {"token": CONSOLE_TOKEN}).status == 303
+    page = reader.get(f"/incidents/{row.id}").body
+    steps = page[page.index("Besides Slack"):page.index('id="actions"')]
+    rows = [chunk.split("</tr>")[0] for chunk in steps.split("<tr>")[2:]]
+    assert ["push" in rows[0] and "reached" in rows[0], "SMS" in rows[1] and "not needed (acknowledged)" in rows[1],
+            "phone" in rows[2] and "not needed (acknowledged)" in rows[2]] == [True] * 3, rows

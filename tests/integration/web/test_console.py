@@ -69,6 +69,24 @@ def test_one_incident_whole(console, reader, fake_slack):
         assert part in page, part
 
 
+def test_an_incident_page_lists_its_action_items_open_and_done(console, reader):
+    row = declare_form(console, "Checkout down", severity="sev1")
+    assert in_channel(console, "action Alert on queue depth & latency <@U02BOB|bob> p1 due 2030-01-15", row)[
+        "text"].startswith("Added action item 1")
+    assert in_channel(console, "action Write the runbook", row)["text"].startswith("Added action item 2")
+    in_channel(console, "action done 2", row)
+    page = reader.get(f"/incidents/{row.id}").body
+    section = page[page.index('id="actions"'):page.index('id="timeline"')]
+    assert "Alert on queue depth &amp; latency" in section and "@U02BOB" in section and "2030-01-15" in section
+    assert "<s>Write the runbook</s>" in section and "done " in section
+    assert section.index("Alert on") < section.index("Write the runbook")
+
+
+def test_an_incident_without_action_items_says_how_to_add_one(console, reader):
+    row = declare_form(console, "Checkout down", severity="sev1")
+    assert "No action items yet" in reader.get(f"/incidents/{row.id}").body
+
+
 def test_inc_numbers_redirect_and_unknown_ones_are_404(console, reader):
     row = declare_form(console, "Checkout down", severity="sev1")
     moved = reader.get(f"/incidents/INC-{row.id}")
