@@ -12,6 +12,7 @@ process's own, after working W seconds. With ``--block`` the handler appends
 from __future__ import annotations
 
 import argparse
+import threading
 import time
 from datetime import timedelta
 
@@ -43,7 +44,7 @@ def main() -> None:
     def handle(timer: Timer) -> None:
         if args.block:
             out.write(f"started {timer.id} {args.worker_id} {time.time()}\n")
-            time.sleep(3600)
+            threading.Event().wait()  # mid-handler until the test kills this process
         time.sleep(args.work)
         out.write(f"ran {timer.id} {args.worker_id} {time.time()}\n")
 
