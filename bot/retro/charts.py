@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from matplotlib.figure import Figure
-
 from bot.retro.service import Weekly
 
 # Colour-blind-safe (Okabe-Ito), most severe first; readable on a light and a dark page.
@@ -18,6 +16,8 @@ INK = "#6b7280"  # a grey that reads on white and on near-black alike
 
 def retro_chart(weekly: Weekly, severities: list[str], fmt: str = "png") -> bytes:
     """Both panels in one image (the digest's attachment; the web page's figure)."""
+    from matplotlib.figure import Figure  # here, not at import: it costs every process a second at start
+
     figure = Figure(figsize=(10, 7), dpi=110, layout="constrained")
     figure.patch.set_alpha(0)
     pages, uptime = figure.subplots(2, 1)

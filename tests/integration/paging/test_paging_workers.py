@@ -80,7 +80,7 @@ def test_level_1_then_level_2_then_ack_then_nothing(app, workers, fake_slack):
 def test_two_workers_never_send_a_page_twice_and_one_finishes_what_a_killed_one_began(app, workers, fake_slack):
     doomed, _ = workers(), workers()
     declare(app, 6)
-    wait_for(lambda: len(pages_to(fake_slack, "U01ALICE")) == 6)
+    wait_for(lambda: len(pages_to(fake_slack, "U01ALICE")) == 6, 60, "level 1 paged (two workers starting on a busy machine)")
     doomed.send_signal(signal.SIGKILL)
     wait_for(lambda: len(pages_to(fake_slack, "U03CAROL")) == 6)
     wait_for(lambda: not [t for t in pending_timers(app) if t.kind.startswith("page")], what="the chains to end")
