@@ -69,7 +69,7 @@ class AlertmanagerPayload(BaseModel):
     version: Literal["4"]
     status: Literal["firing", "resolved"]
     receiver: str | None = None
-    groupKey: Key | None = None  # noqa: N815: one notification's alerts are one group
+    groupKey: Key | None = None  # noqa: N815 (Alertmanager spells it so): one notification's alerts are one group
     alerts: Annotated[list[AlertmanagerAlert], Field(min_length=1)]
 
 
