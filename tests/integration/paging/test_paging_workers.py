@@ -19,7 +19,9 @@ CONFIG = {
     },
     "escalation_policies": {"default": {"levels": [
         {"notify": [{"schedule": "primary"}], "escalate_after": "2s"},
-        {"notify": [{"schedule": "secondary"}], "escalate_after": "2s"},
+        # Longer than the workers' 3 s lease and a tick: a level-2 page whose worker was killed is taken over
+        # before level 3 comes (a page DM is retried until acknowledged or escalated, not after).
+        {"notify": [{"schedule": "secondary"}], "escalate_after": "8s"},
         {"notify": [{"user": "U03CAROL"}]},
     ]}},
 }
@@ -70,7 +72,7 @@ def test_level_1_then_level_2_then_ack_then_nothing(app, workers, fake_slack):
     wait_for(lambda: pages_to(fake_slack, "U04DAVE"))
     app.incidents.acknowledge(incident_id, "U04DAVE")
     assert [t.kind for t in pending_timers(app, incident_id) if t.kind.startswith("page")] == [], \
-        "the acknowledgement cancelled level 3 (due 2 s after level 2): nothing more can page"
+        "the acknowledgement cancelled level 3 (due 8 s after level 2): nothing more can page"
     assert (len(pages_to(fake_slack, "U01ALICE")), len(pages_to(fake_slack, "U04DAVE"))) == (1, 1)
     assert pages_to(fake_slack, "U03CAROL") == []
     paged = [e for e in app.incidents.get(incident_id).events if e.kind == "paged"]
