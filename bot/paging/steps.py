@@ -76,6 +76,10 @@ class NotificationSteps:
 
     def reachable_by(self, user: str, session: Session | None = None) -> list[tuple[str, str]]:
         """Each step of the person's rules besides Slack that can reach them: (method, address)."""
+        return [(method, address) for method, address, _ in self._steps_for(user, session)]
+
+    def _steps_for(self, user: str, session: Session | None) -> list[tuple[str, str, timedelta]]:
+        """(method, address, after) for each rule besides Slack whose way is on and has the person's address."""
         if self._senders is None:
             return []
         on = self._senders.methods()
@@ -84,7 +88,7 @@ class NotificationSteps:
         for rule in self._contacts.rules_for(user, session):
             address = contacts.address_for(rule.via)
             if rule.via != "slack" and rule.via in on and address:
-                steps.append((rule.via, address))
+                steps.append((rule.via, address, rule.after))
         return steps
 
     def plan(self, session: Session, page: Page, user: str, now: datetime) -> None:
@@ -92,15 +96,10 @@ class NotificationSteps:
         if self._senders is None or session.scalar(select(PageDelivery.id).where(
                 PageDelivery.page_id == page.id, PageDelivery.user_id == user).limit(1)) is not None:
             return
-        on = self._senders.methods()
-        contacts = self._contacts.of(user, session)
-        rows = []
-        for rule in self._contacts.rules_for(user, session):
-            address = contacts.address_for(rule.via)
-            if rule.via != "slack" and rule.via in on and address:
-                rows.append(PageDelivery(page_id=page.id, incident_id=page.incident_id, user_id=user, method=rule.via,
-                                         address=address, state=DeliveryState.PENDING, due_at=now + rule.after,
-                                         attempts=0, created_at=now))
+        rows = [PageDelivery(page_id=page.id, incident_id=page.incident_id, user_id=user, method=method,
+                             address=address, state=DeliveryState.PENDING, due_at=now + after, attempts=0,
+                             created_at=now)
+                for method, address, after in self._steps_for(user, session)]
         if not rows:
             return
         session.add_all(rows)
