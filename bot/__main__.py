@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(settings.incident_config)
         _check_slack_settings(settings)
         _check_smtp_url(settings)
+        if args.command in ("web", "worker", "check-config"):
+            from bot.app import resolve_members
+
+            config = resolve_members(settings, config, keep=args.command != "check-config")
     except ConfigError as exc:
         print(f"incident-bot: cannot start.\n{exc}", file=sys.stderr)
         return 2

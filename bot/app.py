@@ -16,7 +16,7 @@ from bot.alerts.service import GRACE_OVER, AlertService
 from bot.channels import Channels
 from bot.channels.pagerduty import PagerDutyEventsClient
 from bot.comms.updates import COMMS_ASK, NAG, UpdateService
-from bot.config import IncidentConfig, Settings
+from bot.config import ConfigError, IncidentConfig, Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
@@ -28,6 +28,8 @@ from bot.jobs.timers import TimerWorker
 from bot.paging.ack_links import AckLinks
 from bot.paging.bridge import PAGERDUTY_EVENT, PagerDutyBridge
 from bot.paging.contacts import ContactService
+from bot.paging.members import MemberDirectory, UnknownMembers
+from bot.paging.members import entries as member_entries
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
@@ -42,6 +44,7 @@ from bot.slack.canvas import ReportPublisher
 from bot.slack.digest import DigestPoster
 from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
+from bot.slack.members import SlackPeopleDirectory
 from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
 from bot.slack.report_forms import ReportForms
@@ -158,6 +161,26 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
                       timer_worker, step_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status,
                       reviews, reports, actions, report_forms, retro, digest, contacts, steps, channels, ack_links,
                       pagerduty)
+
+
+def resolve_members(settings: Settings, config: IncidentConfig, *, keep: bool) -> IncidentConfig:
+    """The configuration with every schedule member an id, resolved with Slack when the token is set
+    (``bot.paging.members``); ``keep`` reads and keeps the answers in the database. An entry Slack
+    does not know is a ``ConfigError`` naming the file, the key and the entry."""
+    slack = SlackPeopleDirectory(SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url))) \
+        if settings.slack_enabled else None
+    if not member_entries(config):
+        return config
+    engine = make_engine(settings.database_url) if keep else None
+    try:
+        directory = MemberDirectory(make_session_factory(engine) if engine else None, SystemClock().now)
+        return directory.resolve(config, slack)
+    except UnknownMembers as exc:
+        raise ConfigError("\n".join(f"{settings.incident_config}: {where}: {message}"
+                                     for where, message in exc.problems)) from None
+    finally:
+        if engine is not None:
+            engine.dispose()
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

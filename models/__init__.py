@@ -5,7 +5,7 @@ from models.base import Base
 from models.communication import Delivery, Subscription
 from models.contact import ContactMethod, DeliveryState, NotificationRules, PageDelivery, UsedAckLink
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
-from models.oncall import HandoffNotice, Override
+from models.oncall import CalendarToken, CoverRequest, FindingNotice, HandoffNotice, MemberEntry, Override, TimeOff
 from models.paging import Page, PageNotification, PageState
 from models.problem import AppProblem
 from models.report import ActionItem, ActionType, Priority, Report
@@ -20,11 +20,15 @@ __all__ = [
     "AlertGroup",
     "AppProblem",
     "Base",
+    "CalendarToken",
     "ContactMethod",
+    "CoverRequest",
     "Delivery",
     "DeliveryState",
+    "FindingNotice",
     "HandoffNotice",
     "Incident",
+    "MemberEntry",
     "NotificationRules",
     "Override",
     "Page",
@@ -41,7 +45,8 @@ __all__ = [
     "Status",
     "StoredSecret",
     "Subscription",
+    "TimeOff",
     "TimelineEvent",
-    "UsedAckLink",
     "Timer",
+    "UsedAckLink",
 ]

@@ -157,6 +157,21 @@ def _rotation(value: Any) -> Any:
 Name = Annotated[str, AfterValidator(_name)]
 ClockTime = Annotated[time, BeforeValidator(_clock)]
 UserId = Annotated[str, _pattern(r"[UW][A-Z0-9]{2,}", "a Slack user ID; use the member ID, such as U01ABCDEF")]
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+HANDLE = re.compile(r"@[a-z0-9][a-z0-9._-]*", re.IGNORECASE)
+
+
+def _member(value: Any) -> Any:
+    """A Slack id as it is; an e-mail or an @handle as written, for ``bot.paging.members`` to resolve."""
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"[UW][A-Z0-9]{2,}", text) or EMAIL.fullmatch(text) or HANDLE.fullmatch(text):
+            return text
+    raise ValueError(f'{_show(value)} is not a member; use a Slack member ID (U01ABCDEF), an e-mail '
+                     '(alice@example.com) or an @handle in quotes ("@alice")')
+
+
+Member = Annotated[str, BeforeValidator(_member)]
 UsergroupId = Annotated[str, _pattern(r"S[A-Z0-9]{2,}", "a Slack user group ID; use its ID, such as S01ABCDEF")]
 
 
@@ -224,7 +239,7 @@ class RotationConfig(_Strict):
 
     rotation: Annotated[Literal["hourly", "daily", "weekly"] | timedelta, BeforeValidator(_rotation)] = "weekly"
     handoff: Annotated[Handoff, BeforeValidator(_handoff)] = Handoff(0, time(9))
-    members: Annotated[list[UserId], Field(min_length=1)]
+    members: Annotated[list[Member], Field(min_length=1)]
 
     @property
     def period(self) -> timedelta:
@@ -260,7 +275,7 @@ class LayerConfig(RotationConfig):
 class ScheduleConfig(RotationConfig):
     """Either one rotation (``rotation``, ``handoff``, ``members``) or ``layers``, a later one winning where it covers."""
 
-    members: Annotated[list[UserId], Field(min_length=1)] | None = None
+    members: Annotated[list[Member], Field(min_length=1)] | None = None
     layers: Annotated[list[LayerConfig], Field(min_length=1)] | None = None
     channel: ChannelName | None = None  # told at each handoff, besides the incoming person's DM
 

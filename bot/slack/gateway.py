@@ -138,6 +138,19 @@ class SlackGateway:
                 return None
             raise
 
+    def person_by_email(self, email: str) -> dict | None:
+        """The person whose profile has this e-mail (``users.lookupByEmail``), or None when nobody's has."""
+        try:
+            return self.client.users_lookupByEmail(email=email)["user"]
+        except SlackApiError as exc:
+            if error_code(exc) == "users_not_found":
+                return None
+            raise
+
+    def people(self, page_size: int = 200) -> list[dict]:
+        """Everyone in the workspace (``users.list``, every page), deactivated accounts and bots included."""
+        return [person for page in self.client.users_list(limit=page_size) for person in page["members"]]
+
     def channel_id(self, channel: str) -> str:
         """The id of a channel given as an id or as ``#name`` (reading history needs the id); remembered."""
         name = channel.removeprefix("#")

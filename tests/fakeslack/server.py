@@ -11,6 +11,7 @@ grant() restricts the scopes (scopes.py) and enforce_tiers() turns Slack's tiers
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -222,6 +223,11 @@ class FakeSlack(Documents, OpenIdMixin):
         with self._lock:
             self._users[user_id] = user
         return user_id
+
+    def set_profile(self, user_id: str, **fields) -> None:
+        """Change fields of a user's profile (display_name, email, …), as the person would in Slack."""
+        with self._lock:
+            self._users[user_id]["profile"].update(fields)
 
     def add_message(self, channel: str, text: str, user: str, thread_ts: str | None = None,
                     metadata: dict | None = None, at: float | None = None) -> str:
@@ -771,6 +777,29 @@ class FakeSlack(Documents, OpenIdMixin):
         if args["user"] not in self._users:
             raise SlackError("user_not_found")
         return {"ok": True, "user": copy.deepcopy(self._users[args["user"]])}
+
+    def _m_users_lookupByEmail(self, args):
+        """The user whose profile has this e-mail (Slack compares them ignoring case); users_not_found otherwise."""
+        email = args["email"].strip().lower()
+        for user in self._users.values():
+            if user["profile"].get("email", "").lower() == email:
+                return {"ok": True, "user": copy.deepcopy(user)}
+        raise SlackError("users_not_found")
+
+    def _m_users_list(self, args):
+        """Every user (deleted ones too, as Slack lists them), by id, `limit` a page, with Slack's opaque
+        cursors: the next page's cursor in response_metadata.next_cursor, "" on the last page."""
+        users = [self._users[key] for key in sorted(self._users)]
+        try:
+            start = int(base64.b64decode(args["cursor"]).decode().removeprefix("user:")) if args.get("cursor") else 0
+        except ValueError:
+            raise SlackError("invalid_cursor") from None
+        limit = int(args.get("limit") or 0) or len(users) or 1
+        page = users[start:start + limit]
+        following = start + limit
+        cursor = base64.b64encode(f"user:{following}".encode()).decode() if following < len(users) else ""
+        return {"ok": True, "members": copy.deepcopy(page), "cache_ts": int(time.time()),
+                "response_metadata": {"next_cursor": cursor}}
 
     def _m_dnd_info(self, args):
         """A user's snooze as set_dnd() left it; no scheduled quiet hours (next_dnd_* lie outside now)."""
