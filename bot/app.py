@@ -30,6 +30,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
+from bot.features import Feature, alerts, console, health, incidents, oncall, paging, reports, retro, status
 from bot.incidents.service import IncidentService
 from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
@@ -59,7 +60,6 @@ from bot.slack.report_forms import ReportForms
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
 from bot.web.app import starlette_app, web_parts
-from features import Feature, alerts, console, health, incidents, oncall, paging, reports, retro, status
 from handlers.http import slack_events
 from handlers.slack.commands import IncidentCommands, Listener
 from handlers.slack.replies import Answers, on_error

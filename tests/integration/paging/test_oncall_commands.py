@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from bot.core.markup import plain
-from features.oncall import announce_handoffs
+from bot.features.oncall import announce_handoffs
 
 SCHEDULES = {
     "timezone": "Europe/Rome",

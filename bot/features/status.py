@@ -6,12 +6,12 @@ from slack_bolt import App
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
+from bot.features import Feature
 from bot.slack.blocks import Rendering
 from bot.status.service import StatusService
 from bot.web.app import Web
 from bot.web.status_cache import StatusCache
 from bot.web.status_formats import status_formats
-from features import Feature
 from handlers.http import status as routes
 from handlers.slack import actions, views
 from handlers.slack.replies import Answers

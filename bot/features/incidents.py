@@ -7,9 +7,9 @@ from slack_bolt import App
 
 from bot.comms.updates import COMMS_ASK, NAG, UpdateService
 from bot.config import IncidentConfig
+from bot.features import Feature
 from bot.incidents.service import IncidentService
 from bot.slack.blocks import Rendering
-from features import Feature
 from handlers.slack import actions, events, views
 from handlers.slack.incident_commands import IncidentListeners
 from handlers.slack.replies import Answers

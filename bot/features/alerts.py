@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.alerts.service import GRACE_OVER, AlertService
 from bot.config import IncidentConfig
-from features import Feature
+from bot.features import Feature
 from handlers.http import webhooks
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.channels import Channels
 from bot.config import Settings
 from bot.core.clock import Clock
+from bot.features import Feature
 from bot.incidents.service import IncidentService
 from bot.paging.ack_links import AckLinks
 from bot.paging.bridge import PAGERDUTY_EVENT, PagerDutyBridge
@@ -13,7 +14,6 @@ from bot.paging.contacts import ContactService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
 from bot.web.app import Web
-from features import Feature
 from handlers.http import paging as routes
 from handlers.slack.contact_commands import ContactListeners
 from handlers.slack.replies import Answers

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.features import Feature
 from bot.retro.digest import DIGEST
 from bot.retro.service import RetroService
 from bot.slack.digest import DigestPoster
 from bot.web.app import Web
-from features import Feature
 from handlers.http import stats as routes
 from handlers.slack.stats_commands import StatsListeners
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from bot.core.problems import AppProblems
-from features import Feature
+from bot.features import Feature
 from handlers.http import health
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
+from bot.features import Every, Feature
 from bot.paging.oncall import OnCallService
 from bot.slack.notices import Notices
-from features import Every, Feature
 from handlers.slack.oncall_commands import OnCallListeners
 from handlers.slack.replies import Answers
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.features import Feature
 from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
 from bot.slack.blocks import Rendering
 from bot.slack.report_forms import ReportForms
 from bot.web.app import Web
-from features import Feature
 from handlers.http import reports as routes
 from handlers.slack import report_views
 from handlers.slack.replies import Answers

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.config import Settings
 from bot.console.queries import ConsoleQueries
+from bot.features import Feature
 from bot.slack.gateway import SlackGateway
 from bot.web.app import Web
-from features import Feature
 from handlers.http import auth, console
 from handlers.http.auth import SlackSignIn
 
