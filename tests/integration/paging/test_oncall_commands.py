@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from bot.core.markup import plain
-from bot.jobs.scheduler import announce_handoffs
+from bot.features.oncall import announce_handoffs
 
 SCHEDULES = {
     "timezone": "Europe/Rome",
@@ -80,8 +80,8 @@ def test_a_handoff_is_announced_once(make_bot, fake_slack):
     bot = make_bot(config=SCHEDULES)
     incoming = bot.ctx.oncall.who("primary").next
     bot.clock.set(incoming.start + timedelta(minutes=1))
-    announce_handoffs(bot.ctx)
-    announce_handoffs(bot.ctx)
+    announce_handoffs(bot.ctx.oncall, bot.ctx.notices, bot.ctx.config)
+    announce_handoffs(bot.ctx.oncall, bot.ctx.notices, bot.ctx.config)
     bot.settle()
     [dm] = fake_slack.messages(incoming.user)
     assert dm["text"].startswith(":pager: You are now on call for *primary* until ")
