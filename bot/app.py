@@ -40,11 +40,14 @@ from bot.jobs.wakeups import ChangeListener
 from bot.paging.ack_links import AckLinks
 from bot.paging.bridge import PagerDutyBridge
 from bot.paging.contacts import ContactService
+from bot.paging.cover import CoverService
+from bot.paging.gaps import GapCheck
 from bot.paging.members import MemberDirectory, UnknownMembers
 from bot.paging.members import entries as member_entries
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PagingService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
+from bot.paging.time_off import TimeOffService
 from bot.reports.actions import ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import ReviewService
@@ -60,6 +63,7 @@ from bot.slack.members import SlackPeopleDirectory
 from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
 from bot.slack.report_forms import ReportForms
+from bot.slack.rota_notices import RotaNotices
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
 from bot.web.app import starlette_app, web_parts
@@ -126,7 +130,7 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
     return (
         health.feature(ctx.engine, ctx.problems),
         incidents.feature(ctx.incidents, ctx.updates, ctx.config, ctx.rendering, answers),
-        oncall.feature(ctx.oncall, ctx.config, ctx.clock, answers),
+        _oncall(ctx),
         paging.feature(ctx.paging, ctx.steps, ctx.pagerduty, ctx.contacts, ctx.channels, ctx.ack_links, ctx.incidents,
                        ctx.clock, ctx.settings, answers),
         alerts.feature(ctx.alerts, ctx.settings.webhook_token, ctx.config),
@@ -135,6 +139,15 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
         reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, answers),
         retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
     )
+
+
+def _oncall(ctx: AppContext) -> Feature:
+    """On call, with the services only it uses: time off, cover requests, the gap check."""
+    time_off = TimeOffService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    cover = CoverService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    gaps = GapCheck(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    rota_notices = RotaNotices(ctx.gateway, ctx.config, cover, gaps) if ctx.gateway else None
+    return oncall.feature(ctx.oncall, time_off, cover, gaps, rota_notices, ctx.config, ctx.clock, ctx.answers)
 
 
 def commands(parts: Sequence[Feature]) -> dict[str, Listener]:

@@ -365,6 +365,14 @@ class OverridesConfig(_Strict):
     max_duration: Duration = timedelta(days=7)  # a longer absence is a change of the rotation in this file
 
 
+class OncallConfig(_Strict):
+    """Gaps and conflicts seen ahead: how far, what counts, and where they are said."""
+
+    look_ahead: Duration = timedelta(days=14)  # checked daily and on every change of overrides or time off
+    max_hours_in_a_row: Annotated[int, Field(gt=0, strict=True)] = 168  # longer without a break is a conflict
+    gaps_channel: ChannelName | None = None  # else each schedule's channel, else the announce channel
+
+
 class RoleConfig(_Strict):
     """What the role does, DMed to whoever takes it."""
 
@@ -482,6 +490,7 @@ class IncidentConfig(_Strict):
     services: dict[Name, ServiceConfig] = {}
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     overrides: OverridesConfig = Field(default_factory=OverridesConfig)
+    oncall: OncallConfig = Field(default_factory=OncallConfig)
     roles: dict[Literal["commander", "comms_lead"], RoleConfig] = Field(default_factory=_default_roles)
     stakeholders: dict[Name, StakeholderGroupConfig] = {}
     reports: ReportsConfig = Field(default_factory=ReportsConfig)

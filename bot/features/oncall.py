@@ -1,25 +1,46 @@
-"""Who is on call: ``/incident oncall`` (and taking a shift), and the hand-off told to whoever comes on."""
+"""Who is on call: ``/incident oncall`` (and taking a shift), time off, cover requests, gaps and conflicts
+seen ahead (a daily timer row and every change), and the hand-off told to whoever comes on."""
 
 from __future__ import annotations
+
+from slack_bolt import App
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.features import Every, Feature
+from bot.paging.cover import CoverService
+from bot.paging.gaps import GAP_CHECK, GapCheck
 from bot.paging.oncall import OnCallService
+from bot.paging.time_off import TimeOffService
 from bot.slack.notices import Notices
+from bot.slack.rota_notices import RotaNotices
 from handlers.slack.oncall_commands import OnCallListeners
 from handlers.slack.replies import Answers
+from handlers.slack.rota_commands import RotaListeners
 
 HANDOFF_CHECK_EVERY_SECONDS = 30
 
 
-def feature(oncall: OnCallService, config: IncidentConfig, clock: Clock, answers: Answers | None) -> Feature:
+def feature(oncall: OnCallService, time_off: TimeOffService, cover: CoverService, gaps: GapCheck,
+            rota_notices: RotaNotices | None, config: IncidentConfig, clock: Clock, answers: Answers | None) -> Feature:
     jobs = ()
     if answers is not None:
         notices = answers.notices
         jobs = (Every("announce-handoffs", HANDOFF_CHECK_EVERY_SECONDS,
                       lambda: announce_handoffs(oncall, notices, config)),)
-    return Feature("oncall", commands=OnCallListeners(oncall, config.tz, clock, answers).listeners(), jobs=jobs)
+    rota = RotaListeners(oncall, time_off, cover, gaps, rota_notices, answers)
+
+    def slack(app: App) -> None:
+        rota.register(app)
+
+    def daily_check(timer) -> None:
+        if rota_notices is not None:
+            rota_notices.say_findings()
+        gaps.arm()
+
+    return Feature("oncall", commands={**OnCallListeners(oncall, config.tz, clock, answers).listeners(),
+                                       **rota.listeners()},
+                   slack=slack, timers={GAP_CHECK: daily_check}, jobs=jobs, at_start=(gaps.arm,))
 
 
 def announce_handoffs(oncall: OnCallService, notices: Notices, config: IncidentConfig) -> None:

@@ -32,7 +32,7 @@ from bot.core.durations import format_duration
 from bot.core.errors import UserError
 from bot.paging import layers
 from bot.paging.layers import Duty, OverrideSpan, Rota
-from models.oncall import HandoffNotice, Override
+from models.oncall import HandoffNotice, Override, TimeOff
 
 OVERRIDE_LOOKBACK = timedelta(days=31)
 """Longer than any override is allowed to last (``overrides.max_duration``, a week by default)."""
@@ -201,27 +201,12 @@ class OnCallService:
             raise ValueError("a duty without a start is no handoff")
         values = {"schedule": schedule_name, "shift_start": duty.start, "user_id": duty.user,
                   "notified_at": self._clock.now()}
-        with self._sessions() as session, session.begin():
-            dialect = session.get_bind().dialect
-            if dialect.name in ("postgresql", "sqlite") and dialect.insert_returning:
-                insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
-                statement = (
-                    insert(HandoffNotice).values(**values)
-                    .on_conflict_do_nothing(index_elements=["schedule", "shift_start"])
-                    .returning(HandoffNotice.id)
-                )
-                return session.execute(statement).first() is not None  # no row: it was there already
-        try:  # another database, or SQLite before 3.35: the unique constraint refuses the second insert
-            with self._sessions() as session, session.begin():
-                session.add(HandoffNotice(**values))
-        except IntegrityError:
-            return False
-        return True
+        return claim_once(self._sessions, HandoffNotice, values, ["schedule", "shift_start"])
 
     # -- internals ---------------------------------------------------------------------
 
     def _rotas(self, session: Session, at: datetime, names: list[str]) -> dict[str, Rota]:
-        """Each schedule with its overrides that can matter at ``at``: not ended before its look-back.
+        """Each schedule with its overrides and time off that can matter at ``at``: not ended before its look-back.
 
         The look-back (a whole cycle of the longest layer plus the longest override) lets ``since``
         see an override that ended recently; older ones cannot change who is on call now.
@@ -239,8 +224,18 @@ class OnCallService:
                     user=row.user_id, start=row.starts_at, end=row.ends_at, created=row.created_at,
                     created_by=row.created_by, id=row.id,
                 ))
-        return {name: layers.build_rota(name, self._config.schedules[name], self._config.tz, spans[name])
+        oldest = at - max(lookback.values())
+        away = [layers.Away(row.user_id, row.starts_at, row.ends_at, row.id) for row in session.scalars(
+            select(TimeOff).where(TimeOff.ends_at > oldest, TimeOff.cancelled_at.is_(None)))]
+        return {name: layers.build_rota(name, self._config.schedules[name], self._config.tz, spans[name], away)
                 for name in names}
+
+    def rotas(self, at: datetime) -> dict[str, Rota]:
+        """Every schedule, with the overrides and time off that can matter from ``at`` on."""
+        if not self._config.schedules:
+            return {}
+        with self._sessions() as session:
+            return self._rotas(session, at, list(self._config.schedules))
 
     def _lookback(self, name: str) -> timedelta:
         cycles = (layer.period * len(layer.members) for layer in self._config.schedules[name].as_layers())
@@ -249,3 +244,33 @@ class OnCallService:
     def _show(self, moment: datetime) -> str:
         """``Fri 27 Nov 18:00 CET``: a moment as people in the configured zone read it."""
         return f"{moment.astimezone(self._config.tz):%a %d %b %H:%M %Z}"
+
+
+def claim_once(sessions: sessionmaker[Session], model: type, values: dict, unique: list[str]) -> bool:
+    """Insert the row if no row has its ``unique`` columns yet; True only for the process whose insert
+    went in. What is announced once across restarts and workers (handoffs, findings) is claimed so."""
+    with sessions() as session, session.begin():
+        dialect = session.get_bind().dialect
+        if dialect.name in ("postgresql", "sqlite") and dialect.insert_returning:
+            insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+            statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(
+                *(getattr(model, column) for column in unique))
+            return session.execute(statement).first() is not None  # no row: it was there already
+    try:  # another database, or SQLite before 3.35: the unique constraint refuses the second insert
+        with sessions() as session, session.begin():
+            session.add(model(**values))
+    except IntegrityError:
+        return False
+    return True
+
+
+class OnCallPart:
+    """A service built on the schedules (time off, cover requests, the gap check): the database, the file,
+    the clock, and the on-call service that reads the rotas."""
+
+    def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
+                 oncall: OnCallService) -> None:
+        self._sessions = sessions
+        self._config = config
+        self._clock = clock
+        self._oncall = oncall

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.durations import parse_duration
 from bot.core.errors import UserError
+from bot.core.when import split_range
 from bot.paging.rotation import to_utc
 from bot.slack.commands import usage
 from handlers.slack.grammar import user_mention
@@ -162,3 +163,42 @@ def _schedule(word: str, command: str) -> str:
             command=command,
         )
     return name
+
+
+# --- time off, cover requests, gaps ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Range:
+    """``<from> <to>`` as typed (``bot.core.when`` reads them), and a schedule named after them."""
+
+    start: str
+    end: str
+    schedule: str | None
+
+
+def parse_numbered(rest: str, command: str) -> int | None:
+    """``cancel <n>``: n; None when the text is no cancel."""
+    words = rest.split()
+    if not words or words[0].lower() != "cancel":
+        return None
+    if len(words) != 2 or not words[1].isdigit():
+        raise UserError(f"Say which one to cancel by its number, such as `{usage(command).split()[2]} cancel 3`.",
+                        command=command)
+    return int(words[1])
+
+
+def parse_range_words(rest: str, command: str, schedule_allowed: bool) -> Range:
+    start, end, extra = split_range(rest, command=command)
+    words = extra.split()
+    if len(words) > (1 if schedule_allowed else 0):
+        more = "a schedule name: name at most one, last" if schedule_allowed else "a range: give the start and the end"
+        raise UserError(f"`{extra}` is more than {more}.", command=command)
+    return Range(start, end, _schedule(words[0], command) if words else None)
+
+
+def parse_schedule(rest: str, command: str) -> str | None:
+    words = rest.split()
+    if len(words) > 1:
+        raise UserError(f"Name at most one schedule, not `{rest}`.", command=command)
+    return _schedule(words[0], command) if words else None
