@@ -39,6 +39,7 @@ from bot.jobs.timers import TimerWorker
 from bot.jobs.wakeups import ChangeListener
 from bot.paging.ack_links import AckLinks
 from bot.paging.bridge import PagerDutyBridge
+from bot.paging.calendars import CalendarService
 from bot.paging.contacts import ContactService
 from bot.paging.cover import CoverService
 from bot.paging.gaps import GapCheck
@@ -142,12 +143,14 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
 
 
 def _oncall(ctx: AppContext) -> Feature:
-    """On call, with the services only it uses: time off, cover requests, the gap check."""
+    """On call, with the services only it uses: time off, cover requests, the gap check, calendars."""
     time_off = TimeOffService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     cover = CoverService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     gaps = GapCheck(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    calendars = CalendarService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     rota_notices = RotaNotices(ctx.gateway, ctx.config, cover, gaps) if ctx.gateway else None
-    return oncall.feature(ctx.oncall, time_off, cover, gaps, rota_notices, ctx.config, ctx.clock, ctx.answers)
+    return oncall.feature(ctx.oncall, time_off, cover, gaps, calendars, rota_notices, ctx.config, ctx.clock,
+                          ctx.settings.public_url, ctx.answers)
 
 
 def commands(parts: Sequence[Feature]) -> dict[str, Listener]:

@@ -98,6 +98,9 @@ class OnCallService:
             raise UserError(f"Unknown schedule `{name}`; the schedules are {', '.join(names)}.", command=command)
         return key
 
+    def names(self) -> list[str]:
+        return list(self._config.schedules)
+
     def who_all(self) -> list[OnCallStatus]:
         """``/incident oncall`` with no schedule named: every schedule, now and next."""
         if not self._config.schedules:

@@ -45,6 +45,8 @@ COMMANDS: tuple[Command, ...] = (
             Where.ANYWHERE),
     Command("oncall_gaps", "oncall gaps [schedule]", "the gaps and conflicts ahead (`oncall.look_ahead`): no one on "
             "call, someone on call while away, more than `oncall.max_hours_in_a_row` in a row", Where.ANYWHERE),
+    Command("oncall_calendar", "oncall calendar", "your own calendar feed of your shifts in every schedule (90 days, "
+            "to subscribe to), ephemerally; keep its link to yourself", Where.ANYWHERE),
     Command("status", "status <investigating|identified|mitigated|resolved>",
             "moves the incident; leaving resolved reopens it, announced"),
     Command("update", "update <text>", "a stakeholder update: channel, announcement thread, subscribers and "

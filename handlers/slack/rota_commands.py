@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from slack_bolt import App
 
 from bot.core.durations import format_duration
 from bot.core.errors import UserError
+from bot.paging.calendars import CalendarService
 from bot.paging.cover import CoverService
 from bot.paging.gaps import GapCheck
 from bot.paging.oncall import OnCallService
@@ -29,11 +31,21 @@ class RotaListeners:
     time_off: TimeOffService
     cover: CoverService
     gaps: GapCheck
+    calendars: CalendarService
+    public_url: str
     notices: RotaNotices | None
     answers: Answers | None
 
     def listeners(self) -> dict[str, Callable[..., Message]]:
-        return {"oncall_away": self.away, "oncall_cover": self.ask_cover, "oncall_gaps": self.list_gaps}
+        return {"oncall_away": self.away, "oncall_cover": self.ask_cover, "oncall_gaps": self.list_gaps,
+                "oncall_calendar": self.calendar}
+
+    def calendar(self, command: dict, rest: str) -> Message:
+        user = command["user_id"]
+        base = self.public_url.rstrip("/")
+        token = self.calendars.token_for(user)
+        return blocks.rota.calendar_links(f"{base}/oncall/people/{user}.ics?token={quote(token)}",
+                                          [(name, f"{base}/oncall/{name}.ics") for name in self.oncall.names()])
 
     def away(self, command: dict, rest: str) -> Message:
         user = command["user_id"]

@@ -107,3 +107,12 @@ def finding_notice(findings: list[Finding]) -> Message:
     """Gaps and conflicts just found, one line each."""
     text = "\n".join(finding_line(f) for f in findings)
     return Message(text=text, blocks=as_blocks(*sections(text)))
+
+
+def calendar_links(personal: str, schedules: list[tuple[str, str]]) -> Message:
+    """``/incident oncall calendar``: the person's secret feed, and the schedules' (sign-in) feeds."""
+    lines = [f":calendar: Your shifts in every schedule, 90 days ahead: {personal}",
+             "Subscribe to it by URL in your calendar app; it is yours alone, so do not share it."]
+    if schedules:
+        lines.append("Each schedule's whole rota (signed in): " + ", ".join(f"<{url}|{name}>" for name, url in schedules))
+    return Message(text="\n".join(lines))
