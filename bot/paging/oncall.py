@@ -124,7 +124,8 @@ class OnCallService:
         """The user on call in ``schedule_name`` at ``at`` (now by default), overrides applied; None in a gap."""
         name = self.schedule_name(schedule_name)
         at = at or self._clock.now()
-        return layers.who_at(self.rota(name, at), at)
+        with self._sessions() as session:
+            return layers.who_at(self._rotas(session, at, [name], instant=True)[name], at)
 
     def rota(self, name: str, at: datetime) -> Rota:
         """The schedule ``name`` with the overrides that can matter from ``at`` on."""
@@ -208,29 +209,35 @@ class OnCallService:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _rotas(self, session: Session, at: datetime, names: list[str]) -> dict[str, Rota]:
-        """Each schedule with its overrides and time off that can matter at ``at``: not ended before its look-back.
+    def _rotas(self, session: Session, at: datetime, names: list[str], instant: bool = False) -> dict[str, Rota]:
+        """Each schedule with its overrides and time off that can matter at ``at``: not ended before its
+        look-back (or, ``instant``, only those in force at ``at``: all that who is on call then needs).
 
         The look-back (a whole cycle of the longest layer plus the longest override) lets ``since``
-        see an override that ended recently; older ones cannot change who is on call now.
+        see an override that ended recently; older ones cannot change who is on call now. Only the time
+        off of the schedules' members and of the people overriding in them is read.
         """
         lookback = {name: self._lookback(name) for name in names}
-        rows = session.scalars(
-            select(Override)
-            .where(Override.schedule.in_(names), Override.ends_at > at - max(lookback.values()))
+        oldest = at - max(lookback.values())
+        covering = (lambda start, end: (start <= at) & (end > at)) if instant else (lambda start, end: end > oldest)
+        rows = session.execute(
+            select(Override.schedule, Override.user_id, Override.starts_at, Override.ends_at, Override.created_at,
+                   Override.created_by, Override.id)
+            .where(Override.schedule.in_(names), covering(Override.starts_at, Override.ends_at))
             .order_by(Override.created_at, Override.id)
         )
         spans: dict[str, list[OverrideSpan]] = {name: [] for name in names}
-        for row in rows:
-            if row.ends_at > at - lookback[row.schedule]:
-                spans[row.schedule].append(OverrideSpan(
-                    user=row.user_id, start=row.starts_at, end=row.ends_at, created=row.created_at,
-                    created_by=row.created_by, id=row.id,
-                ))
-        oldest = at - max(lookback.values())
-        away = [layers.Away(row.user_id, row.starts_at, row.ends_at, row.id) for row in session.scalars(
-            select(TimeOff).where(TimeOff.ends_at > oldest, TimeOff.cancelled_at.is_(None)))]
-        return {name: layers.build_rota(name, self._config.schedules[name], self._config.tz, spans[name], away)
+        for schedule, user, start, end, created, created_by, row_id in rows:
+            if end > at - lookback[schedule]:
+                spans[schedule].append(OverrideSpan(user, start, end, created, created_by, row_id))
+        people = {name: {m for layer in self._config.schedules[name].as_layers() for m in layer.members}
+                  | {span.user for span in spans[name]} for name in names}
+        away = [layers.Away(user, start, end, row_id) for user, start, end, row_id in session.execute(
+            select(TimeOff.user_id, TimeOff.starts_at, TimeOff.ends_at, TimeOff.id).where(
+                TimeOff.user_id.in_(set().union(*people.values())), TimeOff.cancelled_at.is_(None),
+                covering(TimeOff.starts_at, TimeOff.ends_at)))]
+        return {name: layers.build_rota(name, self._config.schedules[name], self._config.tz, spans[name],
+                                        [a for a in away if a.user in people[name]])
                 for name in names}
 
     def rotas(self, at: datetime) -> dict[str, Rota]:
