@@ -42,6 +42,7 @@ from bot.paging.bridge import PagerDutyBridge
 from bot.paging.calendars import CalendarService
 from bot.paging.contacts import ContactService
 from bot.paging.cover import CoverService
+from bot.paging.fairness import FairnessService
 from bot.paging.gaps import GapCheck
 from bot.paging.members import MemberDirectory, UnknownMembers
 from bot.paging.members import entries as member_entries
@@ -149,7 +150,8 @@ def _oncall(ctx: AppContext) -> Feature:
     gaps = GapCheck(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     calendars = CalendarService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     rota_notices = RotaNotices(ctx.gateway, ctx.config, cover, gaps) if ctx.gateway else None
-    return oncall.feature(ctx.oncall, time_off, cover, gaps, calendars, rota_notices, ctx.config, ctx.clock,
+    fairness = FairnessService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    return oncall.feature(ctx.oncall, time_off, cover, gaps, calendars, fairness, rota_notices, ctx.config, ctx.clock,
                           ctx.settings.public_url, ctx.answers)
 
 

@@ -10,6 +10,7 @@ from bot.core.clock import Clock
 from bot.features import Every, Feature
 from bot.paging.calendars import CalendarService
 from bot.paging.cover import CoverService
+from bot.paging.fairness import FairnessService
 from bot.paging.gaps import GAP_CHECK, GapCheck
 from bot.paging.oncall import OnCallService
 from bot.paging.time_off import TimeOffService
@@ -25,7 +26,8 @@ HANDOFF_CHECK_EVERY_SECONDS = 30
 
 
 def feature(oncall: OnCallService, time_off: TimeOffService, cover: CoverService, gaps: GapCheck,
-            calendars: CalendarService, rota_notices: RotaNotices | None, config: IncidentConfig, clock: Clock,
+            calendars: CalendarService, fairness: FairnessService, rota_notices: RotaNotices | None,
+            config: IncidentConfig, clock: Clock,
             public_url: str, answers: Answers | None) -> Feature:
     jobs = ()
     if answers is not None:
@@ -43,7 +45,7 @@ def feature(oncall: OnCallService, time_off: TimeOffService, cover: CoverService
         gaps.arm()
 
     def http(web: Web):
-        return calendar_routes(web.access, calendars, clock, public_url)
+        return calendar_routes(web.access, calendars, fairness, clock, public_url)
 
     return Feature("oncall", commands={**OnCallListeners(oncall, config.tz, clock, answers).listeners(),
                                        **rota.listeners()},

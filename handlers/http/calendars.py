@@ -1,22 +1,28 @@
-"""``GET /oncall/<schedule>.ics`` (signed in) and ``GET /oncall/people/<U…>.ics?token=…`` (the person's secret)."""
+"""``GET /oncall/<schedule>.ics`` (signed in), ``GET /oncall/people/<U…>.ics?token=…`` (the person's secret),
+and ``GET /stats/oncall.csv`` (signed in): who carries the pager."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.paging.calendars import CalendarService
+from bot.paging.fairness import COLUMNS, FairnessService
 from bot.web.auth import Access
 from bot.web.ics import ics
 
 ICS = "text/calendar; charset=utf-8"
 
 
-def routes(access: Access, calendars: CalendarService, clock: Clock, public_url: str) -> list[Route]:
+def routes(access: Access, calendars: CalendarService, fairness: FairnessService, clock: Clock,
+           public_url: str) -> list[Route]:
     async def schedule(request: Request) -> Response:
         name = request.path_params["name"]
         try:
@@ -34,7 +40,23 @@ def routes(access: Access, calendars: CalendarService, clock: Clock, public_url:
         shifts = await run_in_threadpool(calendars.person_shifts, user)
         return Response(ics("My on-call shifts", shifts, clock.now(), public_url), media_type=ICS)
 
+    async def loads(request: Request) -> Response:
+        query = request.query_params
+        try:
+            found = await run_in_threadpool(fairness.loads, query.get("since"), query.get("until"))
+        except UserError as error:
+            return JSONResponse({"error": error.message, "field": error.field or "since"}, status_code=400)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for load in found:  # user_name is the id until the people directory (issue 21) knows names
+            writer.writerow([load.user, load.user, load.schedule, f"{load.hours:.2f}", f"{load.out_of_hours:.2f}",
+                             load.pages, load.night_pages])
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="oncall.csv"'})
+
     return [
+        Route("/stats/oncall.csv", access.file(loads), methods=["GET"]),
         Route("/oncall/people/{user}.ics", person, methods=["GET"]),
         Route("/oncall/{name}.ics", access.file(schedule), methods=["GET"]),
     ]

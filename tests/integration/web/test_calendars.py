@@ -88,3 +88,35 @@ def test_a_personal_feed_is_reached_by_its_token_and_spans_every_schedule(consol
     assert client.get(path[:-3] + "xyz").status == 404
     assert client.get("/oncall/people/U01ALICE.ics").status == 404
     assert client.get(path.replace("U01ALICE", "U02BOB")).status == 404, "Alice's token is not Bob's"
+
+
+# --- fairness: who carries the pager -----------------------------------------------------------------
+
+PAGING = {**CONFIG, "escalation_policies": {"default": {"levels": [{"notify": [{"schedule": "primary"}]}]}}}
+
+
+def test_oncall_csv_counts_hours_out_of_hours_pages_and_night_pages(database_url, engine, fake_slack, clock, servers):
+    with console_running(database_url, fake_slack, clock, servers, config=PAGING) as bot:
+        bot.command("declare sev1 Checkout is down")  # Monday 10:00 in Rome
+        bot.ctx.timer_worker.tick()
+        clock.advance(timedelta(hours=13, minutes=30))  # 23:30 in Rome: a night page
+        bot.command("declare sev1 Checkout is down again")
+        bot.ctx.timer_worker.tick()
+        bot.settle()
+        client = Browserless(bot.url)
+        answer = client.get("/stats/oncall.csv?since=2026-11-16&until=2026-11-22", BEARER)
+        assert answer.status == 200 and answer.headers["content-type"].startswith("text/csv")
+        rows = [line.split(",") for line in answer.body.strip().splitlines()]
+        assert rows[0] == ["user_id", "user_name", "schedule", "hours_on_call", "hours_out_of_hours", "pages",
+                           "night_pages"]
+        primary = [row for row in rows[1:] if row[2] == "primary"]
+        assert sorted(float(row[3]) for row in primary) == [81.0, 87.0], "a week of daily 09:00 shifts, split at midnight"
+        assert sum(float(row[4]) for row in primary) == 168 - 45, "the week less its 45 business hours"
+        assert all(row[0] == row[1] for row in rows[1:]), "user_name is the id until the people directory lands"
+        monday = [line.split(",") for line in client.get("/stats/oncall.csv?since=2026-11-23&until=2026-11-23",
+                                                         BEARER).body.strip().splitlines()[1:]]
+        paged = {row[0]: (int(row[5]), int(row[6])) for row in monday if row[2] == "primary" and row[5] != "0"}
+        assert list(paged.values()) == [(2, 1)], paged
+        bad = client.get("/stats/oncall.csv?since=yesterday", BEARER)
+        assert bad.status == 400 and '"field":"since"' in bad.body.replace(" ", "")
+        assert client.get("/stats/oncall.csv").status == 401
