@@ -30,8 +30,8 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
+from bot.core.store import watch_incidents
 from bot.incidents.service import IncidentService
-from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.scheduler import Every, interval_scheduler
 from bot.jobs.timers import TimerWorker

@@ -2,7 +2,7 @@
 
 Each public method is one unit of work: it locks the incident row, changes it, writes a
 timeline event saying who did what, and commits; the store's hook then tells the Slack side
-(``bot.incidents.store``). It never talks to Slack itself.
+(``bot.core.store``). It never talks to Slack itself.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
+from bot.comms.roles import comms_lead_wanted
 from bot.comms.updates import UpdateService
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError
 from bot.core.people import is_user, mention
-from bot.incidents.roles import comms_lead_wanted
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.jobs import timers
 from bot.paging.service import PagingService
 from bot.status import public

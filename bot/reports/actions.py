@@ -21,7 +21,7 @@ from bot.config import IncidentConfig
 from bot.core.business_hours import next_opening
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, UserError
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.jobs import timers
 from bot.reports.review import ReviewService, opening
 from models import ActionItem, ActionType, Delivery, Incident, Priority, Role

@@ -21,7 +21,7 @@ from bot.config import BusinessHoursConfig, IncidentConfig
 from bot.core.business_hours import next_opening
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.jobs import timers
 from models import ActionItem, Delivery, Incident, Report, Role, Status
 
