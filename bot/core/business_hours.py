@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
+
+from bot.core.calendar import local_time
 
 
 class BusinessHours(Protocol):
@@ -29,7 +31,7 @@ def next_opening(hours: BusinessHours, tz: ZoneInfo, at: datetime) -> datetime:
     local = at.astimezone(tz)
     for days_ahead in range(8):
         day = local.date() + timedelta(days=days_ahead)
-        opening = datetime.combine(day, hours.start, tzinfo=tz)
-        if day.weekday() in hours.days and opening > local:
-            return opening.astimezone(timezone.utc)
+        opening = local_time(day, hours.start, tz)
+        if day.weekday() in hours.days and opening > at:
+            return opening
     raise ValueError("business hours name no day of the week")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import IncidentConfig
+from bot.core.calendar import next_weekly
 from bot.core.clock import Clock
 from bot.jobs import timers
 from bot.retro.periods import monday_of
@@ -57,13 +58,7 @@ def next_due(config: IncidentConfig, after: datetime) -> datetime | None:
     """The first digest time strictly after ``after`` (the configured weekday and time, in the zone)."""
     if config.retro is None:
         return None
-    tz, local = config.tz, after.astimezone(config.tz)
-    for ahead in range(8):
-        day = local.date() + timedelta(days=ahead)
-        moment = datetime.combine(day, config.retro.time, tzinfo=tz)
-        if day.weekday() == config.retro.day and moment > local:
-            return moment.astimezone(timezone.utc)
-    raise AssertionError("a weekday recurs within eight days")
+    return next_weekly(after, config.retro.day, config.retro.time, config.tz)
 
 
 def arm(session: Session, config: IncidentConfig, now: datetime) -> Timer | None:

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import Handoff, ScheduleConfig
+from bot.core.calendar import to_utc
 from bot.core.errors import UserError
 from bot.paging.rotation import (
     EPOCH,
@@ -23,7 +24,6 @@ from bot.paging.rotation import (
     on_call,
     shift_at,
     shifts_between,
-    to_utc,
 )
 from bot.slack.commands import usage
 from handlers.slack.oncall_grammar import AddOverride, ShowOnCall, parse_oncall
