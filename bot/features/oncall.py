@@ -6,11 +6,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.config import IncidentConfig
+from bot.console.fairness import FairnessService
 from bot.core.clock import Clock
 from bot.features import Every, Feature
 from bot.paging.calendars import CalendarService
 from bot.paging.cover import CoverService
-from bot.paging.fairness import FairnessService
 from bot.paging.gaps import GAP_CHECK, GapCheck
 from bot.paging.oncall import OnCallService
 from bot.paging.time_off import TimeOffService

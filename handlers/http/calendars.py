@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.console.fairness import COLUMNS, FairnessService
 from bot.core.clock import Clock
 from bot.core.errors import UserError
 from bot.paging.calendars import CalendarService
-from bot.paging.fairness import COLUMNS, FairnessService
 from bot.web.auth import Access
 from bot.web.ics import ics
 

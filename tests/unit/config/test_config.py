@@ -201,7 +201,7 @@ def test_a_misspelt_key(in_tmp):
         "incidents.yaml: severities.sev2.labl: unknown key; expected one of label, update_every, separate_comms_lead, page, "
         "urgency, counts_as_downtime",
         "incidents.yaml: timezon: unknown key; expected one of timezone, business_hours, slack, default_severity, "
-        "severities, schedules, escalation_policies, services, alerts, overrides, roles, stakeholders, reports, reviews, "
+        "severities, schedules, escalation_policies, services, alerts, overrides, oncall, roles, stakeholders, reports, reviews, "
         "status_page, retro, notification_rules, people, send_rates",
     ]
 

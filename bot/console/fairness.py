@@ -13,10 +13,10 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from bot.core.calendar import to_utc
 from bot.core.errors import UserError
 from bot.paging import layers
 from bot.paging.oncall import OnCallPart
-from bot.paging.rotation import to_utc
 from bot.retro.export import date_range
 from models import PageNotification
 
