@@ -31,6 +31,7 @@ from bot.paging.contacts import ContactService
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
+from bot.people import PeopleDirectory
 from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
@@ -44,6 +45,7 @@ from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
+from bot.slack.people import PeopleLookup
 from bot.slack.report_forms import ReportForms
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
@@ -91,8 +93,12 @@ class AppContext:
     channels: Channels
     ack_links: AckLinks
     pagerduty: PagerDutyBridge
+    people: PeopleDirectory
+    people_lookup: PeopleLookup | None  # users.info in the background; None while Slack is off
 
     def close(self) -> None:
+        if self.people_lookup is not None:
+            self.people_lookup.shutdown()
         self.effects.shutdown()
         self.io.shutdown(wait=True)
         self.leases.close()
@@ -124,6 +130,10 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         publisher = ReportPublisher(sessions, gateway, reports, rendering, clock)
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases, publisher)
     effects = Effects(sync if slack_work_here else None)
+    people = PeopleDirectory(sessions, clock)
+    people_lookup = PeopleLookup(gateway, people) if gateway else None
+    if people_lookup is not None:
+        people.asks_with(people_lookup.ask)
     status = StatusService(sessions, config, clock)
 
     def incident_changed(incident_id: int) -> None:
@@ -157,7 +167,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, step_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status,
                       reviews, reports, actions, report_forms, retro, digest, contacts, steps, channels, ack_links,
-                      pagerduty)
+                      pagerduty, people, people_lookup)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

@@ -27,7 +27,7 @@ from handlers.http.auth import SlackSignIn
 
 def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     settings = ctx.settings
-    pages = Pages(ctx.config.tz, settings.public_url)
+    pages = Pages(ctx.config.tz, settings.public_url, ctx.people)
     def secret() -> str:
         return settings.session_secret or stored_secret(ctx.sessions, "session", ctx.clock.now())
 
@@ -44,7 +44,7 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
         *status.routes(status_cache),
         *auth.routes(access, pages, signin),
         *console.routes(access, pages, ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall)),
-        *reports.routes(ctx.reports, pages, access, ctx.rendering),
+        *reports.routes(ctx.reports, pages, access, ctx.rendering, ctx.people),
         *stats.routes(access, pages, ctx.retro),
         *paging.routes(ctx, pages),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -44,7 +44,7 @@ def routes(access: Access, pages: Pages, retro: RetroService) -> list[Route]:
         csv_query = (f"since={weekly.period.since.astimezone(tz).date()}"
                      f"&until={(weekly.period.until - timedelta(microseconds=1)).astimezone(tz).date()}"
                      + (f"&service={weekly.service}" if weekly.service else ""))
-        return pages.render(request, "stats.html", weekly=weekly, chart=chart, form=form, csv_query=csv_query,
+        return await pages.render_naming(request, "stats.html", weekly=weekly, chart=chart, form=form, csv_query=csv_query,
                             services=retro.services())
 
     return [Route("/stats", access.page(stats), methods=["GET"]),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from handlers.slack import actions, commands, events, report_views, views
+from handlers.slack import actions, commands, events, people, report_views, views
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -17,6 +17,7 @@ def register_all(app: App, ctx: AppContext) -> None:
     actions.register(app, ctx)
     views.register(app, ctx)
     events.register(app, ctx)
+    people.register(app, ctx)
     views.register_update(app, ctx)
     report_views.register(app, ctx)
     views.register_public(app, ctx)
