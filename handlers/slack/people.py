@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from slack_bolt import App
 
-if TYPE_CHECKING:
-    from bot.app import AppContext
+from bot.people import PeopleDirectory
 
 
-def register(app: App, ctx: AppContext) -> None:
+def register(app: App, directory: PeopleDirectory) -> None:
     @app.event("user_change")
     def user_change(event: dict) -> None:
         user = event.get("user")
         if isinstance(user, dict) and isinstance(user.get("id"), str):
-            ctx.people.record(user)
+            directory.record(user)
