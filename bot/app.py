@@ -213,7 +213,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
     retro = RetroService(sessions, config, clock)
-    digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url)
+    digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url, people, people_lookup)
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     ctx = AppContext(

@@ -38,6 +38,10 @@ class Pages:
         page = self.env.get_template(template).render(request=request, people=Reader(self._people), **context)
         return HTMLResponse(page, status_code=status_code)
 
+    def names(self, user_ids) -> dict[str, str]:
+        """Names for text a template does not write (a chart's labels)."""
+        return self._people.names(user_ids) if self._people else {}
+
     async def render_naming(self, request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
         """``render`` for a page that names people: in a worker thread, as it reads the directory."""
         return await run_in_threadpool(self.render, request, template, status_code, **context)
