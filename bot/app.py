@@ -208,7 +208,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     steps = NotificationSteps(sessions, config, clock, contacts, channels, ack_links)
     pagerduty = PagerDutyBridge(sessions, config, clock, PagerDutyEventsClient(settings.pagerduty_events_url),
                                 settings.pagerduty_routing_key)
-    paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty)
+    paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty, people)
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)

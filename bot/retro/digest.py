@@ -21,7 +21,7 @@ DIGEST = "retro.digest"
 
 def next_due(config: IncidentConfig, after: datetime) -> datetime | None:
     """The first digest time strictly after ``after`` (the configured weekday and time, in the zone)."""
-    if config.retro is None:
+    if config.retro is None or config.retro.channel is None:
         return None
     tz, local = config.tz, after.astimezone(config.tz)
     for ahead in range(8):

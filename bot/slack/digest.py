@@ -42,9 +42,9 @@ class DigestPoster:
         """Post the week's digest. The next week's is armed first, so a failed post (retried from this
         row) never costs the following week its digest."""
         self.arm()
-        if self._config.retro is None or self._gateway is None:
-            log.info("weekly retro digest skipped: %s", "no retro channel is configured" if self._config.retro
-                     is None else "Slack is off")
+        if self._config.retro is None or self._config.retro.channel is None or self._gateway is None:
+            log.info("weekly retro digest skipped: %s", "Slack is off" if self._gateway is None
+                     else "no retro channel is configured")
             return
         weekly = self._retro.digest(digest.reported_week(timer))
         names = self._names({p.user_id for people in weekly.people.values() for p in people})

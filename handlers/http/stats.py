@@ -46,7 +46,7 @@ def routes(access: Access, pages: Pages, retro: RetroService) -> list[Route]:
                      + (f"&service={weekly.service}" if weekly.service else ""))
         return await pages.render_naming(request, "stats.html", weekly=weekly, chart=chart, phone_chart=phone_chart,
                                          form=form, csv_query=csv_query,
-                            services=retro.services())
+                                         services=retro.services())
 
     return [Route("/stats", access.page(stats), methods=["GET"]),
             Route("/stats/pages.csv", access.file(export("pages")), methods=["GET"]),
