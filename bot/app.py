@@ -182,6 +182,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         # own thread and answer when they ack. (Bolt's default runs each in a second thread and polls for
         # its ack every 10 ms, which costs every ack a thread hop and 5 ms on average.)
         process_before_response=True,
+        raise_error_for_unhandled_request=True,  # one line in the log (handlers.slack.replies.on_error)
     )
     register_all(app, ctx)
     app.error(on_error)

@@ -53,7 +53,8 @@ def register(app: App, ctx: AppContext) -> None:
 
     @app.action(Action.POST_UPDATE)
     def post_update(ack: Ack, body: dict, action: dict) -> None:
-        ctx.effects.answer(ctx.notices.open_update_form, body["trigger_id"], int(action["value"]), body["user"]["id"],
+        check_button_value(action)
+        ctx.effects.answer(ctx.notices.open_update_form, body["trigger_id"], int(action["value"]), user_id(body),
                            body.get("response_url"))
         ack()
 

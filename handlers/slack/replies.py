@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, TypeVar
 
 from slack_bolt import BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 
 from bot.core.errors import UserError
 from bot.slack import blocks
@@ -60,7 +61,14 @@ def internal_error(what: str) -> Message:
 
 
 def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
-    """Bolt's global error handler, for what a listener or middleware raised before its ack."""
+    """Bolt's global error handler, for what a listener or middleware raised before its ack, and for a
+    request no listener takes (one line, not Bolt's multi-line suggestion; an event is acked, as Slack
+    sends again every delivery not answered with a 2xx)."""
+    if isinstance(error, BoltUnhandledRequestError):
+        event = body.get("event") if isinstance(body.get("event"), dict) else None
+        log.warning("ignored a %s request that no listener takes", (event or {}).get("type") or body.get("type")
+                    or body.get("command") or "Slack")
+        return None if response is None else BoltResponse(status=200 if event else 404, body="")
     if not isinstance(error, MalformedPayload):
         log.error("Bolt could not handle a %s request", body.get("type") or body.get("command"), exc_info=error)
         return None
