@@ -21,6 +21,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
+from bot.core.triggers import Triggers
 from bot.incidents.service import IncidentService
 from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
@@ -91,6 +92,7 @@ class AppContext:
     channels: Channels
     ack_links: AckLinks
     pagerduty: PagerDutyBridge
+    triggers: Triggers  # Slack requests already taken, so a replay gets the first answer
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -157,7 +159,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, step_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status,
                       reviews, reports, actions, report_forms, retro, digest, contacts, steps, channels, ack_links,
-                      pagerduty)
+                      pagerduty, Triggers(sessions, clock))
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

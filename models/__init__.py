@@ -8,6 +8,7 @@ from models.incident import Incident, Role, RoleAssignment, Status, TimelineEven
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
 from models.problem import AppProblem
+from models.replay import SlackTrigger
 from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
 from models.status_page import PublicImpact, PublicIncident, PublicUpdate
@@ -40,6 +41,7 @@ __all__ = [
     "RoleAssignment",
     "Status",
     "StoredSecret",
+    "SlackTrigger",
     "Subscription",
     "TimelineEvent",
     "UsedAckLink",

@@ -191,9 +191,10 @@ class Bot:
         })
 
     def submit_view(self, callback_id: str, values: dict, user: str = "U01ALICE", private_metadata: str = "") -> HttpResponse:
+        self._trigger += 1
         return self.interact({
             "type": "view_submission", "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": "trigger.view",
+            "trigger_id": f"trigger.{self._trigger}",
             "view": {"id": "V1", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
                      "state": {"values": values}, "hash": "h"},
         })

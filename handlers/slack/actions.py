@@ -75,7 +75,7 @@ def button(ctx: AppContext, change: Change):
         user = user_id(body)
         check_button_value(action)
         reply = reply_within(ctx, lambda: change(action, user), f"the {action['action_id']} button",
-                             body.get("response_url"), user)
+                             body.get("response_url"), user, body["trigger_id"])
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, body.get("response_url"), reply, user)
         ack()

@@ -14,7 +14,7 @@ from bot.slack.blocks import Message, replies
 from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
 from handlers.slack.payloads import json_object, number, user_id
-from handlers.slack.replies import ack_form, errors_within, internal_error, reply_within
+from handlers.slack.replies import ack_form, errors_within, reply_within
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -46,12 +46,11 @@ def register(app: App, ctx: AppContext) -> None:
                 incident = ctx.incidents.declare(declaration)
             except UserError as exc:
                 return {_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message}
-            except Exception:
-                return {DeclareField.TITLE: internal_error("the declare form").text}
             ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
             return None
 
-        ack_form(ack, errors_within(ctx, declare, response_url, user))
+        ack_form(ack, errors_within(ctx, declare, "the declare form", DeclareField.TITLE, response_url, user,
+                                 body["trigger_id"]))
 
 
 def input_value(values: dict, field: str) -> str | None:
@@ -80,7 +79,7 @@ def register_update(app: App, ctx: AppContext) -> None:
             posted, kept_resolved = ctx.incidents.post_update(incident_id, user, text, status, next_in)
             return replies.reopened_elsewhere(posted) if kept_resolved else None
 
-        reply = reply_within(ctx, post, "the update form", None, user)
+        reply = reply_within(ctx, post, "the update form", None, user, body["trigger_id"])
         if reply is not None:
             ctx.effects.answer(ctx.notices.reply, None, reply, user)
         ack()
@@ -103,11 +102,9 @@ def register_public(app: App, ctx: AppContext) -> None:
                                 affected=affected)
             except UserError as exc:
                 return {_PUBLIC_BLOCKS.get(exc.field, PublicField.TEXT): exc.message}
-            except Exception:
-                return {PublicField.TEXT: internal_error("the public update form").text}
             return None
 
-        errors = errors_within(ctx, publish, None, user)
+        errors = errors_within(ctx, publish, "the public update form", PublicField.TEXT, None, user, body["trigger_id"])
         if errors:
             ack(response_action="errors", errors=errors)
         else:
