@@ -242,6 +242,24 @@ def test_a_number_twilio_refuses_is_given_up_and_said(wake_bot, fake_slack, twil
     assert sms.state == DeliveryState.FAILED
 
 
+def test_an_acknowledgement_between_a_steps_check_and_its_send_stops_it(wake_bot, ntfy_server, monkeypatch):
+    bot = wake_bot
+    register_alice(bot)
+    row = declare(bot, "declare sev1 Checkout is down", user="U02BOB")
+    run_due(bot)
+    steps, outgoing = bot.ctx.steps, bot.ctx.steps.outgoing
+
+    def acknowledged_meanwhile(delivery, incident):
+        """The step has read its row and found the page ringing; Bob acknowledges just then."""
+        bot.ctx.incidents.acknowledge(row.id, "U02BOB")
+        return outgoing(delivery, incident)
+
+    monkeypatch.setattr(steps, "outgoing", acknowledged_meanwhile)
+    run_due(bot, timedelta(minutes=1))
+    assert ntfy_server.pushes == [], "no push after the acknowledgement"
+    assert {d.method: d.state for d in deliveries(bot)}["push"] == DeliveryState.CANCELLED
+
+
 # -- acknowledging outside Slack ------------------------------------------------------------------
 
 def pushed_ack_token(bot, ntfy_server) -> str:
