@@ -36,7 +36,8 @@ class DigestPoster:
 
     def fire(self, timer: Timer) -> None:
         """Post the week's digest. The next week's is armed first, so a failed post (retried from this
-        row) never costs the following week its digest."""
+        row) never costs the following week its digest; a retry first looks in the channel for the
+        digest's file, as an earlier attempt may have posted it and died (or lost the answer)."""
         self.arm()
         if self._config.retro is None or self._gateway is None:
             log.info("weekly retro digest skipped: %s", "no retro channel is configured" if self._config.retro
@@ -47,4 +48,8 @@ class DigestPoster:
         chart = retro_chart(weekly, self._config.severity_names())
         channel = self._gateway.channel_id(channel_ref(self._config.retro.channel))
         label = weekly.weeks[-1].label
-        self._gateway.upload_image(channel, f"retro-{label}.png", f"Retro {label}", chart, message.text)
+        filename = f"retro-{label}.png"
+        if timer.attempts > 1 and filename in self._gateway.shared_files(channel):
+            log.info("weekly retro digest %s was posted by an earlier attempt whose answer was lost", label)
+            return
+        self._gateway.upload_image(channel, filename, f"Retro {label}", chart, message.text)
