@@ -19,8 +19,9 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from slack_bolt import BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
@@ -28,12 +29,12 @@ from sqlalchemy.exc import OperationalError
 
 from bot.core.db import write_lock_timed_out
 from bot.core.errors import UserError
+from bot.core.triggers import Triggers
 from bot.slack import blocks
 from bot.slack.blocks import Message
+from bot.slack.effects import Effects
+from bot.slack.notices import Notices
 from handlers.slack.payloads import MalformedPayload
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +107,35 @@ def on_error(error: Exception, body: dict, response: BoltResponse | None) -> Bol
     return None if response is None else BoltResponse(status=400, body={"error": str(error)})
 
 
+@dataclass(frozen=True)
+class Answers:
+    """Where a listener's Slack work goes once it has acked: the effects' answer threads (which never
+    queue behind syncs), sending through the notices."""
 
-def reply_within(ctx: AppContext, work: Callable[[], Message | None], what: str, response_url: str | None,
+    effects: Effects
+    notices: Notices
+    triggers: Triggers
+
+    def later(self, send: Callable[..., object], *args: object) -> None:
+        """``send(*args)`` on an answer thread: opening a form within its trigger's 3 s, a reply."""
+        self.effects.answer(send, *args)
+
+    def submit(self, send: Callable[..., object], *args: object) -> None:
+        """``send(*args)`` on the effects' own threads: Slack work that answers nobody in particular."""
+        self.effects.submit(send, *args)
+
+    def tell(self, response_url: str | None, message: Message, user: str) -> None:
+        """Answer where the person acted (by DM without a response URL)."""
+        self.effects.answer(self.notices.reply, response_url, message, user)
+
+
+def reply_within(answers: Answers, work: Callable[[], Message | None], what: str, response_url: str | None,
                  user: str, trigger: str | None) -> Message | None:
     """``outcome(work, what)`` if it is over within the deadline; else ``BUSY``, and the answer through
     ``response_url`` (by DM without one) when the work is over: a silent success then says it is done.
     A request sent again with the same ``trigger`` id gets the first one's answer, and does nothing."""
-    tell = _teller(ctx, response_url, user)
-    once = _once(ctx, trigger, lambda: outcome(work, what),
+    tell = _teller(answers, response_url, user)
+    once = _once(answers.triggers, trigger, lambda: outcome(work, what),
                  lambda reply: {"reply": None if reply is None else [reply.text, reply.blocks]},
                  lambda stored: None if stored["reply"] is None else Message(*stored["reply"]), blocks.replies.REPLAYED)
     answer = answer_within(lambda: outcome(lambda: persist(once, blocks.replies.not_recorded(what)), what),
@@ -121,13 +143,13 @@ def reply_within(ctx: AppContext, work: Callable[[], Message | None], what: str,
     return blocks.replies.BUSY if answer is LATE else answer
 
 
-def errors_within(ctx: AppContext, work: Callable[[], dict[str, str] | None], what: str, field: str,
+def errors_within(answers: Answers, work: Callable[[], dict[str, str] | None], what: str, field: str,
                   response_url: str | None, user: str, trigger: str | None) -> dict[str, str] | None:
     """A form's errors from ``work`` if it is over within the deadline. Late, the form closes without
     errors (its ack cannot wait): ``BUSY`` is sent at once, and any errors follow as a message.
     A form submitted again with the same ``trigger`` id gets the first one's errors, and does nothing;
     a failure of ours, or the database refusing it too long, is said next to ``field``."""
-    tell = _teller(ctx, response_url, user)
+    tell = _teller(answers, response_url, user)
 
     def checked() -> dict[str, str] | None:
         try:
@@ -137,7 +159,7 @@ def errors_within(ctx: AppContext, work: Callable[[], dict[str, str] | None], wh
                 raise
             return {field: internal_error(what).text}
 
-    once = _once(ctx, trigger, checked, lambda errors: {"errors": errors}, lambda stored: stored["errors"], None)
+    once = _once(answers.triggers, trigger, checked, lambda errors: {"errors": errors}, lambda stored: stored["errors"], None)
     errors = answer_within(lambda: persist(once, {field: blocks.replies.not_recorded(what).text}),
                            lambda late: late and tell(blocks.replies.form_refused(late)))
     if errors is LATE:
@@ -154,7 +176,7 @@ def ack_form(ack, errors: dict[str, str] | None) -> None:
         ack()
 
 
-def _once(ctx: AppContext, trigger: str | None, work: Callable[[], Answer], stored: Callable[[Answer], dict],
+def _once(triggers: Triggers, trigger: str | None, work: Callable[[], Answer], stored: Callable[[Answer], dict],
           answer_of: Callable[[dict], Answer], pending: Answer) -> Callable[[], Answer]:
     """``work``, done only by the first request with ``trigger`` (``bot.core.triggers``); a replay waits
     for the first answer and gives it again (``pending`` if there is none yet). Tried again whole by
@@ -164,22 +186,21 @@ def _once(ctx: AppContext, trigger: str | None, work: Callable[[], Answer], stor
     def run() -> Answer:
         nonlocal took
         if not took:
-            if not ctx.triggers.take(trigger):
+            if not triggers.take(trigger):
                 log.warning("a request came again with trigger id %s: it gets the first answer", trigger)
-                first = ctx.triggers.first_answer(trigger)
+                first = triggers.first_answer(trigger)
                 return pending if first is None else answer_of(first)
             took = True
         answer = work()
         if trigger is not None:
-            ctx.triggers.answered(trigger, stored(answer))
+            triggers.answered(trigger, stored(answer))
         return answer
 
     return run
 
 
-def _teller(ctx: AppContext, response_url: str | None, user: str) -> Callable[[Message], object]:
-    """Answer where the person acted (by DM without a response URL), on the effects' answer threads."""
-    return lambda message: ctx.effects.answer(ctx.notices.reply, response_url, message, user)
+def _teller(answers: Answers, response_url: str | None, user: str) -> Callable[[Message], object]:
+    return lambda message: answers.tell(response_url, message, user)
 
 
 def answer_within(work: Callable[[], Answer], late: Callable[[Answer], object]) -> Answer | object:
