@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.importing.api import Api, ImportFailure
-from bot.importing.layers import windows_from_spans
+from bot.importing.layers import duration_text, windows_from_spans
 from bot.importing.source import (
     Level,
     OverrideEntry,
@@ -149,23 +149,19 @@ def _rotation(source: Source, schedule: Schedule, shift: dict, now: datetime) ->
     minute = local.hour * 60 + local.minute
     days = [_DAYS.index(day) for day in shift.get("by_day") or []]
     windows = None
-    if days and len(set(days)) < 7:
-        if duration > timedelta(days=1) or (frequency != "weekly" and len(participants) > 1):
+    if days:  # each occurrence on these days, from the start's time of day; the turn is the whole period
+        if duration > timedelta(days=1) or (frequency != "weekly" and len(set(days)) < 7 and len(participants) > 1):
             source.leave(what, f"rotates {frequency} on {', '.join(shift['by_day'])} only; here a daily rotation also "
                                "turns on the other days; not imported")
             return None
         windows = windows_from_spans([(day * 1440 + minute, int(duration.total_seconds() // 60)) for day in days])
     elif duration < period:
-        if frequency == "hourly":
-            source.leave(what, "covers part of each hour; here the least a layer covers is whole minutes of a day; "
-                               "not imported")
+        if frequency == "hourly" or (frequency == "daily" and period > timedelta(days=1)):
+            source.leave(what, f"covers {duration_text(duration)} of every {duration_text(period)}; here hours repeat "
+                               "each day or week; not imported")
             return None
-        start_of_week = local.weekday() * 1440 + minute
         spans = [(day * 1440 + minute, int(duration.total_seconds() // 60)) for day in range(7)] \
-            if frequency == "daily" else [(start_of_week, int(duration.total_seconds() // 60))]
-        if frequency == "daily" and period > timedelta(days=1):
-            source.leave(what, f"covers part of every {int(period.days)}th day; here hours repeat every week; not imported")
-            return None
+            if frequency == "daily" else [(local.weekday() * 1440 + minute, int(duration.total_seconds() // 60))]
         windows = windows_from_spans(spans)
     return Rotation(name=shift["name"], zone=zone, start=start, turn=period, calendar=frequency != "hourly",
                     participants=participants, windows=windows)

@@ -83,18 +83,27 @@ class FakeOpsgenie(FakeServer):
                   for o in self.overrides.get(schedule["id"], [])]
         rotations = []
         for order, rotation in enumerate(schedule.get("rotations") or [], start=1):
-            layer = _layer(rotation, schedule["timezone"])
+            layer = _Overridden(_layer(rotation, schedule["timezone"]), covers)
             periods = []
             for start, end, user in rendering.final([layer], [], since, until):
-                overridden = rendering.on_call([], covers, start)
                 periods.append({"startDate": rendering.iso(start), "endDate": rendering.iso(end),
-                                "type": "override" if overridden else "default",
-                                "recipient": {"type": "user", "id": (overridden or [user])[0],
-                                              "name": names.get((overridden or [user])[0])}})
+                                "type": "override" if rendering.on_call([], covers, start) else "default",
+                                "recipient": {"type": "user", "id": user, "name": names.get(user)}})
             rotations.append({"id": rotation["id"], "name": rotation["name"], "order": float(order), "periods": periods})
         return {"_parent": {"id": schedule["id"], "name": schedule["name"], "enabled": True},
                 "startDate": rendering.iso(since), "endDate": rendering.iso(until),
                 "finalTimeline": {"rotations": rotations}}
+
+
+class _Overridden:
+    """A rotation's own on-call with the schedule's overrides in it: an override shows where the rotation covers."""
+
+    def __init__(self, layer: rendering.Layer, covers: list[rendering.Cover]) -> None:
+        self.layer, self.covers = layer, covers
+
+    def who(self, at):
+        person = self.layer.who(at)
+        return person and (rendering.on_call([], self.covers, at) or [person])[0]
 
 
 def _layer(rotation: dict, zone: str) -> rendering.Layer:
