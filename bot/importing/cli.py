@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -90,8 +91,9 @@ def _unknown(person_id: str):
 
 
 def _main_zone(source) -> str:
-    zones = [schedule.zone for schedule in source.schedules]
-    return max(set(zones), key=zones.count) if zones else "UTC"
+    """The zone most schedules use (the first one's on a tie): the file's ``timezone`` when there is none yet."""
+    zones = Counter(schedule.zone for schedule in source.schedules)
+    return zones.most_common(1)[0][0] if zones else "UTC"
 
 
 def _report(source, mapped: mapping.Mapped, results, config, out: Path, dry_run: bool, names: dict[str, str]) -> None:

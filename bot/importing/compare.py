@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from bot.config import IncidentConfig
 from bot.importing.mapping import ImportedOverride, Mapped
 from bot.importing.source import Source, SourceShift
-from bot.paging import rotation
-from bot.paging.rotation import OverrideSpan
+from bot.paging import layers
+from bot.paging.layers import OverrideSpan
 
 WINDOW = timedelta(days=14)
 HOUR = timedelta(hours=1)
@@ -47,11 +47,12 @@ def compare(source: Source, mapped: Mapped, config: IncidentConfig, slack: dict[
     for schedule_id, name in mapped.schedule_names.items():
         shifts = source.rendering.get(schedule_id, [])
         spans = _spans([o for o in mapped.overrides if o.schedule == name], now)
+        rota = layers.build_rota(name, config.schedules[name], config.tz, overrides=spans)
         differences = []
         moments = hours_ahead(now)
         for at in moments:
             theirs = frozenset(_label(source, slack, user) for user in _covering(shifts, at))
-            here = on_call_here(config, name, spans, at)
+            here = on_call_here(rota, at)
             ours = frozenset([here] if here else [])
             if theirs != ours:
                 differences.append(Difference(at, theirs, ours))
@@ -59,9 +60,9 @@ def compare(source: Source, mapped: Mapped, config: IncidentConfig, slack: dict[
     return results
 
 
-def on_call_here(config: IncidentConfig, schedule: str, spans: list[OverrideSpan], at: datetime) -> str | None:
-    """Who the bot says is on call in ``schedule`` at ``at``; None in a gap."""
-    return rotation.on_call(config.schedules[schedule], config.tz, spans, at).user
+def on_call_here(rota: layers.Rota, at: datetime) -> str | None:
+    """Who the bot says is on call at ``at``; None in a gap."""
+    return layers.who_at(rota, at)
 
 
 def _spans(overrides: list[ImportedOverride], now: datetime) -> list[OverrideSpan]:

@@ -8,7 +8,8 @@ participant 0 owns the shift that starts at the source's ``start``. A turn of se
 handoff can align (a two-week turn whose weeks fall on the other parity) becomes a weekly or daily
 rotation where each person appears once per week or day of their turn: the same people, at the same
 times. Restrictions become ``hours``; a restriction that one ``hours`` window cannot say (Mon 09:00
-to Fri 18:00 in one block) becomes several layers with the same rotation, one per window shape.
+to Fri 18:00 in one block) becomes several layers with the same rotation, one per window shape
+(a whole day is two: 00:00-12:00 and 12:00-00:00, as a window ends before it starts again).
 """
 
 from __future__ import annotations
@@ -126,9 +127,12 @@ def windows_from_spans(spans: list[tuple[int, int]]) -> list[Window] | None:
             pieces.append(((start // 1440) % 7, start % 1440, start % 1440 + end - start))
             continue
         cursor = start
-        while cursor < end:  # a day or more: up to midnight, whole days, then the rest
+        while cursor < end:  # a day or more: up to midnight, whole days (as two halves), then the rest
             stop = min(end, (cursor // 1440 + 1) * 1440)
-            pieces.append(((cursor // 1440) % 7, cursor % 1440, cursor % 1440 + stop - cursor))
+            if stop - cursor == 1440:  # a window may not last 24 hours (its end would be its start)
+                pieces += [((cursor // 1440) % 7, 0, 720), ((cursor // 1440) % 7, 720, 1440)]
+            else:
+                pieces.append(((cursor // 1440) % 7, cursor % 1440, cursor % 1440 + stop - cursor))
             cursor = stop
     shapes: dict[tuple[int, int], set[int]] = defaultdict(set)
     for day, start, end in pieces:

@@ -146,9 +146,15 @@ def _layers(source: Source, schedule: Schedule, rot: Rotation, slack: dict[str, 
         return [{"name": slug(rot.name, names), **base}]
     return [
         {"name": slug(rot.name, names), **base,
-         "hours": {"days": days_text(window.days), "start": f"{window.start:%H:%M}", "end": f"{window.end:%H:%M}"}}
+         "hours": _hours(window)}
         for window in rot.windows
     ]
+
+
+def _hours(window) -> dict:
+    """A window as ``hours``; ``days`` left out when it is every day (the default)."""
+    days = {} if len(window.days) == 7 else {"days": days_text(window.days)}
+    return {**days, "start": f"{window.start:%H:%M}", "end": f"{window.end:%H:%M}"}
 
 
 def _policy(source: Source, policy: Policy, slack: dict[str, str | None], mapped: Mapped, taken: set[str]) -> str | None:

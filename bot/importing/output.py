@@ -24,6 +24,14 @@ IMPORTED_KEYS = ("schedules", "escalation_policies", "services")
 _SLACK_ID = re.compile(r"^(\s*- (?:user: )?)([UW][A-Z0-9]{2,})$", re.MULTILINE)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Times of day in quotes, "09:00" as the example file writes them (YAML 1.1 reads an unquoted 18:00 as a number)."""
+
+
+_Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style='"' if re.fullmatch(r"(\w{3} )?\d\d:\d\d", value) else None))
+
+
 def existing(path: Path) -> tuple[str | None, dict]:
     """The file's text and data, or (None, {}) when there is none."""
     try:
@@ -52,7 +60,7 @@ def render(mapped: Mapped, kept: dict, timezone: str, kind: str, url: str, now: 
         + (f"{len(mapped.leftovers)} thing(s) could not be carried over (listed by the import)."
            if mapped.leftovers else "everything was carried over."),
     ]
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
     body = _SLACK_ID.sub(lambda m: f"{m[0]}  # {names[m[2]]}" if m[2] in names else m[0], body)
     return "\n".join(header) + "\n" + body
 

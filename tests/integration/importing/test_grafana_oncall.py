@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
 from tests.fakeproviders.grafana_oncall import TOKEN
@@ -101,7 +100,7 @@ def test_jinja2_routes_round_robin_and_groups_are_listed(grafana, run_import):
     result.config()
 
 
-@pytest.mark.skip(reason="layered schedules arrive with issue 19's engine; this branch merges it next")
+
 def test_follow_the_sun_and_weekday_hours_match_the_final_shifts(grafana, run_import):
     account(grafana)
     result = run_import(*args(grafana))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
 from tests.fakeproviders.opsgenie import KEY
@@ -107,7 +106,7 @@ def test_time_based_routing_teams_and_if_not_closed_are_listed(opsgenie, run_imp
     result.config()
 
 
-@pytest.mark.skip(reason="layered schedules arrive with issue 19's engine; this branch merges it next")
+
 def test_follow_the_sun_and_weekday_hours_carry_over_hour_for_hour(opsgenie, run_import):
     account(opsgenie)
     result = run_import(*args(opsgenie))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from datetime import datetime, timezone
 
-import pytest
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.paging import layers
 from models.oncall import Override
 from tests.fakeproviders.pagerduty_rest import TOKEN
 
@@ -82,7 +86,7 @@ def args(fake, *more: str) -> list[str]:
     return ["pagerduty", "--token", TOKEN, "--url", fake.url, *more]
 
 
-@pytest.mark.skip(reason="layered schedules arrive with issue 19's engine; this branch merges it next")
+
 def test_everything_carries_over_and_the_14_days_agree(pagerduty, run_import, engine):
     account(pagerduty)
     result = run_import(*args(pagerduty))
@@ -91,7 +95,10 @@ def test_everything_carries_over_and_the_14_days_agree(pagerduty, run_import, en
     assert text.startswith(f"# Imported from PagerDuty ({pagerduty.url}/) on 2026-12-03 14:20 UTC")
     data = yaml.safe_load(text)
     assert data["timezone"] in ("Europe/Rome", "UTC", "America/New_York")
-    config = result.config()  # the bot's own loader takes it
+    config = result.config()  # the bot's own loader takes it, and so does the command
+    check = subprocess.run([sys.executable, "-m", "bot", "check-config"], capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "INCIDENT_CONFIG": str(result.path)})
+    assert check.returncode == 0 and f"{result.path}: OK" in check.stdout, check.stderr
     assert set(config.schedules) == {"platform-primary", "follow-the-sun", "office-hours"}
     policy = data["escalation_policies"]["checkout"]
     assert policy == {"levels": [
@@ -166,9 +173,39 @@ def test_a_weekly_rotation_keeps_its_order_and_its_handoff(pagerduty, run_import
     assert data["schedules"] == {"platform-primary": {"rotation": "weekly", "handoff": "mon 09:00",
                                                       "members": data["schedules"]["platform-primary"]["members"]}}
     config = result.config()
-    from datetime import datetime, timezone
-
-    from bot.paging import rotation
-    at = datetime(2026, 12, 3, 12, tzinfo=timezone.utc)
-    assert rotation.on_call(config.schedules["platform-primary"], config.tz, [], at).user == "U02BOB"
+    rota = layers.build_rota("platform-primary", config.schedules["platform-primary"], config.tz)
+    assert layers.who_at(rota, datetime(2026, 12, 3, 12, tzinfo=timezone.utc)) == "U02BOB"
     assert "platform-primary: 14 days compared hour by hour: identical" in result.err
+
+
+def test_a_weekend_block_a_fortnight_and_a_change_of_clocks_mean_the_same(pagerduty, run_import):
+    """Fri 18:00 to Mon 09:00 in one weekly restriction becomes several hours windows of one rotation; a two-week
+    turn that our anchor cannot start becomes a weekly one where each person appears twice; a 12-hour turn keeps
+    its elapsed hours across the change to summer time (14 March 2027 in New York)."""
+    account(pagerduty, layered=False)
+    pagerduty.schedules += [
+        {"id": "PSWKEND", "name": "Weekend", "time_zone": "Europe/Rome", "schedule_layers": [
+            layer("Weekend", ["PALICE1", "PBOB002"], "2027-03-05T18:00:00+01:00", 604800,
+                  [{"type": "weekly_restriction", "start_time_of_day": "18:00:00", "duration_seconds": 63 * 3600,
+                    "start_day_of_week": 5}])]},
+        {"id": "PSFORTN", "name": "Fortnight", "time_zone": "Europe/Rome", "schedule_layers": [
+            layer("Fortnight", ["PCAROL3", "PDAVE04"], "2027-03-15T09:00:00+01:00", 14 * 86400)]},
+        {"id": "PSHALF", "name": "Halves", "time_zone": "America/New_York", "schedule_layers": [
+            layer("Halves", ["PALICE1", "PDAVE04"], "2027-03-01T08:00:00-05:00", 12 * 3600)]},
+    ]
+    result = run_import(*args(pagerduty), now=datetime(2027, 3, 8, 10, tzinfo=timezone.utc))
+    assert result.status == 0, result.err
+    data = yaml.safe_load(result.path.read_text())
+    weekend = data["schedules"]["weekend"]["layers"]
+    assert [layer["hours"] for layer in weekend] == [
+        {"days": ["mon"], "start": "00:00", "end": "09:00"},
+        {"days": ["fri"], "start": "18:00", "end": "00:00"},
+        {"days": "sat-sun", "start": "00:00", "end": "12:00"},
+        {"days": "sat-sun", "start": "12:00", "end": "00:00"},
+    ]
+    assert {layer["rotation"] for layer in weekend} == {"weekly"} and len({layer["name"] for layer in weekend}) == 4
+    fortnight = data["schedules"]["fortnight"]  # 15 March 2027 is an odd week from our anchor
+    assert fortnight["rotation"] == "weekly" and sorted(fortnight["members"]) == ["U03CAROL"] * 2 + ["U04DAVE"] * 2
+    for name in ("weekend", "fortnight", "halves", "platform-primary"):
+        assert f"{name}: 14 days compared hour by hour: identical" in result.err
+    assert '"18:00"' in result.path.read_text()
