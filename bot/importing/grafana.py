@@ -142,7 +142,9 @@ def _rotation(source: Source, schedule: Schedule, shift: dict, now: datetime) ->
         source.leave(what, f"ends {shift['until']}; a layer here does not end, so it goes on after that")
     start = _local(shift["start"], zone)
     if start > now:
-        source.leave(what, f"starts {shift['start']}; a layer here applies at once")
+        source.leave(what, f"starts {shift['start']}; a layer here applies at once, so it is not imported: add it "
+                           "to the file when it begins")
+        return None
     period = _UNITS[frequency] * int(shift.get("interval") or 1)
     duration = timedelta(seconds=int(shift.get("duration") or period.total_seconds()))
     local = start.astimezone(ZoneInfo(zone))

@@ -92,11 +92,13 @@ def _schedule(source: Source, data: dict, now: datetime, by_name: dict[str, str]
         if end is not None and end <= now:
             source.notes.append(f"{what}: ended {end:%Y-%m-%d}, nothing to carry")
             continue
-        if end is not None:
-            source.leave(what, f"ends {end:%Y-%m-%d %H:%M} UTC; a layer here does not end, so it goes on after that")
         start = moment(rotation["startDate"])
         if start > now:
-            source.leave(what, f"starts {start:%Y-%m-%d %H:%M} UTC; a layer here applies at once")
+            source.leave(what, f"starts {start:%Y-%m-%d %H:%M} UTC; a layer here applies at once, so it is not "
+                               "imported: add it to the file when it begins")
+            continue
+        if end is not None:
+            source.leave(what, f"ends {end:%Y-%m-%d %H:%M} UTC; a layer here does not end, so it goes on after that")
         participants = []
         for participant in rotation.get("participants") or []:
             kind = participant.get("type")

@@ -66,10 +66,12 @@ def _schedule(source: Source, detail: dict, now: datetime) -> None:
         if end is not None and end <= now:
             source.notes.append(f"{what}: ended {end:%Y-%m-%d}, nothing to carry")
             continue
+        if start > now:
+            source.leave(what, f"starts {start:%Y-%m-%d %H:%M} UTC; a layer here applies at once, so it is not "
+                               "imported: add it to the file when it begins")
+            continue
         if end is not None:
             source.leave(what, f"ends {end:%Y-%m-%d %H:%M} UTC; a layer here does not end, so it goes on after that")
-        if start > now:
-            source.leave(what, f"starts {start:%Y-%m-%d %H:%M} UTC; a layer here applies at once")
         windows = _windows(source, what, layer.get("restrictions") or [])
         turn = timedelta(seconds=int(layer["rotation_turn_length_seconds"]))
         schedule.rotations.append(Rotation(

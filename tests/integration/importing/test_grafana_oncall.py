@@ -91,8 +91,11 @@ def test_jinja2_routes_round_robin_and_groups_are_listed(grafana, run_import):
                               "position": 0, "is_the_last_route": False})
     grafana.steps.insert(5, step("CCHK", 5, "notify_person_next_each_time", persons_to_notify_next_each_time=["UBOB"]))
     grafana.shifts[0]["rolling_users"][2] = ["UCAROL", "UDAVE"]
+    grafana.schedules.append({"id": "SICAL", "name": "Legacy", "type": "ical", "time_zone": "UTC",
+                              "ical_url_primary": "https://calendar.example/legacy.ics", "shifts": []})
     result = run_import(*args(grafana))
     assert result.status == 3
+    assert 'Grafana OnCall schedule "Legacy": is an iCal feed, not rotations' in result.err
     assert ('Grafana OnCall integration "Checkout API", Jinja2 route \'{{ payload.severity == "critical" }}\': here a '
             "service always pages one escalation policy") in result.err
     assert "notify_person_next_each_time: pages the next person each time (round robin)" in result.err

@@ -140,9 +140,20 @@ def test_what_has_no_equivalent_is_listed_and_the_status_is_3(pagerduty, run_imp
     account(pagerduty, erin_on_call=True, round_robin=True, layered=False)
     pagerduty.overrides["PSPRIM1"].append({"id": "PO2", "start": "2026-12-08T00:00:00Z", "end": "2026-12-08T06:00:00Z",
                                            "user": {"id": "PERIN05", "type": "user_reference", "summary": "Erin"}})
+    pagerduty.schedules[0]["schedule_layers"][:0] = [  # highest first: a holiday cover ending soon, an old layer
+        {**layer("Holidays", ["PDAVE04"], "2026-12-24T00:00:00Z", 86400), "start": "2026-12-24T00:00:00Z",
+         "end": "2026-12-27T00:00:00Z"},
+        {**layer("Freeze", ["PALICE1"], "2026-12-01T00:00:00Z", 86400), "end": "2026-12-10T00:00:00Z"},
+        {**layer("Old", ["PDAVE04"], "2026-01-01T00:00:00Z", 86400), "end": "2026-06-01T00:00:00Z"},
+    ]
     result = run_import(*args(pagerduty))
     assert result.status == 3
     assert "Not carried over" in result.err
+    assert ('PagerDuty schedule "Platform Primary", layer "Freeze": ends 2026-12-10 00:00 UTC; a layer here does not '
+            "end, so it goes on after that") in result.err
+    assert 'layer "Holidays": starts 2026-12-24 00:00 UTC; a layer here applies at once, so it is not imported' in result.err
+    assert "holidays" not in result.path.read_text()
+    assert 'Skipped, PagerDuty schedule "Platform Primary", layer "Old": ended 2026-06-01, nothing to carry.' in result.err
     assert "PagerDuty user Erin <erin@elsewhere.example>: has no Slack account with this e-mail" in result.err
     assert 'PagerDuty escalation policy "Support Desk", level 1: round robin: here a level pages every target' in result.err
     assert "PagerDuty override 2026-12-08 00:00–2026-12-08 06:00 UTC: Erin <erin@elsewhere.example> has no Slack" in result.err
