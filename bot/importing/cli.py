@@ -79,6 +79,9 @@ def _import(args, settings: Settings, out: Path, now: datetime) -> int:
         saved = []
         output.write_atomically(out, text, lambda: saved.append(
             output.save_overrides(mapped.overrides, settings.database_url, args.source, now)))
+        already = len(mapped.overrides) - saved[0]
+        if already:
+            source.notes.append(f"{already} of the overrides ahead were in the database already (an earlier import)")
     _report(source, mapped, results, config, out, args.dry_run, names)
     differs = any(result.differences for result in results)
     return SOMETHING_LISTED if mapped.leftovers or differs else EVERYTHING_CARRIED

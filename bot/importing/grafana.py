@@ -66,7 +66,7 @@ def read(client: Api, now: datetime, until: datetime) -> Source:
                          "is an iCal feed, not rotations; add it as layers by hand; not imported")
             continue
         _schedule(source, data, [shifts[i] for i in data.get("shifts") or [] if i in shifts], now)
-        final = client.next_pages(f"schedules/{data['id']}/final_shifts/", "results",
+        final = client.next_pages(f"schedules/{data['id']}/final_shifts", "results",
                                   {"start_date": f"{now:%Y-%m-%d}", "end_date": f"{until + timedelta(days=1):%Y-%m-%d}"})
         source.rendering[data["id"]] = [
             SourceShift(moment(s["shift_start"]), moment(s["shift_end"]), frozenset([s["user_pk"]])) for s in final

@@ -33,8 +33,8 @@ class Outcome:
 def run_import(tmp_path, fake_slack, database_url, engine, capsys):
     """``run_import("pagerduty", "--token", T, "--url", URL, ...)``: the exit status and what it printed."""
 
-    def go(*argv: str, slack_token: str | None = "xoxb-import", now: datetime = NOW) -> Outcome:
-        environ = {"SLACK_API_URL": fake_slack.base_url, "DATABASE_URL": database_url,
+    def go(*argv: str, slack_token: str | None = "xoxb-import", now: datetime = NOW, database: str | None = None) -> Outcome:
+        environ = {"SLACK_API_URL": fake_slack.base_url, "DATABASE_URL": database or database_url,
                    "INCIDENT_CONFIG": str(tmp_path / "incidents.yaml")}
         if slack_token:
             environ["SLACK_BOT_TOKEN"] = slack_token

@@ -137,6 +137,7 @@ def test_force_replaces_the_imported_keys_and_keeps_the_others(pagerduty, run_im
     assert overrides(engine) == 1
     again = run_import(*args(pagerduty, "--force"))  # importing twice adds no second override
     assert again.status == 0 and overrides(engine) == 1
+    assert "1 of the overrides ahead were in the database already" in again.err
     assert not [name for name in os.listdir(path.parent) if name.startswith(".incidents.yaml.")]
 
 
@@ -147,3 +148,13 @@ def test_the_command_line_answers_without_a_traceback(tmp_path):
     assert answer.returncode == 1
     assert answer.stderr.strip().splitlines() == [
         "import opsgenie: cannot reach Opsgenie at http://127.0.0.1:9/: connection refused; check --url and the network"]
+
+
+def test_a_database_that_refuses_leaves_the_file_as_it_was(pagerduty, run_import, tmp_path):
+    account(pagerduty, layered=False)
+    empty = f"sqlite:///{tmp_path / 'never-migrated.db'}"
+    result = run_import(*args(pagerduty), database=empty)
+    assert result.status == 1
+    assert "cannot write the overrides to DATABASE_URL" in one_line(result.err) and "alembic upgrade head" in result.err
+    assert not result.path.exists()
+    assert not [name for name in os.listdir(result.path.parent) if name.startswith(".incidents.yaml.")]
