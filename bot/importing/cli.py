@@ -69,7 +69,7 @@ def _import(args, settings: Settings, out: Path, now: datetime) -> int:
     mapped = mapping.build(source, slack, timezone_name, now)
     names = {found: source.people[person].name for person, found in slack.items() if found and person in source.people}
     text = output.render(mapped, old_data, timezone_name, source.kind, source.url, now, names)
-    config = output.validated(text, out)
+    config = output.validated(text, out, old_data)
     results = compare.compare(source, mapped, config, slack, now)
     if args.dry_run:
         print(text, end="")

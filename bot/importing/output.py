@@ -65,16 +65,22 @@ def render(mapped: Mapped, kept: dict, timezone: str, kind: str, url: str, now: 
     return "\n".join(header) + "\n" + body
 
 
-def validated(text: str, out: Path) -> IncidentConfig:
-    """The configuration ``text`` means, read by the bot's own loader; an ImportFailure if it would not start."""
+def validated(text: str, out: Path, kept: dict) -> IncidentConfig:
+    """The configuration ``text`` means, read by the bot's own loader; an ImportFailure if it would not start
+    (``kept``: the existing file's keys, which may name a schedule or service the import replaced)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / out.name
         path.write_text(text, encoding="utf-8")
         try:
             return load_config(path)
         except ConfigError as exc:
-            raise ImportFailure("the imported configuration does not pass check-config (a bug in the import, "
-                                f"please report it): {str(exc).splitlines()[0]}") from None
+            problem = str(exc).splitlines()[0].replace(str(path), str(out))
+            if set(kept) - {"timezone", *IMPORTED_KEYS}:
+                why, status = "the file's other keys name something the import replaced; fix them, or --out a new file", 2
+            else:
+                why, status = "a bug in the import, please report it", 1
+            raise ImportFailure(f"the imported configuration would not pass check-config ({why}): {problem}",
+                                status=status) from None
 
 
 def diff(old: str, new: str, path: Path) -> str:

@@ -35,7 +35,8 @@ def slack_ids(people: Iterable[Person], client: WebClient) -> dict[str, str | No
             found[person.id] = None
             continue
         try:
-            found[person.id] = client.users_lookupByEmail(email=person.email)["user"]["id"]
+            user = client.users_lookupByEmail(email=person.email)["user"]
+            found[person.id] = None if user.get("deleted") else user["id"]  # a deactivated account cannot be paged
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
             if error == "users_not_found":

@@ -158,3 +158,17 @@ def test_a_database_that_refuses_leaves_the_file_as_it_was(pagerduty, run_import
     assert "cannot write the overrides to DATABASE_URL" in one_line(result.err) and "alembic upgrade head" in result.err
     assert not result.path.exists()
     assert not [name for name in os.listdir(result.path.parent) if name.startswith(".incidents.yaml.")]
+
+
+def test_a_kept_key_naming_a_replaced_service_is_said_and_nothing_is_written(pagerduty, run_import):
+    account(pagerduty, layered=False)
+    path = run_import(*args(pagerduty, "--dry-run")).path
+    before = ("services: {shop: {}}\nescalation_policies: {default: {levels: [{notify: [{user: U01ALICE}]}]}}\n"
+              "status_page: {components: [{name: Shop, services: [shop]}]}\n")
+    path.write_text(before)
+    result = run_import(*args(pagerduty, "--force"))
+    assert result.status == 2
+    line = one_line(result.err)
+    assert "would not pass check-config (the file's other keys name something the import replaced" in line
+    assert f"{path}: status_page.components[0].services[0]" in line
+    assert path.read_text() == before
