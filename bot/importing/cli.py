@@ -20,6 +20,7 @@ from bot.config.settings import Settings
 from bot.importing import compare, grafana, mapping, opsgenie, output, pagerduty
 from bot.importing.api import ImportFailure
 from bot.importing.people import slack_client, slack_ids
+from bot.importing.source import Person
 
 READERS = {"pagerduty": pagerduty, "opsgenie": opsgenie, "grafana-oncall": grafana}
 EVERYTHING_CARRIED, SOMETHING_LISTED = 0, 3
@@ -87,9 +88,8 @@ def _import(args, settings: Settings, out: Path, now: datetime) -> int:
     return SOMETHING_LISTED if mapped.leftovers or differs else EVERYTHING_CARRIED
 
 
-def _unknown(person_id: str):
-    from bot.importing.source import Person
-
+def _unknown(person_id: str) -> Person:
+    """Someone a schedule or policy names whom the source's user list lacks: no e-mail to look them up by."""
     return Person(person_id, person_id, None)
 
 
@@ -106,7 +106,7 @@ def _report(source, mapped: mapping.Mapped, results, config, out: Path, dry_run:
         f"policy(ies), {len(mapped.services)} service(s) from {source.kind}; {len(mapped.overrides)} override(s) ahead "
         + ("would go" if dry_run else "went") + " into the database.")
     for note in source.notes:
-        say(f"Skipped, {note}.")
+        say(f"Note: {note}.")
     if mapped.leftovers:
         say(f"Not carried over ({len(mapped.leftovers)}):")
         for left in mapped.leftovers:

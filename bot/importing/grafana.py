@@ -65,7 +65,9 @@ def read(client: Api, now: datetime, until: datetime) -> Source:
             source.leave(f'Grafana OnCall schedule "{data["name"]}"',
                          "is an iCal feed, not rotations; add it as layers by hand; not imported")
             continue
-        _schedule(source, data, [shifts[i] for i in data.get("shifts") or [] if i in shifts], now)
+        own = [shifts[i] for i in data.get("shifts") or [] if i in shifts] or [
+            shift for shift in shifts.values() if shift.get("schedule") == data["id"]]  # a web schedule's, by their side
+        _schedule(source, data, own, now)
         final = client.next_pages(f"schedules/{data['id']}/final_shifts", "results",
                                   {"start_date": f"{now:%Y-%m-%d}", "end_date": f"{until + timedelta(days=1):%Y-%m-%d}"})
         source.rendering[data["id"]] = [

@@ -90,7 +90,7 @@ def _schedule(source: Source, data: dict, now: datetime, by_name: dict[str, str]
         what = f'Opsgenie schedule "{data["name"]}", rotation "{rotation.get("name")}"'
         end = moment(rotation["endDate"]) if rotation.get("endDate") else None
         if end is not None and end <= now:
-            source.notes.append(f"{what}: ended {end:%Y-%m-%d}, nothing to carry")
+            source.notes.append(f"{what} ended {end:%Y-%m-%d}: nothing to carry over")
             continue
         start = moment(rotation["startDate"])
         if start > now:

@@ -64,7 +64,7 @@ def _schedule(source: Source, detail: dict, now: datetime) -> None:
         what = f'PagerDuty schedule "{schedule.name}", layer "{layer.get("name")}"'
         start, end = moment(layer["start"]), moment(layer["end"]) if layer.get("end") else None
         if end is not None and end <= now:
-            source.notes.append(f"{what}: ended {end:%Y-%m-%d}, nothing to carry")
+            source.notes.append(f"{what} ended {end:%Y-%m-%d}: nothing to carry over")
             continue
         if start > now:
             source.leave(what, f"starts {start:%Y-%m-%d %H:%M} UTC; a layer here applies at once, so it is not "

@@ -117,7 +117,7 @@ class Source:
     overrides: list[OverrideEntry] = field(default_factory=list)
     rendering: dict[str, list[SourceShift]] = field(default_factory=dict)  # by schedule id
     leftovers: list[Leftover] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # skipped with no effect ahead (an ended layer)
+    notes: list[str] = field(default_factory=list)  # said, but nothing lost (an ended layer): no exit status 3
 
     def leave(self, what: str, why: str) -> None:
         self.leftovers.append(Leftover(what, why))

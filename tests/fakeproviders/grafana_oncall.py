@@ -76,7 +76,7 @@ class FakeGrafanaOnCall(FakeServer):
         tz = ZoneInfo(zone)
         since = datetime.fromisoformat(query["start_date"]).replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
         until = datetime.fromisoformat(query["end_date"]).replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
-        shifts = [s for s in self.shifts if s["id"] in schedule.get("shifts", [])]
+        shifts = [s for s in self.shifts if s["id"] in schedule.get("shifts", []) or s.get("schedule") == schedule["id"]]
         layers = [_layer(s, zone) for s in sorted((s for s in shifts if s["type"] in ("rolling_users", "recurrent_event")),
                                                   key=lambda s: s.get("level", 0))]
         covers = [rendering.Cover((s.get("users") or [None])[0], _start(s, zone), _start(s, zone) +

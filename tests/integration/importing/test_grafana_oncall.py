@@ -113,3 +113,15 @@ def test_follow_the_sun_and_weekday_hours_match_the_final_shifts(grafana, run_im
     assert office["hours"] == {"days": "mon-fri", "start": "09:00", "end": "18:00"} and office["zone"] == "America/New_York"
     for name in ("sre", "follow-the-sun", "office"):
         assert f"{name}: 14 days compared hour by hour: identical" in result.err
+
+
+def test_a_web_schedule_whose_shifts_name_it(grafana, run_import):
+    """A schedule made in the web UI may list no shift ids; its shifts then say which schedule they belong to."""
+    account(grafana, layered=False)
+    grafana.schedules[0] = {**grafana.schedules[0], "shifts": []}
+    for shift in grafana.shifts[:2]:
+        shift["schedule"] = "SSRE"
+    result = run_import(*args(grafana, "--dry-run"))
+    assert result.status == 0, result.err
+    assert yaml.safe_load(result.out)["schedules"]["sre"]["rotation"] == "weekly"
+    assert "sre: 14 days compared hour by hour: identical" in result.err

@@ -153,7 +153,7 @@ def test_what_has_no_equivalent_is_listed_and_the_status_is_3(pagerduty, run_imp
             "end, so it goes on after that") in result.err
     assert 'layer "Holidays": starts 2026-12-24 00:00 UTC; a layer here applies at once, so it is not imported' in result.err
     assert "holidays" not in result.path.read_text()
-    assert 'Skipped, PagerDuty schedule "Platform Primary", layer "Old": ended 2026-06-01, nothing to carry.' in result.err
+    assert 'Note: PagerDuty schedule "Platform Primary", layer "Old" ended 2026-06-01: nothing to carry over.' in result.err
     assert "PagerDuty user Erin <erin@elsewhere.example>: has no Slack account with this e-mail" in result.err
     assert 'PagerDuty escalation policy "Support Desk", level 1: round robin: here a level pages every target' in result.err
     assert "PagerDuty override 2026-12-08 00:00–2026-12-08 06:00 UTC: Erin <erin@elsewhere.example> has no Slack" in result.err
