@@ -59,10 +59,7 @@ def _import(args, settings: Settings, out: Path, now: datetime) -> int:
     if not settings.slack_bot_token:
         raise ImportFailure("SLACK_BOT_TOKEN is not set; the import needs it to find people in Slack by e-mail "
                             "(scope users:read.email)", status=2)
-    if args.source == "grafana-oncall" and not args.url:
-        raise ImportFailure("--url is required for Grafana OnCall: your instance's base URL", status=2)
-    reader = READERS[args.source]
-    source = reader.read(reader.api(args.token, args.url), now, now + compare.WINDOW + compare.HOUR)
+    source = _read(READERS[args.source], args, now)
     wanted = mapping.referenced_people(source)
     people = [source.people.get(person) or _unknown(person) for person in sorted(wanted)]
     slack = slack_ids(people, slack_client(settings.slack_bot_token, settings.slack_api_url))
@@ -86,6 +83,15 @@ def _import(args, settings: Settings, out: Path, now: datetime) -> int:
     _report(source, mapped, results, config, out, args.dry_run, names)
     differs = any(result.differences for result in results)
     return SOMETHING_LISTED if mapped.leftovers or differs else EVERYTHING_CARRIED
+
+
+def _read(reader, args, now: datetime):
+    client = reader.api(args.token, args.url)
+    try:
+        return reader.read(client, now, now + compare.WINDOW + compare.HOUR)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # an answer not shaped as documented
+        raise ImportFailure(f"{client.what} answered in a shape this import does not know ({type(exc).__name__}: "
+                            f"{exc}); check --url, or report it with the source's API version") from None
 
 
 def _unknown(person_id: str) -> Person:

@@ -117,8 +117,7 @@ def _schedule(source: Source, schedule: Schedule, slack: dict[str, str | None], 
     for rot in schedule.rotations:
         layers += _layers(source, schedule, rot, slack, mapped, layer_names)
     if not layers:
-        if schedule.rotations or not any(left.what.startswith(what) for left in mapped.leftovers):
-            mapped.leave(what, "has no layer that could be carried over; not imported")
+        mapped.leave(what, "has no layer that could be carried over; not imported")
         return
     name = slug(schedule.name, taken)
     mapped.schedule_names[schedule.id] = name

@@ -172,3 +172,26 @@ def test_a_kept_key_naming_a_replaced_service_is_said_and_nothing_is_written(pag
     assert "would not pass check-config (the file's other keys name something the import replaced" in line
     assert f"{path}: status_page.components[0].services[0]" in line
     assert path.read_text() == before
+
+
+def test_slack_asking_to_wait_is_waited_for(pagerduty, fake_slack, run_import):
+    account(pagerduty, layered=False)
+    fake_slack.fail("users.lookupByEmail", "ratelimited", status=429, headers={"Retry-After": "1"})
+    result = run_import(*args(pagerduty, "--dry-run"))
+    assert result.status == 0, result.err
+    assert len(fake_slack.calls_to("users.lookupByEmail")) == 5  # four people, one of them asked twice
+
+
+def test_a_slack_app_without_the_email_scope_says_which_scope(pagerduty, fake_slack, run_import):
+    account(pagerduty, layered=False)
+    fake_slack.grant(["chat:write", "users:read"])
+    result = run_import(*args(pagerduty, "--dry-run"))
+    assert result.status == 2 and "lacks the users:read.email scope" in one_line(result.err)
+
+
+def test_an_answer_shaped_otherwise_is_one_line(pagerduty, run_import):
+    account(pagerduty, layered=False)
+    pagerduty.users.append({"name": "No id", "email": "noid@example.com"})
+    result = run_import(*args(pagerduty))
+    assert result.status == 1
+    assert "PagerDuty answered in a shape this import does not know (KeyError: 'id')" in one_line(result.err)
