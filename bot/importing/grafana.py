@@ -28,6 +28,7 @@ from bot.importing.source import (
 )
 from bot.importing.timeparse import moment
 
+REPEATS = 5  # what a repeat_escalation step means: the chain again, five times at most
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _UNITS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(days=7)}
 _NOTIFY = {"notify_persons": "persons_to_notify", "notify_on_call_from_schedule": "notify_on_call_from_schedule"}
@@ -196,10 +197,11 @@ def _chain(source: Source, chain: dict, steps: list[dict]) -> None:
                 current.targets += [Target("user", user) for user in value or []]
             elif value:
                 current.targets.append(Target("schedule", value))
-        elif kind == "repeat_escalation":
-            repeat += 1
+        elif kind == "repeat_escalation":  # from the beginning, up to five times; nothing after it is reached
+            repeat = REPEATS
+            break
         else:
             source.leave(what, _NO_EQUIVALENT.get(kind, "has no equivalent here; left out"))
     if levels and not repeat:
         levels[-1].escalate_after = None  # nothing follows the last level
-    source.policies.append(Policy(chain["id"], chain["name"], levels, repeat=min(repeat, 5)))
+    source.policies.append(Policy(chain["id"], chain["name"], levels, repeat=repeat))

@@ -70,7 +70,7 @@ def test_a_weekly_rotation_a_chain_and_an_override(grafana, run_import, engine):
         {"notify": [{"schedule": "sre"}], "escalate_after": "5m"},
         {"notify": [{"user": "U02BOB"}], "escalate_after": "10m"},
         {"notify": [{"user": "U04DAVE"}, {"user": "U01ALICE"}], "escalate_after": "15m"},
-    ], "repeat": 1}
+    ], "repeat": 5}
     assert data["services"] == {"checkout-api": {"escalation_policy": "checkout"}}
     assert "sre: 14 days compared hour by hour: identical" in result.err
 
