@@ -773,10 +773,10 @@ class FakeSlack(Documents, OpenIdMixin):
         return {"ok": True, "user": copy.deepcopy(self._users[args["user"]])}
 
     def _m_users_lookupByEmail(self, args):
-        """The member whose profile has this e-mail (any case); ``users_not_found`` otherwise, as Slack answers."""
+        """The user whose profile has this e-mail (Slack compares them ignoring case); users_not_found otherwise."""
         email = args["email"].strip().lower()
         for user in self._users.values():
-            if user["profile"].get("email", "").lower() == email and not user.get("deleted"):
+            if user["profile"].get("email", "").lower() == email:
                 return {"ok": True, "user": copy.deepcopy(user)}
         raise SlackError("users_not_found")
 

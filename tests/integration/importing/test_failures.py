@@ -195,3 +195,11 @@ def test_an_answer_shaped_otherwise_is_one_line(pagerduty, run_import):
     result = run_import(*args(pagerduty))
     assert result.status == 1
     assert "PagerDuty answered in a shape this import does not know (KeyError: 'id')" in one_line(result.err)
+
+
+def test_a_deactivated_slack_account_is_no_match(pagerduty, fake_slack, run_import):
+    account(pagerduty, layered=False)
+    fake_slack.add_user("U04DAVE", name="dave", deleted=True)
+    result = run_import(*args(pagerduty, "--dry-run"))
+    assert result.status == 3
+    assert "PagerDuty user Dave <dave@example.com>: has no Slack account with this e-mail" in result.err
