@@ -101,7 +101,7 @@ def _people(source: Source, slack: dict[str, str | None], mapped: Mapped) -> Non
             mapped.leave(f"{source.kind} user {person.name}", "has no e-mail to find them in Slack by; left out")
         else:
             mapped.leave(f"{source.kind} user {person.name} <{person.email}>",
-                         "has no Slack account with this e-mail; left out of every rotation and policy")
+                         "has no active Slack account with this e-mail; left out of every rotation and policy")
 
 
 def _who(source: Source, person_id: str) -> str:

@@ -202,4 +202,4 @@ def test_a_deactivated_slack_account_is_no_match(pagerduty, fake_slack, run_impo
     fake_slack.add_user("U04DAVE", name="dave", deleted=True)
     result = run_import(*args(pagerduty, "--dry-run"))
     assert result.status == 3
-    assert "PagerDuty user Dave <dave@example.com>: has no Slack account with this e-mail" in result.err
+    assert "PagerDuty user Dave <dave@example.com>: has no active Slack account with this e-mail" in result.err

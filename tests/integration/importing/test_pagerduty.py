@@ -154,7 +154,7 @@ def test_what_has_no_equivalent_is_listed_and_the_status_is_3(pagerduty, run_imp
     assert 'layer "Holidays": starts 2026-12-24 00:00 UTC; a layer here applies at once, so it is not imported' in result.err
     assert "holidays" not in result.path.read_text()
     assert 'Note: PagerDuty schedule "Platform Primary", layer "Old" ended 2026-06-01: nothing to carry over.' in result.err
-    assert "PagerDuty user Erin <erin@elsewhere.example>: has no Slack account with this e-mail" in result.err
+    assert "PagerDuty user Erin <erin@elsewhere.example>: has no active Slack account with this e-mail" in result.err
     assert 'PagerDuty escalation policy "Support Desk", level 1: round robin: here a level pages every target' in result.err
     assert "PagerDuty override 2026-12-08 00:00–2026-12-08 06:00 UTC: Erin <erin@elsewhere.example> has no Slack" in result.err
     # Erin's weeks went to the others here, and the comparison says where that differs
