@@ -120,3 +120,12 @@ def test_follow_the_sun_and_weekday_hours_carry_over_hour_for_hour(opsgenie, run
                                                                                "end": "18:00"}
     for name in ("sre", "follow-the-sun", "office"):
         assert f"{name}: 14 days compared hour by hour: identical" in result.err
+
+
+def test_overlapping_rotations_page_both_there_and_the_comparison_says_so(opsgenie, run_import):
+    account(opsgenie, layered=False)
+    opsgenie.schedules[0]["rotations"].append(rotation("Shadow", "weekly", "2026-11-02T08:00:00Z", ["og-dave"]))
+    result = run_import(*args(opsgenie, "--dry-run"))
+    assert result.status == 3
+    assert "sre: 14 days compared hour by hour: 328 of 336 hours differ, first:" in result.err  # all but the override
+    assert "the source says Bob (U02BOB) and Dave (U04DAVE), here Dave (U04DAVE)" in result.err
