@@ -54,6 +54,8 @@ def referenced_people(source: Source) -> set[str]:
 
 
 def build(source: Source, slack: dict[str, str | None], timezone: str, now: datetime) -> Mapped:
+    """Our configuration for ``source``, its people as ``slack`` found them; schedules before the policies
+    that page them, policies before the services that use them."""
     mapped = Mapped(leftovers=list(source.leftovers))
     _people(source, slack, mapped)
     taken: set[str] = set()
@@ -65,19 +67,27 @@ def build(source: Source, slack: dict[str, str | None], timezone: str, now: date
         name = _policy(source, policy, slack, mapped, taken)
         if name:
             policy_names[policy.id] = name
-    taken = set()
+    _services(source, policy_names, mapped)
+    _overrides(source, slack, mapped, now)
+    return mapped
+
+
+def _services(source: Source, policy_names: dict[str, str], mapped: Mapped) -> None:
+    taken: set[str] = set()
     for service in source.services:
         what = f'{source.kind} service "{service.name}"'
         if service.policy_id is None:
             mapped.leave(what, "uses no escalation policy; not imported")
-            continue
-        if service.policy_id not in policy_names:
+        elif service.policy_id not in policy_names:
             mapped.leave(what, "its escalation policy was not imported (see above); not imported")
-            continue
-        entry: dict = {"escalation_policy": policy_names[service.policy_id]}
-        if service.description:
-            entry["description"] = service.description
-        mapped.services[slug(service.name, taken)] = entry
+        else:
+            entry: dict = {"escalation_policy": policy_names[service.policy_id]}
+            if service.description:
+                entry["description"] = service.description
+            mapped.services[slug(service.name, taken)] = entry
+
+
+def _overrides(source: Source, slack: dict[str, str | None], mapped: Mapped, now: datetime) -> None:
     for override in source.overrides:
         if override.end <= now:
             continue
@@ -89,7 +99,6 @@ def build(source: Source, slack: dict[str, str | None], timezone: str, now: date
             mapped.leave(what, f"{_who(source, override.user_id)} has no Slack account; not carried")
         else:
             mapped.overrides.append(ImportedOverride(schedule, user, override.start, override.end))
-    return mapped
 
 
 def _people(source: Source, slack: dict[str, str | None], mapped: Mapped) -> None:
