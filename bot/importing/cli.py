@@ -76,7 +76,7 @@ def _import(args, settings: Settings, out: Path, now: datetime) -> int:
     else:
         saved = []
         output.write_atomically(out, text, lambda: saved.append(
-            output.save_overrides(mapped.overrides, settings.database_url, args.source, now)))
+            output.save_overrides(mapped.overrides, settings.database_url, source.kind, now)))
         already = len(mapped.overrides) - saved[0]
         if already:
             source.notes.append(f"{already} of the overrides ahead were in the database already (an earlier import)")

@@ -108,7 +108,8 @@ def write_atomically(path: Path, text: str, before_replace=lambda: None) -> None
 
 
 def save_overrides(overrides: list[ImportedOverride], database_url: str, kind: str, now: datetime) -> int:
-    """The overrides ahead as rows of the overrides table, in one transaction; one already there is not added twice."""
+    """The overrides ahead as rows of the overrides table, in one transaction; one already there is not added twice.
+    They are set by "the PagerDuty import" (what ``/incident oncall`` shows as who set them)."""
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import sessionmaker
@@ -126,7 +127,7 @@ def save_overrides(overrides: list[ImportedOverride], database_url: str, kind: s
                     Override.starts_at == override.start, Override.ends_at == override.end))
                 if there is None:
                     session.add(Override(schedule=override.schedule, user_id=override.user, starts_at=override.start,
-                                         ends_at=override.end, created_by=f"import:{kind}", created_at=now))
+                                         ends_at=override.end, created_by=f"the {kind} import", created_at=now))
                     added += 1
     except SQLAlchemyError as exc:
         raise ImportFailure(f"cannot write the overrides to DATABASE_URL ({type(exc).__name__}: "

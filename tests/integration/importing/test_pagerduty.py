@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.paging import layers
 from models.oncall import Override
 from tests.fakeproviders.pagerduty_rest import TOKEN
+from tests.integration.importing.conftest import NOW
 
 PEOPLE = [("PALICE1", "Alice", "alice@example.com"), ("PBOB002", "Bob", "bob@example.com"),
           ("PCAROL3", "Carol", "carol@example.com"), ("PDAVE04", "Dave", "dave@example.com"),
@@ -113,7 +114,7 @@ def test_everything_carries_over_and_the_14_days_agree(pagerduty, run_import, en
     with Session(engine) as session:
         rows = session.scalars(select(Override)).all()
     assert [(r.schedule, r.user_id, r.starts_at.isoformat(), r.created_by) for r in rows] == [
-        ("platform-primary", "U04DAVE", "2026-12-05T10:00:00+00:00", "import:pagerduty")]
+        ("platform-primary", "U04DAVE", "2026-12-05T10:00:00+00:00", "the PagerDuty import")]
 
 
 def test_lists_are_followed_page_by_page(pagerduty, run_import):
@@ -220,3 +221,14 @@ def test_a_weekend_block_a_fortnight_and_a_change_of_clocks_mean_the_same(pagerd
     for name in ("weekend", "fortnight", "halves", "platform-primary"):
         assert f"{name}: 14 days compared hour by hour: identical" in result.err
     assert '"18:00"' in result.path.read_text()
+
+
+def test_the_imported_file_and_overrides_are_what_the_bot_then_says(pagerduty, run_import, make_bot, clock):
+    account(pagerduty, layered=False)
+    result = run_import(*args(pagerduty))
+    assert result.status == 0, result.err
+    clock.advance(NOW - clock.now())
+    bot = make_bot(config=yaml.safe_load(result.path.read_text()))
+    text = bot.command("oncall platform-primary").json()["text"]
+    assert text.startswith("*platform-primary*: <@U02BOB> is on call now")
+    assert "Override: <@U04DAVE> from" in text and "(set by the PagerDuty import)" in text
