@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 
 from bot.config import ScheduleConfig
 from bot.config.schema import Handoff
+from bot.core.calendar import WEEKDAYS
 from bot.importing.source import Rotation, Window
 from bot.paging import rotation as engine
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = tuple(day[:3] for day in WEEKDAYS)  # as the file writes them: mon-fri
 _PLACEHOLDER = "U0PHASE00"  # the engine only needs as many members as the rotation has
 
 

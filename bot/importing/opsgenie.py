@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from bot.core.calendar import WEEKDAYS
 from bot.importing.api import Api
 from bot.importing.layers import windows_from_spans
 from bot.importing.source import (
@@ -29,7 +30,6 @@ from bot.importing.source import (
 from bot.importing.timeparse import iso, moment
 
 BASE_URL = "https://api.opsgenie.com"
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _UNITS = {"minutes": timedelta(minutes=1), "hours": timedelta(hours=1), "days": timedelta(days=1)}
 _TURNS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
@@ -126,8 +126,8 @@ def _windows(restriction: dict | None):
         return windows_from_spans([(day * 1440 + start, length) for day in range(7)])
     spans = []
     for part in restriction.get("restrictions") or []:
-        start = _DAYS.index(part["startDay"]) * 1440 + part["startHour"] * 60 + part.get("startMin", 0)
-        end = _DAYS.index(part["endDay"]) * 1440 + part["endHour"] * 60 + part.get("endMin", 0)
+        start = WEEKDAYS.index(part["startDay"]) * 1440 + part["startHour"] * 60 + part.get("startMin", 0)
+        end = WEEKDAYS.index(part["endDay"]) * 1440 + part["endHour"] * 60 + part.get("endMin", 0)
         spans.append((start, (end - start) % (7 * 1440) or 7 * 1440))
     return windows_from_spans(spans)
 
