@@ -52,7 +52,7 @@ def read(client: Api, now: datetime, until: datetime) -> Source:
         _schedule(source, schedule, now, by_name)
         timeline = client.get(f"v2/schedules/{schedule['id']}/timeline",
                               {"interval": 15, "intervalUnit": "days", "date": iso(now)})
-        _rendering(source, schedule["id"], timeline.get("data") or {}, by_name)
+        _rendering(source, schedule, timeline.get("data") or {}, by_name)
         overrides = client.get(f"v2/schedules/{schedule['id']}/overrides")
         for override in overrides.get("data") or []:
             user = _user_id(override.get("user") or {}, by_name)
@@ -132,14 +132,22 @@ def _windows(restriction: dict | None):
     return windows_from_spans(spans)
 
 
-def _rendering(source: Source, schedule_id: str, timeline: dict, by_name: dict[str, str]) -> None:
-    shifts = []
+def _rendering(source: Source, schedule: dict, timeline: dict, by_name: dict[str, str]) -> None:
+    """The final timeline's periods; where two rotations have someone on call at once, both are paged there."""
+    shifts, by_rotation = [], []
     for rotation in (timeline.get("finalTimeline") or {}).get("rotations") or []:
         for period in rotation.get("periods") or []:
             user = _user_id(period.get("recipient") or {}, by_name)
             if user and (period.get("recipient") or {}).get("type", "user") == "user":
-                shifts.append(SourceShift(moment(period["startDate"]), moment(period["endDate"]), frozenset([user])))
-    source.rendering[schedule_id] = shifts
+                shift = SourceShift(moment(period["startDate"]), moment(period["endDate"]), frozenset([user]))
+                shifts.append(shift)
+                by_rotation.append((rotation.get("name"), shift))
+    overlapping = {(a, b) for a, one in by_rotation for b, other in by_rotation
+                   if a != b and one.users != other.users and one.start < other.end and other.start < one.end}
+    for first, second in sorted({tuple(sorted(pair)) for pair in overlapping}):
+        source.leave(f'Opsgenie schedule "{schedule["name"]}": rotations "{first}" and "{second}" overlap',
+                     "both are paged there; here the later layer wins where layers overlap")
+    source.rendering[schedule["id"]] = shifts
 
 
 def _escalation(source: Source, escalation: dict, by_name: dict[str, str]) -> None:

@@ -129,3 +129,5 @@ def test_overlapping_rotations_page_both_there_and_the_comparison_says_so(opsgen
     assert result.status == 3
     assert "sre: 14 days compared hour by hour: 328 of 336 hours differ, first:" in result.err  # all but the override
     assert "the source says Bob (U02BOB) and Dave (U04DAVE), here Dave (U04DAVE)" in result.err
+    assert ('Opsgenie schedule "SRE": rotations "Shadow" and "Weekly" overlap: both are paged there; here the later '
+            "layer wins") in result.err
