@@ -7,6 +7,7 @@ from models.contact import ContactMethod, DeliveryState, NotificationRules, Page
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
+from models.person import Person
 from models.problem import AppProblem
 from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
@@ -31,6 +32,7 @@ __all__ = [
     "PageDelivery",
     "PageNotification",
     "PageState",
+    "Person",
     "Priority",
     "PublicImpact",
     "PublicIncident",

@@ -379,11 +379,14 @@ class StakeholderGroupConfig(_Strict):
 
 
 class RetroConfig(_Strict):
-    """The weekly digest of the retro figures: where, and when in the configured zone."""
+    """The weekly digest of the retro figures: where (no channel, no digest), and when in the configured
+    zone; and in whose zone a page counts as out of hours: the paged ``person``'s own, when Slack knows
+    it (else ``timezone``), or always the configured ``timezone``."""
 
-    channel: ChannelName
+    channel: ChannelName | None = None
     day: Annotated[int, BeforeValidator(_day)] = 0
     time: ClockTime = time(9, 30)
+    out_of_hours_in: Literal["person", "timezone"] = "person"
 
 
 class ReportsConfig(_Strict):

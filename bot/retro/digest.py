@@ -56,7 +56,7 @@ class WeeklyDigest:
 
 def next_due(config: IncidentConfig, after: datetime) -> datetime | None:
     """The first digest time strictly after ``after`` (the configured weekday and time, in the zone)."""
-    if config.retro is None:
+    if config.retro is None or config.retro.channel is None:
         return None
     return next_weekly(after, config.retro.day, config.retro.time, config.tz)
 
