@@ -101,7 +101,8 @@ def _detail(response: requests.Response) -> str:
     try:
         body = response.json()
     except ValueError:
-        return (response.text or response.reason or "").strip().splitlines()[0][:120] if response.text else response.reason
+        lines = (response.text or "").strip().splitlines()
+        return lines[0][:120] if lines else (response.reason or "no reason given")
     if isinstance(body, dict):
         error = body.get("error")
         if isinstance(error, dict):
