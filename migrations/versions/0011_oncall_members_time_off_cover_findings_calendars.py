@@ -1,7 +1,7 @@
 """on-call members, time off, cover requests, findings and calendar tokens
 
 Revision ID: 0011
-Revises: 0013
+Revises: 0010
 Create Date: 2026-12-03 14:09:22.406667
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import models.types
 
 revision = '0011'
-down_revision = '0013'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
