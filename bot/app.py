@@ -47,6 +47,8 @@ from bot.slack.pager import SlackPager
 from bot.slack.report_forms import ReportForms
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
+from bot.watch.heartbeats import LATE, HeartbeatService
+from bot.watch.watchdog import Watchdog
 from handlers.slack import register_all
 from handlers.slack.replies import on_error
 
@@ -91,6 +93,8 @@ class AppContext:
     channels: Channels
     ack_links: AckLinks
     pagerduty: PagerDutyBridge
+    heartbeats: HeartbeatService
+    watchdog: Watchdog
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -143,13 +147,15 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
+    heartbeats = HeartbeatService(sessions, config, clock, alerts)
     retro = RetroService(sessions, config, clock)
     digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url)
     handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, PAGE_STEP: steps.fire,
                 PAGERDUTY_EVENT: pagerduty.fire, NAG: updates.fire_nag,
                 COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
                 REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
-                ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue, DIGEST: digest.fire}
+                ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue, DIGEST: digest.fire,
+                LATE: heartbeats.fire_late}
     timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP])
     step_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, only=[PAGE_STEP])
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
@@ -157,7 +163,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, step_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status,
                       reviews, reports, actions, report_forms, retro, digest, contacts, steps, channels, ack_links,
-                      pagerduty)
+                      pagerduty, heartbeats, Watchdog(config, alerts, heartbeats))
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

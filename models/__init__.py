@@ -12,6 +12,7 @@ from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
 from models.status_page import PublicImpact, PublicIncident, PublicUpdate
 from models.timer import Timer
+from models.watch import Heartbeat, WorkerTick
 
 __all__ = [
     "ActionItem",
@@ -24,6 +25,7 @@ __all__ = [
     "Delivery",
     "DeliveryState",
     "HandoffNotice",
+    "Heartbeat",
     "Incident",
     "NotificationRules",
     "Override",
@@ -44,4 +46,5 @@ __all__ = [
     "TimelineEvent",
     "UsedAckLink",
     "Timer",
+    "WorkerTick",
 ]

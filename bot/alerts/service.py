@@ -16,7 +16,7 @@ never open two incidents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -48,6 +48,7 @@ class AlertEvent:
     urgency: str | None = None
     group: str | None = None  # the notification's group (Alertmanager's groupKey, a generic alert's group)
     started_at: datetime | None = None  # when monitoring says it began
+    late: bool = False  # a heartbeat's silence: already late, so paged without alerts.page_delay
     payload: dict[str, Any] = field(default_factory=dict)
 
 
@@ -72,10 +73,14 @@ class AlertService:
         for _ in range(3):
             try:
                 with self._sessions() as session, session.begin():
-                    return _Notification(self, session).receive(events)
+                    return self.receive_in(session, events)
             except IntegrityError:
                 continue  # a concurrent delivery of the same alerts committed meanwhile: read them again
         raise RuntimeError(f"a notification of {len(events)} alerts kept colliding")
+
+    def receive_in(self, session: Session, events: list[AlertEvent]) -> list[Outcome]:
+        """``receive`` inside the caller's transaction (a heartbeat's row is locked first)."""
+        return _Notification(self, session).receive(events)
 
     def fire_grace_over(self, timer) -> None:
         """The grace period is over and the incident is still open: it stops being quiet (its channel
@@ -204,7 +209,7 @@ class _Notification:
         incident = alerts._incidents.declare_in(self.session, Declaration(
             title=event.title[:200], declared_by=event.source, severity=alerts.severity(event.severity),
             service=alerts.service(event.service), description=event.description, page=True,
-            page_delay=alerts._config.alerts.page_delay, urgency=event.urgency))
+            page_delay=timedelta(0) if event.late else alerts._config.alerts.page_delay, urgency=event.urgency))
         self.incidents[incident.id] = incident
         self._start_firing(alert, incident)
         self._claim_groups(event, incident, newest=True)

@@ -51,6 +51,7 @@ def make_scheduler(ctx: AppContext, blocking: bool = False) -> BaseScheduler:
     scheduler.add_job(announce_handoffs, "interval", seconds=HANDOFF_CHECK_EVERY_SECONDS, args=[ctx],
                       id="announce-handoffs", max_instances=1, coalesce=True)
     ctx.digest.arm()  # the weekly retro digest's next row, if none is pending
+    ctx.heartbeats.arm()  # deadlines as the file now says them; heartbeats removed from it settled
     add_tick_job(scheduler, ctx.timer_worker)
     add_tick_job(scheduler, ctx.step_worker)
     return scheduler

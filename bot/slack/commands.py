@@ -70,6 +70,8 @@ COMMANDS: tuple[Command, ...] = (
             Where.ANYWHERE),
     Command("me", "me [phone <+E.164>|email <address>|push <ntfy topic>|<method> off|rules <0m slack, 2m push, …>|test]",
             "your ways to be paged besides Slack and the steps that use them; a test page by each", Where.ANYWHERE),
+    Command("heartbeats", "heartbeats", "each heartbeat (and the Watchdog) with its last check-in and state",
+            Where.ANYWHERE),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
 )
 

@@ -21,7 +21,7 @@ from bot.web.pages import STATIC, Pages
 from bot.web.sessions import SessionCookies
 from bot.web.status_cache import StatusCache
 from bot.web.status_formats import status_formats
-from handlers.http import auth, console, health, paging, reports, slack_events, stats, status, webhooks
+from handlers.http import auth, console, health, heartbeats, paging, reports, slack_events, stats, status, webhooks
 from handlers.http.auth import SlackSignIn
 
 
@@ -40,7 +40,8 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     return Starlette(routes=[
         *slack_events.routes(ctx, bolt),
         *health.routes(ctx.engine, ctx.problems),
-        *webhooks.routes(ctx.alerts, settings.webhook_token, ctx.config.alerts),
+        *webhooks.routes(ctx.alerts, settings.webhook_token, ctx.config.alerts, ctx.watchdog.receive),
+        *heartbeats.routes(ctx.heartbeats, settings.webhook_token, access, pages),
         *status.routes(status_cache),
         *auth.routes(access, pages, signin),
         *console.routes(access, pages, ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall)),

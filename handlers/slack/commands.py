@@ -25,6 +25,7 @@ from handlers.slack.replies import reply_within
 from handlers.slack.report_commands import ReportListeners
 from handlers.slack.stats_commands import StatsListeners
 from handlers.slack.status_commands import StatusListeners
+from handlers.slack.watch_commands import WatchListeners
 
 if TYPE_CHECKING:
     from bot.app import AppContext
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 Listener = Callable[..., Message | None]
 
 GROUPS = (IncidentListeners, OnCallListeners, StatusListeners, ReportListeners, StatsListeners,
-          ContactListeners)
+          ContactListeners, WatchListeners)
 """Every group of listeners; a feature adds its own here."""
 
 
