@@ -48,6 +48,7 @@ from bot.slack.report_forms import ReportForms
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
 from bot.watch.heartbeats import LATE, HeartbeatService
+from bot.watch.liveness import Liveness
 from bot.watch.watchdog import Watchdog
 from handlers.slack import register_all
 from handlers.slack.replies import on_error
@@ -95,6 +96,7 @@ class AppContext:
     pagerduty: PagerDutyBridge
     heartbeats: HeartbeatService
     watchdog: Watchdog
+    liveness: Liveness
 
     def close(self) -> None:
         self.effects.shutdown()
@@ -156,14 +158,16 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
                 REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
                 ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue, DIGEST: digest.fire,
                 LATE: heartbeats.fire_late}
-    timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP])
+    liveness = Liveness(sessions, clock, leases.owner, settings.healthcheck_ping_url)
+    timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP],
+                               on_tick=liveness.ticked)
     step_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, only=[PAGE_STEP])
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
                       timer_worker, step_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status,
                       reviews, reports, actions, report_forms, retro, digest, contacts, steps, channels, ack_links,
-                      pagerduty, heartbeats, Watchdog(config, alerts, heartbeats))
+                      pagerduty, heartbeats, Watchdog(config, alerts, heartbeats), liveness)
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:

@@ -39,7 +39,7 @@ def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     status_cache = StatusCache(ctx.status, ctx.clock, status_formats(pages, settings.public_url))
     return Starlette(routes=[
         *slack_events.routes(ctx, bolt),
-        *health.routes(ctx.engine, ctx.problems),
+        *health.routes(ctx.engine, ctx.problems, ctx.liveness),
         *webhooks.routes(ctx.alerts, settings.webhook_token, ctx.config.alerts, ctx.watchdog.receive),
         *heartbeats.routes(ctx.heartbeats, settings.webhook_token, access, pages),
         *status.routes(status_cache),
