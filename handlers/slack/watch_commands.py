@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from bot.slack.blocks import Message
 from bot.slack.blocks.watch import heartbeats_message
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
+from bot.watch.heartbeats import HeartbeatService
 
 
+@dataclass(frozen=True)
 class WatchListeners:
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
+    heartbeats: HeartbeatService
+    public_url: str
 
     def listeners(self) -> dict[str, Callable[..., Message]]:
-        return {"heartbeats": self.heartbeats}
+        return {"heartbeats": self.heartbeats_command}
 
-    def heartbeats(self, command: dict, rest: str) -> Message:
-        return heartbeats_message(self.ctx.heartbeats.states(), f"{self.ctx.settings.public_url}/heartbeats")
+    def heartbeats_command(self, command: dict, rest: str) -> Message:
+        return heartbeats_message(self.heartbeats.states(), f"{self.public_url}/heartbeats")
