@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 
 from bot.alerts.service import AlertService
 from bot.channels import Channels
+from bot.channels.alertmanager import AlertmanagerSilences
 from bot.channels.pagerduty import PagerDutyEventsClient
 from bot.comms.updates import UpdateService
 from bot.config import IncidentConfig, Settings
@@ -37,6 +38,7 @@ from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.scheduler import Every, interval_scheduler
 from bot.jobs.timers import TimerWorker
 from bot.jobs.wakeups import ChangeListener
+from bot.maintenance.service import MaintenanceService
 from bot.paging.ack_links import AckLinks
 from bot.paging.bridge import PagerDutyBridge
 from bot.paging.contacts import ContactService
@@ -110,6 +112,7 @@ class AppContext:
     ack_links: AckLinks
     pagerduty: PagerDutyBridge
     heartbeats: HeartbeatService
+    maintenance: MaintenanceService
     watchdog: Watchdog
     liveness: Liveness
     features: tuple[Feature, ...] = field(init=False)
@@ -137,7 +140,7 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
         console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway),
         reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, answers),
         retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
-        watch.feature(ctx.heartbeats, ctx.settings.webhook_token, ctx.settings.public_url),
+        watch.feature(ctx.heartbeats, ctx.maintenance, ctx.settings.webhook_token, ctx.settings.public_url),
     )
 
 
@@ -207,7 +210,9 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty)
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
-    alerts = AlertService(sessions, config, clock, incidents)
+    maintenance = MaintenanceService(sessions, config, clock,
+                                     AlertmanagerSilences(settings.alertmanager_url) if settings.alertmanager_url else None)
+    alerts = AlertService(sessions, config, clock, incidents, maintenance)
     heartbeats = HeartbeatService(sessions, config, clock, alerts)
     liveness = Liveness(sessions, clock, leases.owner, settings.healthcheck_ping_url)
     retro = RetroService(sessions, config, clock)
@@ -220,7 +225,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         notices=notices, answers=Answers(effects, notices) if notices else None, io=io, leases=leases,
         rendering=rendering, problems=problems, status=status, reviews=reviews, reports=reports, actions=actions,
         report_forms=report_forms, retro=retro, digest=digest, contacts=contacts, steps=steps, channels=channels,
-        ack_links=ack_links, pagerduty=pagerduty, heartbeats=heartbeats,
+        ack_links=ack_links, pagerduty=pagerduty, heartbeats=heartbeats, maintenance=maintenance,
         watchdog=Watchdog(config, alerts, heartbeats), liveness=liveness)
     ctx.features = features(ctx)
     handlers = timers(ctx.features)

@@ -5,6 +5,7 @@ from models.base import Base
 from models.communication import Delivery, Subscription
 from models.contact import ContactMethod, DeliveryState, NotificationRules, PageDelivery, UsedAckLink
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
+from models.maintenance import MaintenanceHold, MaintenanceWindow
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
 from models.problem import AppProblem
@@ -27,6 +28,8 @@ __all__ = [
     "HandoffNotice",
     "Heartbeat",
     "Incident",
+    "MaintenanceHold",
+    "MaintenanceWindow",
     "NotificationRules",
     "Override",
     "Page",

@@ -30,6 +30,7 @@ from bot.core.durations import format_duration
 from bot.incidents.service import Declaration, IncidentService
 from bot.incidents.store import changing, load
 from bot.jobs import timers
+from bot.maintenance.service import MaintenanceService
 from models import Alert, AlertGroup, Incident
 
 GRACE_OVER = "alert.grace_over"
@@ -55,17 +56,19 @@ class AlertEvent:
 @dataclass(frozen=True)
 class Outcome:
     dedup_key: str
-    action: str  # declared | joined | attached | resolved_transient | resolved | ignored
+    action: str  # declared | joined | attached | resolved_transient | resolved | ignored | held (maintenance)
     incident: str | None = None
 
 
 class AlertService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
-                 incidents: IncidentService) -> None:
+                 incidents: IncidentService, maintenance: MaintenanceService | None = None) -> None:
+        """``maintenance`` holds the alerts of a service in a maintenance window: recorded there, no incident."""
         self._sessions = sessions
         self._config = config
         self._clock = clock
         self._incidents = incidents
+        self._maintenance = maintenance
 
     def receive(self, events: list[AlertEvent]) -> list[Outcome]:
         """Record one notification's alerts, all or nothing; a delivery of the same alerts at the same
@@ -185,8 +188,12 @@ class _Notification:
             if alert is None or not alert.firing or open_incident is None:
                 if alert is not None and alert.firing:
                     alert.firing, alert.resolved_at = False, self.now
+                if open_incident is None and self._held(event) is not None:
+                    return Outcome(event.dedup_key, "held")
                 return Outcome(event.dedup_key, "ignored", incident.number if incident else None)
             return self._resolved(alert, open_incident)
+        if open_incident is None and self._held(event) is not None:
+            return Outcome(event.dedup_key, "held")
         if alert is None:
             alert = Alert(source=event.source, dedup_key=event.dedup_key, title=event.title[:200], fired_at=self.now,
                           last_seen_at=self.now, started_at=event.started_at, firing=False, payload=event.payload)
@@ -203,6 +210,14 @@ class _Notification:
             return Outcome(event.dedup_key, "joined", joined.number)
         declared = self._declare(alert, event)
         return Outcome(event.dedup_key, "declared", declared.number)
+
+    def _held(self, event: AlertEvent) -> int | None:
+        """The maintenance window that takes this alert instead of an incident, if one is in progress."""
+        maintenance = self.alerts._maintenance
+        if maintenance is None:
+            return None
+        return maintenance.hold(self.session, self.alerts.service(event.service), event.source, event.dedup_key,
+                                event.title, event.firing)
 
     def _declare(self, alert: Alert, event: AlertEvent) -> Incident:
         alerts = self.alerts

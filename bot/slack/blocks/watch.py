@@ -1,8 +1,10 @@
-"""What the pager watches, in Slack: ``/incident heartbeats``."""
+"""What the pager watches, in Slack: ``/incident heartbeats`` and the maintenance windows."""
 
 from __future__ import annotations
 
-from bot.slack.blocks.common import Message, as_blocks, sections, slack_date
+from bot.core.people import mention
+from bot.maintenance.service import WindowView
+from bot.slack.blocks.common import Message, as_blocks, said, sections, slack_date
 from bot.watch.heartbeats import HeartbeatState
 
 STATE = {"ok": ":large_green_circle: checking in", "late": ":red_circle: *late*",
@@ -27,4 +29,40 @@ def heartbeats_message(states: list[HeartbeatState], console_url: str) -> Messag
         lines.append(line)
     lines.append(f"<{console_url}|All heartbeats in the console>")
     text = "\n".join(lines)
+    return Message(text=text, blocks=as_blocks(*sections(text)))
+
+
+def _window_line(window: WindowView) -> str:
+    words = {"scheduled": ":calendar: scheduled", "in_progress": ":construction: *in progress*",
+             "completed": ":white_check_mark: completed"}
+    line = (f"*#{window.number}* `{window.service}` {words[window.state]}: {slack_date(window.starts_at)} – "
+            f"{slack_date(window.ends_at)}, by {mention(window.created_by)}")
+    if window.reason:
+        line += f" — {said(window.reason)}"
+    if window.ended_by:
+        line += f" (ended early by {mention(window.ended_by)})"
+    if window.silence_error:
+        line += f"\n   :warning: the Alertmanager silence is not in place yet ({said(window.silence_error)}); retrying"
+    elif window.silence_id:
+        line += " · silenced in Alertmanager"
+    if window.held:
+        line += "\n   held: " + ", ".join(
+            f"{said(h.title)}{' (firing)' if h.firing else ''}{f' ×{h.times}' if h.times > 1 else ''}"
+            for h in window.held)
+    return line
+
+
+def window_message(window: WindowView, ended: bool = False) -> Message:
+    """The answer to ``maintenance`` and ``maintenance end``."""
+    head = f"Maintenance #{window.number} ended." if ended else \
+        f"Maintenance #{window.number} is set: alerts of `{window.service}` are held on it, and page nobody."
+    text = f"{head}\n{_window_line(window)}"
+    return Message(text=text, blocks=as_blocks(*sections(text)))
+
+
+def windows_message(windows: list[WindowView]) -> Message:
+    if not windows:
+        text = "No maintenance window ahead, in progress or in the last week."
+    else:
+        text = "\n".join([":construction: *Maintenance windows*", *(_window_line(w) for w in windows)])
     return Message(text=text, blocks=as_blocks(*sections(text)))
