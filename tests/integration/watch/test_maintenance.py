@@ -134,3 +134,34 @@ def test_alertmanager_unreachable_the_window_stands_the_person_is_told_and_the_s
         assert "silenced in Alertmanager" in say(bot, "maintenance list")
     finally:
         manager.stop()
+
+
+STATUS = {**CONFIG, "status_page": {"title": "Acme status", "components": [{"name": "Checkout", "services": ["checkout"]}]}}
+
+
+def test_a_window_is_on_the_status_page_scheduled_then_in_progress_then_completed(make_bot):
+    import feedparser
+
+    from tests.driver import http
+
+    bot = make_bot(config=STATUS, WEBHOOK_TOKEN="hook-token")
+    say(bot, "maintenance checkout in 1h in 3h Secret internal reason CVE-2026-1")
+    say(bot, "maintenance search in 1h in 3h")  # no component holds search: not the customers'
+
+    def summary() -> list[dict]:
+        return http("GET", f"{bot.url}/status.json").json()["scheduled_maintenances"]
+
+    [ahead] = summary()
+    assert (ahead["name"], ahead["status"], ahead["impact"]) == ("Scheduled maintenance of Checkout", "scheduled",
+                                                                 "maintenance")
+    assert ahead["scheduled_for"] == (bot.clock.now() + timedelta(hours=1)).isoformat()
+    assert ahead["components"] == [{"id": "checkout", "name": "Checkout", "status": "under_maintenance"}]
+    html = http("GET", f"{bot.url}/status").body.decode()
+    assert "Scheduled maintenance of Checkout" in html and "CVE-2026-1" not in html, "the reason stays internal"
+    feed = feedparser.parse(http("GET", f"{bot.url}/status/feed.atom").body)
+    assert [e.title for e in feed.entries] == ["Scheduled maintenance of Checkout (Scheduled)"]
+    bot.clock.advance(timedelta(hours=1, seconds=1))
+    wait_for(lambda: summary()[0]["status"] == "in_progress", 5, "the cache to see the window begin")
+    bot.clock.advance(timedelta(hours=2))
+    wait_for(lambda: summary()[0]["status"] == "completed", 5, "the window to complete")
+    assert "CVE" not in http("GET", f"{bot.url}/status.json").body.decode()
