@@ -31,9 +31,9 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
-from bot.features import Feature, alerts, console, health, incidents, oncall, paging, reports, retro, status, watch
+from bot.core.store import watch_incidents
+from bot.features import Feature, alerts, console, health, incidents, oncall, paging, people, reports, retro, status, watch
 from bot.incidents.service import IncidentService
-from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.scheduler import Every, interval_scheduler
 from bot.jobs.timers import TimerWorker
@@ -45,9 +45,11 @@ from bot.paging.contacts import ContactService
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PagingService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
+from bot.people import PeopleDirectory
 from bot.reports.actions import ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import ReviewService
+from bot.retro.digest import WeeklyDigest
 from bot.retro.service import RetroService
 from bot.slack import commands as command_table
 from bot.slack.blocks import Rendering
@@ -58,6 +60,7 @@ from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
 from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
+from bot.slack.people import PeopleLookup
 from bot.slack.report_forms import ReportForms
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
@@ -105,12 +108,14 @@ class AppContext:
     actions: ActionService
     report_forms: ReportForms | None
     retro: RetroService
-    digest: DigestPoster
+    digest: WeeklyDigest
     contacts: ContactService
     steps: NotificationSteps
     channels: Channels
     ack_links: AckLinks
     pagerduty: PagerDutyBridge
+    people: PeopleDirectory
+    people_lookup: PeopleLookup | None  # users.info in the background; None while Slack is off
     heartbeats: HeartbeatService
     maintenance: MaintenanceService
     watchdog: Watchdog
@@ -120,6 +125,8 @@ class AppContext:
     step_worker: TimerWorker = field(init=False)  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
 
     def close(self) -> None:
+        if self.people_lookup is not None:
+            self.people_lookup.shutdown()
         self.effects.shutdown()
         self.io.shutdown(wait=True)
         self.leases.close()
@@ -138,8 +145,9 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
         alerts.feature(ctx.alerts, ctx.settings.webhook_token, ctx.config, ctx.watchdog),
         status.feature(ctx.status, ctx.config, ctx.clock, ctx.rendering, ctx.settings.public_url, answers),
         console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway),
-        reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, answers),
+        reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, ctx.people, answers),
         retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
+        people.feature(ctx.people),
         watch.feature(ctx.heartbeats, ctx.maintenance, ctx.settings.webhook_token, ctx.settings.public_url),
     )
 
@@ -192,6 +200,10 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         publisher = ReportPublisher(sessions, gateway, reports, rendering, clock)
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases, publisher)
     effects = Effects(sync if slack_work_here else None)
+    people = PeopleDirectory(sessions, clock)
+    people_lookup = PeopleLookup(gateway, people) if gateway else None
+    if people_lookup is not None:
+        people.asks_with(people_lookup.ask)
     status = StatusService(sessions, config, clock)
 
     def incident_changed(incident_id: int) -> None:
@@ -207,7 +219,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     steps = NotificationSteps(sessions, config, clock, contacts, channels, ack_links)
     pagerduty = PagerDutyBridge(sessions, config, clock, PagerDutyEventsClient(settings.pagerduty_events_url),
                                 settings.pagerduty_routing_key)
-    paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty)
+    paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty, people)
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     maintenance = MaintenanceService(sessions, config, clock,
@@ -216,8 +228,9 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     heartbeats = HeartbeatService(sessions, config, clock, alerts)
     liveness = Liveness(sessions, clock, leases.owner, settings.healthcheck_ping_url)
     retro = RetroService(sessions, config, clock)
-    digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url)
-    notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
+    poster = DigestPoster(config, gateway, settings.public_url, people, people_lookup) if gateway else None
+    digest = WeeklyDigest(sessions, config, clock, retro, poster.post if poster else None)
+    notices = Notices(gateway, incidents, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     ctx = AppContext(
         settings=settings, config=config, clock=clock, engine=engine, sessions=sessions, incidents=incidents,
@@ -225,8 +238,9 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         notices=notices, answers=Answers(effects, notices) if notices else None, io=io, leases=leases,
         rendering=rendering, problems=problems, status=status, reviews=reviews, reports=reports, actions=actions,
         report_forms=report_forms, retro=retro, digest=digest, contacts=contacts, steps=steps, channels=channels,
-        ack_links=ack_links, pagerduty=pagerduty, heartbeats=heartbeats, maintenance=maintenance,
-        watchdog=Watchdog(config, alerts, heartbeats), liveness=liveness)
+        ack_links=ack_links, pagerduty=pagerduty, people=people, people_lookup=people_lookup,
+        heartbeats=heartbeats, maintenance=maintenance, watchdog=Watchdog(config, alerts, heartbeats),
+        liveness=liveness)
     ctx.features = features(ctx)
     handlers = timers(ctx.features)
     ctx.timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP],
@@ -268,7 +282,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
 
 def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     """Every route the ``web`` process serves: Slack's requests, then each feature's routes and pages."""
-    web = web_parts(ctx.settings, ctx.config, ctx.sessions, ctx.clock)
+    web = web_parts(ctx.settings, ctx.config, ctx.sessions, ctx.clock, ctx.people)
     routes = [*slack_events.routes(bolt, ctx.settings.slack_signing_secret, ctx.effects.gate)]
     for feature in ctx.features:
         if feature.routes is not None:

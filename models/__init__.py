@@ -8,6 +8,7 @@ from models.incident import Incident, Role, RoleAssignment, Status, TimelineEven
 from models.maintenance import MaintenanceHold, MaintenanceWindow
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
+from models.person import Person
 from models.problem import AppProblem
 from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
@@ -36,6 +37,7 @@ __all__ = [
     "PageDelivery",
     "PageNotification",
     "PageState",
+    "Person",
     "Priority",
     "PublicImpact",
     "PublicIncident",

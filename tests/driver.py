@@ -223,6 +223,8 @@ class Bot:
         """Until the listeners' work (a late one included) and the Slack work it caused are over."""
         wait_for_answers(timeout)
         self.ctx.effects.wait_idle(timeout)
+        if self.ctx.people_lookup is not None:
+            self.ctx.people_lookup.wait_idle(timeout)
 
     def close(self) -> None:
         self.servers.give_back(self.server)

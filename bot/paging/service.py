@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -27,6 +28,7 @@ from bot.paging.bridge import PagerDutyBridge
 from bot.paging.contacts import METHOD_NAMES
 from bot.paging.oncall import OnCallService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
+from bot.people import PeopleDirectory
 from models import Incident, Page, PageNotification, PageState, TimelineEvent
 
 log = logging.getLogger(__name__)
@@ -63,8 +65,9 @@ class Pager(Protocol):
 class PagingService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
                  oncall: OnCallService, pager: Pager | None, steps: NotificationSteps | None = None,
-                 bridge: PagerDutyBridge | None = None) -> None:
+                 bridge: PagerDutyBridge | None = None, people: PeopleDirectory | None = None) -> None:
         self._sessions = sessions
+        self._people = people
         self._steps = steps
         self._bridge = bridge
         self._config = config
@@ -182,7 +185,8 @@ class PagingService:
                 for recipient in self._recipients(page, level, users):
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=recipient.user_id, level=level, target=recipient.target,
-                        role=recipient.role, renotify=False, created_at=now, out_of_hours=self._out_of_hours(now)))
+                        role=recipient.role, renotify=False, created_at=now,
+                        out_of_hours=self._out_of_hours(now, recipient.user_id, session)))
                 if self._bridge is not None and (level, cycle) == (0, 0):
                     self._bridge.paged(session, incident)
                 if self._steps is not None:
@@ -209,7 +213,7 @@ class PagingService:
                 for n in _unique_users(first):
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=n.user_id, level=n.level, target=n.target, role=n.role,
-                        renotify=True, created_at=now, out_of_hours=self._out_of_hours(now)))
+                        renotify=True, created_at=now, out_of_hours=self._out_of_hours(now, n.user_id, session)))
                 self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:{timer.id}")
                 users = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id))
                 page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
@@ -219,9 +223,17 @@ class PagingService:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _out_of_hours(self, at: datetime) -> bool:
-        """Recorded with each page, so the retro counts who was woken without recomputing zones in SQL."""
-        return not is_open(self._config.business_hours, self._config.tz, at)
+    def _out_of_hours(self, at: datetime, user_id: str, session: Session) -> bool:
+        """Recorded with each page, so the retro counts who was woken without recomputing zones in SQL:
+        business hours in the paged person's own zone when Slack has told it (``retro.out_of_hours_in``)."""
+        return not is_open(self._config.business_hours, self.zone_of(user_id, session), at)
+
+    def zone_of(self, user_id: str, session: Session | None = None) -> ZoneInfo:
+        """The zone a person's hours are judged in: their own, unless the configuration says the team's."""
+        retro = self._config.retro
+        if self._people is None or (retro is not None and retro.out_of_hours_in == "timezone"):
+            return self._config.tz
+        return self._people.zone_of(user_id, session) or self._config.tz
 
     def _begin(self, session: Session, incident: Incident, *, reason: str, requested_by: str | None, urgency: str,
                delay: timedelta, policy: str | None = None, user: str | None = None, cause: str) -> Page:

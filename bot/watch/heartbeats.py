@@ -28,7 +28,7 @@ from bot.config import IncidentConfig
 from bot.config.schema import WATCHDOG, HeartbeatConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
-from bot.incidents.store import load
+from bot.core.store import load
 from bot.jobs import timers
 from models import Alert, Heartbeat, Timer
 from models.timer import PENDING

@@ -116,6 +116,6 @@ def test_week_44_against_week_43(history, make_bot, clock, fake_slack):
         "*Time to resolve*: median 1h ↓ (1h 20m), p90 2h 12m ↑ (1h 20m)",
         f"*Uptime, four-week rolling*: checkout Week 44: {checkout_44:.2f}% ↓ ({checkout_43:.2f}%)"
         " · payments Week 44: 100.00% → (100.00%)",
-        "*Out-of-hours pages*: <@U02BOB> 1 of 2 · <@U03CAROL> 1 of 1",
+        "*Out-of-hours pages*: Борис Петров 1 of 2 · 李嘉欣 1 of 1",  # names: a mention would ping them weekly
         f"<{bot.ctx.settings.public_url}/stats?period=since+2026-10-05|Charts, week by week, and the page log>",
     ]
