@@ -32,6 +32,7 @@ from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
 from bot.core.store import watch_incidents
+from bot.core.triggers import Triggers
 from bot.features import Feature, alerts, console, health, incidents, oncall, paging, people, reports, retro, status, watch
 from bot.incidents.service import IncidentService
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
@@ -114,6 +115,7 @@ class AppContext:
     channels: Channels
     ack_links: AckLinks
     pagerduty: PagerDutyBridge
+    triggers: Triggers  # Slack requests already taken, so a replay gets the first answer
     people: PeopleDirectory
     people_lookup: PeopleLookup | None  # users.info in the background; None while Slack is off
     heartbeats: HeartbeatService
@@ -232,13 +234,14 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     digest = WeeklyDigest(sessions, config, clock, retro, poster.post if poster else None)
     notices = Notices(gateway, incidents, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
+    triggers = Triggers(sessions, clock)
     ctx = AppContext(
         settings=settings, config=config, clock=clock, engine=engine, sessions=sessions, incidents=incidents,
         updates=updates, oncall=oncall, paging=paging, alerts=alerts, effects=effects, gateway=gateway, sync=sync,
-        notices=notices, answers=Answers(effects, notices) if notices else None, io=io, leases=leases,
+        notices=notices, answers=Answers(effects, notices, triggers) if notices else None, io=io, leases=leases,
         rendering=rendering, problems=problems, status=status, reviews=reviews, reports=reports, actions=actions,
         report_forms=report_forms, retro=retro, digest=digest, contacts=contacts, steps=steps, channels=channels,
-        ack_links=ack_links, pagerduty=pagerduty, people=people, people_lookup=people_lookup,
+        ack_links=ack_links, pagerduty=pagerduty, people=people, people_lookup=people_lookup, triggers=triggers,
         heartbeats=heartbeats, maintenance=maintenance, watchdog=Watchdog(config, alerts, heartbeats),
         liveness=liveness)
     ctx.features = features(ctx)
@@ -271,6 +274,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         # own thread and answer when they ack. (Bolt's default runs each in a second thread and polls for
         # its ack every 10 ms, which costs every ack a thread hop and 5 ms on average.)
         process_before_response=True,
+        raise_error_for_unhandled_request=True,  # one line in the log (handlers.slack.replies.on_error)
     )
     app.command("/incident")(IncidentCommands(commands(ctx.features), ctx.incidents, ctx.answers).handle)
     for feature in ctx.features:

@@ -10,6 +10,7 @@ from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
 from models.person import Person
 from models.problem import AppProblem
+from models.replay import SlackTrigger
 from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
 from models.status_page import PublicImpact, PublicIncident, PublicUpdate
@@ -47,6 +48,7 @@ __all__ = [
     "RoleAssignment",
     "Status",
     "StoredSecret",
+    "SlackTrigger",
     "Subscription",
     "TimelineEvent",
     "UsedAckLink",

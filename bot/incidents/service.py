@@ -350,14 +350,29 @@ class IncidentService:
             text = f"{incident.number} {verb} from {old} to {severity} by <@{actor}>"
             if reason:
                 text += f": {reason.strip()}"
-            incident.severity = severity
-            incident.log(self._clock.now(), actor, "severity_changed", text,
-                         {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
-            if self._updates:
-                self._updates.reschedule(object_session(incident), incident)
-            if not downgrade:
-                self._page_for_raise(incident, actor)
+            self._set_severity(incident, severity, actor, text, reason)
         return incident
+
+    def raise_for_alert(self, incident: Incident, severity: str | None, source: str, title: str) -> None:
+        """In the alert service's transaction: a more severe alert joined the incident, which takes its
+        severity (announced, and paged if the new severity pages); a less severe one changes nothing."""
+        if severity is None or severity == incident.severity or not self._config.is_downgrade(severity, incident.severity):
+            return
+        reason = f"a more severe alert joined: {title}"
+        self._set_severity(incident, severity, source,
+                           f"{incident.number} raised from {incident.severity} to {severity}: {reason}", reason)
+
+    def _set_severity(self, incident: Incident, severity: str, actor: str, text: str, reason: str | None) -> None:
+        """The one way a severity changes: recorded and announced, nags rescheduled, a raise paged."""
+        old = incident.severity
+        downgrade = self._config.is_downgrade(old, severity)
+        incident.severity = severity
+        incident.log(self._clock.now(), actor, "severity_changed", text,
+                     {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
+        if self._updates:
+            self._updates.reschedule(object_session(incident), incident)
+        if not downgrade:
+            self._page_for_raise(incident, actor)
 
     def pin(self, incident_id: int, reactor: str, channel: str, ts: str,
             read: Callable[[str, str], PinnedMessage]) -> None:

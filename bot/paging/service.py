@@ -49,7 +49,9 @@ class Pager(Protocol):
     """What paging needs from a way to reach people (``bot.slack.pager.SlackPager``); both raise
     ``PageNotDelivered`` when they fail."""
 
-    def send(self, incident: Incident, notification: PageNotification) -> None: ...
+    def send(self, incident: Incident, notification: PageNotification, late: bool = False) -> None:
+        """Page the person by DM; a ``late`` page says it was due earlier (its level has escalated)."""
+        ...
 
     def already_sent(self, incident: Incident, notification: PageNotification) -> bool:
         """Whether this very page reached the person already (an earlier attempt's answer was lost)."""
@@ -204,10 +206,12 @@ class PagingService:
         page_id = timer.payload["page"]
         with self._sessions() as session, session.begin():
             page = _locked_page(session, page_id)
-            if page is None or page.state != PageState.PAGING or not _current(page, timer.payload):
-                return  # acknowledged, over, or a chain of an earlier level: a later level has its own
+            if page is None or not page.active:
+                return
             now = self._clock.now()
             if not _notifications_of(page, timer.id):
+                if page.state != PageState.PAGING or not _current(page, timer.payload):
+                    return  # a chain of an earlier level: a later level has its own
                 first = [n for n in page.notifications if n.level == page.level and not n.renotify
                          and n.created_at >= page.starts_at]
                 for n in _unique_users(first):
@@ -367,23 +371,27 @@ class PagingService:
         """Send the DMs this timer recorded and has not sent yet, and record each outcome.
 
         A page Slack refuses for now (an outage, a rate limit) is retried with the retry ladder's
-        backoff (``TryAgain``) until it goes through, or until the page is acknowledged or has moved
-        to another level; one Slack can never deliver (the person left) is given up and said. On a
-        repeat run (``attempts`` > 1: an earlier run may have sent before it died or failed), each
-        page is first looked for in the person's DMs, so nobody is paged twice for one notification.
+        backoff (``TryAgain``) until it goes through or the page is acknowledged; one whose level
+        escalated meanwhile still goes, marked late (the person is still paged), unless a later page
+        of the same chain reached them first. One Slack can never deliver (the person left) is given
+        up and said. On a repeat run (``attempts`` > 1: an earlier run may have sent before it died or
+        failed), each page is first looked for in the person's DMs, so nobody is paged twice for one
+        notification.
         """
         with self._sessions() as session:
             page = session.scalars(select(Page).where(Page.id == page_id).options(
                 selectinload(Page.notifications), selectinload(Page.incident).selectinload(Incident.roles))).one()
-            if not page.active or not _current(page, timer.payload):
-                return  # acknowledged, over, or escalated since: this level's pages are no longer wanted
-            pending = [n for n in _notifications_of(page, timer.id) if n.sent_at is None and n.error is None]
+            if not page.active:
+                return  # acknowledged or over: nobody needs these pages any more
+            late = not _current(page, timer.payload)
+            pending = [n for n in _notifications_of(page, timer.id) if n.sent_at is None and n.error is None
+                       and not _superseded(page, n)]
             incident = page.incident
-        outcomes = {notification.id: self._deliver(incident, notification, maybe_sent=timer.attempts > 1)
+        outcomes = {notification.id: self._deliver(incident, notification, maybe_sent=timer.attempts > 1, late=late)
                     for notification in pending}
         if not outcomes:
             return
-        retrying = self._record_outcomes(incident.id, outcomes)
+        retrying = self._record_outcomes(incident.id, outcomes, late)
         waits = [wait for outcome, _, wait in outcomes.values() if outcome == "waits"]
         if retrying:
             raise TryAgain(f"Slack refused {len(retrying)} page(s) of INC-{incident.id} for now: {', '.join(retrying)}")
@@ -391,14 +399,14 @@ class PagingService:
             raise TryAgain(f"{len(waits)} page(s) of INC-{incident.id} wait for Slack's rate limit",
                            after=timedelta(seconds=min(waits)))
 
-    def _deliver(self, incident: Incident, notification: PageNotification,
-                 maybe_sent: bool) -> tuple[str, str | None, float | None]:
+    def _deliver(self, incident: Incident, notification: PageNotification, maybe_sent: bool,
+                 late: bool) -> tuple[str, str | None, float | None]:
         """("sent" | "waits" | "failed" | "given up", reason, seconds to wait) for one page."""
         if self._pager is None:
             return "given up", "Slack is off", None
         try:
             if not (maybe_sent and self._pager.already_sent(incident, notification)):
-                self._pager.send(incident, notification)
+                self._pager.send(incident, notification, late)
         except PageNotDelivered as exc:
             if exc.wait is not None:
                 return "waits", exc.reason, exc.wait
@@ -406,7 +414,8 @@ class PagingService:
             return ("given up" if exc.permanent else "failed"), exc.reason, None
         return "sent", None, None
 
-    def _record_outcomes(self, incident_id: int, outcomes: dict[int, tuple[str, str | None, float | None]]) -> list[str]:
+    def _record_outcomes(self, incident_id: int, outcomes: dict[int, tuple[str, str | None, float | None]],
+                         late: bool) -> list[str]:
         """Write each page's outcome and what the timeline should say; the reasons of those to retry."""
         now = self._clock.now()
         retrying = []
@@ -419,7 +428,10 @@ class PagingService:
                 who = f"<@{notification.user_id}>"
                 if outcome == "sent":
                     notification.sent_at = now
-                    if notification.failures:
+                    if late:
+                        row.log(now, None, "page_delivered", f"Paged {who} late: Slack could not take the page "
+                                                             "before its level escalated, and they are still paged")
+                    elif notification.failures:
                         row.log(now, None, "page_delivered", f"Paged {who} after {notification.failures} failed "
                                                              f"attempt{'s' if notification.failures > 1 else ''}")
                 elif outcome == "given up":
@@ -467,6 +479,13 @@ def _unique_users(notifications: list[PageNotification]) -> list[PageNotificatio
     for notification in notifications:
         seen.setdefault(notification.user_id, notification)
     return list(seen.values())
+
+
+def _superseded(page: Page, notification: PageNotification) -> bool:
+    """Whether a later page of the same chain already reached the person: an older one held up by
+    Slack would only repeat it."""
+    return any(n.user_id == notification.user_id and n.id > notification.id and n.sent_at is not None
+               for n in page.notifications)
 
 
 def _notifications_of(page: Page, timer_id: int) -> list[PageNotification]:

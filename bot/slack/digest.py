@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.config import IncidentConfig
@@ -12,6 +13,8 @@ from bot.slack.blocks.retro import digest_message, stats_url
 from bot.slack.gateway import SlackGateway
 from bot.slack.people import PeopleLookup
 from bot.slack.sync import channel_ref
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,11 @@ class DigestPoster:
         chart = retro_chart(weekly, self._config.severity_names(), names=names)
         channel = self._gateway.channel_id(channel_ref(self._config.retro.channel))
         label = weekly.weeks[-1].label
-        self._gateway.upload_image(channel, f"retro-{label}.png", f"Retro {label}", chart, message.text)
+        filename = f"retro-{label}.png"
+        if filename in self._gateway.shared_files(channel):  # one name per week: an earlier attempt posted it
+            log.info("weekly retro digest %s was posted already (an earlier attempt died or lost the answer)", label)
+            return
+        self._gateway.upload_image(channel, filename, f"Retro {label}", chart, message.text)
 
     def _names(self, user_ids: set[str]) -> dict[str, str]:
         """Names, not mentions: a digest that mentioned people would ping them every Monday."""

@@ -1,7 +1,7 @@
 """heartbeats, worker ticks, maintenance windows and drills
 
 Revision ID: 0012
-Revises: 0013
+Revises: 0010
 Create Date: 2026-12-03 14:36:55.627869
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import models.types
 
 revision = '0012'
-down_revision = '0013'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

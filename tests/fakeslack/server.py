@@ -799,6 +799,14 @@ class FakeSlack(Documents, OpenIdMixin):
             raise SlackError("user_not_found")
         return {"ok": True, "user": copy.deepcopy(self._users[args["user"]])}
 
+    def _m_users_lookupByEmail(self, args):
+        """The user whose profile has this e-mail (Slack compares them ignoring case); users_not_found otherwise."""
+        email = args["email"].strip().lower()
+        for user in self._users.values():
+            if user["profile"].get("email", "").lower() == email:
+                return {"ok": True, "user": copy.deepcopy(user)}
+        raise SlackError("users_not_found")
+
     def _m_dnd_info(self, args):
         """A user's snooze as set_dnd() left it; no scheduled quiet hours (next_dnd_* lie outside now)."""
         user = args.get("user")
