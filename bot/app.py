@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 
 from bot.alerts.service import AlertService
 from bot.channels import Channels
+from bot.channels.alertmanager import AlertmanagerSilences
 from bot.channels.pagerduty import PagerDutyEventsClient
 from bot.comms.updates import UpdateService
 from bot.config import ConfigError, IncidentConfig, Settings
@@ -33,12 +34,13 @@ from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
 from bot.core.store import watch_incidents
 from bot.core.triggers import Triggers
-from bot.features import Feature, alerts, console, health, incidents, oncall, paging, people, reports, retro, status
+from bot.features import Feature, alerts, console, health, incidents, oncall, paging, people, reports, retro, status, watch
 from bot.incidents.service import IncidentService
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.scheduler import Every, interval_scheduler
 from bot.jobs.timers import TimerWorker
 from bot.jobs.wakeups import ChangeListener
+from bot.maintenance.service import MaintenanceService
 from bot.paging.ack_links import AckLinks
 from bot.paging.bridge import PagerDutyBridge
 from bot.paging.calendars import CalendarService
@@ -72,6 +74,9 @@ from bot.slack.report_forms import ReportForms
 from bot.slack.rota_notices import RotaNotices
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
+from bot.watch.heartbeats import HeartbeatService
+from bot.watch.liveness import Liveness
+from bot.watch.watchdog import Watchdog
 from bot.web.app import starlette_app, web_parts
 from handlers.http import slack_events
 from handlers.slack.commands import IncidentCommands, Listener
@@ -122,6 +127,10 @@ class AppContext:
     triggers: Triggers  # Slack requests already taken, so a replay gets the first answer
     people: PeopleDirectory
     people_lookup: PeopleLookup | None  # users.info in the background; None while Slack is off
+    heartbeats: HeartbeatService
+    maintenance: MaintenanceService
+    watchdog: Watchdog
+    liveness: Liveness
     features: tuple[Feature, ...] = field(init=False)
     timer_worker: TimerWorker = field(init=False)
     step_worker: TimerWorker = field(init=False)  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
@@ -139,17 +148,18 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
     """Every feature, each built from only what it needs. A new feature is one line here."""
     answers = ctx.answers
     return (
-        health.feature(ctx.engine, ctx.problems),
+        health.feature(ctx.engine, ctx.problems, ctx.liveness),
         incidents.feature(ctx.incidents, ctx.updates, ctx.config, ctx.rendering, answers),
         _oncall(ctx),
         paging.feature(ctx.paging, ctx.steps, ctx.pagerduty, ctx.contacts, ctx.channels, ctx.ack_links, ctx.incidents,
                        ctx.clock, ctx.settings, answers),
-        alerts.feature(ctx.alerts, ctx.settings.webhook_token, ctx.config),
+        alerts.feature(ctx.alerts, ctx.settings.webhook_token, ctx.config, ctx.watchdog),
         status.feature(ctx.status, ctx.config, ctx.clock, ctx.rendering, ctx.settings.public_url, answers),
         console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway),
         reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, ctx.people, answers),
         retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
         people.feature(ctx.people),
+        watch.feature(ctx.heartbeats, ctx.maintenance, ctx.settings.webhook_token, ctx.settings.public_url),
     )
 
 
@@ -235,7 +245,11 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty, people)
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
-    alerts = AlertService(sessions, config, clock, incidents)
+    maintenance = MaintenanceService(sessions, config, clock,
+                                     AlertmanagerSilences(settings.alertmanager_url) if settings.alertmanager_url else None)
+    alerts = AlertService(sessions, config, clock, incidents, maintenance)
+    heartbeats = HeartbeatService(sessions, config, clock, alerts)
+    liveness = Liveness(sessions, clock, leases.owner, settings.healthcheck_ping_url)
     retro = RetroService(sessions, config, clock)
     poster = DigestPoster(config, gateway, settings.public_url, people, people_lookup) if gateway else None
     digest = WeeklyDigest(sessions, config, clock, retro, poster.post if poster else None)
@@ -248,10 +262,13 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         notices=notices, answers=Answers(effects, notices, triggers) if notices else None, io=io, leases=leases,
         rendering=rendering, problems=problems, status=status, reviews=reviews, reports=reports, actions=actions,
         report_forms=report_forms, retro=retro, digest=digest, contacts=contacts, steps=steps, channels=channels,
-        ack_links=ack_links, pagerduty=pagerduty, people=people, people_lookup=people_lookup, triggers=triggers)
+        ack_links=ack_links, pagerduty=pagerduty, people=people, people_lookup=people_lookup, triggers=triggers,
+        heartbeats=heartbeats, maintenance=maintenance, watchdog=Watchdog(config, alerts, heartbeats),
+        liveness=liveness)
     ctx.features = features(ctx)
     handlers = timers(ctx.features)
-    ctx.timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP])
+    ctx.timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP],
+                                   on_tick=liveness.ticked)
     ctx.step_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, only=[PAGE_STEP])
     return ctx
 

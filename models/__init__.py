@@ -5,6 +5,7 @@ from models.base import Base
 from models.communication import Delivery, Subscription
 from models.contact import ContactMethod, DeliveryState, NotificationRules, PageDelivery, UsedAckLink
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
+from models.maintenance import MaintenanceHold, MaintenanceWindow
 from models.oncall import CalendarToken, CoverRequest, FindingNotice, HandoffNotice, MemberEntry, Override, TimeOff
 from models.paging import Page, PageNotification, PageState
 from models.person import Person
@@ -14,6 +15,7 @@ from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
 from models.status_page import PublicImpact, PublicIncident, PublicUpdate
 from models.timer import Timer
+from models.watch import Heartbeat, WorkerTick
 
 __all__ = [
     "ActionItem",
@@ -29,7 +31,10 @@ __all__ = [
     "DeliveryState",
     "FindingNotice",
     "HandoffNotice",
+    "Heartbeat",
     "Incident",
+    "MaintenanceHold",
+    "MaintenanceWindow",
     "MemberEntry",
     "NotificationRules",
     "Override",
@@ -53,4 +58,5 @@ __all__ = [
     "TimelineEvent",
     "Timer",
     "UsedAckLink",
+    "WorkerTick",
 ]

@@ -16,7 +16,7 @@ never open two incidents.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from bot.core.durations import format_duration
 from bot.core.store import changing, load
 from bot.incidents.service import Declaration, IncidentService
 from bot.jobs import timers
+from bot.maintenance.service import MaintenanceService
 from models import Alert, AlertGroup, Incident
 
 GRACE_OVER = "alert.grace_over"
@@ -48,23 +49,26 @@ class AlertEvent:
     urgency: str | None = None
     group: str | None = None  # the notification's group (Alertmanager's groupKey, a generic alert's group)
     started_at: datetime | None = None  # when monitoring says it began
+    late: bool = False  # a heartbeat's silence: already late, so paged without alerts.page_delay
     payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Outcome:
     dedup_key: str
-    action: str  # declared | joined | attached | resolved_transient | resolved | ignored
+    action: str  # declared | joined | attached | resolved_transient | resolved | ignored | held (maintenance)
     incident: str | None = None
 
 
 class AlertService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
-                 incidents: IncidentService) -> None:
+                 incidents: IncidentService, maintenance: MaintenanceService | None = None) -> None:
+        """``maintenance`` holds the alerts of a service in a maintenance window: recorded there, no incident."""
         self._sessions = sessions
         self._config = config
         self._clock = clock
         self._incidents = incidents
+        self._maintenance = maintenance
 
     def receive(self, events: list[AlertEvent]) -> list[Outcome]:
         """Record one notification's alerts, all or nothing; a delivery of the same alerts at the same
@@ -72,10 +76,14 @@ class AlertService:
         for _ in range(3):
             try:
                 with self._sessions() as session, session.begin():
-                    return _Notification(self, session).receive(events)
+                    return self.receive_in(session, events)
             except IntegrityError:
                 continue  # a concurrent delivery of the same alerts committed meanwhile: read them again
         raise RuntimeError(f"a notification of {len(events)} alerts kept colliding")
+
+    def receive_in(self, session: Session, events: list[AlertEvent]) -> list[Outcome]:
+        """``receive`` inside the caller's transaction (a heartbeat's row is locked first)."""
+        return _Notification(self, session).receive(events)
 
     def fire_grace_over(self, timer) -> None:
         """The grace period is over and the incident is still open: it stops being quiet (its channel
@@ -180,8 +188,12 @@ class _Notification:
             if alert is None or not alert.firing or open_incident is None:
                 if alert is not None and alert.firing:
                     alert.firing, alert.resolved_at = False, self.now
+                if open_incident is None and self._held(event) is not None:
+                    return Outcome(event.dedup_key, "held")
                 return Outcome(event.dedup_key, "ignored", incident.number if incident else None)
             return self._resolved(alert, open_incident)
+        if open_incident is None and self._held(event) is not None:
+            return Outcome(event.dedup_key, "held")
         if alert is None:
             alert = Alert(source=event.source, dedup_key=event.dedup_key, title=event.title[:200], fired_at=self.now,
                           last_seen_at=self.now, started_at=event.started_at, firing=False, payload=event.payload)
@@ -199,12 +211,20 @@ class _Notification:
         declared = self._declare(alert, event)
         return Outcome(event.dedup_key, "declared", declared.number)
 
+    def _held(self, event: AlertEvent) -> int | None:
+        """The maintenance window that takes this alert instead of an incident, if one is in progress."""
+        maintenance = self.alerts._maintenance
+        if maintenance is None:
+            return None
+        return maintenance.hold(self.session, self.alerts.service(event.service), event.source, event.dedup_key,
+                                event.title, event.firing)
+
     def _declare(self, alert: Alert, event: AlertEvent) -> Incident:
         alerts = self.alerts
         incident = alerts._incidents.declare_in(self.session, Declaration(
             title=event.title[:200], declared_by=event.source, severity=alerts.severity(event.severity),
             service=alerts.service(event.service), description=event.description, page=True,
-            page_delay=alerts._config.alerts.page_delay, urgency=event.urgency))
+            page_delay=timedelta(0) if event.late else alerts._config.alerts.page_delay, urgency=event.urgency))
         self.incidents[incident.id] = incident
         self._start_firing(alert, incident)
         self._claim_groups(event, incident, newest=True)

@@ -349,11 +349,36 @@ class ServiceConfig(_Strict):
     pagerduty_routing_key: str | None = None  # this service's PagerDuty integration, instead of PAGERDUTY_ROUTING_KEY
 
 
+class HeartbeatConfig(_Strict):
+    """A job that must check in (``POST /heartbeats/<name>``): silence past ``every + grace`` fires an alert."""
+
+    every: Duration
+    grace: Offset = timedelta(0)
+    service: str | None = None  # its escalation policy pages; None: the default policy
+    severity: str | None = None  # None: the default severity
+
+    @property
+    def deadline(self) -> timedelta:
+        """How long after a check-in the next one is late."""
+        return self.every + self.grace
+
+
+class WatchdogConfig(HeartbeatConfig):
+    """Alertmanager's always-firing alert, named by ``alertname``: a heartbeat of the monitoring itself."""
+
+    alertname: Annotated[str, Field(min_length=1, max_length=200)] = "Watchdog"
+
+
+WATCHDOG = "watchdog"
+"""The heartbeat that Alertmanager's Watchdog alert checks in."""
+
+
 class AlertsConfig(_Strict):
     page_delay: Duration = timedelta(minutes=2)
     group_window: Duration = timedelta(minutes=5)  # a firing alert joins its service's alert incident this young
     max_body_bytes: Annotated[int, Field(gt=0, strict=True)] = 1_048_576  # a longer webhook body is a 413, unread
     max_alerts_per_request: Annotated[int, Field(gt=0, strict=True)] = 1000  # more is a 413, nothing written
+    watchdog: WatchdogConfig | None = None  # None: a Watchdog alert is an alert like any other
 
 
 class OverridesConfig(_Strict):
@@ -500,6 +525,7 @@ class IncidentConfig(_Strict):
     notification_rules: NotificationRules = Field(default_factory=_default_rules)
     people: dict[UserId, PersonConfig] = {}
     send_rates: dict[Literal["push", "sms", "call", "email", "pagerduty"], Annotated[float, Field(gt=0)]] = {}
+    heartbeats: dict[Name, HeartbeatConfig] = {}
 
     @model_validator(mode="after")
     def _references_exist(self) -> "IncidentConfig":
@@ -536,9 +562,33 @@ class IncidentConfig(_Strict):
             seen.add(component.name)
             for number, service in enumerate(component.services):
                 check(("status_page", "components", index, "services", number), service, "service", self.services)
+        for loc, beat in self._heartbeats_in_file():
+            if beat.service is not None:
+                check((*loc, "service"), beat.service, "service", self.services)
+            if beat.severity is not None:
+                check((*loc, "severity"), beat.severity, "severity", self.severities)
+        if self.alerts.watchdog is not None and WATCHDOG in self.heartbeats:
+            problems.append((("heartbeats", WATCHDOG), f"{WATCHDOG!r} is the Watchdog's heartbeat (alerts.watchdog); "
+                                                        "give this heartbeat another name"))
         if problems:
             raise _Located(problems)
         return self
+
+    def _heartbeats_in_file(self) -> list[tuple[tuple, HeartbeatConfig]]:
+        found: list[tuple[tuple, HeartbeatConfig]] = [(("heartbeats", name), beat)
+                                                      for name, beat in self.heartbeats.items()]
+        if self.alerts.watchdog is not None:
+            found.append((("alerts", "watchdog"), self.alerts.watchdog))
+        return found
+
+    def heartbeat(self, name: str) -> HeartbeatConfig | None:
+        """The heartbeat called ``name`` (the Watchdog's is ``watchdog``), or None."""
+        if name == WATCHDOG and self.alerts.watchdog is not None:
+            return self.alerts.watchdog
+        return self.heartbeats.get(name)
+
+    def heartbeat_names(self) -> list[str]:
+        return [*self.heartbeats, *([WATCHDOG] if self.alerts.watchdog is not None else [])]
 
     def review_days(self, severity: str) -> int | None:
         """Business days from resolution until the review of a ``severity`` incident is due; None: optional."""

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     pagerduty_routing_key: str | None = Field(None, repr=False)
     pagerduty_webhook_secret: str | None = Field(None, repr=False)
     pagerduty_events_url: str = "https://events.pagerduty.com"
+    # watching the bot and the monitoring
+    healthcheck_ping_url: str | None = Field(None, repr=False)  # an outside dead man's switch, GET once a minute
+    alertmanager_url: str | None = None  # maintenance windows also silence the service's alerts there
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any, **_: Any) -> tuple:
@@ -77,10 +80,15 @@ class Settings(BaseSettings):
     def _api_base(cls, value: str) -> str:
         return _web_address(value).rstrip("/") + "/"
 
-    @field_validator("public_url", "twilio_api_url", "ntfy_url", "pagerduty_events_url")
+    @field_validator("public_url", "twilio_api_url", "ntfy_url", "pagerduty_events_url", "alertmanager_url")
     @classmethod
     def _link_base(cls, value: str | None) -> str | None:
         return None if value is None else _web_address(value).rstrip("/")
+
+    @field_validator("healthcheck_ping_url")
+    @classmethod
+    def _ping_url(cls, value: str | None) -> str | None:
+        return None if value is None else _web_address(value)
 
     @property
     def slack_enabled(self) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from bot.alerts.service import GRACE_OVER, AlertService
 from bot.config import IncidentConfig
 from bot.features import Feature
+from bot.watch.watchdog import Watchdog
 from handlers.http import webhooks
 
 
-def feature(alerts: AlertService, webhook_token: str | None, config: IncidentConfig) -> Feature:
+def feature(alerts: AlertService, webhook_token: str | None, config: IncidentConfig, watchdog: Watchdog) -> Feature:
+    """Alertmanager's notifications go through the ``watchdog``: its alert is a heartbeat's check-in."""
     return Feature("alerts", timers={GRACE_OVER: alerts.fire_grace_over},
-                   routes=lambda web: webhooks.routes(alerts, webhook_token, config.alerts))
+                   routes=lambda web: webhooks.routes(alerts, webhook_token, config.alerts, watchdog.receive))

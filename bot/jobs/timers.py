@@ -91,9 +91,11 @@ class TimerWorker:
 
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, handlers: Mapping[str, Callable[[Timer], None]],
                  worker_id: str, lease: timedelta = LEASE, batch: int = 100, leases: LeaseKeeper | None = None,
-                 only: Collection[str] | None = None, skip: Collection[str] = ()) -> None:
+                 only: Collection[str] | None = None, skip: Collection[str] = (),
+                 on_tick: Callable[[], None] | None = None) -> None:
         """``only`` and ``skip`` make a lane: kinds that must fire on time (a page's steps) get a worker
-        of their own, so they never queue behind slower handlers claimed in the same batch."""
+        of their own, so they never queue behind slower handlers claimed in the same batch.
+        ``on_tick`` is told of each finished tick (``bot.watch.liveness``: is a worker alive)."""
         self._sessions = sessions
         self._lane = true() if only is None else Timer.kind.in_(list(only))
         if skip:
@@ -105,6 +107,7 @@ class TimerWorker:
         self._leases = leases or LeaseKeeper(sessions, clock, worker_id, lease)
         self._lease = self._leases.lease
         self._batch = batch
+        self._on_tick = on_tick
 
     def tick(self) -> int:
         """Claim up to ``batch`` due timers and run them, oldest first; how many handlers ran
@@ -112,6 +115,8 @@ class TimerWorker:
         ran = 0
         for timer in self._claim():
             ran += self._run(timer)
+        if self._on_tick is not None:
+            self._on_tick()
         return ran
 
     def next_due(self) -> datetime | None:

@@ -80,6 +80,15 @@ COMMANDS: tuple[Command, ...] = (
             Where.ANYWHERE),
     Command("me", "me [phone <+E.164>|email <address>|push <ntfy topic>|<method> off|rules <0m slack, 2m push, …>|test]",
             "your ways to be paged besides Slack and the steps that use them; a test page by each", Where.ANYWHERE),
+    Command("maintenance", "maintenance <service> <from> <to> [reason]", "a maintenance window: the service's "
+            "alerts are held on it (no incident, nobody paged), it is on the status page, and with ALERTMANAGER_URL "
+            "silenced there too", Where.ANYWHERE),
+    Command("maintenance_list", "maintenance list", "the maintenance windows ahead, in progress and of the last "
+            "week, with the alerts each held", Where.ANYWHERE),
+    Command("maintenance_end", "maintenance end <n>", "ends window n now (its Alertmanager silence expires)",
+            Where.ANYWHERE),
+    Command("heartbeats", "heartbeats", "each heartbeat (and the Watchdog) with its last check-in and state",
+            Where.ANYWHERE),
     Command("help", "help", "the list of commands", Where.ANYWHERE),
 )
 

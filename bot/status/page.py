@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import IncidentConfig
+from bot.maintenance.service import state as maintenance_state
 from bot.status.public import impacts
 from bot.status.states import ComponentState, PublicStatus, impact_of_rank, worst
-from models import PublicIncident
+from models import MaintenanceWindow, PublicIncident
 
 HISTORY_DAYS = 90
 PAST_DAYS = 14
@@ -61,6 +62,27 @@ class PastDay:
 
 
 @dataclass(frozen=True)
+class MaintenanceView:
+    """A maintenance window as customers read it: which components, when, and its state (Statuspage's
+    scheduled, in_progress, completed). Its reason was typed for colleagues and is not shown."""
+
+    id: int
+    components: list[str]
+    status: str
+    scheduled_for: datetime
+    scheduled_until: datetime
+    created_at: datetime
+
+    @property
+    def name(self) -> str:
+        return f"Scheduled maintenance of {', '.join(self.components)}"
+
+    @property
+    def label(self) -> str:
+        return {"scheduled": "Scheduled", "in_progress": "In progress", "completed": "Completed"}[self.status]
+
+
+@dataclass(frozen=True)
 class StatusPage:
     title: str
     state: ComponentState  # the worst of every component and active incident
@@ -70,6 +92,7 @@ class StatusPage:
     updated_at: datetime | None  # the last change of anything shown
     generated_at: datetime
     timezone: str
+    maintenances: tuple[MaintenanceView, ...] = ()  # the soonest first
 
     @property
     def headline(self) -> str:
@@ -95,9 +118,22 @@ def incident_view(public: PublicIncident, severity: str, service: str | None, co
     )
 
 
-def build(rows: list[tuple[PublicIncident, str, str | None]], config: IncidentConfig, now: datetime) -> StatusPage:
+def maintenance_views(windows: list[MaintenanceWindow], config: IncidentConfig, now: datetime) -> list[MaintenanceView]:
+    """The windows of services that a component holds (a service no component names is not the customers')."""
+    found = []
+    for window in windows:
+        components = [c.name for c in config.status_page.components if window.service in c.services]
+        if components:
+            found.append(MaintenanceView(window.id, components, maintenance_state(window, now), window.starts_at,
+                                         window.ends_at, window.created_at))
+    return found
+
+
+def build(rows: list[tuple[PublicIncident, str, str | None]], config: IncidentConfig, now: datetime,
+          windows: list[MaintenanceWindow] = ()) -> StatusPage:
     """The page at ``now`` from the public incidents still open or resolved within ``HISTORY_DAYS``,
-    each with its incident's severity and service (nothing else of the incident)."""
+    each with its incident's severity and service (nothing else of the incident), and the
+    maintenance windows ahead, in progress or just completed."""
     tz = config.tz
     views = [incident_view(public, severity, service, config) for public, severity, service in rows]
     active = sorted((v for v in views if v.status is not PublicStatus.RESOLVED),
@@ -116,6 +152,7 @@ def build(rows: list[tuple[PublicIncident, str, str | None]], config: IncidentCo
         state=worst([c.state for c in components] + [v.impact for v in active]),
         components=components, active=active, past=past,
         updated_at=max((v.updated_at for v in views), default=None), generated_at=now, timezone=config.timezone,
+        maintenances=tuple(maintenance_views(list(windows), config, now)),
     )
 
 

@@ -18,9 +18,12 @@ from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.store import changing, load
+from bot.maintenance.service import state as maintenance_state
 from bot.status import page, public
 from bot.status.states import ComponentState, PublicStatus, public_status_of
-from models import Incident, PublicIncident
+from models import Incident, MaintenanceWindow, PublicIncident
+
+MAINTENANCE_AHEAD = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -87,14 +90,23 @@ class StatusService:
         states = {c.name: affected.get(c.name, ComponentState.OPERATIONAL) for c in self._config.status_page.components}
         return PublicDraft(incident_id, incident.number, row.title if row else None, status, states)
 
-    def version(self) -> tuple[int, int]:
+    def version(self) -> tuple:
         """Changes whenever anything the page shows may have: a public incident added, or any change
-        of one (every change of an incident moves its revision)."""
+        of one (every change of an incident moves its revision); a maintenance window made, ended,
+        or moving from scheduled to in progress to completed."""
         with self._sessions() as session:
             count, revisions = session.execute(
                 select(func.count(), func.coalesce(func.sum(Incident.revision), 0))
                 .select_from(PublicIncident).join(Incident, Incident.id == PublicIncident.incident_id)).one()
-        return int(count), int(revisions)
+            now = self._clock.now()
+            windows = tuple((w.id, w.ends_at, maintenance_state(w, now)) for w in self._windows(session, now))
+        return int(count), int(revisions), windows
+
+    def _windows(self, session: Session, now) -> list[MaintenanceWindow]:
+        """Maintenance windows to show: ahead (within ``MAINTENANCE_AHEAD``), in progress, or completed in the last day."""
+        return list(session.scalars(select(MaintenanceWindow).where(
+            MaintenanceWindow.ends_at > now - timedelta(days=1), MaintenanceWindow.starts_at < now + MAINTENANCE_AHEAD)
+            .order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id)))
 
     def page(self) -> page.StatusPage:
         now = self._clock.now()
@@ -106,4 +118,4 @@ class StatusService:
                 .where(or_(PublicIncident.resolved_at.is_(None), PublicIncident.resolved_at >= oldest))
                 .options(selectinload(PublicIncident.updates), selectinload(PublicIncident.impacts))
                 .order_by(PublicIncident.since)).tuples().all()
-            return page.build(list(rows), self._config, now)
+            return page.build(list(rows), self._config, now, self._windows(session, now))

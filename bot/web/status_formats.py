@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.status.page import PublicIncidentView, StatusPage
+from bot.status.page import MaintenanceView, PublicIncidentView, StatusPage
 from bot.status.states import ComponentState
 from bot.web.pages import Pages
 from bot.web.status_cache import Renderer
@@ -41,7 +41,21 @@ def summary_json(page: StatusPage, public_url: str) -> dict:
         "components": [{"id": _slug(c.name), "name": c.name, "status": c.state.value, "position": position}
                        for position, c in enumerate(page.components, 1)],
         "incidents": [_incident(incident, url) for incident in page.active],
-        "scheduled_maintenances": [],
+        "scheduled_maintenances": [_maintenance(m, url) for m in page.maintenances],
+    }
+
+
+def _maintenance(window: MaintenanceView, url: str) -> dict:
+    """Statuspage's scheduled maintenance: its states scheduled, in_progress, completed."""
+    started = window.scheduled_for if window.status != "scheduled" else None
+    return {
+        "id": f"maintenance-{window.id}", "name": window.name, "status": window.status, "impact": "maintenance",
+        "shortlink": f"{url}#maintenance-{window.id}", "created_at": _iso(window.created_at),
+        "updated_at": _iso(window.created_at), "started_at": _iso(started),
+        "resolved_at": _iso(window.scheduled_until if window.status == "completed" else None),
+        "scheduled_for": _iso(window.scheduled_for), "scheduled_until": _iso(window.scheduled_until),
+        "components": [{"id": _slug(name), "name": name, "status": "under_maintenance"} for name in window.components],
+        "incident_updates": [],
     }
 
 

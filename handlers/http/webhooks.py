@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -22,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.alerts.service import AlertEvent, AlertService
+from bot.alerts.service import AlertEvent, AlertService, Outcome
 from bot.config.schema import AlertsConfig
 
 
@@ -121,13 +122,15 @@ def _urgency(value: str | None) -> str | None:
     return value if value in ("high", "low") else None
 
 
-def routes(alerts: AlertService | None, token: str | None, limits: AlertsConfig) -> list[Route]:
-    def endpoint(model: type[BaseModel], to_events):
+def routes(alerts: AlertService | None, token: str | None, limits: AlertsConfig,
+           alertmanager: Callable[[list[AlertEvent]], list[Outcome]] | None = None) -> list[Route]:
+    """``alertmanager`` receives Alertmanager's alerts (the Watchdog's check-ins among them), else ``alerts``."""
+    def endpoint(model: type[BaseModel], to_events, receiver=None):
         async def receive(request: Request) -> JSONResponse:
-            refusal = _check_token(request, token)
+            refusal = check_token(request, token)
             if refusal is not None:
                 return refusal
-            body = await _body_within(request, limits.max_body_bytes)
+            body = await body_within(request, limits.max_body_bytes)
             if body is None:
                 return _too_large(f"the body is over {limits.max_body_bytes} bytes (alerts.max_body_bytes)",
                                   limits.max_body_bytes)
@@ -141,18 +144,19 @@ def routes(alerts: AlertService | None, token: str | None, limits: AlertsConfig)
                                   "(alerts.max_alerts_per_request)", limits.max_alerts_per_request)
             if alerts is None:
                 return JSONResponse({"error": "alerts are not set up on this server"}, status_code=503)
-            outcomes = await run_in_threadpool(alerts.receive, events)
+            outcomes = await run_in_threadpool(receiver or alerts.receive, events)
             return JSONResponse({"alerts": [o.__dict__ for o in outcomes]}, status_code=202)
 
         return receive
 
     return [
-        Route("/webhooks/alertmanager", endpoint(AlertmanagerPayload, alertmanager_events), methods=["POST"]),
+        Route("/webhooks/alertmanager", endpoint(AlertmanagerPayload, alertmanager_events, alertmanager),
+              methods=["POST"]),
         Route("/webhooks/generic", endpoint(GenericPayload, generic_events), methods=["POST"]),
     ]
 
 
-async def _body_within(request: Request, limit: int) -> bytes | None:
+async def body_within(request: Request, limit: int) -> bytes | None:
     """The body, or None if it is over ``limit``: known from its Content-Length, else while reading
     it (a chunked body has none), so an oversized body is never held.
 
@@ -179,12 +183,17 @@ def _too_large(error: str, limit: int) -> JSONResponse:
     return JSONResponse({"error": error, "limit": limit}, status_code=413)
 
 
-def _check_token(request: Request, token: str | None) -> JSONResponse | None:
+def check_token(request: Request, token: str | None, in_query: bool = False) -> JSONResponse | None:
+    """None if the request carries ``token`` as a bearer (or, with ``in_query``, as ``?token=``), else the 401."""
     if not token:
         return JSONResponse({"error": "webhooks are refused: WEBHOOK_TOKEN is not set on this server"}, status_code=401)
     given = request.headers.get("authorization", "")
-    if not given.lower().startswith("bearer ") or not hmac.compare_digest(given[7:].strip().encode(), token.encode()):
-        return JSONResponse({"error": "missing or wrong bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>"},
+    given = given[7:].strip() if given.lower().startswith("bearer ") else None
+    if given is None and in_query:
+        given = request.query_params.get("token")
+    if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+        how = " or ?token=<WEBHOOK_TOKEN>" if in_query else ""
+        return JSONResponse({"error": f"missing or wrong bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>{how}"},
                             status_code=401)
     return None
 

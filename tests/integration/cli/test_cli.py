@@ -67,7 +67,7 @@ def test_web_serves_and_says_slack_is_off(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
                 time.sleep(0.1)
-        assert response.json() == {"status": "ok", "database": "ok"}
+        assert response.json() == {"status": "ok", "database": "ok", "worker": "ok"}
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]

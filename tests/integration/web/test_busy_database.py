@@ -107,7 +107,7 @@ def test_a_declare_form_under_a_held_lock_closes_and_its_answer_follows(bot, fak
 def test_health_answers_at_once_while_another_process_holds_the_lock(bot, held_lock):
     with held_lock():
         response = http("GET", f"{bot.url}/healthz", timeout=5)
-    assert (response.status, response.json()) == (200, {"status": "ok", "database": "ok"})
+    assert (response.status, response.json()) == (200, {"status": "ok", "database": "ok", "worker": "ok"})
     assert response.elapsed < 1.0
 
 

@@ -37,7 +37,7 @@ def closed_port() -> int:
 
 def test_health_says_the_database_answers(bot):
     response = http("GET", f"{bot.url}/healthz")
-    assert (response.status, response.json()) == (200, {"status": "ok", "database": "ok"})
+    assert (response.status, response.json()) == (200, {"status": "ok", "database": "ok", "worker": "ok"})
 
 
 @pytest.mark.parametrize("url", [

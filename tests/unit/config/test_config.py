@@ -202,7 +202,7 @@ def test_a_misspelt_key(in_tmp):
         "urgency, counts_as_downtime",
         "incidents.yaml: timezon: unknown key; expected one of timezone, business_hours, slack, default_severity, "
         "severities, schedules, escalation_policies, services, alerts, overrides, oncall, roles, stakeholders, reports, reviews, "
-        "status_page, retro, notification_rules, people, send_rates",
+        "status_page, retro, notification_rules, people, send_rates, heartbeats",
     ]
 
 
