@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from bot.core.errors import UserError
 from bot.incidents.service import IncidentService, PinnedMessage
+from bot.paging.layers import Duty
 from bot.paging.oncall import OnCallService
-from bot.paging.rotation import Duty
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
 from bot.slack.sync import channel_ref
