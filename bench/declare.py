@@ -87,7 +87,7 @@ ANNOUNCE = "incidents"  # the built-in configuration's announcement channel
 READY = ("conversations.create", "conversations.setTopic", "conversations.invite", "pins.add", "announcement")
 USER = "U01ALICE"
 PG_SCHEMA = "bench_declare"
-START_TIMEOUT, SYNC_TIMEOUT = 30, 60
+START_TIMEOUT, SYNC_TIMEOUT = 90, 60
 T = TypeVar("T")
 
 
