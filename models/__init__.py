@@ -7,7 +7,9 @@ from models.contact import ContactMethod, DeliveryState, NotificationRules, Page
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
 from models.oncall import HandoffNotice, Override
 from models.paging import Page, PageNotification, PageState
+from models.person import Person
 from models.problem import AppProblem
+from models.replay import SlackTrigger
 from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
 from models.status_page import PublicImpact, PublicIncident, PublicUpdate
@@ -31,6 +33,7 @@ __all__ = [
     "PageDelivery",
     "PageNotification",
     "PageState",
+    "Person",
     "Priority",
     "PublicImpact",
     "PublicIncident",
@@ -40,6 +43,7 @@ __all__ = [
     "RoleAssignment",
     "Status",
     "StoredSecret",
+    "SlackTrigger",
     "Subscription",
     "TimelineEvent",
     "UsedAckLink",
