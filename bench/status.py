@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -34,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.declare import ANNOUNCE, USER, fresh_database, percentile, served, verdict  # noqa: E402
+from bench.declare import ANNOUNCE, USER, cpu_seconds, fresh_database, percentile, served, verdict  # noqa: E402
 from bot.slack.ids import DeclareField, PublicField  # noqa: E402
 from bot.slack.ids import View as ViewId  # noqa: E402
 from tests.driver import http  # noqa: E402
@@ -101,41 +102,69 @@ def declares(bot, until: float, samples: list[float]) -> None:
         time.sleep(max(0.0, 0.5 - response.elapsed))
 
 
+def measure(code: Path, args: argparse.Namespace, tmp: Path, fake: FakeSlack, run: int) -> dict:
+    """One run against ``code``'s `python -m bot web`: the readers' and the declares' latencies, the web
+    process's CPU per read (from /proc: reads and the declares' acks together)."""
+    with fresh_database(args.database_url, tmp, f"status-{run}-{code.name}", code) as url, \
+            served("real", url, fake, 0.05, tmp, tmp / "incidents.yaml", code=code) as (bot, pids):
+        seed(bot, bot.url)
+        parts = urllib.parse.urlsplit(bot.url)
+        reads: list[float] = []
+        sizes: list[int] = []
+        acks: list[float] = []
+        before = cpu_seconds(pids[0])
+        until = time.monotonic() + args.seconds
+        writer = threading.Thread(target=declares, args=(bot, until, acks))
+        writer.start()
+
+        async def readers() -> None:
+            await asyncio.gather(*(reader(parts.hostname, parts.port, until, args.think, reads, sizes)
+                                   for _ in range(args.readers)))
+
+        asyncio.run(readers())
+        writer.join()
+        cpu_ms = (cpu_seconds(pids[0]) - before) * 1000
+    return {"reads": reads, "sizes": sizes, "acks": acks, "cpu_ms": cpu_ms}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=200)
     parser.add_argument("--think", type=float, default=0.5)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a SQLite file)")
+    parser.add_argument("--code-dir", type=Path, help="another checkout of the bot (e.g. main's), measured in "
+                        "the same run, interleaved with this one")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per checkout, interleaved")
     args = parser.parse_args()
+    codes = [("this", ROOT)] + ([("base", args.code_dir.resolve())] if args.code_dir else [])
+    results: dict[str, list[dict]] = {name: [] for name, _ in codes}
     with tempfile.TemporaryDirectory() as tmp_dir, FakeSlack() as fake:
         tmp = Path(tmp_dir)
         (tmp / "incidents.yaml").write_text(CONFIG)
-        with fresh_database(args.database_url, tmp, "status") as url, \
-                served("real", url, fake, 0.05, tmp, tmp / "incidents.yaml") as (bot, _):
-            seed(bot, bot.url)
-            parts = urllib.parse.urlsplit(bot.url)
-            reads: list[float] = []
-            sizes: list[int] = []
-            acks: list[float] = []
-            until = time.monotonic() + args.seconds
-            writer = threading.Thread(target=declares, args=(bot, until, acks))
-            writer.start()
-
-            async def readers() -> None:
-                await asyncio.gather(*(reader(parts.hostname, parts.port, until, args.think, reads, sizes)
-                                       for _ in range(args.readers)))
-
-            asyncio.run(readers())
-            writer.join()
+        for run in range(args.repeat):
+            for name, code in codes:
+                results[name].append(measure(code, args, tmp, fake, run))
     database = "PostgreSQL" if args.database_url else "SQLite"
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{database}: {args.readers} readers of /status ({args.think:g} s between reads) for {args.seconds:g} s, "
-          f"one declare every 0.5 s (announcement channel #{ANNOUNCE})")
-    print(f"  reads: {len(reads)} ({len(reads) / args.seconds:.0f}/s, {statistics.median(sizes) / 1024:.1f} KiB each), "
-          f"p50 {percentile(reads, 50):.1f} ms, p99 {percentile(reads, 99):.1f} ms, max {max(reads):.1f} ms")
-    print(f"  declares: {len(acks)}, ack p50 {percentile(acks, 50):.1f} ms, p99 {percentile(acks, 99):.1f} ms")
-    print(f"  readers p99 < 50 ms: {verdict(percentile(reads, 99) < 50)}")
-    print(f"  declare acks p99 < 300 ms: {verdict(percentile(acks, 99) < 300)}")
+          f"one declare every 0.5 s (announcement channel #{ANNOUNCE}); load average {load} on {os.cpu_count()} CPUs"
+          + (f"; median of {args.repeat} interleaved runs" if args.repeat > 1 else ""))
+    for name, runs in results.items():
+        def med(f, runs=runs):
+            return statistics.median(f(r) for r in runs)
+        reads_p99, acks_p99 = med(lambda r: percentile(r["reads"], 99)), med(lambda r: percentile(r["acks"], 99))
+        print(f"  {name}: reads {med(lambda r: len(r['reads'])):.0f} ({med(lambda r: len(r['reads'])) / args.seconds:.0f}/s, "
+              f"{med(lambda r: statistics.median(r['sizes'])) / 1024:.1f} KiB each), p50 "
+              f"{med(lambda r: percentile(r['reads'], 50)):.1f} ms, p99 {reads_p99:.1f} ms, "
+              f"max {med(lambda r: max(r['reads'])):.1f} ms; "
+              f"web CPU per read {med(lambda r: r['cpu_ms'] / len(r['reads'])):.2f} ms")
+        print(f"  {name}: declares {med(lambda r: len(r['acks'])):.0f}, "
+              f"ack p50 {med(lambda r: percentile(r['acks'], 50)):.1f} ms, p99 {acks_p99:.1f} ms")
+        if name == "this":
+            this = reads_p99, acks_p99
+    print(f"  readers p99 < 50 ms: {verdict(this[0] < 50)}")
+    print(f"  declare acks p99 < 300 ms: {verdict(this[1] < 300)}")
 
 
 if __name__ == "__main__":

@@ -78,10 +78,17 @@ class UpdateService:
 
     # -- inside the incident service's transactions ------------------------------------------
 
-    def on_declared(self, session: Session, incident: Incident) -> None:
+    def on_declared(self, incident: Incident) -> None:
+        """A new incident, before it is written: its first update is due one interval after its declaration."""
         incident.update_due_at = incident.declared_at + self._every(incident)
-        self._schedule_nag(session, incident, new=True)
-        self._schedule_comms_ask(session, incident, new=True)
+
+    def first_reminders(self, incident: Incident) -> list[dict]:
+        """A new incident's first nag and, while its severity wants a Communication Lead, its first
+        ask: timer rows to write with the incident's other rows (no pending twin can exist)."""
+        rows = [timers.new_row(**self._nag(incident))]
+        if comms_lead_wanted(incident, self._config):
+            rows.append(timers.new_row(**self._comms_ask(incident, incident.declared_at)))
+        return rows
 
     def reschedule(self, session: Session, incident: Incident) -> None:
         """After a severity change or a reopening: the interval counts from the last update, at once."""
@@ -152,26 +159,30 @@ class UpdateService:
     def _every(self, incident: Incident) -> timedelta:
         return self._config.severity(incident.severity).update_every
 
-    def _schedule_nag(self, session: Session, incident: Incident, new: bool = False) -> None:
-        """The one pending reminder for the current interval (a ``new`` incident has none to replace)."""
-        if not new:
-            timers.cancel(session, incident_id=incident.id, kinds=[NAG], now=self._clock.now())
-        if incident.update_due_at is None:
-            return
-        due = _iso(incident.update_due_at)
-        add = timers.schedule_new if new else timers.schedule
-        add(session, NAG, incident.update_due_at, incident_id=incident.id, payload={"due": due, "round": 1},
-            key=f"nag:{incident.id}:{due}:1")
+    def _schedule_nag(self, session: Session, incident: Incident) -> None:
+        """The one pending reminder for the current interval."""
+        timers.cancel(session, incident_id=incident.id, kinds=[NAG], now=self._clock.now())
+        if incident.update_due_at is not None:
+            timers.schedule(session, **self._nag(incident))
 
-    def _schedule_comms_ask(self, session: Session, incident: Incident, new: bool = False, again: bool = False) -> None:
+    def _schedule_comms_ask(self, session: Session, incident: Incident, again: bool = False) -> None:
         """The next ask for a Communication Lead while the severity wants one; ``again`` from the ask itself."""
         now = self._clock.now()
-        if not (new or again):
+        if not again:
             timers.cancel(session, incident_id=incident.id, kinds=[COMMS_ASK], now=now)
         if comms_lead_wanted(incident, self._config):
-            due = now + self._every(incident)
-            add = timers.schedule_new if new else timers.schedule
-            add(session, COMMS_ASK, due, incident_id=incident.id, key=f"comms:{incident.id}:{_iso(due)}")
+            timers.schedule(session, **self._comms_ask(incident, now))
+
+    @staticmethod
+    def _nag(incident: Incident) -> dict:
+        """The first round of the reminder for the update due at ``incident.update_due_at``."""
+        due = _iso(incident.update_due_at)
+        return {"kind": NAG, "due_at": incident.update_due_at, "incident_id": incident.id,
+                "payload": {"due": due, "round": 1}, "key": f"nag:{incident.id}:{due}:1"}
+
+    def _comms_ask(self, incident: Incident, now: datetime) -> dict:
+        due = now + self._every(incident)
+        return {"kind": COMMS_ASK, "due_at": due, "incident_id": incident.id, "key": f"comms:{incident.id}:{_iso(due)}"}
 
     def _deliver(self, incident: Incident, kind: str, event) -> None:
         """A DM owed to each subscriber and to each stakeholder group that follows this severity."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.core.errors import IncidentNotFound
@@ -48,7 +48,7 @@ SLACK_SIDE = frozenset({
 """Columns of an incident that record what Slack has, not what happened: changing them is no change."""
 
 _PARTS = (TimelineEvent, RoleAssignment, Page, Delivery, Subscription, Alert, Report, ActionItem)
-_CHANGED = "incidents_changed"
+_CHANGED, _ANNOUNCED = "incidents_changed", "incidents_announced"
 
 
 def load(session: Session, incident_id: int, lock: bool = False, timeline: bool = True) -> Incident:
@@ -69,6 +69,48 @@ def changing(sessions: sessionmaker[Session], incident_id: int) -> Iterator[Inci
         yield load(session, incident_id, lock=True)
 
 
+def insert_new(session: Session, incident: Incident) -> None:
+    """Write a new incident with one INSERT and give it its id. A declare's ack waits for this, and
+    the ORM's unit of work costs it more than the database does, so the row goes in by SQLAlchemy
+    Core; the object stays transient (detached from the session), with every column as written.
+    It counts as changed: at revision 1, told after the commit like any other change."""
+    row = _row(incident)
+    del row["id"]
+    incident.id = session.execute(_INSERT_INCIDENT, row).scalar_one()
+    session.info.setdefault(_CHANGED, set()).add(incident.id)
+
+
+def insert_parts(session: Session, incident: Incident) -> None:
+    """The roles, timeline events and DMs owed that a new incident (``insert_new``) was given in
+    memory: one multi-row INSERT per table."""
+    for model, parts in ((RoleAssignment, incident.roles), (TimelineEvent, incident.events),
+                         (Delivery, incident.deliveries)):
+        if parts:
+            for part in parts:
+                part.incident_id = incident.id
+            rows = [_row(part, key=False) for part in parts]
+            session.execute(_INSERT_PART[model], rows[0] if len(rows) == 1 else rows)  # one row: no executemany
+
+
+_INSERT_INCIDENT = insert(Incident.__table__).returning(Incident.__table__.c.id)
+_INSERT_PART = {model: insert(model.__table__) for model in (RoleAssignment, TimelineEvent, Delivery)}
+
+
+def _row(obj: object, key: bool = True) -> dict:
+    """A transient object's columns (its primary key too with ``key``), each column's default
+    filled in, on the object as well, where the object has no value."""
+    row = {}
+    for column in obj.__table__.columns:
+        if column.primary_key and not key:
+            continue
+        value = getattr(obj, column.key)
+        if value is None and column.default is not None:
+            value = column.default.arg(None) if column.default.is_callable else column.default.arg
+            setattr(obj, column.key, value)
+        row[column.key] = value
+    return row
+
+
 CHANGES = "incidents_changed_"
 """PostgreSQL's channel on which a committed change of an incident is announced to other processes,
 followed by the schema's name (two deployments, or test runs, sharing a database do not hear each other)."""
@@ -87,19 +129,30 @@ def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], No
         bumped = _changed_incidents(session) - done - new
         if bumped:
             session.execute(update(Incident).where(Incident.id.in_(bumped)).values(revision=Incident.revision + 1))
-        if announce:
-            for incident_id in sorted((bumped | new) - done):
-                session.execute(select(func.pg_notify(func.concat(CHANGES, func.current_schema()), str(incident_id))))
         done |= bumped | new
+
+    if announce:
+        @event.listens_for(sessions, "before_commit")
+        def _announce(session: Session) -> None:
+            session.flush()  # the last changes' hook runs first, so none is left out
+            told: set[int] = session.info.setdefault(_ANNOUNCED, set())
+            for incident_id in sorted(session.info.get(_CHANGED, set()) - told):
+                session.execute(_NOTIFY, {"channel": CHANGES, "incident": str(incident_id)})
+                told.add(incident_id)
 
     @event.listens_for(sessions, "after_commit")
     def _tell(session: Session) -> None:
+        session.info.pop(_ANNOUNCED, None)
         for incident_id in sorted(session.info.pop(_CHANGED, ())):
             changed(incident_id)
 
     @event.listens_for(sessions, "after_rollback")
     def _forget(session: Session) -> None:
         session.info.pop(_CHANGED, None)
+        session.info.pop(_ANNOUNCED, None)
+
+
+_NOTIFY = text("SELECT pg_notify(:channel || current_schema(), :incident)")
 
 
 def _changed_incidents(session: Session) -> set[int]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 from bot.comms.roles import comms_lead_wanted
 from bot.comms.updates import UpdateService
 from bot.config import IncidentConfig
+from bot.core import store
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError
@@ -111,11 +112,16 @@ class IncidentService:
 
     def declare(self, declaration: Declaration) -> Incident:
         with self._sessions() as session, session.begin():
-            incident = self.declare_in(session, declaration)
+            incident = self.declare_in(session, declaration, attached=False)
         return incident
 
-    def declare_in(self, session: Session, declaration: Declaration) -> Incident:
-        """Declare inside the caller's transaction (an alert locks its row first)."""
+    def declare_in(self, session: Session, declaration: Declaration, attached: bool = True) -> Incident:
+        """Declare inside the caller's transaction (an alert locks its row first).
+
+        A declare's ack waits for this, so its rows are built in memory and written with one
+        INSERT per table (``store.insert_new``); the incident returned is loaded in ``session``
+        only where something goes on to change it (``attached``: the caller; paging; the status
+        page), else it is the transient object written, every column as in the database."""
         title = declaration.title.strip()
         if not title:
             raise UserError("An incident needs a title.", command="declare", field="title")
@@ -126,6 +132,7 @@ class IncidentService:
             )
         severity = self.check_severity(declaration.severity or self._config.default_severity)
         service = self._check_service(declaration.service)
+        level = self._config.severity(severity)
         now = self._clock.now()
         by = declaration.declared_by
         commander = declaration.commander or (by if is_user(by) else None)
@@ -142,22 +149,28 @@ class IncidentService:
             roles=[],  # a new incident has none: saying so spares a lazy load per collection
             events=[],
             pages=[],
+            deliveries=[],
             quiet_until=now + declaration.page_delay if declaration.page_delay else None,
         )
-        session.add(incident)
-        session.flush()
+        if self._updates:
+            self._updates.on_declared(incident)
+        store.insert_new(session, incident)
         incident.log(now, by, "declared", f"{mention(by)} declared {incident.number} ({severity}): {title}",
                      {"severity": severity, "service": service}, announce=False)
         if commander is not None:
             self._assign(incident, Role.COMMANDER, commander, by, announce=False)
-            if not self._config.severity(severity).separate_comms_lead:
+            if not level.separate_comms_lead:
                 self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
-        level = self._config.severity(severity)
+        store.insert_parts(session, incident)
+        if self._updates:
+            timers.schedule_all_new(session, self._updates.first_reminders(incident))
+        pages = self._paging is not None and (level.page if declaration.page is None else declaration.page)
+        if not (attached or declaration.public or (pages and self._paging.is_set_up)):
+            return incident
+        incident = load(session, incident.id)
         if declaration.public:
             public.declared_public(session, incident, by, now, self._config)
-        if self._updates:
-            self._updates.on_declared(session, incident)
-        if self._paging and (level.page if declaration.page is None else declaration.page):
+        if pages:
             self._paging.start(session, incident, reason=f"declared {severity}", requested_by=by,
                                urgency=declaration.urgency or level.urgency, delay=declaration.page_delay,
                                cause="declared" if is_user(by) else "alert")

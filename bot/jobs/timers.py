@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
-from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,9 +44,8 @@ def schedule(session: Session, kind: str, due_at: datetime, *, incident_id: int 
     caller may schedule the same action twice (a retried request) and get one. A handler that
     schedules its own successor (renotify) gives it a key of its own: its row is pending while it runs.
     """
-    insert = _INSERT[session.get_bind().dialect.name]
     statement = (
-        insert(Timer)
+        _INSERT[session.get_bind().dialect.name](Timer)
         .values(kind=kind, due_at=due_at, incident_id=incident_id, payload=payload or {}, key=key)
         .on_conflict_do_nothing(index_elements=[Timer.key], index_where=PENDING)
         .returning(Timer)
@@ -60,6 +59,21 @@ def schedule_new(session: Session, kind: str, due_at: datetime, *, incident_id: 
     reminder): no pending twin can exist, so the row is simply added, and written with the rest of
     the transaction's rows in one flush (the ack of a declare waits for this)."""
     session.add(Timer(kind=kind, due_at=due_at, incident_id=incident_id, payload=payload or {}, key=key))
+
+
+def new_row(kind: str, due_at: datetime, *, incident_id: int | None = None, payload: dict[str, Any] | None = None,
+            key: str | None = None) -> dict[str, Any]:
+    """A pending timer's row, every column given, for ``schedule_all_new``."""
+    return {"kind": kind, "incident_id": incident_id, "key": key, "payload": payload or {}, "due_at": due_at,
+            "claimed_by": None, "claimed_until": None, "attempts": 0, "done_at": None, "cancelled_at": None,
+            "last_error": None}
+
+
+def schedule_all_new(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """``schedule_new`` for many rows (``new_row``) at once: one multi-row INSERT, no unit of work
+    (a declare's ack waits for it)."""
+    if rows:
+        session.execute(insert(Timer.__table__), list(rows))
 
 
 def cancel(session: Session, *, incident_id: int, kinds: Sequence[str] | None = None,
@@ -121,20 +135,23 @@ class TimerWorker:
 
     def next_due(self) -> datetime | None:
         """When the earliest claimable pending timer is due, to know when to tick next."""
-        now = self.clock.now()
         with self._sessions() as session:
-            return session.scalar(select(func.min(Timer.due_at)).where(PENDING, _claimable(now), self._lane))
+            return session.scalar(self.next_due_query(self.clock.now()))
+
+    def next_due_query(self, now: datetime) -> Select:
+        return select(func.min(Timer.due_at)).where(PENDING, _claimable(now), self._lane)
+
+    def due_query(self, now: datetime) -> Select:
+        """The claim's: due, unleased rows, oldest first, locked (skipping those another worker is claiming)."""
+        return (select(Timer.id).where(PENDING, Timer.due_at <= now, _claimable(now), self._lane)
+                .order_by(Timer.due_at, Timer.id).limit(self._batch).with_for_update(skip_locked=True))
 
     def _claim(self) -> list[Timer]:
         """One short transaction: lock due, unleased rows (skipping rows another worker is claiming
         at this moment), and lease them to this worker."""
         now = self.clock.now()
         with self._sessions() as session, session.begin():
-            ids = session.scalars(
-                select(Timer.id).where(PENDING, Timer.due_at <= now, _claimable(now), self._lane)
-                .order_by(Timer.due_at, Timer.id).limit(self._batch)
-                .with_for_update(skip_locked=True)
-            ).all()
+            ids = session.scalars(self.due_query(now)).all()
             if not ids:
                 return []
             claimed = session.scalars(

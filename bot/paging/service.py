@@ -83,8 +83,8 @@ class PagingService:
               urgency: str = "high", delay: timedelta = timedelta(0), policy: str | None = None,
               cause: str = "declared") -> Page | None:
         """Start the incident's escalation policy, now, after ``delay``, or at the next business morning."""
-        if not self._config.escalation_policies:
-            return None  # paging is not set up here: nothing to say on every incident
+        if not self.is_set_up:
+            return None  # nothing to say on every incident
         name = policy or self._policy_for(incident)
         if name not in self._config.escalation_policies:
             incident.log(self._clock.now(), requested_by, "paging_skipped",
@@ -92,6 +92,11 @@ class PagingService:
             return None
         return self._begin(session, incident, reason=reason, requested_by=requested_by, urgency=urgency,
                            delay=delay, policy=name, cause=cause)
+
+    @property
+    def is_set_up(self) -> bool:
+        """Whether any escalation policy is configured (without one, a declare pages nobody, silently)."""
+        return bool(self._config.escalation_policies)
 
     def page_user(self, session: Session, incident: Incident, user: str, requested_by: str) -> Page:
         return self._begin(session, incident, reason=f"<@{requested_by}> paged <@{user}>", requested_by=requested_by,
