@@ -4,9 +4,13 @@ call waiting for its own method's limit only, nothing deferred ever dropped, the
 The fake enforces Slack's tiers on the app's clock; ``spend`` uses up part of a method's budget the
 way other work of the process would have."""
 
+import logging
+import threading
+import time
 from datetime import timedelta
 
 from bot.jobs.scheduler import retry_slack_sync
+from bot.slack.blocks import Message
 from bot.slack.budget import SlackBudget
 from tests.integration.helpers import announcement, declare, in_channel, incident, summary
 
@@ -108,3 +112,17 @@ def test_under_a_backlog_the_oldest_incidents_are_announced_first_at_slacks_pace
     assert all(ids == list(range(1, len(ids) + 1)) for ids in announced), f"in order of declaration: {announced}"
     assert len(announced[-1]) == 25, "a post a second in the announcement channel, none waiting for its channel"
     assert fake_slack.rate_limited_calls() == []
+
+
+def test_an_answer_by_dm_waits_for_the_budget_instead_of_being_dropped(bot, fake_slack, caplog):
+    caplog.set_level(logging.INFO, logger="bot.slack.notices")
+    spend(bot, "chat.postMessage", 4, channel="U02BOB")
+    answering = threading.Thread(target=bot.ctx.notices.reply, args=(None, Message(text="Your shift was taken"), "U02BOB"))
+    answering.start()
+    deadline = time.monotonic() + 10
+    while "waits" not in caplog.text:
+        assert time.monotonic() < deadline, "the answer was neither sent nor held for the budget"
+        time.sleep(0.01)
+    bot.clock.advance(timedelta(seconds=2))
+    answering.join(15)
+    assert [m["text"] for m in fake_slack.messages("U02BOB")] == ["Your shift was taken"]
