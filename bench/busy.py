@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -171,7 +170,7 @@ def watch(day: Day, engine, stop: threading.Event) -> None:
         stop.wait(POLL)
 
 
-def one_incident(day: Day, bot: Bot, engine, n: int, at: float) -> None:
+def one_incident(day: Day, bot: Bot, engine, n: int, at: float, every: float) -> None:
     """Declare, then the five changes every CHANGE_EVERY seconds, each expected where it shows."""
     time.sleep(max(0.0, at - time.monotonic()))
     sent = time.monotonic()
@@ -202,7 +201,7 @@ def one_incident(day: Day, bot: Bot, engine, n: int, at: float) -> None:
          ("summary", "announcement", "thread"), f"Busy update {number}"),
     ]
     for k, (send, surfaces, shows) in enumerate(changes, start=1):
-        time.sleep(max(0.0, at + k * CHANGE_EVERY - time.monotonic()))
+        time.sleep(max(0.0, at + k * every - time.monotonic()))
         sent = time.monotonic()
         response = send()
         if response.status != 200:
@@ -240,7 +239,7 @@ def served(day: Day, tmp: Path):
             server.wait()
 
 
-def run_day(day: Day, tmp: Path, incidents: int, seconds: float, start: float) -> None:
+def run_day(day: Day, tmp: Path, incidents: int, seconds: float, start: float, every: float) -> None:
     fake = day.fake
     fake.reset()
     fake.add_channel(ANNOUNCE)
@@ -254,7 +253,7 @@ def run_day(day: Day, tmp: Path, incidents: int, seconds: float, start: float) -
         watcher = threading.Thread(target=watch, args=(day, engine, stop), daemon=True)
         watcher.start()
         begin = max(start, time.monotonic())
-        threads = [threading.Thread(target=one_incident, args=(day, bot, engine, n, begin + n * seconds / incidents))
+        threads = [threading.Thread(target=one_incident, args=(day, bot, engine, n, begin + n * seconds / incidents, every))
                    for n in range(incidents)]
         for thread in threads:
             thread.start()
@@ -333,6 +332,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5.0, help="over which the incidents are declared")
     parser.add_argument("--old", default=OLD, help="the commit to compare with (a git worktree made for the run)")
     parser.add_argument("--code-dir", help="compare with the code in this directory instead of --old")
+    parser.add_argument("--keep", help="copy each server's log into this directory")
+    parser.add_argument("--change-every", type=float, default=CHANGE_EVERY, help="seconds between an incident's changes")
     args = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp_dir, FakeSlack() as new_fake, FakeSlack() as old_fake:
@@ -341,7 +342,7 @@ def main() -> None:
             days = [Day("new", ROOT, new_fake, f"sqlite:///{tmp / 'new.db'}"),
                     Day("old", old, old_fake, f"sqlite:///{tmp / 'old.db'}")]
             start = time.monotonic() + 20  # both servers up (migrated, healthy) before the first declare
-            runs = [threading.Thread(target=run_day, args=(day, tmp, args.incidents, args.minutes * 60, start))
+            runs = [threading.Thread(target=run_day, args=(day, tmp, args.incidents, args.minutes * 60, start, args.change_every))
                     for day in days]
             for run in runs:
                 run.start()
@@ -349,8 +350,12 @@ def main() -> None:
                 run.join()
             length = time.monotonic() - start
             results = {day.name: figures(day, length) for day in days}
+            if args.keep:
+                Path(args.keep).mkdir(parents=True, exist_ok=True)
+                for day in days:
+                    (Path(args.keep) / f"busy-{day.name}.log").write_bytes(day.log.read_bytes())
     print(f"A busy day: {args.incidents} incidents over {args.minutes:g} min, 5 changes each every "
-          f"{CHANGE_EVERY:g} s, a page each; Slack's tiers enforced, {LATENCY * 1000:.0f} ms per call; SQLite; "
+          f"{args.change_every:g} s, a page each; Slack's tiers enforced, {LATENCY * 1000:.0f} ms per call; SQLite; "
           f"new = this checkout, old = {args.code_dir or args.old}, run side by side")
     print(f"    {'':<44}{'new':>22}{'old':>22}")
     for surface in ("summary", "announcement"):

@@ -49,6 +49,9 @@ POST = "chat.postMessage"
 POSTS_PER_SECOND = 1.0
 POST_BURST = 4
 """Slack allows short bursts of posts to a channel but does not say how many: four, to stay under."""
+WINDOW = 61.0
+"""A call is counted against its method's minute for a little more than a minute: Slack counts it when
+it arrives, which may be later than when it was taken here (a busy machine, a slow network)."""
 WAITER_GRACE = 5.0
 """Seconds past its turn a refused call is still waited for, before the calls behind it go on."""
 WAIT_IN_THREAD = 0.25
@@ -155,13 +158,13 @@ class SlackBudget:
     def _take_call(self, method: str, limit: int, now: float, needed: int) -> float:
         """A sliding minute of ``limit`` calls: spend one if ``needed`` are free, else the wait until they are."""
         calls = self._calls.setdefault(method, deque())
-        while calls and calls[0] <= now - 60:
+        while calls and calls[0] <= now - WINDOW:
             calls.popleft()
         short = needed - (limit - len(calls))
         if short <= 0:
             calls.append(now)
             return 0.0
-        return (calls[short - 1] if short <= len(calls) else calls[-1]) + 60 - now
+        return (calls[short - 1] if short <= len(calls) else calls[-1]) + WINDOW - now
 
     def _take_post(self, key: str, now: float, needed: int) -> float:
         """A channel's bucket of posts: spend one if ``needed`` tokens have gathered, else the wait until they have."""

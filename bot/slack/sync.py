@@ -85,8 +85,10 @@ class SlackSync:
         seconds to wait when Slack's rate limit stopped a step (the rows say when to go on too).
 
         A process that finds the lease taken (or nothing to do) stops at once: the holder
-        claims again after recording its pass, so a change made meanwhile is not lost.
+        claims again after recording its pass, so a change made meanwhile is not lost, nor left
+        waiting behind a step that waits for the budget (the next pass does it at once).
         """
+        wait = None
         while (claimed := self._claim(incident_id)) is not None:
             incident, recovering = claimed
             with self._leases.holding(SYNC_CLAIM, incident_id):
@@ -95,11 +97,22 @@ class SlackSync:
             self._finish(incident, failures, done.wait)
             if failures and incident.synced_revision == 0 and not incident.sync_failures:
                 self._tell_failed(incident, failures)
-            if failures or done.wait:
+            if failures:
                 return done.wait or None
+            if done.wait:
+                wait = done.wait
+                if not self._changed_since(incident):
+                    return wait
+                continue
+            wait = None
             if incident.sync_failures:
                 self._owe_recovered(incident)
-        return None
+        return wait
+
+    def _changed_since(self, seen: Incident) -> bool:
+        """Whether the incident changed while a pass over ``seen`` ran."""
+        with self._sessions() as session:
+            return session.scalar(select(Incident.revision).where(Incident.id == seen.id)) > seen.revision
 
     def due(self, limit: int = 50) -> list[int]:
         """Incidents whose Slack side is behind and whose retry time has come."""

@@ -13,6 +13,7 @@ from bot.jobs.scheduler import retry_slack_sync
 from bot.slack.blocks import Message
 from bot.slack.budget import SlackBudget
 from tests.integration.helpers import announcement, declare, in_channel, incident, summary
+from tests.integration.slack.test_crashes import first_only
 
 
 def budget(bot) -> SlackBudget:
@@ -64,7 +65,7 @@ def test_when_the_budget_is_short_a_change_goes_first_and_the_topic_follows(bot,
     assert "SEV1" in incident(bot, row.id).channel_topic, "the topic waits for the budget"
     waiting = incident(bot, row.id)
     assert waiting.sync_retry_at is not None and waiting.sync_failures == 0
-    later(bot, 60)
+    later(bot, 61)
     assert "SEV2" in incident(bot, row.id).channel_topic, "deferred, then set"
     assert fake_slack.rate_limited_calls() == []
 
@@ -77,7 +78,7 @@ def test_a_stakeholder_update_reaches_the_thread_while_chat_update_is_over_budge
     thread = [m for m in fake_slack.messages(row.announcement_channel_id) if m.get("thread_ts") == row.announcement_ts]
     assert any("Payments are back" in m["text"] for m in thread), "the thread post waited for nothing but its own limit"
     assert "Payments are back" not in announcement(bot, fake_slack)["blocks"].__repr__(), "chat.update waits its turn"
-    later(bot, 60)
+    later(bot, 61)
     assert "Payments are back" in announcement(bot, fake_slack)["blocks"].__repr__()
     assert "Payments are back" in summary(bot, fake_slack)["blocks"].__repr__()
     assert fake_slack.rate_limited_calls() == []
@@ -96,7 +97,7 @@ def test_the_slack_is_answering_again_dm_waits_for_the_budget_and_then_goes(bot,
     later(bot, 2)
     [dm] = fake_slack.messages("U01ALICE")
     assert dm["text"] == f"Slack is answering again: INC-1 is ready in <#{row.channel_id}>."
-    later(bot, 60)
+    later(bot, 61)
     assert len(fake_slack.messages("U01ALICE")) == 1, "and sent once"
 
 
@@ -126,3 +127,16 @@ def test_an_answer_by_dm_waits_for_the_budget_instead_of_being_dropped(bot, fake
     bot.clock.advance(timedelta(seconds=2))
     answering.join(15)
     assert [m["text"] for m in fake_slack.messages("U02BOB")] == ["Your shift was taken"]
+
+
+def test_a_change_made_during_a_pass_that_waits_for_the_budget_is_not_left_behind_that_wait(bot, fake_slack):
+    fake_slack.enforce_tiers(clock=lambda: bot.clock.now().timestamp())
+    row = declare(bot, "declare sev3 Checkout is slow")
+    spend(bot, "conversations.setTopic", 19)  # the next topic waits a minute
+    fake_slack.set_latency("chat.update", 1.5, when=first_only())
+    bot.command("sev sev2 worse than it looked", channel=row.channel_id)
+    fake_slack.wait_for_request("chat.update")  # the pass is under way: the next change finds it holding the lease
+    bot.command("ic <@U04DAVE>", channel=row.channel_id)
+    bot.settle()
+    assert "Incident Commander: <@U04DAVE>" in announcement(bot, fake_slack)["blocks"].__repr__(), \
+        "shown at once, not when the topic's budget comes back"

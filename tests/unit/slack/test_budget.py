@@ -17,8 +17,8 @@ def test_a_tier_2_method_gets_twenty_calls_a_minute_then_says_when_the_next_fits
     budget = SlackBudget(clock)
     assert [budget.take("conversations.create") for _ in range(20)] == [0.0] * 20
     clock.now += 15
-    assert budget.take("conversations.create") == 45.0, "the first call leaves the window 60 s after it was made"
-    clock.now += 45
+    assert budget.take("conversations.create") == 46.0, "the first call leaves the window 61 s after it was made"
+    clock.now += 46
     assert budget.take("conversations.create") == 0.0
 
 
@@ -82,9 +82,9 @@ def test_a_page_or_a_reply_never_waits_behind_incident_syncs():
         budget.take("conversations.open", rank=(Priority.NEW, 1))
         clock.now += 1
     sync, page = (Priority.NEW, 2), (Priority.PERSON, 0)
-    assert budget.take("conversations.open", rank=sync) == 10.0
-    assert budget.take("conversations.open", rank=page) == 10.0
-    clock.now += 10
+    assert budget.take("conversations.open", rank=sync) == 11.0
+    assert budget.take("conversations.open", rank=page) == 11.0
+    clock.now += 11
     assert budget.take("conversations.open", rank=sync) > 0, "the sync asked first, but the page goes first"
     assert budget.take("conversations.open", rank=page) == 0.0
     with ranked(Priority.LATER, 3):
