@@ -2,7 +2,7 @@
 
 Settings come from the environment, as for ``python -m bot web``; both answer GET /healthz.
   bare   a Bolt app whose /incident listener only acks, configured like bot.app.create_bolt_app
-         and served by bot.web.create_web_app (dispatch in Starlette's thread pool): the floor
+         and served by bot.app.create_web_app (dispatch in Starlette's thread pool): the floor
          that Bolt, uvicorn and HTTP allow;
   stock  the bot (bot.app.create_bolt_app) behind Bolt's stock Starlette adapter, which
          dispatches on the event loop.
@@ -20,10 +20,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Mount, Route
 
-from bot.app import AppContext, build_context, check_slack, create_bolt_app
+from bot.app import AppContext, build_context, check_slack, create_bolt_app, create_web_app
 from bot.config import load_config, load_settings
 from bot.slack.gateway import make_client
-from bot.web.app import create_web_app
 
 
 def bare_bolt(ctx: AppContext) -> App:

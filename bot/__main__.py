@@ -73,9 +73,7 @@ def serve(settings, config, **wiring) -> int:
     """The ``web`` process; ``wiring`` goes to ``build_context`` (tests shorten the lease)."""
     import uvicorn
 
-    from bot.app import build_context, check_slack, create_bolt_app
-    from bot.jobs.scheduler import listen_for_changes, make_scheduler
-    from bot.web.app import create_web_app
+    from bot.app import build_context, check_slack, create_bolt_app, create_web_app, listen_for_changes, make_scheduler
     from handlers.slack.replies import wait_for_answers
 
     shared = settings.database_url.startswith("postgresql")  # other processes share the work
@@ -105,8 +103,7 @@ def serve(settings, config, **wiring) -> int:
 
 def work(settings, config, **wiring) -> int:
     """The ``worker`` process; ``wiring`` as for ``serve``."""
-    from bot.app import build_context, check_slack
-    from bot.jobs.scheduler import listen_for_changes, make_scheduler
+    from bot.app import build_context, check_slack, listen_for_changes, make_scheduler
 
     ctx = build_context(settings, config, **wiring)
     check_slack(ctx)

@@ -1,41 +1,53 @@
-"""Factories: everything with a connection or a thread is built here, on demand, never at import."""
+"""The wiring: every service is built here, on demand, never at import; every feature is composed here.
+
+This is the only module that knows every feature (``features/``): ``features`` builds each from
+the services it needs, and the Bolt app, the HTTP app, the timer workers and the scheduler are
+made from what the features say they add. Nothing below this module is handed the whole.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.applications import Starlette
 
-from bot.alerts.service import GRACE_OVER, AlertService
+from bot.alerts.service import AlertService
 from bot.channels import Channels
 from bot.channels.pagerduty import PagerDutyEventsClient
-from bot.comms.updates import COMMS_ASK, NAG, UpdateService
+from bot.comms.updates import UpdateService
 from bot.config import IncidentConfig, Settings
+from bot.console.queries import ConsoleQueries
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
+from bot.features import Feature, alerts, console, health, incidents, oncall, paging, reports, retro, status
 from bot.incidents.service import IncidentService
 from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
+from bot.jobs.scheduler import Every, interval_scheduler
 from bot.jobs.timers import TimerWorker
+from bot.jobs.wakeups import ChangeListener
 from bot.paging.ack_links import AckLinks
-from bot.paging.bridge import PAGERDUTY_EVENT, PagerDutyBridge
+from bot.paging.bridge import PagerDutyBridge
 from bot.paging.contacts import ContactService
 from bot.paging.oncall import OnCallService
-from bot.paging.service import PAGE_LEVEL, PAGE_RENOTIFY, PagingService
+from bot.paging.service import PagingService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
-from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
+from bot.reports.actions import ActionService
 from bot.reports.report import ReportService
-from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
-from bot.retro.digest import DIGEST
+from bot.reports.review import ReviewService
 from bot.retro.service import RetroService
+from bot.slack import commands as command_table
 from bot.slack.blocks import Rendering
 from bot.slack.budget import SlackBudget
 from bot.slack.canvas import ReportPublisher
@@ -47,17 +59,21 @@ from bot.slack.pager import SlackPager
 from bot.slack.report_forms import ReportForms
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
-from handlers.slack import register_all
-from handlers.slack.replies import on_error
+from bot.web.app import starlette_app, web_parts
+from handlers.http import slack_events
+from handlers.slack.commands import IncidentCommands, Listener
+from handlers.slack.replies import Answers, on_error
+from models import Timer
 
 log = logging.getLogger(__name__)
 
 SLACK_IO_THREADS = 16
+RETRY_SYNC_EVERY_SECONDS = 5
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AppContext:
-    """The wired application: what handlers, jobs and tests reach the domain through."""
+    """The wired application, as the processes (``bot.__main__``) and the tests hold it; never handed on."""
 
     settings: Settings
     config: IncidentConfig
@@ -69,12 +85,11 @@ class AppContext:
     oncall: OnCallService
     paging: PagingService
     alerts: AlertService
-    timer_worker: TimerWorker
-    step_worker: TimerWorker  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
     effects: Effects
     gateway: SlackGateway | None
     sync: SlackSync | None
     notices: Notices | None
+    answers: Answers | None
     io: ThreadPoolExecutor
     leases: LeaseKeeper
     rendering: Rendering
@@ -91,12 +106,55 @@ class AppContext:
     channels: Channels
     ack_links: AckLinks
     pagerduty: PagerDutyBridge
+    features: tuple[Feature, ...] = field(init=False)
+    timer_worker: TimerWorker = field(init=False)
+    step_worker: TimerWorker = field(init=False)  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
 
     def close(self) -> None:
         self.effects.shutdown()
         self.io.shutdown(wait=True)
         self.leases.close()
         self.engine.dispose()
+
+
+def features(ctx: AppContext) -> tuple[Feature, ...]:
+    """Every feature, each built from only what it needs. A new feature is one line here."""
+    answers = ctx.answers
+    return (
+        health.feature(ctx.engine, ctx.problems),
+        incidents.feature(ctx.incidents, ctx.updates, ctx.config, ctx.rendering, answers),
+        oncall.feature(ctx.oncall, ctx.config, ctx.clock, answers),
+        paging.feature(ctx.paging, ctx.steps, ctx.pagerduty, ctx.contacts, ctx.channels, ctx.ack_links, ctx.incidents,
+                       ctx.clock, ctx.settings, answers),
+        alerts.feature(ctx.alerts, ctx.settings.webhook_token, ctx.config),
+        status.feature(ctx.status, ctx.config, ctx.clock, ctx.rendering, ctx.settings.public_url, answers),
+        console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway),
+        reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, answers),
+        retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
+    )
+
+
+def commands(parts: Sequence[Feature]) -> dict[str, Listener]:
+    """Every feature's command listeners, by their entry in the command table; one entry, one listener."""
+    table: dict[str, Listener] = {}
+    for feature in parts:
+        for name, listener in feature.commands.items():
+            if name not in command_table.BY_NAME:
+                raise ValueError(f"feature {feature.name}: {name!r} is not in bot/slack/commands.py's COMMANDS")
+            if name in table:
+                raise ValueError(f"feature {feature.name}: another feature already answers {name!r}")
+            table[name] = listener
+    return table
+
+
+def timers(parts: Sequence[Feature]) -> dict[str, Callable[[Timer], None]]:
+    """Every feature's timer handlers, by kind; one kind, one handler."""
+    handlers: dict[str, Callable[[Timer], None]] = {}
+    for feature in parts:
+        for kind in feature.timers.keys() & handlers.keys():
+            raise ValueError(f"feature {feature.name}: another feature already handles timers of kind {kind!r}")
+        handlers.update(feature.timers)
+    return handlers
 
 
 def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None,
@@ -145,24 +203,25 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     alerts = AlertService(sessions, config, clock, incidents)
     retro = RetroService(sessions, config, clock)
     digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url)
-    handlers = {PAGE_LEVEL: paging.fire_level, PAGE_RENOTIFY: paging.fire_renotify, PAGE_STEP: steps.fire,
-                PAGERDUTY_EVENT: pagerduty.fire, NAG: updates.fire_nag,
-                COMMS_ASK: updates.fire_comms_ask, GRACE_OVER: alerts.fire_grace_over,
-                REPORT_REMINDER: reviews.fire_report_reminder, REVIEW_DUE: reviews.fire_review_due,
-                ACTION_DUE: actions.fire_due, ACTION_OVERDUE: actions.fire_overdue, DIGEST: digest.fire}
-    timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP])
-    step_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, only=[PAGE_STEP])
     notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
-    return AppContext(settings, config, clock, engine, sessions, incidents, updates, oncall, paging, alerts,
-                      timer_worker, step_worker, effects, gateway, sync, notices, io, leases, rendering, problems, status,
-                      reviews, reports, actions, report_forms, retro, digest, contacts, steps, channels, ack_links,
-                      pagerduty)
+    ctx = AppContext(
+        settings=settings, config=config, clock=clock, engine=engine, sessions=sessions, incidents=incidents,
+        updates=updates, oncall=oncall, paging=paging, alerts=alerts, effects=effects, gateway=gateway, sync=sync,
+        notices=notices, answers=Answers(effects, notices) if notices else None, io=io, leases=leases,
+        rendering=rendering, problems=problems, status=status, reviews=reviews, reports=reports, actions=actions,
+        report_forms=report_forms, retro=retro, digest=digest, contacts=contacts, steps=steps, channels=channels,
+        ack_links=ack_links, pagerduty=pagerduty)
+    ctx.features = features(ctx)
+    handlers = timers(ctx.features)
+    ctx.timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP])
+    ctx.step_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, only=[PAGE_STEP])
+    return ctx
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:
-    """The Bolt app with every listener registered, or ``None`` while Slack is off."""
-    if ctx.gateway is None:
+    """The Bolt app with every feature's listeners registered, or ``None`` while Slack is off."""
+    if ctx.gateway is None or ctx.answers is None:
         return None
     token = ctx.settings.slack_bot_token
 
@@ -183,9 +242,49 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         # its ack every 10 ms, which costs every ack a thread hop and 5 ms on average.)
         process_before_response=True,
     )
-    register_all(app, ctx)
+    app.command("/incident")(IncidentCommands(commands(ctx.features), ctx.incidents, ctx.answers).handle)
+    for feature in ctx.features:
+        if feature.slack is not None:
+            feature.slack(app)
     app.error(on_error)
     return app
+
+
+def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
+    """Every route the ``web`` process serves: Slack's requests, then each feature's routes and pages."""
+    web = web_parts(ctx.settings, ctx.config, ctx.sessions, ctx.clock)
+    routes = [*slack_events.routes(bolt, ctx.settings.slack_signing_secret, ctx.effects.gate)]
+    for feature in ctx.features:
+        if feature.routes is not None:
+            routes.extend(feature.routes(web))
+    return starlette_app(routes)
+
+
+def make_scheduler(ctx: AppContext, blocking: bool = False) -> BaseScheduler:
+    """The worker's jobs: Slack syncs due for a retry, each feature's periodic jobs, and the timers."""
+    for feature in ctx.features:
+        for start in feature.at_start:
+            start()
+    jobs = [Every("retry-slack-sync", RETRY_SYNC_EVERY_SECONDS, lambda: retry_slack_sync(ctx)),
+            *(job for feature in ctx.features for job in feature.jobs)]
+    return interval_scheduler(jobs, [ctx.timer_worker, ctx.step_worker], blocking)
+
+
+def retry_slack_sync(ctx: AppContext) -> None:
+    """Hand every incident whose Slack side is behind, and due for a retry, to the effects."""
+    if ctx.sync is None:
+        return
+    for incident_id in ctx.sync.due():
+        ctx.effects.incident_changed(incident_id)
+
+
+def listen_for_changes(ctx: AppContext) -> ChangeListener | None:
+    """On PostgreSQL, a process doing the Slack work hears of other processes' changes at once."""
+    if ctx.sync is None or ctx.engine.dialect.name != "postgresql":
+        return None
+    listener = ChangeListener(ctx.settings.database_url, ctx.effects.incident_changed)
+    listener.start()
+    return listener
 
 
 def check_slack(ctx: AppContext) -> None:

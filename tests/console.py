@@ -30,7 +30,7 @@ def console_running(database_url, fake, clock, servers, config: dict | None = No
 
 
 def start_console(database_url, fake, clock, servers, config: dict | None = None, **env: str) -> Bot:
-    from bot.web.app import create_web_app
+    from bot.app import create_web_app
 
     server = servers.lend(None)
     settings = load_settings({

@@ -16,9 +16,8 @@ import uvicorn
 from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import AppContext, build_context, create_bolt_app
+from bot.app import AppContext, build_context, create_bolt_app, create_web_app
 from bot.slack.blocks.replies import BUSY
-from bot.web.app import create_web_app
 from handlers.slack.replies import wait_for_answers
 
 SIGNING_SECRET = "test-signing-secret"

@@ -5,12 +5,18 @@ from bot.config.schema import (
     BusinessHoursConfig,
     EscalationPolicyConfig,
     Handoff,
+    HoursConfig,
     IncidentConfig,
+    LayerConfig,
+    RotationConfig,
     ScheduleConfig,
     SeverityConfig,
     TargetConfig,
 )
 from bot.config.settings import Settings, load_settings
 
-__all__ = ["BusinessHoursConfig", "ConfigError", "EscalationPolicyConfig", "Handoff", "IncidentConfig", "ScheduleConfig",
-           "SeverityConfig", "Settings", "TargetConfig", "load_config", "load_settings"]
+__all__ = [
+    "BusinessHoursConfig", "ConfigError", "EscalationPolicyConfig", "Handoff", "HoursConfig", "IncidentConfig",
+    "LayerConfig", "RotationConfig", "ScheduleConfig", "SeverityConfig", "Settings", "TargetConfig", "load_config",
+    "load_settings",
+]

@@ -216,16 +216,79 @@ class SeverityConfig(_Strict):
     counts_as_downtime: bool | None = None  # None: the two most severe count against uptime
 
 
-class ScheduleConfig(_Strict):
+Zone = Annotated[str, AfterValidator(_zone)]
+
+
+class RotationConfig(_Strict):
+    """Members taking turns: ``members[n % len(members)]`` holds shift ``n`` (``bot.paging.rotation``)."""
+
     rotation: Annotated[Literal["hourly", "daily", "weekly"] | timedelta, BeforeValidator(_rotation)] = "weekly"
     handoff: Annotated[Handoff, BeforeValidator(_handoff)] = Handoff(0, time(9))
     members: Annotated[list[UserId], Field(min_length=1)]
-    channel: ChannelName | None = None  # told at each handoff, besides the incoming person's DM
 
     @property
     def period(self) -> timedelta:
         """The length of one shift."""
         return self.rotation if isinstance(self.rotation, timedelta) else _ROTATIONS[self.rotation]
+
+
+class HoursConfig(_Strict):
+    """The hours of those days a layer covers, in its zone. An end before the start crosses midnight:
+    ``days`` name the day each stretch starts on (mon-fri 18:00-09:00 covers Friday night, not Sunday's)."""
+
+    days: Annotated[tuple[int, ...], BeforeValidator(_days)] = (0, 1, 2, 3, 4, 5, 6)
+    start: ClockTime
+    end: ClockTime
+
+    @model_validator(mode="after")
+    def _start_is_not_end(self) -> "HoursConfig":
+        if self.start == self.end:
+            raise _Located([(("end",), (
+                f'"{self.end:%H:%M}" is also the start: say what you mean; leave hours out for all day, '
+                'or give an end such as "18:00" (an end before the start crosses midnight)'))])
+        return self
+
+
+class LayerConfig(RotationConfig):
+    """One layer of a schedule: a rotation in its own zone (``timezone`` when absent), over ``hours`` only."""
+
+    name: Name
+    zone: Zone | None = None
+    hours: HoursConfig | None = None
+
+
+class ScheduleConfig(RotationConfig):
+    """Either one rotation (``rotation``, ``handoff``, ``members``) or ``layers``, a later one winning where it covers."""
+
+    members: Annotated[list[UserId], Field(min_length=1)] | None = None
+    layers: Annotated[list[LayerConfig], Field(min_length=1)] | None = None
+    channel: ChannelName | None = None  # told at each handoff, besides the incoming person's DM
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "ScheduleConfig":
+        if self.layers is None:
+            if self.members is None:
+                raise _Located([(("members",), "required key is missing; give members (Slack ids), or layers")])
+            return self
+        both = [key for key in ("rotation", "handoff", "members") if key in self.model_fields_set]
+        if both:
+            raise _Located([((key,), "a layered schedule takes it per layer; move it into each "
+                                     "layer (each has its own rotation, handoff and members)") for key in both])
+        seen: set[str] = set()
+        problems = []
+        for index, layer in enumerate(self.layers):
+            if layer.name in seen:
+                problems.append((("layers", index, "name"), f"{_show(layer.name)} names two layers; give each its own name"))
+            seen.add(layer.name)
+        if problems:
+            raise _Located(problems)
+        return self
+
+    def as_layers(self) -> list[LayerConfig]:
+        """The layers, first to last (a later one wins); a one-rotation schedule is one layer named ``rotation``."""
+        if self.layers is not None:
+            return self.layers
+        return [LayerConfig(name="rotation", rotation=self.rotation, handoff=self.handoff, members=self.members)]
 
 
 class TargetConfig(_Strict):
@@ -394,7 +457,7 @@ def _default_severities() -> dict[str, SeverityConfig]:
 class IncidentConfig(_Strict):
     """The whole file; every key is optional. Severities are ordered most severe first."""
 
-    timezone: Annotated[str, AfterValidator(_zone)] = "UTC"
+    timezone: Zone = "UTC"
     business_hours: BusinessHoursConfig = Field(default_factory=BusinessHoursConfig)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     default_severity: str = "sev3"

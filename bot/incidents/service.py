@@ -86,14 +86,18 @@ class IncidentService:
 
     def in_channel(self, channel_id: str, command: str) -> Incident:
         """The incident whose channel this is, or a message saying where ``command`` works."""
-        with self._sessions() as session:  # the handler needs the id and number; the change reloads it locked
-            incident = session.scalars(select(Incident).where(Incident.channel_id == channel_id)).first()
+        incident = self.of_channel(channel_id)
         if incident is None:
             raise NotAnIncidentChannel(
                 f"`/incident {command}` works only in an incident's channel, and this is not one. "
                 "Run it in the incident's channel (`/incident list` shows them)."
             )
         return incident
+
+    def of_channel(self, channel_id: str) -> Incident | None:
+        """The incident whose channel this is, if it is one (most channels are not)."""
+        with self._sessions() as session:  # the handler needs the id and number; the change reloads it locked
+            return session.scalars(select(Incident).where(Incident.channel_id == channel_id)).first()
 
     def list_open(self) -> list[Incident]:
         with self._sessions() as session:

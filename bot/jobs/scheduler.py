@@ -2,55 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from bot.jobs.timers import add_tick_job
-from bot.jobs.wakeups import ChangeListener
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
-
-RETRY_SYNC_EVERY_SECONDS = 5
-HANDOFF_CHECK_EVERY_SECONDS = 30
+from bot.jobs.timers import TimerWorker, add_tick_job
 
 
-def retry_slack_sync(ctx: AppContext) -> None:
-    """Hand every incident whose Slack side is behind, and due for a retry, to the effects."""
-    if ctx.sync is None:
-        return
-    for incident_id in ctx.sync.due():
-        ctx.effects.incident_changed(incident_id)
+@dataclass(frozen=True)
+class Every:
+    """A job run every ``seconds`` in each worker process (work that is not due at a moment a row knows)."""
+
+    name: str
+    seconds: int
+    run: Callable[[], None]
 
 
-def announce_handoffs(ctx: AppContext) -> None:
-    """DM whoever just came on call and tell the schedule's channel, once across all workers."""
-    if ctx.notices is None:
-        return
-    for schedule, duty in ctx.oncall.due_handoffs():
-        if ctx.oncall.claim_handoff(schedule, duty):
-            ctx.notices.handoff(schedule, duty, ctx.config.schedules[schedule].channel)
-
-
-def listen_for_changes(ctx: AppContext) -> ChangeListener | None:
-    """On PostgreSQL, a process doing the Slack work hears of other processes' changes at once."""
-    if ctx.sync is None or ctx.engine.dialect.name != "postgresql":
-        return None
-    listener = ChangeListener(ctx.settings.database_url, ctx.effects.incident_changed)
-    listener.start()
-    return listener
-
-
-def make_scheduler(ctx: AppContext, blocking: bool = False) -> BaseScheduler:
+def interval_scheduler(jobs: Sequence[Every], workers: Sequence[TimerWorker], blocking: bool = False) -> BaseScheduler:
     scheduler = BlockingScheduler(timezone="UTC") if blocking else BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(retry_slack_sync, "interval", seconds=RETRY_SYNC_EVERY_SECONDS, args=[ctx],
-                      id="retry-slack-sync", max_instances=1, coalesce=True)
-    scheduler.add_job(announce_handoffs, "interval", seconds=HANDOFF_CHECK_EVERY_SECONDS, args=[ctx],
-                      id="announce-handoffs", max_instances=1, coalesce=True)
-    ctx.digest.arm()  # the weekly retro digest's next row, if none is pending
-    add_tick_job(scheduler, ctx.timer_worker)
-    add_tick_job(scheduler, ctx.step_worker)
+    for job in jobs:
+        scheduler.add_job(job.run, "interval", seconds=job.seconds, id=job.name, max_instances=1, coalesce=True)
+    for worker in workers:
+        add_tick_job(scheduler, worker)
     return scheduler

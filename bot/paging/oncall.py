@@ -1,8 +1,8 @@
 """The on-call service: who is on call, overrides, and handoffs to announce exactly once.
 
-Rotations come from the configuration and are computed by ``bot.rotation`` (whose docstring
-says how shifts, daylight-saving changes and overrides work); only overrides and the record
-of announced handoffs are in the database. Each public method is one unit of work with one
+Schedules come from the configuration and are computed by ``bot.paging.layers`` (layers, hours,
+overrides, time off) over ``bot.paging.rotation`` (shifts, daylight saving); only overrides and
+the record of announced handoffs are in the database. Each public method is one unit of work with one
 session; it never talks to Slack. Rendering is elsewhere: these methods return plain values.
 
 The handoff job (wired elsewhere) runs, on every tick::
@@ -26,12 +26,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import IncidentConfig, ScheduleConfig
+from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import UserError
-from bot.paging import rotation
-from bot.paging.rotation import Duty, OverrideSpan
+from bot.paging import layers
+from bot.paging.layers import Duty, OverrideSpan, Rota
 from models.oncall import HandoffNotice, Override
 
 OVERRIDE_LOOKBACK = timedelta(days=31)
@@ -53,9 +53,19 @@ class OnCallStatus:
 
     schedule: str
     at: datetime
-    now: Duty  # who is on call, since (start) and until (end) when
-    next: Duty | None  # who takes over at now.end; None when nobody else ever does
+    now: Duty  # who is on call (None: a gap), since (start) and until (end) when
+    next: Duty | None  # who takes over at now.end; None when nobody else does within the horizon
     overrides: list[OverrideSpan]  # in force at ``at`` or later, by start
+    layers: list[LayerStatus]  # each layer's own now and next, for a schedule of several
+
+
+@dataclass(frozen=True)
+class LayerStatus:
+    """One layer alone (its hours and time off, no overrides): who now, who next."""
+
+    name: str
+    now: Duty
+    next: Duty | None
 
 
 @dataclass(frozen=True)
@@ -96,22 +106,27 @@ class OnCallService:
 
     def who(self, schedule_name: str | None = None) -> OnCallStatus:
         name = self.schedule_name(schedule_name)
-        schedule = self._config.schedules[name]
         at = self._clock.now()
-        with self._sessions() as session:
-            spans = self._spans(session, at, [name])[name]
-        current = rotation.on_call(schedule, self._config.tz, spans, at)
-        following = rotation.next_duty(schedule, self._config.tz, spans, at)
-        upcoming = sorted((span for span in spans if span.end > at), key=lambda span: (span.start, span.created))
-        return OnCallStatus(schedule=name, at=at, now=current, next=following, overrides=upcoming)
+        rota = self.rota(name, at)
+        upcoming = sorted((span for span in rota.overrides if span.end > at), key=lambda span: (span.start, span.created))
+        per_layer = []
+        if len(rota.layers) > 1:
+            for layer in rota.layers:
+                alone = layers.only_layer(rota, layer.name)
+                per_layer.append(LayerStatus(layer.name, layers.on_call(alone, at), layers.next_duty(alone, at)))
+        return OnCallStatus(schedule=name, at=at, now=layers.on_call(rota, at), next=layers.next_duty(rota, at),
+                            overrides=upcoming, layers=per_layer)
 
-    def on_call(self, schedule_name: str, at: datetime | None = None) -> str:
-        """The user on call in ``schedule_name`` at ``at`` (now by default), overrides applied."""
+    def on_call(self, schedule_name: str, at: datetime | None = None) -> str | None:
+        """The user on call in ``schedule_name`` at ``at`` (now by default), overrides applied; None in a gap."""
         name = self.schedule_name(schedule_name)
         at = at or self._clock.now()
+        return layers.who_at(self.rota(name, at), at)
+
+    def rota(self, name: str, at: datetime) -> Rota:
+        """The schedule ``name`` with the overrides that can matter from ``at`` on."""
         with self._sessions() as session:
-            spans = self._spans(session, at, [name])[name]
-        return rotation.on_call(self._config.schedules[name], self._config.tz, spans, at).user
+            return self._rotas(session, at, [name])[name]
 
     # -- overrides ---------------------------------------------------------------------
 
@@ -148,15 +163,12 @@ class OnCallService:
         """``user`` is on call from now for ``duration``, or until ``until`` (aware); exactly one of the two.
         Says who would have been on call meanwhile, so they can be told."""
         name, start, end = self.check_override(schedule_name, duration, until)
-        schedule = self._config.schedules[name]
         with self._sessions() as session, session.begin():
-            spans = self._spans(session, start, [name])[name]
-            duties = [rotation.on_call(schedule, self._config.tz, spans, start),
-                      *rotation.duties_between(schedule, self._config.tz, spans, start, end)]
+            before = layers.shifts(self._rotas(session, start, [name])[name], start, end)
             override = Override(schedule=name, user_id=user, starts_at=start, ends_at=end,
                                 created_by=actor, created_at=self._clock.now())
             session.add(override)
-        replaced = list(dict.fromkeys(d.user for d in duties if d.user != user and (d.start is None or d.start < end)))
+        replaced = list(dict.fromkeys(shift.user for shift in before if shift.user != user))
         return TakenShift(override, replaced)
 
     # -- handoffs ----------------------------------------------------------------------
@@ -170,15 +182,16 @@ class OnCallService:
         if not names:
             return []
         with self._sessions() as session:
-            spans = self._spans(session, now, names)
+            rotas = self._rotas(session, now, names)
             claimed = set(session.execute(
                 select(HandoffNotice.schedule, HandoffNotice.shift_start)
                 .where(HandoffNotice.shift_start > now - catch_up)
             ).tuples())
         due = []
         for name in names:
-            duty = rotation.on_call(self._config.schedules[name], self._config.tz, spans[name], now)
-            if duty.start is not None and now - catch_up < duty.start <= now and (name, duty.start) not in claimed:
+            duty = layers.on_call(rotas[name], now)
+            started = duty.start is not None and now - catch_up < duty.start <= now
+            if duty.user is not None and started and (name, duty.start) not in claimed:  # a gap is nobody's handoff
                 due.append((name, duty))
         return due
 
@@ -207,30 +220,31 @@ class OnCallService:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _spans(self, session: Session, at: datetime, names: list[str]) -> dict[str, list[OverrideSpan]]:
-        """Each schedule's overrides that can matter at ``at``: not ended before its look-back.
+    def _rotas(self, session: Session, at: datetime, names: list[str]) -> dict[str, Rota]:
+        """Each schedule with its overrides that can matter at ``at``: not ended before its look-back.
 
-        The look-back (a whole cycle of the rotation plus the longest override) lets ``since``
+        The look-back (a whole cycle of the longest layer plus the longest override) lets ``since``
         see an override that ended recently; older ones cannot change who is on call now.
         """
-        oldest = min(at - self._lookback(self._config.schedules[name]) for name in names)
+        lookback = {name: self._lookback(name) for name in names}
         rows = session.scalars(
             select(Override)
-            .where(Override.schedule.in_(names), Override.ends_at > oldest)
+            .where(Override.schedule.in_(names), Override.ends_at > at - max(lookback.values()))
             .order_by(Override.created_at, Override.id)
         )
         spans: dict[str, list[OverrideSpan]] = {name: [] for name in names}
         for row in rows:
-            if row.ends_at > at - self._lookback(self._config.schedules[row.schedule]):
+            if row.ends_at > at - lookback[row.schedule]:
                 spans[row.schedule].append(OverrideSpan(
                     user=row.user_id, start=row.starts_at, end=row.ends_at, created=row.created_at,
                     created_by=row.created_by, id=row.id,
                 ))
-        return spans
+        return {name: layers.build_rota(name, self._config.schedules[name], self._config.tz, spans[name])
+                for name in names}
 
-    @staticmethod
-    def _lookback(schedule: ScheduleConfig) -> timedelta:
-        return schedule.period * len(schedule.members) + OVERRIDE_LOOKBACK
+    def _lookback(self, name: str) -> timedelta:
+        cycles = (layer.period * len(layer.members) for layer in self._config.schedules[name].as_layers())
+        return max(cycles) + OVERRIDE_LOOKBACK
 
     def _show(self, moment: datetime) -> str:
         """``Fri 27 Nov 18:00 CET``: a moment as people in the configured zone read it."""

@@ -291,7 +291,8 @@ class PagingService:
             elif target.usergroup:
                 users[index] = self._usergroup(target.usergroup)
             else:
-                users[index] = [self._oncall.on_call(target.schedule, now)]
+                on_call = self._oncall.on_call(target.schedule, now)
+                users[index] = [on_call] if on_call else []  # a gap in the schedule: nobody to page there
         return users
 
     def _recipients(self, page: Page, level: int, users: dict[int, list[str]]) -> list[Recipient]:

@@ -1,8 +1,8 @@
 """The ``/incident`` commands, each named once with its usage and what it does.
 
 The help text, every "Usage:" line an error shows, and the README's command table are all
-rendered from this table, so they cannot drift apart; ``handlers.slack.commands`` binds each
-entry to its listener (a test checks both ways).
+rendered from this table, so they cannot drift apart; each feature (``features/``) binds its
+entries to their listeners (a test checks both ways).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from bot.core.errors import UserError
 from bot.incidents.service import IncidentService, PinnedMessage
+from bot.paging.layers import Duty
 from bot.paging.oncall import OnCallService
-from bot.paging.rotation import Duty
 from bot.slack import blocks
 from bot.slack.budget import OverBudget
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time

@@ -1,51 +1,44 @@
-"""The HTTP application: every route the ``web`` process serves, gathered from ``handlers.http``.
+"""What every page and route shares, and the HTTP application around the routes the features add.
 
 Internal pages and files are guarded by one ``bot.web.auth.Access`` (session cookies signed
 with SESSION_SECRET, else a secret kept in the database so every web process agrees, and the
-CONSOLE_TOKEN bearer); HTML comes from the templates through one ``bot.web.pages.Pages``; both
-are built here and handed to the route modules.
+CONSOLE_TOKEN bearer); HTML comes from the templates through one ``bot.web.pages.Pages``. Both are
+built once (``web_parts``) and handed to each feature's routes; ``bot.app`` gathers the routes.
 """
 
 from __future__ import annotations
 
-from slack_bolt import App
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.app import AppContext
-from bot.console.queries import ConsoleQueries
+from bot.config import IncidentConfig, Settings
+from bot.core.clock import Clock
 from bot.core.secrets import stored_secret
 from bot.web.auth import Access
 from bot.web.pages import STATIC, Pages
 from bot.web.sessions import SessionCookies
-from bot.web.status_cache import StatusCache
-from bot.web.status_formats import status_formats
-from handlers.http import auth, console, health, paging, reports, slack_events, stats, status, webhooks
-from handlers.http.auth import SlackSignIn
 
 
-def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
-    settings = ctx.settings
-    pages = Pages(ctx.config.tz, settings.public_url)
+@dataclass(frozen=True)
+class Web:
+    """One template environment and one guard, shared by every feature's pages."""
+
+    pages: Pages
+    access: Access
+
+
+def web_parts(settings: Settings, config: IncidentConfig, sessions: sessionmaker[Session], clock: Clock) -> Web:
     def secret() -> str:
-        return settings.session_secret or stored_secret(ctx.sessions, "session", ctx.clock.now())
+        return settings.session_secret or stored_secret(sessions, "session", clock.now())
 
-    access = Access(settings.console_token, SessionCookies(secret, secure=settings.public_url.startswith("https://")))
-    signin = None
-    if settings.slack_client_id and settings.slack_client_secret and ctx.gateway is not None:
-        signin = SlackSignIn(ctx.gateway, settings.slack_client_id, settings.slack_client_secret,
-                             settings.slack_api_url, settings.public_url)
-    status_cache = StatusCache(ctx.status, ctx.clock, status_formats(pages, settings.public_url))
-    return Starlette(routes=[
-        *slack_events.routes(ctx, bolt),
-        *health.routes(ctx.engine, ctx.problems),
-        *webhooks.routes(ctx.alerts, settings.webhook_token, ctx.config.alerts),
-        *status.routes(status_cache),
-        *auth.routes(access, pages, signin),
-        *console.routes(access, pages, ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall)),
-        *reports.routes(ctx.reports, pages, access, ctx.rendering),
-        *stats.routes(access, pages, ctx.retro),
-        *paging.routes(ctx, pages),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
-    ])
+    cookies = SessionCookies(secret, secure=settings.public_url.startswith("https://"))
+    return Web(Pages(config.tz, settings.public_url), Access(settings.console_token, cookies))
+
+
+def starlette_app(routes: Sequence[BaseRoute]) -> Starlette:
+    return Starlette(routes=[*routes, Mount("/static", StaticFiles(directory=STATIC), name="static")])

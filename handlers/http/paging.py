@@ -10,7 +10,6 @@ acknowledges. Twilio's and PagerDuty's webhooks are refused (403) unless their s
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
@@ -19,39 +18,39 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.channels.pagerduty import genuine_webhook
-from bot.channels.twilio import say, sms_reply
+from bot.channels.twilio import TwilioSender, say, sms_reply
+from bot.core.clock import Clock
 from bot.core.errors import UserError
-from bot.paging.ack_links import BadAckLink
+from bot.incidents.service import IncidentService
+from bot.paging.ack_links import AckLinks, BadAckLink
 from bot.paging.bridge import PagerDutyBridge, incident_of
+from bot.paging.steps import NotificationSteps
 from bot.web.pages import Pages
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
 ACK_WORDS = frozenset({"ack", "acknowledge", "1", "ok"})
 
 
-def routes(ctx: AppContext, pages: Pages) -> list[Route]:
-    links, twilio = ctx.ack_links, ctx.channels.twilio
+def routes(pages: Pages, links: AckLinks, incidents: IncidentService, steps: NotificationSteps, clock: Clock,
+           twilio: TwilioSender | None, public_url: str, pagerduty_secret: str | None) -> list[Route]:
 
     def acknowledge(incident_id: int, user: str) -> str:
         """What to tell the person: acknowledged, or why not (already, by whom)."""
         try:
-            incident = ctx.incidents.acknowledge(incident_id, user)
+            incident = incidents.acknowledge(incident_id, user)
         except UserError as exc:
             return str(exc).replace("`", "")
         return f"You acknowledged {incident.number}: {incident.title}."
 
     async def show(request: Request) -> Response:
         try:
-            link = await run_in_threadpool(links.read, request.path_params["token"], ctx.clock.now())
+            link = await run_in_threadpool(links.read, request.path_params["token"], clock.now())
         except BadAckLink as exc:
             return pages.render(request, "ack.html", status_code=403, problem=str(exc))
         return pages.render(request, "ack.html", incident_id=link.incident_id)
 
     async def ack(request: Request) -> Response:
         try:
-            link = await run_in_threadpool(links.use, request.path_params["token"], ctx.clock.now())
+            link = await run_in_threadpool(links.use, request.path_params["token"], clock.now())
         except BadAckLink as exc:
             return pages.render(request, "ack.html", status_code=403, problem=str(exc))
         done = await run_in_threadpool(acknowledge, link.incident_id, link.user_id)
@@ -62,7 +61,7 @@ def routes(ctx: AppContext, pages: Pages) -> list[Route]:
         if twilio is None:
             return None
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
-        url = f"{ctx.settings.public_url}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")
+        url = f"{public_url}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")
         return form if twilio.genuine(url, form, request.headers.get("X-Twilio-Signature", "")) else None
 
     async def voice(request: Request) -> Response:
@@ -72,7 +71,7 @@ def routes(ctx: AppContext, pages: Pages) -> list[Route]:
         if form.get("Digits") != "1":
             return _twiml(say("Not acknowledged. Goodbye."))
         try:
-            link = await run_in_threadpool(links.use, request.query_params.get("ack", ""), ctx.clock.now())
+            link = await run_in_threadpool(links.use, request.query_params.get("ack", ""), clock.now())
         except BadAckLink as exc:
             return _twiml(say(str(exc).replace("`", "")))
         return _twiml(say(await run_in_threadpool(acknowledge, link.incident_id, link.user_id)))
@@ -83,14 +82,14 @@ def routes(ctx: AppContext, pages: Pages) -> list[Route]:
             return Response("Forbidden: not signed by Twilio", status_code=403)
         if form.get("Body", "").strip().lower() not in ACK_WORDS:
             return _twiml(sms_reply("Reply ACK to acknowledge the page."))
-        delivery = await run_in_threadpool(ctx.steps.by_reply, "sms", form.get("From", ""))
+        delivery = await run_in_threadpool(steps.by_reply, "sms", form.get("From", ""))
         if delivery is None:
             return _twiml(sms_reply("No page to this number is waiting for an acknowledgement."))
         return _twiml(sms_reply(await run_in_threadpool(acknowledge, delivery.incident_id, delivery.user_id)))
 
     async def pagerduty(request: Request) -> Response:
         """PagerDuty's webhooks v3: ``incident.acknowledged`` of an incident this bot triggered acknowledges it."""
-        secret = ctx.settings.pagerduty_webhook_secret
+        secret = pagerduty_secret
         body = await request.body()
         if not secret or not genuine_webhook(secret, body, request.headers.get("X-PagerDuty-Signature", "")):
             return JSONResponse({"error": "not signed with PAGERDUTY_WEBHOOK_SECRET"}, status_code=403)

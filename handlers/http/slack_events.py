@@ -8,7 +8,6 @@ A refused request is logged in one line with the reason, never with its body.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_starlette_response
@@ -17,10 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.slack.effects import AckFirst
 from handlers.http.slack_request import Refused, bolt_request, verify
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +27,20 @@ NO_SECRET = ("This server takes Slack's requests by Socket Mode and has no SLACK
              "HTTP ones: set it to use this endpoint.")
 
 
-def routes(ctx: AppContext, bolt: App | None) -> list[Route]:
+def routes(bolt: App | None, signing_secret: str | None, gate: AckFirst) -> list[Route]:
     async def slack_events(request: Request) -> Response:
         if bolt is None:
             return JSONResponse({"error": SLACK_OFF}, status_code=503)
-        if not ctx.settings.slack_signing_secret:
+        if not signing_secret:
             return JSONResponse({"error": NO_SECRET}, status_code=503)
         body = await request.body()
         try:
-            text = verify(ctx.settings.slack_signing_secret, request.headers, body)
+            text = verify(signing_secret, request.headers, body)
             for_bolt = bolt_request(text, request.headers, str(request.query_params))
         except Refused as refusal:
             log.warning("refused a request to /slack/events: %s", refusal)
             return JSONResponse({"error": str(refusal)}, status_code=refusal.status)
-        with ctx.effects.gate.request():
+        with gate.request():
             response = await run_in_threadpool(bolt.dispatch, for_bolt)
         return to_starlette_response(response)
 

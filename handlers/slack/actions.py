@@ -8,53 +8,53 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App
 
+from bot.comms.updates import UpdateService
+from bot.incidents.service import IncidentService
 from bot.slack.blocks import Message, replies
 from bot.slack.ids import Action
 from handlers.slack.payloads import check_button_value, user_id
-from handlers.slack.replies import reply_within
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
+from handlers.slack.replies import Answers, reply_within
 
 Change = Callable[[dict, str], Message | None]
 
 
-def register(app: App, ctx: AppContext) -> None:
+def register(app: App, incidents: IncidentService, updates: UpdateService, answers: Answers) -> None:
     def subscribe(action: dict, user: str) -> Message:
         incident_id = int(action["value"])
-        on = ctx.updates.subscribe(incident_id, user)
+        on = updates.subscribe(incident_id, user)
         return replies.subscribed(incident_id, on)
 
     def snooze(action: dict, user: str) -> Message:
         incident_id, minutes = (int(part) for part in action["value"].split(":"))
-        ctx.updates.snooze(incident_id, user, minutes)
+        updates.snooze(incident_id, user, minutes)
         return replies.snoozed(incident_id, minutes)
 
     buttons: dict[str | re.Pattern, Change] = {
-        Action.ACKNOWLEDGE: _silent(ctx.incidents.acknowledge),
-        Action.TAKE_COMMS: _silent(ctx.incidents.take_comms),
-        Action.RESOLVE: _silent(ctx.incidents.resolve),
+        Action.ACKNOWLEDGE: _silent(incidents.acknowledge),
+        Action.TAKE_COMMS: _silent(incidents.take_comms),
+        Action.RESOLVE: _silent(incidents.resolve),
         Action.SUBSCRIBE: subscribe,
         re.compile(rf"^{Action.SNOOZE}_\d+$"): snooze,
     }
     for action_id, change in buttons.items():
-        app.action(action_id)(button(ctx, change))
-
-    @app.action(Action.PUBLIC_UPDATE)
-    def public_update(ack: Ack, body: dict, action: dict) -> None:
-        check_button_value(action)
-        ctx.effects.answer(ctx.notices.open_public_form, body["trigger_id"], int(action["value"]), user_id(body),
-                           body.get("response_url"))
-        ack()
+        app.action(action_id)(button(answers, change))
 
     @app.action(Action.POST_UPDATE)
     def post_update(ack: Ack, body: dict, action: dict) -> None:
-        ctx.effects.answer(ctx.notices.open_update_form, body["trigger_id"], int(action["value"]), body["user"]["id"],
-                           body.get("response_url"))
+        answers.later(answers.notices.open_update_form, body["trigger_id"], int(action["value"]), body["user"]["id"],
+                      body.get("response_url"))
+        ack()
+
+
+def register_public(app: App, answers: Answers) -> None:
+    @app.action(Action.PUBLIC_UPDATE)
+    def public_update(ack: Ack, body: dict, action: dict) -> None:
+        check_button_value(action)
+        answers.later(answers.notices.open_public_form, body["trigger_id"], int(action["value"]), user_id(body),
+                      body.get("response_url"))
         ack()
 
 
@@ -67,16 +67,16 @@ def _silent(change: Callable[[int, str], object]) -> Change:
     return apply
 
 
-def button(ctx: AppContext, change: Change):
+def button(answers: Answers, change: Change):
     """A listener that applies ``change`` and answers the person only if there is something to say."""
 
     def listener(ack: Ack, body: dict, action: dict) -> None:
         user = user_id(body)
         check_button_value(action)
-        reply = reply_within(ctx, lambda: change(action, user), f"the {action['action_id']} button",
+        reply = reply_within(answers, lambda: change(action, user), f"the {action['action_id']} button",
                              body.get("response_url"), user)
         if reply is not None:
-            ctx.effects.answer(ctx.notices.reply, body.get("response_url"), reply, user)
+            answers.tell(body.get("response_url"), reply, user)
         ack()
 
     return listener

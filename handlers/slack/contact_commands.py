@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from bot.channels import Channels
 from bot.core.errors import UserError
-from bot.paging.contacts import KINDS
+from bot.paging.contacts import KINDS, ContactService
+from bot.paging.steps import NotificationSteps
 from bot.slack import blocks
 from bot.slack.blocks import Message
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
+from handlers.slack.replies import Answers
 
 
+@dataclass(frozen=True)
 class ContactListeners:
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
+    contacts: ContactService
+    steps: NotificationSteps
+    channels: Channels
+    answers: Answers
 
     def listeners(self) -> dict[str, Callable[..., Message]]:
         return {"me": self.me}
@@ -26,19 +29,19 @@ class ContactListeners:
         word, _, value = rest.strip().partition(" ")
         word, value = word.lower(), value.strip()
         if not word:
-            return blocks.contacts_message(self.ctx.contacts.of(user), self.ctx.contacts.rules_for(user),
-                                           self.ctx.channels.methods())
+            return blocks.contacts_message(self.contacts.of(user), self.contacts.rules_for(user),
+                                           self.channels.methods())
         if word == "test" and not value:
             response_url = command.get("response_url")
-            self.ctx.effects.answer(lambda: self.ctx.notices.reply(
-                response_url, blocks.contact_test_message(self.ctx.steps.test(user)), user))
+            self.answers.later(lambda: self.answers.notices.reply(
+                response_url, blocks.contact_test_message(self.steps.test(user)), user))
             return blocks.testing_contacts()
         if word == "rules" and value:
-            rules = self.ctx.contacts.set_rules(user, value)
-            return blocks.rules_saved(rules if rules is not None else self.ctx.contacts.rules_for(user), rules is None)
+            rules = self.contacts.set_rules(user, value)
+            return blocks.rules_saved(rules if rules is not None else self.contacts.rules_for(user), rules is None)
         if word not in KINDS or not value:
             raise UserError(f"`{rest.strip()}` is not something `/incident me` takes.", command="me")
         if value.lower() == "off":
-            self.ctx.contacts.remove(user, word)
+            self.contacts.remove(user, word)
             return blocks.contact_saved(word, None)
-        return blocks.contact_saved(word, self.ctx.contacts.set(user, word, value))
+        return blocks.contact_saved(word, self.contacts.set(user, word, value))

@@ -4,27 +4,28 @@ parse the text, call the incident service, return the answer (``handlers.slack.c
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from bot.config import IncidentConfig
 from bot.core.errors import UserError
-from bot.incidents.service import Declaration
+from bot.incidents.service import Declaration, IncidentService
 from bot.slack import blocks
-from bot.slack.blocks import Message, replies
+from bot.slack.blocks import Message, Rendering, replies
 from handlers.slack.grammar import declare_args, user_mention
+from handlers.slack.replies import Answers
 from models import Incident, Role
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
 Listener = Callable[..., Message | None]
 
 
-
+@dataclass(frozen=True)
 class IncidentListeners:
     """The commands about incidents themselves: declaring, moving, handing roles, paging, the timeline."""
 
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
+    incidents: IncidentService
+    config: IncidentConfig
+    rendering: Rendering
+    answers: Answers
 
     def listeners(self) -> dict[str, Listener]:
         return {
@@ -37,13 +38,13 @@ class IncidentListeners:
     # -- anywhere ----------------------------------------------------------------------
 
     def declare(self, command: dict, rest: str) -> Message:
-        severity, title = declare_args(rest, self.ctx.config.severity_names())
-        incident = self.ctx.incidents.declare(Declaration(title=title, severity=severity, declared_by=command["user_id"],
+        severity, title = declare_args(rest, self.config.severity_names())
+        incident = self.incidents.declare(Declaration(title=title, severity=severity, declared_by=command["user_id"],
                                                           reply_to=command.get("response_url")))
         return blocks.declared_message(incident)
 
     def list(self, command: dict, rest: str) -> Message:
-        return blocks.incident_list_message(self.ctx.incidents.list_open(), self.ctx.rendering)
+        return blocks.incident_list_message(self.incidents.list_open(), self.rendering)
 
     def help(self, command: dict, rest: str) -> Message:
         return blocks.help_message()
@@ -53,19 +54,19 @@ class IncidentListeners:
     def status(self, incident: Incident, command: dict, rest: str) -> Message:
         if not rest:
             raise UserError("Say which status.", command="status")
-        changed = self.ctx.incidents.set_status(incident.id, rest.split()[0], command["user_id"])
+        changed = self.incidents.set_status(incident.id, rest.split()[0], command["user_id"])
         return replies.status_changed(changed)
 
     def resolve(self, incident: Incident, command: dict, rest: str) -> Message:
-        resolved = self.ctx.incidents.resolve(incident.id, command["user_id"], rest or None)
+        resolved = self.incidents.resolve(incident.id, command["user_id"], rest or None)
         return replies.resolved(resolved, with_summary=bool(rest))
 
     def note(self, incident: Incident, command: dict, rest: str) -> Message:
-        self.ctx.incidents.add_note(incident.id, command["user_id"], rest)
+        self.incidents.add_note(incident.id, command["user_id"], rest)
         return replies.noted(incident)
 
     def acknowledge(self, incident: Incident, command: dict, rest: str) -> Message:
-        acked = self.ctx.incidents.acknowledge(incident.id, command["user_id"])
+        acked = self.incidents.acknowledge(incident.id, command["user_id"])
         return replies.acknowledged(acked)
 
     def commander(self, incident: Incident, command: dict, rest: str) -> Message:
@@ -78,7 +79,7 @@ class IncidentListeners:
         if not rest:
             raise UserError("Say which severity.", command="sev")
         name, _, reason = rest.partition(" ")
-        changed = self.ctx.incidents.change_severity(incident.id, name, command["user_id"], reason.strip() or None)
+        changed = self.incidents.change_severity(incident.id, name, command["user_id"], reason.strip() or None)
         return replies.severity_changed(changed)
 
     def page(self, incident: Incident, command: dict, rest: str) -> Message:
@@ -86,24 +87,24 @@ class IncidentListeners:
             raise UserError("Say whom to page.", command="page")
         if rest.startswith("<"):
             user = user_mention(rest, "page")
-            self.ctx.incidents.page(incident.id, command["user_id"], user=user)
+            self.incidents.page(incident.id, command["user_id"], user=user)
             return replies.paging_person(incident, user)
         service = rest.split()[0]
-        self.ctx.incidents.page(incident.id, command["user_id"], service=service)
+        self.incidents.page(incident.id, command["user_id"], service=service)
         return replies.paging_service(incident, service)
 
     def update(self, incident: Incident, command: dict, rest: str) -> Message:
-        posted, _ = self.ctx.incidents.post_update(incident.id, command["user_id"], rest)
+        posted, _ = self.incidents.post_update(incident.id, command["user_id"], rest)
         return replies.update_posted(posted)
 
     def escalate(self, incident: Incident, command: dict, rest: str) -> Message:
-        self.ctx.incidents.escalate(incident.id, command["user_id"])
+        self.incidents.escalate(incident.id, command["user_id"])
         return replies.escalated(incident)
 
     def timeline(self, incident: Incident, command: dict, rest: str) -> None:
-        self.ctx.effects.submit(self.ctx.notices.post_timeline, incident.id)
+        self.answers.submit(self.answers.notices.post_timeline, incident.id)
 
     def _hand_over(self, incident: Incident, command: dict, rest: str, role: Role, name: str) -> Message:
         user = user_mention(rest, name)
-        self.ctx.incidents.assign_role(incident.id, role, user, command["user_id"])
+        self.incidents.assign_role(incident.id, role, user, command["user_id"])
         return replies.role_handed(incident, role, user)

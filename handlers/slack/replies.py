@@ -18,17 +18,17 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 
 from slack_bolt import BoltResponse
 
 from bot.core.errors import UserError
 from bot.slack import blocks
 from bot.slack.blocks import Message
+from bot.slack.effects import Effects
+from bot.slack.notices import Notices
 from handlers.slack.payloads import MalformedPayload
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -68,22 +68,42 @@ def on_error(error: Exception, body: dict, response: BoltResponse | None) -> Bol
     return None if response is None else BoltResponse(status=400, body={"error": str(error)})
 
 
+@dataclass(frozen=True)
+class Answers:
+    """Where a listener's Slack work goes once it has acked: the effects' answer threads (which never
+    queue behind syncs), sending through the notices."""
 
-def reply_within(ctx: AppContext, work: Callable[[], Message | None], what: str, response_url: str | None,
+    effects: Effects
+    notices: Notices
+
+    def later(self, send: Callable[..., object], *args: object) -> None:
+        """``send(*args)`` on an answer thread: opening a form within its trigger's 3 s, a reply."""
+        self.effects.answer(send, *args)
+
+    def submit(self, send: Callable[..., object], *args: object) -> None:
+        """``send(*args)`` on the effects' own threads: Slack work that answers nobody in particular."""
+        self.effects.submit(send, *args)
+
+    def tell(self, response_url: str | None, message: Message, user: str) -> None:
+        """Answer where the person acted (by DM without a response URL)."""
+        self.effects.answer(self.notices.reply, response_url, message, user)
+
+
+def reply_within(answers: Answers, work: Callable[[], Message | None], what: str, response_url: str | None,
                  user: str) -> Message | None:
     """``outcome(work, what)`` if it is over within the deadline; else ``BUSY``, and the answer through
     ``response_url`` (by DM without one) when the work is over: a silent success then says it is done."""
-    tell = _teller(ctx, response_url, user)
+    tell = _teller(answers, response_url, user)
     answer = answer_within(lambda: outcome(work, what),
                            lambda late: tell(late or blocks.replies.done(what)))
     return blocks.replies.BUSY if answer is LATE else answer
 
 
-def errors_within(ctx: AppContext, work: Callable[[], dict[str, str] | None], response_url: str | None,
+def errors_within(answers: Answers, work: Callable[[], dict[str, str] | None], response_url: str | None,
                   user: str) -> dict[str, str] | None:
     """A form's errors from ``work`` if it is over within the deadline. Late, the form closes without
     errors (its ack cannot wait): ``BUSY`` is sent at once, and any errors follow as a message."""
-    tell = _teller(ctx, response_url, user)
+    tell = _teller(answers, response_url, user)
     errors = answer_within(work, lambda late: late and tell(blocks.replies.form_refused(late)))
     if errors is LATE:
         tell(blocks.replies.BUSY)
@@ -99,9 +119,8 @@ def ack_form(ack, errors: dict[str, str] | None) -> None:
         ack()
 
 
-def _teller(ctx: AppContext, response_url: str | None, user: str) -> Callable[[Message], object]:
-    """Answer where the person acted (by DM without a response URL), on the effects' answer threads."""
-    return lambda message: ctx.effects.answer(ctx.notices.reply, response_url, message, user)
+def _teller(answers: Answers, response_url: str | None, user: str) -> Callable[[Message], object]:
+    return lambda message: answers.tell(response_url, message, user)
 
 
 def answer_within(work: Callable[[], Answer], late: Callable[[Answer], object]) -> Answer | object:

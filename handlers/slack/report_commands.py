@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from bot.core.errors import UserError
-from bot.slack.blocks import Message
+from bot.reports.actions import ActionService
+from bot.reports.report import ReportService
+from bot.reports.review import ReviewService
+from bot.slack.blocks import Message, Rendering
 from bot.slack.blocks import report as blocks
+from bot.slack.report_forms import ReportForms
 from handlers.slack.action_grammar import parse_action
+from handlers.slack.replies import Answers
 from models import Incident
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
 _NUMBER = re.compile(r"#?(\d{1,9})")
 
 
+@dataclass(frozen=True)
 class ReportListeners:
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
+    reports: ReportService
+    reviews: ReviewService
+    actions_service: ActionService
+    report_forms: ReportForms | None
+    rendering: Rendering
+    answers: Answers
 
     def listeners(self) -> dict[str, Callable[..., Message | None]]:
         return {"report": self.report, "report_edit": self.edit, "review": self.review, "action": self.action,
@@ -29,21 +36,21 @@ class ReportListeners:
     def report(self, incident: Incident, command: dict, rest: str) -> Message:
         if rest:
             raise UserError(f"`/incident report` takes no text, and `{rest}` is not `edit`.", command="report")
-        requested = self.ctx.reports.request(incident.id)
-        return blocks.report_requested(requested, self.ctx.rendering)
+        requested = self.reports.request(incident.id)
+        return blocks.report_requested(requested, self.rendering)
 
     def edit(self, incident: Incident, command: dict, rest: str) -> None:
-        self.ctx.effects.answer(self.ctx.report_forms.open_report_form, command["trigger_id"], incident.id,
-                                command["user_id"], command.get("response_url"))
+        self.answers.later(self.report_forms.open_report_form, command["trigger_id"], incident.id,
+                           command["user_id"], command.get("response_url"))
 
     def review(self, incident: Incident, command: dict, rest: str) -> Message:
         if rest.lower() != "done":
             raise UserError("Say `done` once the post-incident review was held.", command="review")
-        return blocks.review_held(self.ctx.reviews.held(incident.id, command["user_id"]))
+        return blocks.review_held(self.reviews.held(incident.id, command["user_id"]))
 
     def action(self, incident: Incident, command: dict, rest: str) -> Message:
-        new = parse_action(rest, self.ctx.actions.today())
-        item = self.ctx.actions.add(incident.id, command["user_id"], new)
+        new = parse_action(rest, self.actions_service.today())
+        item = self.actions_service.add(incident.id, command["user_id"], new)
         return blocks.action_added(item, incident.number)
 
     def done(self, incident: Incident, command: dict, rest: str) -> Message:
@@ -51,16 +58,16 @@ class ReportListeners:
         if number is None:
             raise UserError("Say which action item is done, by its number (`/incident actions` lists them).",
                             command="action_done")
-        return blocks.action_closed(self.ctx.actions.complete(incident.id, int(number[1]), command["user_id"]))
+        return blocks.action_closed(self.actions_service.complete(incident.id, int(number[1]), command["user_id"]))
 
     def actions(self, incident: Incident, command: dict, rest: str) -> Message:
         if rest:
             raise UserError(f"`/incident actions` takes no text, or `mine`; not `{rest}`.", command="actions")
-        listed, items = self.ctx.actions.listed(incident.id)
-        return blocks.actions_message(listed, items, self.ctx.actions.today(), self.ctx.rendering)
+        listed, items = self.actions_service.listed(incident.id)
+        return blocks.actions_message(listed, items, self.actions_service.today(), self.rendering)
 
     def mine(self, command: dict, rest: str) -> Message:
         if rest:
             raise UserError(f"`/incident actions mine` takes no more text; not `{rest}`.", command="actions_mine")
-        owned = self.ctx.actions.mine(command["user_id"])
-        return blocks.my_actions_message(owned, self.ctx.actions.today(), self.ctx.rendering)
+        owned = self.actions_service.mine(command["user_id"])
+        return blocks.my_actions_message(owned, self.actions_service.today(), self.rendering)

@@ -5,48 +5,48 @@ A form's problems go back onto the form, next to the field."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App
 
 from bot.core.errors import UserError
-from bot.reports.actions import NewAction
+from bot.reports.actions import ActionService, NewAction
+from bot.reports.report import ReportService
+from bot.reports.review import ReviewService
 from bot.slack.blocks import Message
 from bot.slack.blocks import report as blocks
 from bot.slack.blocks.report import BLAMELESS, FORM_FIELDS
 from bot.slack.ids import Action, ActionField, ReportField
 from bot.slack.ids import View as ViewId
+from bot.slack.report_forms import ReportForms
 from handlers.slack.actions import button
 from handlers.slack.payloads import MalformedPayload, number, user_id
-from handlers.slack.replies import ack_form, errors_within, internal_error
+from handlers.slack.replies import Answers, ack_form, errors_within, internal_error
 from handlers.slack.views import input_value
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
 _ACTION_BLOCKS = {"text": ActionField.TEXT, "priority": ActionField.PRIORITY, "type": ActionField.TYPE,
                   "due": ActionField.DUE, "tracker_url": ActionField.TRACKER_URL}
 
 
-def register(app: App, ctx: AppContext) -> None:
+def register(app: App, reports: ReportService, reviews: ReviewService, actions: ActionService,
+             report_forms: ReportForms, answers: Answers) -> None:
     def forms(opener):
         def listener(ack: Ack, body: dict, action: dict) -> None:
             incident_id = number(action.get("value"), "the button's value")
-            ctx.effects.answer(opener, body["trigger_id"], incident_id, user_id(body), body.get("response_url"))
+            answers.later(opener, body["trigger_id"], incident_id, user_id(body), body.get("response_url"))
             ack()
         return listener
 
-    app.action(Action.EDIT_REPORT)(forms(ctx.report_forms.open_report_form))
-    app.action(Action.ADD_ACTION)(forms(ctx.report_forms.open_action_form))
+    app.action(Action.EDIT_REPORT)(forms(report_forms.open_report_form))
+    app.action(Action.ADD_ACTION)(forms(report_forms.open_action_form))
 
     def done(action: dict, user: str) -> Message:
-        return blocks.action_closed(ctx.actions.complete_item(int(action["value"]), user))
+        return blocks.action_closed(actions.complete_item(int(action["value"]), user))
 
     def review_held(action: dict, user: str) -> Message:
-        return blocks.review_held(ctx.reviews.held(int(action["value"]), user))
+        return blocks.review_held(reviews.held(int(action["value"]), user))
 
-    app.action(Action.ACTION_DONE)(button(ctx, done))
-    app.action(Action.REVIEW_HELD)(button(ctx, review_held))
+    app.action(Action.ACTION_DONE)(button(answers, done))
+    app.action(Action.REVIEW_HELD)(button(answers, review_held))
 
     @app.view(ViewId.REPORT)
     def report_submitted(ack: Ack, body: dict, view: dict) -> None:
@@ -56,7 +56,7 @@ def register(app: App, ctx: AppContext) -> None:
         fields = {name: input_value(values, block) for block, name in FORM_FIELDS.items()}
         switch = values.get(ReportField.BLAMELESS, {}).get(ReportField.BLAMELESS, {})
         blameless = any(o.get("value") == BLAMELESS for o in switch.get("selected_options") or [])
-        _submit(ctx, ack, user, lambda: ctx.reports.save(incident_id, user, fields, blameless),
+        _submit(answers, ack, user, lambda: reports.save(incident_id, user, fields, blameless),
                 lambda field: ReportField(f"report_{field}") if field else ReportField.IMPACT)
 
     @app.view(ViewId.ACTION)
@@ -67,11 +67,11 @@ def register(app: App, ctx: AppContext) -> None:
         new = NewAction(text=input_value(values, ActionField.TEXT) or "", owner=input_value(values, ActionField.OWNER),
                         priority=input_value(values, ActionField.PRIORITY) or "p2", type=input_value(values, ActionField.TYPE),
                         due_on=_day(values), tracker_url=input_value(values, ActionField.TRACKER_URL))
-        _submit(ctx, ack, user, lambda: ctx.actions.add(incident_id, user, new),
+        _submit(answers, ack, user, lambda: actions.add(incident_id, user, new),
                 lambda field: _ACTION_BLOCKS.get(field, ActionField.TEXT))
 
 
-def _submit(ctx: AppContext, ack: Ack, user: str, save, block_of) -> None:
+def _submit(answers: Answers, ack: Ack, user: str, save, block_of) -> None:
     """Save the form; its problems go next to their fields (or, late, to the person by DM)."""
 
     def work() -> dict[str, str] | None:
@@ -83,7 +83,7 @@ def _submit(ctx: AppContext, ack: Ack, user: str, save, block_of) -> None:
             return {block_of(None): internal_error("the form").text}
         return None
 
-    ack_form(ack, errors_within(ctx, work, None, user))
+    ack_form(ack, errors_within(answers, work, None, user))
 
 
 def _day(values: dict) -> date | None:

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from bot.retro.service import RetroService
 from bot.slack.blocks import Message
 from bot.slack.blocks.retro import stats_message, stats_url
 
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
-
+@dataclass(frozen=True)
 class StatsListeners:
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
+    retro: RetroService
+    public_url: str
 
     def listeners(self) -> dict[str, Callable[..., Message]]:
         return {"stats": self.stats}
 
     def stats(self, command: dict, rest: str) -> Message:
-        headline = self.ctx.retro.headline(rest)
-        url = stats_url(self.ctx.settings.public_url, headline.period.words, headline.service)
+        headline = self.retro.headline(rest)
+        url = stats_url(self.public_url, headline.period.words, headline.service)
         return stats_message(headline, url)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from bot.slack.blocks import Message, replies
+from bot.slack.blocks import Message, Rendering, replies
+from bot.status.service import StatusService
+from handlers.slack.replies import Answers
 from models import Incident
 
-if TYPE_CHECKING:
-    from bot.app import AppContext
 
-
+@dataclass(frozen=True)
 class StatusListeners:
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
+    status: StatusService
+    rendering: Rendering
+    answers: Answers
 
     def listeners(self) -> dict[str, Callable[..., Message | None]]:
         return {"public": self.public}
@@ -22,10 +23,10 @@ class StatusListeners:
     def public(self, incident: Incident, command: dict, rest: str) -> Message | None:
         """With text and a public title already given, posted at once; otherwise the form (the text
         typed, if any, already in it), since the first public update must name the public title."""
-        self.ctx.status.check_speaker(incident.id, command["user_id"])
-        if rest.strip() and self.ctx.status.has_title(incident.id):
-            self.ctx.status.post(incident.id, command["user_id"], rest)
-            return replies.public_posted(incident, self.ctx.rendering)
-        self.ctx.effects.answer(self.ctx.notices.open_public_form, command["trigger_id"], incident.id,
-                                command["user_id"], command.get("response_url"), rest.strip() or None)
+        self.status.check_speaker(incident.id, command["user_id"])
+        if rest.strip() and self.status.has_title(incident.id):
+            self.status.post(incident.id, command["user_id"], rest)
+            return replies.public_posted(incident, self.rendering)
+        self.answers.later(self.answers.notices.open_public_form, command["trigger_id"], incident.id,
+                               command["user_id"], command.get("response_url"), rest.strip() or None)
         return None

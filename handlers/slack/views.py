@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, App
 
 from bot.core.errors import UserError
-from bot.incidents.service import Declaration
+from bot.incidents.service import Declaration, IncidentService
 from bot.slack import blocks
 from bot.slack.blocks import Message, replies
 from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
+from bot.status.service import StatusService
 from handlers.slack.payloads import json_object, number, user_id
-from handlers.slack.replies import ack_form, errors_within, internal_error, reply_within
-
-if TYPE_CHECKING:
-    from bot.app import AppContext
+from handlers.slack.replies import Answers, ack_form, errors_within, internal_error, reply_within
 
 _FIELD_BLOCKS = {"title": DeclareField.TITLE, "severity": DeclareField.SEVERITY, "service": DeclareField.SERVICE}
 
 
-def register(app: App, ctx: AppContext) -> None:
+def register(app: App, incidents: IncidentService, answers: Answers) -> None:
     @app.view(ViewId.DECLARE)
     def declare_submitted(ack: Ack, body: dict, view: dict) -> None:
         user = user_id(body)
@@ -43,15 +41,15 @@ def register(app: App, ctx: AppContext) -> None:
         def declare() -> dict[str, str] | None:
             """The form's errors, or None once the incident is recorded and its answer queued."""
             try:
-                incident = ctx.incidents.declare(declaration)
+                incident = incidents.declare(declaration)
             except UserError as exc:
                 return {_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message}
             except Exception:
                 return {DeclareField.TITLE: internal_error("the declare form").text}
-            ctx.effects.answer(ctx.notices.reply, response_url, blocks.declared_message(incident), user)
+            answers.tell(response_url, blocks.declared_message(incident), user)
             return None
 
-        ack_form(ack, errors_within(ctx, declare, response_url, user))
+        ack_form(ack, errors_within(answers, declare, response_url, user))
 
 
 def input_value(values: dict, field: str) -> str | None:
@@ -64,7 +62,7 @@ def input_value(values: dict, field: str) -> str | None:
     return element.get("value")
 
 
-def register_update(app: App, ctx: AppContext) -> None:
+def register_update(app: App, incidents: IncidentService, answers: Answers) -> None:
     @app.view(ViewId.UPDATE)
     def update_submitted(ack: Ack, body: dict, view: dict) -> None:
         user = user_id(body)
@@ -77,28 +75,27 @@ def register_update(app: App, ctx: AppContext) -> None:
         next_in = timedelta(seconds=number(input_value(values, UpdateField.NEXT), "the update form's next update"))
 
         def post() -> Message | None:
-            posted, kept_resolved = ctx.incidents.post_update(incident_id, user, text, status, next_in)
+            posted, kept_resolved = incidents.post_update(incident_id, user, text, status, next_in)
             return replies.reopened_elsewhere(posted) if kept_resolved else None
 
-        reply = reply_within(ctx, post, "the update form", None, user)
+        reply = reply_within(answers, post, "the update form", None, user)
         if reply is not None:
-            ctx.effects.answer(ctx.notices.reply, None, reply, user)
+            answers.tell(None, reply, user)
         ack()
 
 
-def register_public(app: App, ctx: AppContext) -> None:
+def register_public(app: App, status: StatusService, components: Sequence[str], answers: Answers) -> None:
     @app.view(ViewId.PUBLIC)
     def public_submitted(ack: Ack, body: dict, view: dict) -> None:
         user = user_id(body)
         incident_id = number(view.get("private_metadata"), "the public update form's private_metadata")
         values = view["state"]["values"]
-        names = [component.name for component in ctx.config.status_page.components]
         affected = {name: input_value(values, f"{PublicField.COMPONENT}{index}") or "operational"
-                    for index, name in enumerate(names)}
+                    for index, name in enumerate(components)}
 
         def publish() -> dict[str, str] | None:
             try:
-                ctx.status.post(incident_id, user, input_value(values, PublicField.TEXT) or "",
+                status.post(incident_id, user, input_value(values, PublicField.TEXT) or "",
                                 title=input_value(values, PublicField.TITLE), status=input_value(values, PublicField.STATUS),
                                 affected=affected)
             except UserError as exc:
@@ -107,7 +104,7 @@ def register_public(app: App, ctx: AppContext) -> None:
                 return {PublicField.TEXT: internal_error("the public update form").text}
             return None
 
-        errors = errors_within(ctx, publish, None, user)
+        errors = errors_within(answers, publish, None, user)
         if errors:
             ack(response_action="errors", errors=errors)
         else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.people import mention
+from bot.paging.layers import Duty
 from bot.paging.oncall import OnCallStatus
-from bot.paging.rotation import Duty
 from bot.slack.blocks.common import Message, as_blocks, sections, slack_date
 from models import Override
 
@@ -22,17 +22,31 @@ def oncall_message(statuses: list[OnCallStatus]) -> Message:
 
 
 def _schedule_lines(status: OnCallStatus) -> str:
-    now = status.now
-    lines = [f"*{status.schedule}*: {mention(now.user)} is on call now"
-             + (f" (covering, by override, until {slack_date(now.override.end)})" if now.override else "")
-             + (f", since {slack_date(now.start)}" if now.start else "")
-             + (f", until {slack_date(now.end)}" if now.end else "")]
+    lines = [f"*{status.schedule}*: {_now(status.now)}"]
     if status.next is not None:
-        lines.append(f"Next: {mention(status.next.user)} from {_when(status.next.start)}")
+        lines.append(f"Next: {_who(status.next.user)} from {_when(status.next.start)}")
+    for layer in status.layers:
+        until = f" until {slack_date(layer.now.end)}" if layer.now.end else ""
+        following = f", then {_who(layer.next.user)}" if layer.next else ""
+        lines.append(f"• _{layer.name}_: {_who(layer.now.user)} now{until}{following}")
     for span in status.overrides:
         lines.append(f"Override: {mention(span.user)} from {slack_date(span.start)} to {slack_date(span.end)}"
                      + (f" (set by {mention(span.created_by)})" if span.created_by else ""))
     return "\n".join(lines)
+
+
+def _who(user: str | None) -> str:
+    return mention(user) if user else "nobody (a gap)"
+
+
+def _now(now: Duty) -> str:
+    if now.user is None:
+        return (":warning: *nobody is on call now* (no layer covers this time)"
+                + (f", until {slack_date(now.end)}" if now.end else ""))
+    return (f"{mention(now.user)} is on call now"
+            + (f" (covering, by override, until {slack_date(now.override.end)})" if now.override else "")
+            + (f", since {slack_date(now.start)}" if now.start else "")
+            + (f", until {slack_date(now.end)}" if now.end else ""))
 
 
 def override_message(override: Override) -> Message:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from bot.core.markup import plain
-from bot.jobs.scheduler import announce_handoffs
+from bot.features.oncall import announce_handoffs
 
 SCHEDULES = {
     "timezone": "Europe/Rome",
@@ -80,10 +80,36 @@ def test_a_handoff_is_announced_once(make_bot, fake_slack):
     bot = make_bot(config=SCHEDULES)
     incoming = bot.ctx.oncall.who("primary").next
     bot.clock.set(incoming.start + timedelta(minutes=1))
-    announce_handoffs(bot.ctx)
-    announce_handoffs(bot.ctx)
+    announce_handoffs(bot.ctx.oncall, bot.ctx.notices, bot.ctx.config)
+    announce_handoffs(bot.ctx.oncall, bot.ctx.notices, bot.ctx.config)
     bot.settle()
     [dm] = fake_slack.messages(incoming.user)
     assert dm["text"].startswith(":pager: You are now on call for *primary* until ")
     [told] = fake_slack.messages(fake_slack.channel_by_name("oncall")["id"])
     assert told["text"].startswith(f":pager: <@{incoming.user}> is now on call for *primary*")
+
+
+LAYERED = {
+    "timezone": "Europe/Rome",
+    "schedules": {"sun": {"layers": [
+        {"name": "days", "rotation": "daily", "handoff": "09:00", "members": ["U01ALICE", "U02BOB"],
+         "hours": {"days": "mon-fri", "start": "09:00", "end": "18:00"}},
+        {"name": "americas", "zone": "America/New_York", "rotation": "weekly", "handoff": "mon 09:00",
+         "members": ["U03CAROL"], "hours": {"days": "mon-fri", "start": "09:00", "end": "17:00"}},
+    ]}},
+}
+
+
+def test_a_layered_schedule_shows_each_layer_and_says_a_gap(make_bot, fake_slack, clock):
+    """Mon 2026-11-23 10:00 in Rome: the day layer's; New York opens at 15:00 Rome and wins until 23:00,
+    then nobody until Tuesday 09:00."""
+    bot = make_bot(config=LAYERED)
+    text = bot.command("oncall").json()["text"]
+    assert text.startswith("*sun*: <@U02BOB> is on call now, since <!date^1795420800^")
+    assert "Next: <@U03CAROL> from <!date^1795442400^" in text  # 15:00 in Rome
+    assert "• _days_: <@U02BOB> now until <!date^1795453200^" in text and ", then nobody (a gap)\n" in text
+    assert "• _americas_: nobody (a gap) now until <!date^1795442400^" in text and text.endswith(", then <@U03CAROL>")
+    clock.advance(timedelta(hours=14))  # Tuesday 00:00 in Rome
+    text = bot.command("oncall").json()["text"]
+    assert text.startswith("*sun*: :warning: *nobody is on call now* (no layer covers this time), until "
+                           "<!date^1795507200^")

@@ -12,8 +12,8 @@ from bot.config import IncidentConfig
 from bot.core.clock import ManualClock
 from bot.core.db import make_session_factory
 from bot.core.errors import UserError
+from bot.paging.layers import Duty
 from bot.paging.oncall import OnCallService
-from bot.paging.rotation import Duty
 from models.oncall import HandoffNotice, Override
 
 ALICE, BOB, CAROL, DAVE, ERIN = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN"
@@ -293,3 +293,35 @@ def test_a_claim_is_recorded_with_who_and_when(service, oncall_engine, clock):
         [notice] = session.scalars(select(HandoffNotice)).all()
     assert (notice.schedule, notice.shift_start, notice.user_id, notice.notified_at) == (
         "primary", NEXT_MONDAY, CAROL, WEDNESDAY)
+
+
+# --- layered schedules ----------------------------------------------------------------------------
+
+FOLLOW_THE_SUN = {"layers": [
+    {"name": "europe", "zone": "Europe/Rome", "rotation": "daily", "handoff": "09:00", "members": [ALICE, BOB],
+     "hours": {"days": "mon-fri", "start": "09:00", "end": "18:00"}},
+    {"name": "nights", "rotation": "weekly", "handoff": "mon 18:00", "members": [CAROL],
+     "hours": {"days": "mon-thu", "start": "18:00", "end": "09:00"}},
+]}
+
+
+def test_a_layered_schedule_says_now_and_next_per_layer(make_service):
+    service = make_service({"sun": FOLLOW_THE_SUN})
+    status = service.who("sun")  # Wednesday 11:00 in Rome: Europe's hours
+    assert status.now.user in (ALICE, BOB)
+    assert status.now.end == datetime(2026, 11, 25, 17, tzinfo=UTC)  # 18:00 in Rome: the nights take over
+    assert status.next.user == CAROL
+    assert [(layer.name, layer.now.user) for layer in status.layers] == [("europe", status.now.user), ("nights", None)]
+    assert status.layers[1].next.user == CAROL
+
+
+def test_in_a_gap_nobody_is_on_call_and_no_handoff_is_announced(make_service, clock):
+    service = make_service({"sun": FOLLOW_THE_SUN})
+    friday_night = datetime(2026, 11, 27, 20, tzinfo=UTC)  # Friday 21:00 in Rome: nights are mon-thu only
+    clock.set(friday_night)
+    assert service.on_call("sun") is None
+    status = service.who("sun")
+    assert status.now == Duty(None, datetime(2026, 11, 27, 17, tzinfo=UTC), datetime(2026, 11, 30, 8, tzinfo=UTC))
+    assert service.due_handoffs(friday_night) == []
+    service.add_override("sun", DAVE, ALICE, duration=timedelta(hours=2))
+    assert service.on_call("sun") == DAVE

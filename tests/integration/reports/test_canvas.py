@@ -9,7 +9,7 @@ import pytest
 import yaml
 from slack_sdk import WebClient
 
-from bot.jobs.scheduler import retry_slack_sync
+from bot.app import retry_slack_sync
 from bot.reports.report import TITLES
 from bot.slack.ids import ReportField
 from tests.db import ROOT

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.jobs.scheduler import retry_slack_sync
+from bot.app import retry_slack_sync
 from tests.integration.helpers import channel_posts, declare, in_channel, incident, rendered, summary
 from tests.integration.paging.test_paging import ON_CALL, run_due
 

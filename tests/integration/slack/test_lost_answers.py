@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from bot.jobs.scheduler import retry_slack_sync
+from bot.app import retry_slack_sync
 from tests.fakeslack.server import BOT_USER
 from tests.integration.helpers import declare, incident
 

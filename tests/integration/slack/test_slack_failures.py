@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
+from bot.app import retry_slack_sync
 from bot.jobs.retry import retry_delay
-from bot.jobs.scheduler import retry_slack_sync
 from models import Status
 from tests.integration.helpers import incident, summary
 

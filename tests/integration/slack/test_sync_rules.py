@@ -6,10 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from bot.app import build_context
+from bot.app import build_context, retry_slack_sync
 from bot.incidents.service import Declaration
 from bot.jobs.retry import RETRY_STEPS
-from bot.jobs.scheduler import retry_slack_sync
 from tests.integration.helpers import declare, incident
 
 

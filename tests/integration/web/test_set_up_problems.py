@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.app import retry_slack_sync
 from bot.core.problems import FRESH
-from bot.jobs.scheduler import retry_slack_sync
 from models import Delivery
 from tests.driver import http
 from tests.integration.helpers import declare, in_channel, incident

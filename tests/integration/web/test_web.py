@@ -8,9 +8,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from bot.app import build_context, create_bolt_app
+from bot.app import build_context, create_bolt_app, create_web_app
 from bot.config import IncidentConfig, load_settings
-from bot.web.app import create_web_app
 from tests.driver import Server, http
 
 

@@ -42,13 +42,6 @@ alerts:
 """
 
 
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    """Work in tmp_path, so the file is named incidents.yaml in messages, as users see it."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def load(text: str) -> IncidentConfig:
     path = Path("incidents.yaml")
     path.write_text(dedent(text))

@@ -1,4 +1,4 @@
-"""Rotation arithmetic (bot.rotation), overrides applied to it, and the /incident oncall grammar."""
+"""Rotation arithmetic (bot.paging.rotation) and the /incident oncall grammar."""
 
 from __future__ import annotations
 
@@ -9,24 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import Handoff, ScheduleConfig
+from bot.config import RotationConfig
 from bot.core.errors import UserError
-from bot.paging.rotation import (
-    EPOCH,
-    Duty,
-    OverrideSpan,
-    anchor_date,
-    duties_between,
-    handoffs_between,
-    is_calendar,
-    next_duty,
-    on_call,
-    shift_at,
-    shifts_between,
-    to_utc,
-)
+from bot.paging.rotation import EPOCH, anchor_date, is_calendar, shift_at, shifts_between, to_utc
 from bot.slack.commands import usage
 from handlers.slack.oncall_grammar import AddOverride, ShowOnCall, parse_oncall
+from tests.unit.paging.strategies import instants, schedules, zones
 
 ALICE, BOB, CAROL, DAVE, ERIN = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN"
 UTC = timezone.utc
@@ -36,8 +24,8 @@ UTC_ZONE = ZoneInfo("UTC")
 TICK = timedelta(microseconds=1)
 
 
-def schedule(rotation="weekly", handoff="mon 09:00", members=(ALICE, BOB, CAROL)) -> ScheduleConfig:
-    return ScheduleConfig(rotation=rotation, handoff=handoff, members=list(members))
+def schedule(rotation="weekly", handoff="mon 09:00", members=(ALICE, BOB, CAROL)) -> RotationConfig:
+    return RotationConfig(rotation=rotation, handoff=handoff, members=list(members))
 
 
 def utc(*args) -> datetime:
@@ -174,34 +162,8 @@ def test_hourly_across_the_fall_back_night_has_two_shifts_starting_at_0100_local
     assert [s.start.astimezone(NEW_YORK).strftime("%H:%M %Z") for s in (first, second)] == ["01:00 EDT", "01:00 EST"]
 
 
-def test_handoffs_between_takes_the_shifts_starting_after_start_up_to_end():
-    daily = schedule(rotation="daily", handoff="09:00")
-    handoffs = handoffs_between(daily, ROME, local(ROME, 2026, 3, 27, 9), local(ROME, 2026, 3, 30, 9))
-    assert [h.start for h in handoffs] == [local(ROME, 2026, 3, d, 9) for d in (28, 29, 30)]
-    assert handoffs_between(daily, ROME, local(ROME, 2026, 3, 27, 9, 1), local(ROME, 2026, 3, 28, 8, 59)) == []
-
-
 # --- properties ----------------------------------------------------------------------------------
 
-ZONES = [ZoneInfo(name) for name in (
-    "Europe/Rome", "America/New_York", "UTC", "Australia/Lord_Howe", "Asia/Kolkata", "America/St_Johns",
-    "Pacific/Chatham", "America/Sao_Paulo",
-)]
-MEMBERS = [ALICE, BOB, CAROL, DAVE]
-
-rotations = st.one_of(
-    st.sampled_from(["hourly", "daily", "weekly"]),
-    st.integers(1, 21).map(lambda days: timedelta(days=days)),
-    st.integers(1, 72 * 4).map(lambda quarters: timedelta(minutes=15 * quarters)),
-)
-handoffs = st.builds(Handoff, st.none() | st.integers(0, 6),
-                     st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45])))
-schedules = st.builds(
-    lambda rotation, handoff, members: ScheduleConfig(rotation=rotation, handoff=handoff, members=members),
-    rotations, handoffs, st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=4),
-)
-instants = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC))
-zones = st.sampled_from(ZONES)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -233,8 +195,6 @@ def test_shifts_between_cover_the_window_without_gaps_or_overlaps(sched, tz, sta
     assert shifts[0].start <= start and shifts[-1].end >= end
     assert all(a.end == b.start and b.number == a.number + 1 for a, b in zip(shifts, shifts[1:], strict=False))
     assert all(s.start < end for s in shifts)
-    handoffs = handoffs_between(sched, tz, start, end)
-    assert handoffs == [s for s in shifts_between(sched, tz, start, end + TICK) if start < s.start <= end]
 
 
 @FAST
@@ -265,144 +225,6 @@ def test_elapsed_time_rotations_last_exactly_their_period(sched, tz, at):
 
 def test_the_epoch_is_a_monday():
     assert EPOCH.weekday() == 0
-
-
-# --- overrides -----------------------------------------------------------------------------------
-
-WEEKLY = schedule(rotation="weekly", handoff="mon 09:00", members=(ALICE, BOB, CAROL))
-WEEK = utc(2026, 11, 23, 9)  # a Monday 09:00 UTC: a handoff of WEEKLY in UTC
-CREATED = utc(2026, 11, 1)
-
-
-def span(user, start, end, created=CREATED):
-    return OverrideSpan(user=user, start=start, end=end, created=created)
-
-
-def test_weekly_in_utc_hands_over_on_mondays():
-    shift = shift_at(WEEKLY, UTC_ZONE, WEEK + timedelta(days=1))
-    assert (shift.start, shift.end, shift.user) == (WEEK, WEEK + timedelta(days=7), BOB)
-
-
-def test_inside_an_override_its_user_is_on_call_for_its_span():
-    cover = span(DAVE, WEEK + timedelta(days=1, hours=1), WEEK + timedelta(days=1, hours=5))
-    assert on_call(WEEKLY, UTC_ZONE, [cover], WEEK + timedelta(days=1, hours=3)) == Duty(
-        DAVE, cover.start, cover.end, cover)
-    after = on_call(WEEKLY, UTC_ZONE, [cover], WEEK + timedelta(days=1, hours=6))
-    assert after == Duty(BOB, cover.end, WEEK + timedelta(days=7), None)
-    before = on_call(WEEKLY, UTC_ZONE, [cover], WEEK + timedelta(hours=1))
-    assert before == Duty(BOB, WEEK, cover.start, None)
-
-
-def test_where_overrides_overlap_the_latest_created_wins():
-    dave = span(DAVE, WEEK + timedelta(hours=1), WEEK + timedelta(hours=5), created=CREATED)
-    erin = span(ERIN, WEEK + timedelta(hours=3), WEEK + timedelta(hours=7), created=CREATED + timedelta(minutes=1))
-    for order in ([dave, erin], [erin, dave]):
-        assert on_call(WEEKLY, UTC_ZONE, order, WEEK + timedelta(hours=2)) == Duty(DAVE, dave.start, erin.start, dave)
-        assert on_call(WEEKLY, UTC_ZONE, order, WEEK + timedelta(hours=4)) == Duty(ERIN, erin.start, erin.end, erin)
-    # created earlier, it only shows where the later one does not cover
-    dave_late = span(DAVE, dave.start, dave.end, created=CREATED + timedelta(minutes=2))
-    assert on_call(WEEKLY, UTC_ZONE, [dave_late, erin], WEEK + timedelta(hours=4)) == Duty(
-        DAVE, dave.start, dave.end, dave_late)
-    assert on_call(WEEKLY, UTC_ZONE, [dave_late, erin], WEEK + timedelta(hours=6)) == Duty(
-        ERIN, dave.end, erin.end, erin)
-
-
-def test_equal_creation_times_the_later_in_the_list_wins():
-    first = span(DAVE, WEEK, WEEK + timedelta(hours=2))
-    second = span(ERIN, WEEK, WEEK + timedelta(hours=2))
-    assert on_call(WEEKLY, UTC_ZONE, [first, second], WEEK + timedelta(hours=1)).user == ERIN
-
-
-def test_an_override_across_a_regular_handoff():
-    cover = span(DAVE, WEEK - timedelta(hours=13), WEEK + timedelta(hours=3))  # Sunday 20:00 to Monday 12:00
-    duty = on_call(WEEKLY, UTC_ZONE, [cover], WEEK + timedelta(hours=1))
-    assert duty == Duty(DAVE, cover.start, cover.end, cover)
-    assert next_duty(WEEKLY, UTC_ZONE, [cover], WEEK + timedelta(hours=1)) == Duty(BOB, cover.end, WEEK + timedelta(days=7))
-
-
-def test_no_handoff_where_the_same_person_goes_on():
-    own = span(BOB, WEEK + timedelta(hours=1), WEEK + timedelta(hours=5))  # Bob covers part of his own week
-    duty = on_call(WEEKLY, UTC_ZONE, [own], WEEK + timedelta(hours=2))
-    assert (duty.user, duty.start, duty.end, duty.override) == (BOB, WEEK, WEEK + timedelta(days=7), own)
-    carol_early = span(CAROL, WEEK + timedelta(days=6), WEEK + timedelta(days=7))  # Carol starts a day early
-    duty = on_call(WEEKLY, UTC_ZONE, [carol_early], WEEK + timedelta(days=6, hours=1))
-    assert (duty.user, duty.start, duty.end) == (CAROL, carol_early.start, WEEK + timedelta(days=14))
-
-
-def test_next_change_and_the_handoffs_of_a_week_with_overrides():
-    dave = span(DAVE, WEEK + timedelta(days=2), WEEK + timedelta(days=2, hours=8))
-    own = span(BOB, WEEK + timedelta(days=3), WEEK + timedelta(days=4))
-    duties = duties_between(WEEKLY, UTC_ZONE, [dave, own], WEEK, WEEK + timedelta(days=7))
-    assert [(d.user, d.start) for d in duties] == [
-        (DAVE, dave.start), (BOB, dave.end), (CAROL, WEEK + timedelta(days=7)),
-    ]
-    assert next_duty(WEEKLY, UTC_ZONE, [dave, own], WEEK) == Duty(DAVE, dave.start, dave.end, dave)
-
-
-def test_a_one_person_rotation_never_hands_off_except_to_an_override():
-    solo = schedule(rotation="daily", handoff="09:00", members=(ALICE,))
-    at = utc(2026, 6, 1, 12)
-    assert on_call(solo, ROME, [], at) == Duty(ALICE, None, None)
-    assert next_duty(solo, ROME, [], at) is None
-    cover = span(BOB, at + timedelta(hours=2), at + timedelta(hours=4))
-    assert on_call(solo, ROME, [cover], at) == Duty(ALICE, None, cover.start)
-    assert on_call(solo, ROME, [cover], at + timedelta(hours=5)) == Duty(ALICE, cover.end, None)
-    assert duties_between(solo, ROME, [cover], at, at + timedelta(days=3)) == [
-        Duty(BOB, cover.start, cover.end, cover), Duty(ALICE, cover.end, None)]
-
-
-def test_overrides_may_be_given_in_any_zone_and_come_back_in_utc():
-    cover = OverrideSpan(DAVE, datetime(2026, 11, 24, 11, tzinfo=ROME), datetime(2026, 11, 24, 15, tzinfo=ROME),
-                         CREATED.astimezone(ROME))
-    duty = on_call(WEEKLY, UTC_ZONE, [cover], utc(2026, 11, 24, 12))
-    assert (duty.start, duty.end) == (utc(2026, 11, 24, 10), utc(2026, 11, 24, 14))
-    assert duty.start.tzinfo is UTC
-
-
-def _brute(sched, tz, overrides, at):
-    winner = None
-    for cover in sorted(overrides, key=lambda o: o.created):
-        if cover.start <= at < cover.end:
-            winner = cover
-    return winner.user if winner else shift_at(sched, tz, at).user
-
-
-@st.composite
-def with_overrides(draw):
-    sched = draw(schedules.filter(lambda s: s.period >= timedelta(hours=1)))
-    at = draw(instants)
-    covers = draw(st.lists(st.builds(
-        lambda user, offset, length, created: OverrideSpan(
-            user, at + timedelta(minutes=offset), at + timedelta(minutes=offset + length),
-            CREATED + timedelta(minutes=created)),
-        st.sampled_from(MEMBERS + [ERIN]), st.integers(-48 * 60, 48 * 60), st.integers(1, 24 * 60),
-        st.integers(0, 5),
-    ), max_size=4))
-    return sched, draw(zones), covers, at
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(with_overrides())
-def test_on_call_agrees_with_brute_force_and_ends_where_the_person_changes(case):
-    sched, tz, covers, at = case
-    duty = on_call(sched, tz, covers, at)
-    assert duty.user == _brute(sched, tz, covers, at)
-    if duty.start is None or duty.end is None:
-        assert set(sched.members) == {duty.user}
-    if duty.start is not None:
-        assert duty.start <= at
-        assert _brute(sched, tz, covers, duty.start) == duty.user
-        assert _brute(sched, tz, covers, duty.start - TICK) != duty.user
-    if duty.end is not None:
-        assert duty.end > at
-        assert _brute(sched, tz, covers, duty.end) != duty.user
-        assert _brute(sched, tz, covers, duty.end - TICK) == duty.user
-    if duty.start is not None and duty.end is not None:  # no change inside: check every boundary in it
-        points = {s.start for s in shifts_between(sched, tz, duty.start, duty.end)} | {
-            p for c in covers for p in (c.start, c.end)}
-        assert all(_brute(sched, tz, covers, p) == duty.user for p in points if duty.start <= p < duty.end)
-        following = next_duty(sched, tz, covers, at)
-        assert following is not None and following.start == duty.end and following.user != duty.user
 
 
 # --- the /incident oncall grammar ------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from bot.retro.digest import next_due
-from tests.unit.config.test_config import in_tmp, load, problems  # noqa: F401 (in_tmp is a fixture)
+from tests.unit.config.test_config import load, problems
 
 
 def test_retro_and_downtime_severities(in_tmp):  # noqa: F811
