@@ -9,7 +9,7 @@ import threading
 import time
 from datetime import timedelta
 
-from bot.jobs.scheduler import retry_slack_sync
+from bot.app import retry_slack_sync
 from bot.slack.blocks import Message
 from bot.slack.budget import SlackBudget
 from tests.integration.helpers import announcement, declare, in_channel, incident, summary
