@@ -14,21 +14,28 @@ SHUTDOWN_PATIENCE = 10.0
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="incident-bot", description="Incident coordinator for Slack")
-    parser.add_argument("command", choices=["web", "worker", "check-config", "manifest", "export"],
+    parser.add_argument("command", choices=["web", "worker", "check-config", "manifest", "export", "import"],
                         help="web: serve HTTP; worker: run the jobs; check-config: validate the configuration; "
                              "manifest: print the Slack app manifest for PUBLIC_URL; "
-                             "export pages|incidents: CSV (export --help)")
+                             "export pages|incidents: CSV (export --help); "
+                             "import pagerduty|opsgenie|grafana-oncall: configuration from another pager (import --help)")
     argv = sys.argv[1:] if argv is None else argv
-    args, rest = parser.parse_args(argv[:1]), argv[1:]  # the rest is export's own (export --help)
-    if rest and args.command != "export":
+    args, rest = parser.parse_args(argv[:1]), argv[1:]  # the rest is export's or import's own (--help)
+    if rest and args.command not in ("export", "import"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick of every job
+    if args.command == "import":  # it writes the file, so the one there need not be valid
+        return _import(rest)
     try:
         settings = load_settings()
         config = load_config(settings.incident_config)
         _check_slack_settings(settings)
         _check_smtp_url(settings)
+        if args.command in ("web", "worker", "check-config"):
+            from bot.app import resolve_members
+
+            config = resolve_members(settings, config, keep=args.command != "check-config")
     except ConfigError as exc:
         print(f"incident-bot: cannot start.\n{exc}", file=sys.stderr)
         return 2
@@ -50,6 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "web":
         return serve(settings, config)
     return work(settings, config)
+
+
+def _import(rest: list[str]) -> int:
+    from bot.importing.cli import run
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"incident-bot: cannot start.\n{exc}", file=sys.stderr)
+        return 2
+    return run(rest, settings)
 
 
 def _check_slack_settings(settings) -> None:

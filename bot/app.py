@@ -24,28 +24,38 @@ from bot.alerts.service import AlertService
 from bot.channels import Channels
 from bot.channels.pagerduty import PagerDutyEventsClient
 from bot.comms.updates import UpdateService
-from bot.config import IncidentConfig, Settings
+from bot.config import ConfigError, IncidentConfig, Settings
+from bot.console.fairness import FairnessService
 from bot.console.queries import ConsoleQueries
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
-from bot.features import Feature, alerts, console, health, incidents, oncall, paging, reports, retro, status
+from bot.core.store import watch_incidents
+from bot.core.triggers import Triggers
+from bot.features import Feature, alerts, console, health, incidents, oncall, paging, people, reports, retro, status
 from bot.incidents.service import IncidentService
-from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.scheduler import Every, interval_scheduler
 from bot.jobs.timers import TimerWorker
 from bot.jobs.wakeups import ChangeListener
 from bot.paging.ack_links import AckLinks
 from bot.paging.bridge import PagerDutyBridge
+from bot.paging.calendars import CalendarService
 from bot.paging.contacts import ContactService
+from bot.paging.cover import CoverService
+from bot.paging.gaps import GapCheck
+from bot.paging.members import MemberDirectory, UnknownMembers
+from bot.paging.members import entries as member_entries
 from bot.paging.oncall import OnCallService
 from bot.paging.service import PagingService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
+from bot.paging.time_off import TimeOffService
+from bot.people import PeopleDirectory
 from bot.reports.actions import ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import ReviewService
+from bot.retro.digest import WeeklyDigest
 from bot.retro.service import RetroService
 from bot.slack import commands as command_table
 from bot.slack.blocks import Rendering
@@ -54,9 +64,12 @@ from bot.slack.canvas import ReportPublisher
 from bot.slack.digest import DigestPoster
 from bot.slack.effects import Effects
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, make_client
+from bot.slack.members import SlackPeopleDirectory
 from bot.slack.notices import Notices
 from bot.slack.pager import SlackPager
+from bot.slack.people import PeopleLookup
 from bot.slack.report_forms import ReportForms
+from bot.slack.rota_notices import RotaNotices
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
 from bot.web.app import starlette_app, web_parts
@@ -100,17 +113,22 @@ class AppContext:
     actions: ActionService
     report_forms: ReportForms | None
     retro: RetroService
-    digest: DigestPoster
+    digest: WeeklyDigest
     contacts: ContactService
     steps: NotificationSteps
     channels: Channels
     ack_links: AckLinks
     pagerduty: PagerDutyBridge
+    triggers: Triggers  # Slack requests already taken, so a replay gets the first answer
+    people: PeopleDirectory
+    people_lookup: PeopleLookup | None  # users.info in the background; None while Slack is off
     features: tuple[Feature, ...] = field(init=False)
     timer_worker: TimerWorker = field(init=False)
     step_worker: TimerWorker = field(init=False)  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
 
     def close(self) -> None:
+        if self.people_lookup is not None:
+            self.people_lookup.shutdown()
         self.effects.shutdown()
         self.io.shutdown(wait=True)
         self.leases.close()
@@ -123,15 +141,28 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
     return (
         health.feature(ctx.engine, ctx.problems),
         incidents.feature(ctx.incidents, ctx.updates, ctx.config, ctx.rendering, answers),
-        oncall.feature(ctx.oncall, ctx.config, ctx.clock, answers),
+        _oncall(ctx),
         paging.feature(ctx.paging, ctx.steps, ctx.pagerduty, ctx.contacts, ctx.channels, ctx.ack_links, ctx.incidents,
                        ctx.clock, ctx.settings, answers),
         alerts.feature(ctx.alerts, ctx.settings.webhook_token, ctx.config),
         status.feature(ctx.status, ctx.config, ctx.clock, ctx.rendering, ctx.settings.public_url, answers),
         console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway),
-        reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, answers),
+        reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, ctx.people, answers),
         retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
+        people.feature(ctx.people),
     )
+
+
+def _oncall(ctx: AppContext) -> Feature:
+    """On call, with the services only it uses: time off, cover requests, the gap check, calendars."""
+    time_off = TimeOffService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    cover = CoverService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    gaps = GapCheck(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    calendars = CalendarService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    rota_notices = RotaNotices(ctx.gateway, ctx.config, cover, gaps) if ctx.gateway else None
+    fairness = FairnessService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
+    return oncall.feature(ctx.oncall, time_off, cover, gaps, calendars, fairness, rota_notices, ctx.config, ctx.clock,
+                          ctx.settings.public_url, ctx.answers)
 
 
 def commands(parts: Sequence[Feature]) -> dict[str, Listener]:
@@ -182,6 +213,10 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         publisher = ReportPublisher(sessions, gateway, reports, rendering, clock)
         sync = SlackSync(sessions, gateway, rendering, clock, io, leases, publisher)
     effects = Effects(sync if slack_work_here else None)
+    people = PeopleDirectory(sessions, clock)
+    people_lookup = PeopleLookup(gateway, people) if gateway else None
+    if people_lookup is not None:
+        people.asks_with(people_lookup.ask)
     status = StatusService(sessions, config, clock)
 
     def incident_changed(incident_id: int) -> None:
@@ -197,26 +232,48 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     steps = NotificationSteps(sessions, config, clock, contacts, channels, ack_links)
     pagerduty = PagerDutyBridge(sessions, config, clock, PagerDutyEventsClient(settings.pagerduty_events_url),
                                 settings.pagerduty_routing_key)
-    paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty)
+    paging = PagingService(sessions, config, clock, oncall, pager, steps, pagerduty, people)
     updates = UpdateService(sessions, config, clock)
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
     retro = RetroService(sessions, config, clock)
-    digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url)
-    notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
+    poster = DigestPoster(config, gateway, settings.public_url, people, people_lookup) if gateway else None
+    digest = WeeklyDigest(sessions, config, clock, retro, poster.post if poster else None)
+    notices = Notices(gateway, incidents, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
+    triggers = Triggers(sessions, clock)
     ctx = AppContext(
         settings=settings, config=config, clock=clock, engine=engine, sessions=sessions, incidents=incidents,
         updates=updates, oncall=oncall, paging=paging, alerts=alerts, effects=effects, gateway=gateway, sync=sync,
-        notices=notices, answers=Answers(effects, notices) if notices else None, io=io, leases=leases,
+        notices=notices, answers=Answers(effects, notices, triggers) if notices else None, io=io, leases=leases,
         rendering=rendering, problems=problems, status=status, reviews=reviews, reports=reports, actions=actions,
         report_forms=report_forms, retro=retro, digest=digest, contacts=contacts, steps=steps, channels=channels,
-        ack_links=ack_links, pagerduty=pagerduty)
+        ack_links=ack_links, pagerduty=pagerduty, people=people, people_lookup=people_lookup, triggers=triggers)
     ctx.features = features(ctx)
     handlers = timers(ctx.features)
     ctx.timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP])
     ctx.step_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, only=[PAGE_STEP])
     return ctx
+
+
+def resolve_members(settings: Settings, config: IncidentConfig, *, keep: bool) -> IncidentConfig:
+    """The configuration with every schedule member an id, resolved with Slack when the token is set
+    (``bot.paging.members``); ``keep`` reads and keeps the answers in the database. An entry Slack
+    does not know is a ``ConfigError`` naming the file, the key and the entry."""
+    slack = SlackPeopleDirectory(SlackGateway(make_client(settings.slack_bot_token, settings.slack_api_url))) \
+        if settings.slack_enabled else None
+    if not member_entries(config):
+        return config
+    engine = make_engine(settings.database_url) if keep else None
+    try:
+        directory = MemberDirectory(make_session_factory(engine) if engine else None, SystemClock().now)
+        return directory.resolve(config, slack)
+    except UnknownMembers as exc:
+        raise ConfigError("\n".join(f"{settings.incident_config}: {where}: {message}"
+                                     for where, message in exc.problems)) from None
+    finally:
+        if engine is not None:
+            engine.dispose()
 
 
 def create_bolt_app(ctx: AppContext) -> App | None:
@@ -241,6 +298,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
         # own thread and answer when they ack. (Bolt's default runs each in a second thread and polls for
         # its ack every 10 ms, which costs every ack a thread hop and 5 ms on average.)
         process_before_response=True,
+        raise_error_for_unhandled_request=True,  # one line in the log (handlers.slack.replies.on_error)
     )
     app.command("/incident")(IncidentCommands(commands(ctx.features), ctx.incidents, ctx.answers).handle)
     for feature in ctx.features:
@@ -252,7 +310,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
 
 def create_web_app(ctx: AppContext, bolt: App | None) -> Starlette:
     """Every route the ``web`` process serves: Slack's requests, then each feature's routes and pages."""
-    web = web_parts(ctx.settings, ctx.config, ctx.sessions, ctx.clock)
+    web = web_parts(ctx.settings, ctx.config, ctx.sessions, ctx.clock, ctx.people)
     routes = [*slack_events.routes(bolt, ctx.settings.slack_signing_secret, ctx.effects.gate)]
     for feature in ctx.features:
         if feature.routes is not None:

@@ -5,9 +5,11 @@ from models.base import Base
 from models.communication import Delivery, Subscription
 from models.contact import ContactMethod, DeliveryState, NotificationRules, PageDelivery, UsedAckLink
 from models.incident import Incident, Role, RoleAssignment, Status, TimelineEvent
-from models.oncall import HandoffNotice, Override
+from models.oncall import CalendarToken, CoverRequest, FindingNotice, HandoffNotice, MemberEntry, Override, TimeOff
 from models.paging import Page, PageNotification, PageState
+from models.person import Person
 from models.problem import AppProblem
+from models.replay import SlackTrigger
 from models.report import ActionItem, ActionType, Priority, Report
 from models.secret import StoredSecret
 from models.status_page import PublicImpact, PublicIncident, PublicUpdate
@@ -20,17 +22,22 @@ __all__ = [
     "AlertGroup",
     "AppProblem",
     "Base",
+    "CalendarToken",
     "ContactMethod",
+    "CoverRequest",
     "Delivery",
     "DeliveryState",
+    "FindingNotice",
     "HandoffNotice",
     "Incident",
+    "MemberEntry",
     "NotificationRules",
     "Override",
     "Page",
     "PageDelivery",
     "PageNotification",
     "PageState",
+    "Person",
     "Priority",
     "PublicImpact",
     "PublicIncident",
@@ -40,8 +47,10 @@ __all__ = [
     "RoleAssignment",
     "Status",
     "StoredSecret",
+    "SlackTrigger",
     "Subscription",
+    "TimeOff",
     "TimelineEvent",
-    "UsedAckLink",
     "Timer",
+    "UsedAckLink",
 ]

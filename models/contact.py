@@ -23,6 +23,7 @@ from models.types import UTCDateTime
 
 class DeliveryState(StrEnum):
     PENDING = "pending"  # due at due_at (or being retried)
+    SENDING = "sending"  # taken for sending (after which an acknowledgement no longer cancels it)
     SENT = "sent"  # the provider accepted it: never sent again
     CANCELLED = "cancelled"  # acknowledged or over before it was due
     FAILED = "failed"  # the provider refused it for good (a bad number); said in the timeline

@@ -14,6 +14,14 @@ from tests.driver import SIGNING_SECRET, Bot, ServerPool, start_bot
 from tests.fakeslack import FakeSlack
 
 USERS = ["U01ALICE", "U02BOB", "U03CAROL", "U04DAVE"]
+PROFILES = {  # real-looking people: accents, non-Latin scripts, zones of their own
+    "U01ALICE": {"real_name": "Alice Ångström", "display_name": "alice", "tz": "Europe/Stockholm"},
+    "U02BOB": {"real_name": "Борис Петров", "display_name": "bob", "tz": "Europe/Moscow"},
+    "U03CAROL": {"real_name": "李嘉欣", "display_name": "carol", "tz": "Asia/Shanghai"},
+    "U04DAVE": {"real_name": "Dave O'Brien-Núñez", "display_name": "dave", "tz": "America/New_York"},
+}
+GONE = "U08SEB"  # deactivated: Slack still answers, with deleted set
+GONE_PROFILE = {"real_name": "Sébastien Lefèvre", "display_name": "seb", "tz": "Europe/Paris", "deleted": True}
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +55,8 @@ def fake_slack(slack_server: FakeSlack) -> Iterator[FakeSlack]:
     slack_server.add_channel("incidents")
     slack_server.add_channel("general")
     for user in USERS:
-        slack_server.add_user(user, name=user[3:].lower())
+        slack_server.add_user(user, name=user[3:].lower(), **PROFILES[user])
+    slack_server.add_user(GONE, name="seb", **GONE_PROFILE)
     yield slack_server
     assert slack_server.violations == [], "the bot made calls Slack would refuse"
 

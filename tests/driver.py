@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 import urllib.error
@@ -136,6 +137,7 @@ class Bot:
     channel: str = "CGENERAL"
     secret: str = SIGNING_SECRET
     _trigger: int = field(default=0)
+    _run: str = field(default_factory=lambda: secrets.token_hex(4))  # trigger ids are unique across bots
     _event: int = field(default=0)
 
     # -- what Slack sends ----------------------------------------------------------------
@@ -170,7 +172,8 @@ class Bot:
             "token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel or self.channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": "/incident",
             "text": text, "api_app_id": "A0001", "is_enterprise_install": "false",
-            "response_url": self.fake.response_url(f"cmd{self._trigger}"), "trigger_id": f"trigger.{self._trigger}",
+            "response_url": self.fake.response_url(f"cmd{self._trigger}"),
+            "trigger_id": f"trigger.{self._run}.{self._trigger}",
         }
         return self.post_signed(urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded", **signing)
 
@@ -183,16 +186,17 @@ class Bot:
         self._trigger += 1
         return self.interact({
             "type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": f"trigger.{self._trigger}", "container": {"type": "message", "channel_id": channel or "C1"},
+            "trigger_id": f"trigger.{self._run}.{self._trigger}", "container": {"type": "message", "channel_id": channel or "C1"},
             "channel": {"id": channel or "C1", "name": "inc"}, "response_url": self.fake.response_url(f"act{self._trigger}"),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": str(incident_id),
                          "action_ts": str(time.time())}],
         })
 
     def submit_view(self, callback_id: str, values: dict, user: str = "U01ALICE", private_metadata: str = "") -> HttpResponse:
+        self._trigger += 1
         return self.interact({
             "type": "view_submission", "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": "trigger.view",
+            "trigger_id": f"trigger.{self._run}.{self._trigger}",
             "view": {"id": "V1", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
                      "state": {"values": values}, "hash": "h"},
         })
@@ -223,6 +227,8 @@ class Bot:
         """Until the listeners' work (a late one included) and the Slack work it caused are over."""
         wait_for_answers(timeout)
         self.ctx.effects.wait_idle(timeout)
+        if self.ctx.people_lookup is not None:
+            self.ctx.people_lookup.wait_idle(timeout)
 
     def close(self) -> None:
         self.servers.give_back(self.server)

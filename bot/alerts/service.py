@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
+from bot.core.store import changing, load
 from bot.incidents.service import Declaration, IncidentService
-from bot.incidents.store import changing, load
 from bot.jobs import timers
 from models import Alert, AlertGroup, Incident
 
@@ -219,12 +219,19 @@ class _Notification:
         incident.log(self.now, event.source, "alert_fired",
                      f"Another alert joined {incident.number}: {event.title} ({_count(incident)})",
                      {"alert": event.dedup_key}, announce=False)
+        self._raise_for(incident, event)
 
     def _fired_again(self, alert: Alert, incident: Incident, event: AlertEvent) -> None:
         quiet = incident.alerts_firing == 0
         self._start_firing(alert, incident, again=True)
         incident.log(self.now, event.source, "alert_fired", f"The alert fired again: {event.title} ({_count(incident)})",
                      {"alert": event.dedup_key}, announce=quiet)
+        self._raise_for(incident, event)
+
+    def _raise_for(self, incident: Incident, event: AlertEvent) -> None:
+        """An incident is as severe as its most severe alert."""
+        self.alerts._incidents.raise_for_alert(incident, self.alerts.severity(event.severity), event.source,
+                                               event.title[:200])
 
     def _start_firing(self, alert: Alert, incident: Incident, again: bool = False) -> None:
         alert.incident_id, alert.firing, alert.fired_at, alert.resolved_at = incident.id, True, self.now, None

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from bot.core import calendar
 from bot.core.durations import Duration, Offset, parse_duration
 
 
@@ -44,7 +45,6 @@ def _show(value: Any) -> str:
 
 # --- value checks shared by the models ---------------------------------------------------------
 
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ROTATIONS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(weeks=1)}
 
 
@@ -79,13 +79,11 @@ def _web_address(value: str) -> str:
 
 
 def _day(value: Any) -> int:
-    if isinstance(value, str):
-        for number, day in enumerate(_DAYS):
-            if value.strip().lower() in (day, day[:3]):
-                return number
+    if isinstance(value, str) and (number := calendar.weekday(value)) is not None:
+        return number
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 7:
         return value
-    raise ValueError(f"{_show(value)} is not a day; use mon, tue, wed, thu, fri, sat or sun")
+    raise ValueError(f"{_show(value)} is not a day; use {calendar.WEEKDAY_FORMS}")
 
 
 def _days(value: Any) -> tuple[int, ...]:
@@ -105,9 +103,8 @@ def _days(value: Any) -> tuple[int, ...]:
 
 def _clock(value: Any) -> Any:
     """HH:MM. YAML reads an unquoted 18:00 as the number 1080, so that case gets its own hint."""
-    if isinstance(value, str) and (match := re.fullmatch(r"(\d{1,2}):(\d\d)", value.strip())):
-        if int(match[1]) < 24 and int(match[2]) < 60:
-            return time(int(match[1]), int(match[2]))
+    if isinstance(value, str) and (at := calendar.time_of_day(value)) is not None:
+        return at
     if isinstance(value, time):
         return value
     if isinstance(value, int) and 60 <= value < 24 * 60:
@@ -157,6 +154,21 @@ def _rotation(value: Any) -> Any:
 Name = Annotated[str, AfterValidator(_name)]
 ClockTime = Annotated[time, BeforeValidator(_clock)]
 UserId = Annotated[str, _pattern(r"[UW][A-Z0-9]{2,}", "a Slack user ID; use the member ID, such as U01ABCDEF")]
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+HANDLE = re.compile(r"@[a-z0-9][a-z0-9._-]*", re.IGNORECASE)
+
+
+def _member(value: Any) -> Any:
+    """A Slack id as it is; an e-mail or an @handle as written, for ``bot.paging.members`` to resolve."""
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"[UW][A-Z0-9]{2,}", text) or EMAIL.fullmatch(text) or HANDLE.fullmatch(text):
+            return text
+    raise ValueError(f'{_show(value)} is not a member; use a Slack member ID (U01ABCDEF), an e-mail '
+                     '(alice@example.com) or an @handle in quotes ("@alice")')
+
+
+Member = Annotated[str, BeforeValidator(_member)]
 UsergroupId = Annotated[str, _pattern(r"S[A-Z0-9]{2,}", "a Slack user group ID; use its ID, such as S01ABCDEF")]
 
 
@@ -224,7 +236,7 @@ class RotationConfig(_Strict):
 
     rotation: Annotated[Literal["hourly", "daily", "weekly"] | timedelta, BeforeValidator(_rotation)] = "weekly"
     handoff: Annotated[Handoff, BeforeValidator(_handoff)] = Handoff(0, time(9))
-    members: Annotated[list[UserId], Field(min_length=1)]
+    members: Annotated[list[Member], Field(min_length=1)]
 
     @property
     def period(self) -> timedelta:
@@ -260,7 +272,7 @@ class LayerConfig(RotationConfig):
 class ScheduleConfig(RotationConfig):
     """Either one rotation (``rotation``, ``handoff``, ``members``) or ``layers``, a later one winning where it covers."""
 
-    members: Annotated[list[UserId], Field(min_length=1)] | None = None
+    members: Annotated[list[Member], Field(min_length=1)] | None = None
     layers: Annotated[list[LayerConfig], Field(min_length=1)] | None = None
     channel: ChannelName | None = None  # told at each handoff, besides the incoming person's DM
 
@@ -350,6 +362,14 @@ class OverridesConfig(_Strict):
     max_duration: Duration = timedelta(days=7)  # a longer absence is a change of the rotation in this file
 
 
+class OncallConfig(_Strict):
+    """Gaps and conflicts seen ahead: how far, what counts, and where they are said."""
+
+    look_ahead: Duration = timedelta(days=14)  # checked daily and on every change of overrides or time off
+    max_hours_in_a_row: Annotated[int, Field(gt=0, strict=True)] = 168  # longer without a break is a conflict
+    gaps_channel: ChannelName | None = None  # else each schedule's channel, else the announce channel
+
+
 class RoleConfig(_Strict):
     """What the role does, DMed to whoever takes it."""
 
@@ -382,11 +402,14 @@ class StakeholderGroupConfig(_Strict):
 
 
 class RetroConfig(_Strict):
-    """The weekly digest of the retro figures: where, and when in the configured zone."""
+    """The weekly digest of the retro figures: where (no channel, no digest), and when in the configured
+    zone; and in whose zone a page counts as out of hours: the paged ``person``'s own, when Slack knows
+    it (else ``timezone``), or always the configured ``timezone``."""
 
-    channel: ChannelName
+    channel: ChannelName | None = None
     day: Annotated[int, BeforeValidator(_day)] = 0
     time: ClockTime = time(9, 30)
+    out_of_hours_in: Literal["person", "timezone"] = "person"
 
 
 class ReportsConfig(_Strict):
@@ -467,6 +490,7 @@ class IncidentConfig(_Strict):
     services: dict[Name, ServiceConfig] = {}
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     overrides: OverridesConfig = Field(default_factory=OverridesConfig)
+    oncall: OncallConfig = Field(default_factory=OncallConfig)
     roles: dict[Literal["commander", "comms_lead"], RoleConfig] = Field(default_factory=_default_roles)
     stakeholders: dict[Name, StakeholderGroupConfig] = {}
     reports: ReportsConfig = Field(default_factory=ReportsConfig)

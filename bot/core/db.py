@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -71,3 +72,12 @@ def ping(engine: Engine) -> None:
     """Raise if the database cannot answer a trivial query; a plain read, so a writer never holds it up."""
     with engine.connect().execution_options(**PLAIN_READ) as connection:
         connection.execute(text("SELECT 1"))
+
+
+def write_lock_timed_out(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite giving up on the write lock another process held past ``busy_timeout``.
+
+    Every transaction here takes the lock at its ``BEGIN IMMEDIATE``, before it writes anything,
+    so the work it would have done can simply be tried again.
+    """
+    return isinstance(exc, OperationalError) and str(exc.orig) in ("database is locked", "database is busy")

@@ -11,11 +11,10 @@ A moment is one of (any case)::
 A weekday is the next one, today included (with a time already past today: next week's); a day
 and month without a year the next one, today included. A day alone is its start or, read as the end
 of a range (``end=True``), its end: the midnight after it. Times are read in the zone as handoffs are
-(``bot.paging.rotation.to_utc``: an hour that happens twice is the first, one skipped moves on by the
+(``bot.core.calendar.to_utc``: an hour that happens twice is the first, one skipped moves on by the
 skip). A range that begins in the past begins now; one that ends in the past is refused.
 
-Weekday and month names, HH:MM and local time to UTC are kept here, small, until the shared
-``bot.core.calendar`` lands on main; then they come from there.
+Weekday and month names, HH:MM, month lengths and local time to UTC are ``bot.core.calendar``'s.
 """
 
 from __future__ import annotations
@@ -25,14 +24,13 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot.core import calendar
+from bot.core.calendar import days_in_month, time_of_day, to_utc
 from bot.core.durations import format_duration, parse_duration
 from bot.core.errors import UserError
 
 FORMS = "now, in 2h, tomorrow 09:00, fri 18:00, 24 dec or 2026-12-24 09:00"
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = {name.lower(): number for number, name in enumerate(_months.month_name) if name}
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _CLOCKISH = re.compile(r"\d{1,2}:\d+|\d{1,2}(?:am|pm)")  # read as a time, so that 25:00 or 6pm is told how to write it
 _NUMBER = re.compile(r"\d{1,2}")
@@ -43,33 +41,15 @@ _SEPARATORS = {"to", "until", "till", "-", "–", "→"}
 # --- splitting a command's words into moments ------------------------------------------------------
 
 
-def _weekday(word: str) -> int | None:
-    word = word.lower()
-    if len(word) >= 3:
-        for number, name in enumerate(_WEEKDAYS):
-            if name.startswith(word):
-                return number
-    return None
-
-
-def _month(word: str) -> int | None:
-    word = word.lower()
-    if len(word) >= 3:
-        for name, number in _MONTHS.items():
-            if name.startswith(word):
-                return number
-    return None
-
-
 def _day_words(words: list[str]) -> int:
     """How many of the first words name a day (0, 1 or 2)."""
     if not words:
         return 0
     first = words[0].lower()
-    if first in ("today", "tomorrow") or _weekday(first) is not None or _ISO.fullmatch(first):
+    if first in ("today", "tomorrow") or calendar.weekday(first) is not None or _ISO.fullmatch(first):
         return 1
-    if len(words) > 1 and ((_NUMBER.fullmatch(first) and _month(words[1]) is not None)
-                           or (_month(first) is not None and _NUMBER.fullmatch(words[1]))):
+    if len(words) > 1 and ((_NUMBER.fullmatch(first) and calendar.month(words[1]) is not None)
+                           or (calendar.month(first) is not None and _NUMBER.fullmatch(words[1]))):
         return 2
     return 0
 
@@ -123,11 +103,6 @@ def _not_a_moment(word: str) -> str:
 # --- reading one moment -----------------------------------------------------------------------------
 
 
-def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """A naive wall-clock time in ``zone`` as aware UTC (``fold=0``, as handoffs are read)."""
-    return local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
-
-
 def parse_moment(text: str, now: datetime, zone: ZoneInfo, *, end: bool = False,
                  command: str | None = None) -> datetime:
     """The instant ``text`` names, as aware UTC; a day alone is its start, or its end with ``end``."""
@@ -154,7 +129,7 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo, *, end: bool = False,
     if clock is None:
         return to_utc(datetime.combine(day + timedelta(days=1) if end else day, time()), zone)
     moment = to_utc(datetime.combine(day, clock), zone)
-    if _weekday(day_text) is not None and moment <= now:  # fri 18:00 on a Friday evening: next week's
+    if calendar.weekday(day_text) is not None and moment <= now:  # fri 18:00 on a Friday evening: next week's
         moment = to_utc(datetime.combine(day + timedelta(days=7), clock), zone)
     return moment
 
@@ -169,9 +144,8 @@ def _duration(text: str, command: str | None) -> timedelta:
 
 
 def _clock(word: str, command: str | None) -> time:
-    match = _CLOCK.fullmatch(word)
-    if match and int(match[1]) < 24 and int(match[2]) < 60:
-        return time(int(match[1]), int(match[2]))
+    if (at := time_of_day(word)) is not None:
+        return at
     raise UserError(f"`{word}` is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.", command=command)
 
 
@@ -182,14 +156,14 @@ def _day(text: str, today: date, command: str | None) -> date:
         return today
     if word == "tomorrow":
         return today + timedelta(days=1)
-    if (weekday := _weekday(word)) is not None:
-        return today + timedelta(days=(weekday - today.weekday()) % 7)
+    if (number := calendar.weekday(word)) is not None:
+        return today + timedelta(days=(number - today.weekday()) % 7)
     if iso := _ISO.fullmatch(word):
         return _date(text, int(iso[1]), int(iso[2]), int(iso[3]), command)
     first, second = word.split()
-    number, month = (int(first), _month(second)) if first.isdigit() else (int(second), _month(first))
+    number, month = (int(first), calendar.month(second)) if first.isdigit() else (int(second), calendar.month(first))
     for year in range(today.year, today.year + 8):  # the next one, today included (29 feb: a leap year)
-        if number <= _months.monthrange(year, month)[1] and date(year, month, number) >= today:
+        if number <= days_in_month(year, month) and date(year, month, number) >= today:
             return date(year, month, number)
     return _date(text, today.year, month, number, command)
 
@@ -197,7 +171,7 @@ def _day(text: str, today: date, command: str | None) -> date:
 def _date(text: str, year: int, month: int, day: int, command: str | None) -> date:
     if not 1 <= month <= 12:
         raise UserError(f"`{text}` is not a date: there is no month {month}.", command=command)
-    days = _months.monthrange(year, month)[1]
+    days = days_in_month(year, month)
     if not 1 <= day <= days:
         raise UserError(f"`{text}` is not a date: {_months.month_name[month]} {year} has {days} days.",
                         command=command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.features import Feature
+from bot.people import PeopleDirectory
 from bot.reports.actions import ACTION_DUE, ACTION_OVERDUE, ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import REPORT_REMINDER, REVIEW_DUE, ReviewService
@@ -18,12 +19,12 @@ from handlers.slack.report_commands import ReportListeners
 
 
 def feature(reports: ReportService, reviews: ReviewService, actions: ActionService, report_forms: ReportForms | None,
-            rendering: Rendering, answers: Answers | None) -> Feature:
+            rendering: Rendering, people: PeopleDirectory, answers: Answers | None) -> Feature:
     def slack(app: App) -> None:
         report_views.register(app, reports, reviews, actions, report_forms, answers)
 
     def http(web: Web):
-        return routes.routes(reports, web.pages, web.access, rendering)
+        return routes.routes(reports, web.pages, web.access, rendering, people)
 
     return Feature(
         "reports",

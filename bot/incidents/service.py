@@ -2,11 +2,12 @@
 
 Each public method is one unit of work: it locks the incident row, changes it, writes a
 timeline event saying who did what, and commits; the store's hook then tells the Slack side
-(``bot.incidents.store``). It never talks to Slack itself.
+(``bot.core.store``). It never talks to Slack itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -14,14 +15,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
+from bot.comms.roles import comms_lead_wanted
 from bot.comms.updates import UpdateService
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError
 from bot.core.people import is_user, mention
-from bot.incidents.roles import comms_lead_wanted
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.jobs import timers
 from bot.paging.service import PagingService
 from bot.status import public
@@ -349,22 +350,40 @@ class IncidentService:
             text = f"{incident.number} {verb} from {old} to {severity} by <@{actor}>"
             if reason:
                 text += f": {reason.strip()}"
-            incident.severity = severity
-            incident.log(self._clock.now(), actor, "severity_changed", text,
-                         {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
-            if self._updates:
-                self._updates.reschedule(object_session(incident), incident)
-            if not downgrade:
-                self._page_for_raise(incident, actor)
+            self._set_severity(incident, severity, actor, text, reason)
         return incident
 
-    def is_pinned(self, incident_id: int, ts: str) -> bool:
-        return _pinned(self.get(incident_id), ts)
+    def raise_for_alert(self, incident: Incident, severity: str | None, source: str, title: str) -> None:
+        """In the alert service's transaction: a more severe alert joined the incident, which takes its
+        severity (announced, and paged if the new severity pages); a less severe one changes nothing."""
+        if severity is None or severity == incident.severity or not self._config.is_downgrade(severity, incident.severity):
+            return
+        reason = f"a more severe alert joined: {title}"
+        self._set_severity(incident, severity, source,
+                           f"{incident.number} raised from {incident.severity} to {severity}: {reason}", reason)
 
-    def record_pin(self, incident_id: int, reactor: str, pinned: PinnedMessage) -> None:
-        """A message someone marked with :pushpin: joins the timeline at its own time, once (a second
-        :pushpin: finds the first under the row lock). One Slack would not hand over is recorded as a
-        ``pin_skipped`` gap, so the report shows it instead of silently missing it."""
+    def _set_severity(self, incident: Incident, severity: str, actor: str, text: str, reason: str | None) -> None:
+        """The one way a severity changes: recorded and announced, nags rescheduled, a raise paged."""
+        old = incident.severity
+        downgrade = self._config.is_downgrade(old, severity)
+        incident.severity = severity
+        incident.log(self._clock.now(), actor, "severity_changed", text,
+                     {"from": old, "to": severity, "reason": reason, "downgrade": downgrade})
+        if self._updates:
+            self._updates.reschedule(object_session(incident), incident)
+        if not downgrade:
+            self._page_for_raise(incident, actor)
+
+    def pin(self, incident_id: int, reactor: str, channel: str, ts: str,
+            read: Callable[[str, str], PinnedMessage]) -> None:
+        """A message someone marked with :pushpin: joins the timeline at its own time, once: one pinned
+        already (by someone else, or an event Slack sent again) is not read again, and a second
+        :pushpin: at the same moment finds the first under the row lock. ``read`` fetches the message
+        (from Slack); one it could not hand over is recorded as a ``pin_skipped`` gap, so the report
+        shows it instead of silently missing it."""
+        if _pinned(self.get(incident_id), ts):
+            return
+        pinned = read(channel, ts)
         with self._write(incident_id) as incident:
             if _pinned(incident, pinned.ts):
                 return

@@ -162,11 +162,14 @@ class TimerWorker:
 
     def _start(self, claimed: Timer) -> Timer | None:
         """Re-check just before running, renewing the lease: the row may have been cancelled since
-        the claim, or taken by another worker if this one's lease ran out on earlier rows."""
+        the claim, or taken by another worker, or by another tick of this very process (the wake-up
+        beside the regular tick), if this claim's lease ran out on earlier rows. The claim is this
+        tick's only while the row still has the lease this tick gave it."""
         now = self.clock.now()
         with self._sessions() as session, session.begin():
             return session.scalars(
-                update(Timer).where(Timer.id == claimed.id, Timer.claimed_by == self.worker_id, PENDING)
+                update(Timer).where(Timer.id == claimed.id, Timer.claimed_by == self.worker_id,
+                                    Timer.claimed_until == claimed.claimed_until, PENDING)
                 .values(claimed_until=now + self._lease, attempts=Timer.attempts + 1)
                 .returning(Timer)
             ).one_or_none()

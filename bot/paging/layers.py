@@ -15,7 +15,7 @@ daylight saving) read in the layer's own zone, restricted to its ``hours``. At a
 
 **Hours.** The day ``d`` of ``hours.days`` opens a window from ``d`` at ``start`` to ``end`` that day,
 or the next day when ``end`` is not after ``start`` (the hours cross midnight), both read in the zone
-as handoffs are (``rotation.to_utc``). Windows are the one rule: "covers" is "inside a window".
+as handoffs are (``calendar.to_utc``). Windows are the one rule: "covers" is "inside a window".
 
 **Cost.** ``who_at`` is constant time in the length of the schedule's history (a shift number is
 arithmetic), linear in its layers, members, overrides and time off in force. ``shifts`` and ``gaps``
@@ -31,8 +31,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import HoursConfig, LayerConfig, ScheduleConfig
+from bot.core.calendar import to_utc
 from bot.paging import rotation
-from bot.paging.rotation import to_utc
 
 _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)
@@ -173,20 +173,6 @@ def covers(layer: Layer, at: datetime) -> bool:
     return False
 
 
-def hours_edges(layer: Layer, start: datetime, end: datetime) -> list[datetime]:
-    """Where the layer's hours open or close within ``(start, end)``."""
-    if layer.hours is None:
-        return []
-    day = start.astimezone(layer.zone).date() - _DAY
-    last = end.astimezone(layer.zone).date()
-    edges = []
-    while day <= last:
-        if day.weekday() in layer.hours.days:
-            edges += [edge for edge in _window(layer, day) if start < edge < end]
-        day += _DAY
-    return edges
-
-
 # --- who is on call at an instant -----------------------------------------------------------------
 
 
@@ -206,13 +192,17 @@ def _layer_cover(rota: Rota, layer: Layer, at: datetime) -> _Cover | None:
     return None
 
 
-def _cover(rota: Rota, at: datetime) -> _Cover:
+def _override_at(rota: Rota, at: datetime) -> _Cover | None:
     winner = None
     for span in rota.overrides:  # by precedence: the last covering one wins
         if span.start <= at < span.end:
             winner = span
-    if winner is not None:
-        return _Cover(winner.user, override=winner)
+    return None if winner is None else _Cover(winner.user, override=winner)
+
+
+def _cover(rota: Rota, at: datetime) -> _Cover:
+    if (overridden := _override_at(rota, at)) is not None:
+        return overridden
     for layer in reversed(rota.layers):
         found = _layer_cover(rota, layer, at)
         if found is not None:
@@ -233,24 +223,64 @@ def covering_layer(rota: Rota, at: datetime) -> str | None:
 # --- over a range ---------------------------------------------------------------------------------
 
 
-def _points(rota: Rota, start: datetime, end: datetime) -> list[datetime]:
-    """Every instant in ``[start, end)`` where who is on call may change, ``start`` first."""
-    points = {start}
-    for layer in rota.layers:
-        shifts = rotation.shifts_between(layer.rotation, layer.zone, start, end)
-        points.update(s.start for s in shifts if start < s.start < end)
-        points.update(hours_edges(layer, start, end))
-    for span in (*rota.overrides, *(a for spans in rota.away.values() for a in spans)):
-        points.update(p for p in (span.start, span.end) if start < p < end)
-    return sorted(points)
+def hours_windows(layer: Layer, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The layer's windows that overlap ``[start, end)``, in order (one all along for a layer without hours)."""
+    if layer.hours is None:
+        return [(start, end)]
+    day = start.astimezone(layer.zone).date() - _DAY
+    last = end.astimezone(layer.zone).date()
+    windows = []
+    while day <= last:
+        if day.weekday() in layer.hours.days:
+            opens, closes = _window(layer, day)
+            if opens < end and closes > start:
+                windows.append((opens, closes))
+        day += _DAY
+    return windows
+
+
+class _Sweep:
+    """One layer read at ascending instants: its shifts and windows over the range are computed once,
+    and each instant advances a pointer instead of doing the arithmetic again (what ``_layer_cover`` does)."""
+
+    def __init__(self, layer: Layer, start: datetime, end: datetime) -> None:
+        self.layer = layer
+        self.shifts = rotation.shifts_between(layer.rotation, layer.zone, start, end)
+        self.windows = hours_windows(layer, start, end)
+        self._shift = self._window = 0
+
+    def cover(self, rota: Rota, at: datetime) -> _Cover | None:
+        while self._window < len(self.windows) and self.windows[self._window][1] <= at:
+            self._window += 1
+        if self._window == len(self.windows) or self.windows[self._window][0] > at:
+            return None
+        while self.shifts[self._shift].end <= at:
+            self._shift += 1
+        shift, members = self.shifts[self._shift], self.layer.rotation.members
+        for step in range(len(members)):
+            user = members[(shift.number + step) % len(members)]
+            if not is_away(rota, user, at):
+                return _Cover(user, self.layer.name, covering=shift.user if user != shift.user else None)
+        return None
 
 
 def _stretches(rota: Rota, start: datetime, end: datetime) -> list[tuple[_Cover, datetime, datetime]]:
-    """``[start, end)`` cut where the cover changes, gaps included, each piece with its cover."""
+    """``[start, end)`` cut where the cover changes, gaps included, each piece with its cover: the rule of
+    ``_cover``, evaluated at every instant where anything may change (shift boundaries, edges of hours,
+    overrides and time off) by a sweep over each layer."""
+    sweeps = [_Sweep(layer, start, end) for layer in rota.layers]
+    points = {start}
+    for sweep in sweeps:
+        points.update(s.start for s in sweep.shifts if start < s.start < end)
+        points.update(edge for window in sweep.windows for edge in window if start < edge < end)
+    for span in (*rota.overrides, *(a for spans in rota.away.values() for a in spans)):
+        points.update(p for p in (span.start, span.end) if start < p < end)
+    ordered = sorted(points)
     pieces: list[tuple[_Cover, datetime, datetime]] = []
-    points = _points(rota, start, end)
-    for point, following in zip(points, [*points[1:], end], strict=True):
-        cover = _cover(rota, point)
+    for point, following in zip(ordered, [*ordered[1:], end], strict=True):
+        cover = _override_at(rota, point)
+        if cover is None:
+            cover = next((c for sweep in reversed(sweeps) if (c := sweep.cover(rota, point)) is not None), _Cover(None))
         if pieces and pieces[-1][0] == cover:
             pieces[-1] = (cover, pieces[-1][1], following)
         else:

@@ -18,6 +18,7 @@ a DM that fails after the claim is not retried).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -32,7 +33,7 @@ from bot.core.durations import format_duration
 from bot.core.errors import UserError
 from bot.paging import layers
 from bot.paging.layers import Duty, OverrideSpan, Rota
-from models.oncall import HandoffNotice, Override
+from models.oncall import HandoffNotice, Override, TimeOff
 
 OVERRIDE_LOOKBACK = timedelta(days=31)
 """Longer than any override is allowed to last (``overrides.max_duration``, a week by default)."""
@@ -76,6 +77,15 @@ class TakenShift:
     replaced: list[str]
 
 
+class CannotTakeShifts(UserError):
+    """The person named cannot be paged, so cannot be on call (``why``: unknown, deactivated, an app)."""
+
+    def __init__(self, user: str, why: str) -> None:
+        super().__init__(f"{user} cannot take a shift: {why}. Pick someone who can be paged.")
+        self.user = user
+        self.why = why
+
+
 class OnCallService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock) -> None:
         self._sessions = sessions
@@ -97,6 +107,9 @@ class OnCallService:
         if key not in self._config.schedules:
             raise UserError(f"Unknown schedule `{name}`; the schedules are {', '.join(names)}.", command=command)
         return key
+
+    def names(self) -> list[str]:
+        return list(self._config.schedules)
 
     def who_all(self) -> list[OnCallStatus]:
         """``/incident oncall`` with no schedule named: every schedule, now and next."""
@@ -121,7 +134,8 @@ class OnCallService:
         """The user on call in ``schedule_name`` at ``at`` (now by default), overrides applied; None in a gap."""
         name = self.schedule_name(schedule_name)
         at = at or self._clock.now()
-        return layers.who_at(self.rota(name, at), at)
+        with self._sessions() as session:
+            return layers.who_at(self._rotas(session, at, [name], instant=True)[name], at)
 
     def rota(self, name: str, at: datetime) -> Rota:
         """The schedule ``name`` with the overrides that can matter from ``at`` on."""
@@ -171,6 +185,15 @@ class OnCallService:
         replaced = list(dict.fromkeys(shift.user for shift in before if shift.user != user))
         return TakenShift(override, replaced)
 
+    def take_shift(self, schedule_name: str | None, user: str, actor: str, duration: timedelta | None,
+                   until: datetime | None, why_unpageable: Callable[[str], str | None]) -> TakenShift:
+        """``/incident oncall override``: only someone who can be paged takes a shift (``why_unpageable``
+        asks Slack, and says why not); then as ``add_override``."""
+        why = why_unpageable(user)
+        if why is not None:
+            raise CannotTakeShifts(user, why)
+        return self.add_override(schedule_name, user, actor, duration, until)
+
     # -- handoffs ----------------------------------------------------------------------
 
     def due_handoffs(self, now: datetime | None = None,
@@ -201,46 +224,47 @@ class OnCallService:
             raise ValueError("a duty without a start is no handoff")
         values = {"schedule": schedule_name, "shift_start": duty.start, "user_id": duty.user,
                   "notified_at": self._clock.now()}
-        with self._sessions() as session, session.begin():
-            dialect = session.get_bind().dialect
-            if dialect.name in ("postgresql", "sqlite") and dialect.insert_returning:
-                insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
-                statement = (
-                    insert(HandoffNotice).values(**values)
-                    .on_conflict_do_nothing(index_elements=["schedule", "shift_start"])
-                    .returning(HandoffNotice.id)
-                )
-                return session.execute(statement).first() is not None  # no row: it was there already
-        try:  # another database, or SQLite before 3.35: the unique constraint refuses the second insert
-            with self._sessions() as session, session.begin():
-                session.add(HandoffNotice(**values))
-        except IntegrityError:
-            return False
-        return True
+        return claim_once(self._sessions, HandoffNotice, values, ["schedule", "shift_start"])
 
     # -- internals ---------------------------------------------------------------------
 
-    def _rotas(self, session: Session, at: datetime, names: list[str]) -> dict[str, Rota]:
-        """Each schedule with its overrides that can matter at ``at``: not ended before its look-back.
+    def _rotas(self, session: Session, at: datetime, names: list[str], instant: bool = False) -> dict[str, Rota]:
+        """Each schedule with its overrides and time off that can matter at ``at``: not ended before its
+        look-back (or, ``instant``, only those in force at ``at``: all that who is on call then needs).
 
         The look-back (a whole cycle of the longest layer plus the longest override) lets ``since``
-        see an override that ended recently; older ones cannot change who is on call now.
+        see an override that ended recently; older ones cannot change who is on call now. Only the time
+        off of the schedules' members and of the people overriding in them is read.
         """
         lookback = {name: self._lookback(name) for name in names}
-        rows = session.scalars(
-            select(Override)
-            .where(Override.schedule.in_(names), Override.ends_at > at - max(lookback.values()))
+        oldest = at - max(lookback.values())
+        covering = (lambda start, end: (start <= at) & (end > at)) if instant else (lambda start, end: end > oldest)
+        rows = session.execute(
+            select(Override.schedule, Override.user_id, Override.starts_at, Override.ends_at, Override.created_at,
+                   Override.created_by, Override.id)
+            .where(Override.schedule.in_(names), covering(Override.starts_at, Override.ends_at))
             .order_by(Override.created_at, Override.id)
         )
         spans: dict[str, list[OverrideSpan]] = {name: [] for name in names}
-        for row in rows:
-            if row.ends_at > at - lookback[row.schedule]:
-                spans[row.schedule].append(OverrideSpan(
-                    user=row.user_id, start=row.starts_at, end=row.ends_at, created=row.created_at,
-                    created_by=row.created_by, id=row.id,
-                ))
-        return {name: layers.build_rota(name, self._config.schedules[name], self._config.tz, spans[name])
+        for schedule, user, start, end, created, created_by, row_id in rows:
+            if end > at - lookback[schedule]:
+                spans[schedule].append(OverrideSpan(user, start, end, created, created_by, row_id))
+        people = {name: {m for layer in self._config.schedules[name].as_layers() for m in layer.members}
+                  | {span.user for span in spans[name]} for name in names}
+        away = [layers.Away(user, start, end, row_id) for user, start, end, row_id in session.execute(
+            select(TimeOff.user_id, TimeOff.starts_at, TimeOff.ends_at, TimeOff.id).where(
+                TimeOff.user_id.in_(set().union(*people.values())), TimeOff.cancelled_at.is_(None),
+                covering(TimeOff.starts_at, TimeOff.ends_at)))]
+        return {name: layers.build_rota(name, self._config.schedules[name], self._config.tz, spans[name],
+                                        [a for a in away if a.user in people[name]])
                 for name in names}
+
+    def rotas(self, at: datetime) -> dict[str, Rota]:
+        """Every schedule, with the overrides and time off that can matter from ``at`` on."""
+        if not self._config.schedules:
+            return {}
+        with self._sessions() as session:
+            return self._rotas(session, at, list(self._config.schedules))
 
     def _lookback(self, name: str) -> timedelta:
         cycles = (layer.period * len(layer.members) for layer in self._config.schedules[name].as_layers())
@@ -249,3 +273,33 @@ class OnCallService:
     def _show(self, moment: datetime) -> str:
         """``Fri 27 Nov 18:00 CET``: a moment as people in the configured zone read it."""
         return f"{moment.astimezone(self._config.tz):%a %d %b %H:%M %Z}"
+
+
+def claim_once(sessions: sessionmaker[Session], model: type, values: dict, unique: list[str]) -> bool:
+    """Insert the row if no row has its ``unique`` columns yet; True only for the process whose insert
+    went in. What is announced once across restarts and workers (handoffs, findings) is claimed so."""
+    with sessions() as session, session.begin():
+        dialect = session.get_bind().dialect
+        if dialect.name in ("postgresql", "sqlite") and dialect.insert_returning:
+            insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+            statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique).returning(
+                *(getattr(model, column) for column in unique))
+            return session.execute(statement).first() is not None  # no row: it was there already
+    try:  # another database, or SQLite before 3.35: the unique constraint refuses the second insert
+        with sessions() as session, session.begin():
+            session.add(model(**values))
+    except IntegrityError:
+        return False
+    return True
+
+
+class OnCallPart:
+    """A service built on the schedules (time off, cover requests, the gap check): the database, the file,
+    the clock, and the on-call service that reads the rotas."""
+
+    def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
+                 oncall: OnCallService) -> None:
+        self._sessions = sessions
+        self._config = config
+        self._clock = clock
+        self._oncall = oncall

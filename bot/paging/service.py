@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -27,6 +28,7 @@ from bot.paging.bridge import PagerDutyBridge
 from bot.paging.contacts import METHOD_NAMES
 from bot.paging.oncall import OnCallService
 from bot.paging.steps import PAGE_STEP, NotificationSteps
+from bot.people import PeopleDirectory
 from models import Incident, Page, PageNotification, PageState, TimelineEvent
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,9 @@ class Pager(Protocol):
     """What paging needs from a way to reach people (``bot.slack.pager.SlackPager``); both raise
     ``PageNotDelivered`` when they fail."""
 
-    def send(self, incident: Incident, notification: PageNotification) -> None: ...
+    def send(self, incident: Incident, notification: PageNotification, late: bool = False) -> None:
+        """Page the person by DM; a ``late`` page says it was due earlier (its level has escalated)."""
+        ...
 
     def already_sent(self, incident: Incident, notification: PageNotification) -> bool:
         """Whether this very page reached the person already (an earlier attempt's answer was lost)."""
@@ -63,8 +67,9 @@ class Pager(Protocol):
 class PagingService:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
                  oncall: OnCallService, pager: Pager | None, steps: NotificationSteps | None = None,
-                 bridge: PagerDutyBridge | None = None) -> None:
+                 bridge: PagerDutyBridge | None = None, people: PeopleDirectory | None = None) -> None:
         self._sessions = sessions
+        self._people = people
         self._steps = steps
         self._bridge = bridge
         self._config = config
@@ -182,7 +187,8 @@ class PagingService:
                 for recipient in self._recipients(page, level, users):
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=recipient.user_id, level=level, target=recipient.target,
-                        role=recipient.role, renotify=False, created_at=now, out_of_hours=self._out_of_hours(now)))
+                        role=recipient.role, renotify=False, created_at=now,
+                        out_of_hours=self._out_of_hours(now, recipient.user_id, session)))
                 if self._bridge is not None and (level, cycle) == (0, 0):
                     self._bridge.paged(session, incident)
                 if self._steps is not None:
@@ -200,16 +206,18 @@ class PagingService:
         page_id = timer.payload["page"]
         with self._sessions() as session, session.begin():
             page = _locked_page(session, page_id)
-            if page is None or page.state != PageState.PAGING or not _current(page, timer.payload):
-                return  # acknowledged, over, or a chain of an earlier level: a later level has its own
+            if page is None or not page.active:
+                return
             now = self._clock.now()
             if not _notifications_of(page, timer.id):
+                if page.state != PageState.PAGING or not _current(page, timer.payload):
+                    return  # a chain of an earlier level: a later level has its own
                 first = [n for n in page.notifications if n.level == page.level and not n.renotify
                          and n.created_at >= page.starts_at]
                 for n in _unique_users(first):
                     page.notifications.append(PageNotification(
                         timer_id=timer.id, user_id=n.user_id, level=n.level, target=n.target, role=n.role,
-                        renotify=True, created_at=now, out_of_hours=self._out_of_hours(now)))
+                        renotify=True, created_at=now, out_of_hours=self._out_of_hours(now, n.user_id, session)))
                 self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:{timer.id}")
                 users = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id))
                 page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
@@ -219,9 +227,17 @@ class PagingService:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _out_of_hours(self, at: datetime) -> bool:
-        """Recorded with each page, so the retro counts who was woken without recomputing zones in SQL."""
-        return not is_open(self._config.business_hours, self._config.tz, at)
+    def _out_of_hours(self, at: datetime, user_id: str, session: Session) -> bool:
+        """Recorded with each page, so the retro counts who was woken without recomputing zones in SQL:
+        business hours in the paged person's own zone when Slack has told it (``retro.out_of_hours_in``)."""
+        return not is_open(self._config.business_hours, self.zone_of(user_id, session), at)
+
+    def zone_of(self, user_id: str, session: Session | None = None) -> ZoneInfo:
+        """The zone a person's hours are judged in: their own, unless the configuration says the team's."""
+        retro = self._config.retro
+        if self._people is None or (retro is not None and retro.out_of_hours_in == "timezone"):
+            return self._config.tz
+        return self._people.zone_of(user_id, session) or self._config.tz
 
     def _begin(self, session: Session, incident: Incident, *, reason: str, requested_by: str | None, urgency: str,
                delay: timedelta, policy: str | None = None, user: str | None = None, cause: str) -> Page:
@@ -355,23 +371,27 @@ class PagingService:
         """Send the DMs this timer recorded and has not sent yet, and record each outcome.
 
         A page Slack refuses for now (an outage, a rate limit) is retried with the retry ladder's
-        backoff (``TryAgain``) until it goes through, or until the page is acknowledged or has moved
-        to another level; one Slack can never deliver (the person left) is given up and said. On a
-        repeat run (``attempts`` > 1: an earlier run may have sent before it died or failed), each
-        page is first looked for in the person's DMs, so nobody is paged twice for one notification.
+        backoff (``TryAgain``) until it goes through or the page is acknowledged; one whose level
+        escalated meanwhile still goes, marked late (the person is still paged), unless a later page
+        of the same chain reached them first. One Slack can never deliver (the person left) is given
+        up and said. On a repeat run (``attempts`` > 1: an earlier run may have sent before it died or
+        failed), each page is first looked for in the person's DMs, so nobody is paged twice for one
+        notification.
         """
         with self._sessions() as session:
             page = session.scalars(select(Page).where(Page.id == page_id).options(
                 selectinload(Page.notifications), selectinload(Page.incident).selectinload(Incident.roles))).one()
-            if not page.active or not _current(page, timer.payload):
-                return  # acknowledged, over, or escalated since: this level's pages are no longer wanted
-            pending = [n for n in _notifications_of(page, timer.id) if n.sent_at is None and n.error is None]
+            if not page.active:
+                return  # acknowledged or over: nobody needs these pages any more
+            late = not _current(page, timer.payload)
+            pending = [n for n in _notifications_of(page, timer.id) if n.sent_at is None and n.error is None
+                       and not _superseded(page, n)]
             incident = page.incident
-        outcomes = {notification.id: self._deliver(incident, notification, maybe_sent=timer.attempts > 1)
+        outcomes = {notification.id: self._deliver(incident, notification, maybe_sent=timer.attempts > 1, late=late)
                     for notification in pending}
         if not outcomes:
             return
-        retrying = self._record_outcomes(incident.id, outcomes)
+        retrying = self._record_outcomes(incident.id, outcomes, late)
         waits = [wait for outcome, _, wait in outcomes.values() if outcome == "waits"]
         if retrying:
             raise TryAgain(f"Slack refused {len(retrying)} page(s) of INC-{incident.id} for now: {', '.join(retrying)}")
@@ -379,14 +399,14 @@ class PagingService:
             raise TryAgain(f"{len(waits)} page(s) of INC-{incident.id} wait for Slack's rate limit",
                            after=timedelta(seconds=min(waits)))
 
-    def _deliver(self, incident: Incident, notification: PageNotification,
-                 maybe_sent: bool) -> tuple[str, str | None, float | None]:
+    def _deliver(self, incident: Incident, notification: PageNotification, maybe_sent: bool,
+                 late: bool) -> tuple[str, str | None, float | None]:
         """("sent" | "waits" | "failed" | "given up", reason, seconds to wait) for one page."""
         if self._pager is None:
             return "given up", "Slack is off", None
         try:
             if not (maybe_sent and self._pager.already_sent(incident, notification)):
-                self._pager.send(incident, notification)
+                self._pager.send(incident, notification, late)
         except PageNotDelivered as exc:
             if exc.wait is not None:
                 return "waits", exc.reason, exc.wait
@@ -394,7 +414,8 @@ class PagingService:
             return ("given up" if exc.permanent else "failed"), exc.reason, None
         return "sent", None, None
 
-    def _record_outcomes(self, incident_id: int, outcomes: dict[int, tuple[str, str | None, float | None]]) -> list[str]:
+    def _record_outcomes(self, incident_id: int, outcomes: dict[int, tuple[str, str | None, float | None]],
+                         late: bool) -> list[str]:
         """Write each page's outcome and what the timeline should say; the reasons of those to retry."""
         now = self._clock.now()
         retrying = []
@@ -407,7 +428,10 @@ class PagingService:
                 who = f"<@{notification.user_id}>"
                 if outcome == "sent":
                     notification.sent_at = now
-                    if notification.failures:
+                    if late:
+                        row.log(now, None, "page_delivered", f"Paged {who} late: Slack could not take the page "
+                                                             "before its level escalated, and they are still paged")
+                    elif notification.failures:
                         row.log(now, None, "page_delivered", f"Paged {who} after {notification.failures} failed "
                                                              f"attempt{'s' if notification.failures > 1 else ''}")
                 elif outcome == "given up":
@@ -455,6 +479,13 @@ def _unique_users(notifications: list[PageNotification]) -> list[PageNotificatio
     for notification in notifications:
         seen.setdefault(notification.user_id, notification)
     return list(seen.values())
+
+
+def _superseded(page: Page, notification: PageNotification) -> bool:
+    """Whether a later page of the same chain already reached the person: an older one held up by
+    Slack would only repeat it."""
+    return any(n.user_id == notification.user_id and n.id > notification.id and n.sent_at is not None
+               for n in page.notifications)
 
 
 def _notifications_of(page: Page, timer_id: int) -> list[PageNotification]:

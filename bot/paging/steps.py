@@ -120,7 +120,7 @@ class NotificationSteps:
         with self._sessions() as session:
             delivery = session.scalars(select(PageDelivery).where(PageDelivery.id == timer.payload["delivery"])
                                        .options(selectinload(PageDelivery.page).selectinload(Page.incident))).first()
-            if delivery is None or delivery.state != DeliveryState.PENDING:
+            if delivery is None or delivery.state not in (DeliveryState.PENDING, DeliveryState.SENDING):
                 return
             if not delivery.page.active:
                 self.cancel(session, [delivery.page_id])
@@ -128,21 +128,53 @@ class NotificationSteps:
                 return
             incident = delivery.page.incident
         message = self.outgoing(delivery, incident)  # outside the session: the first link makes its secret
+        if not self._take(delivery.id):
+            return
         # An earlier attempt may have reached the provider if it failed (its answer lost) or died midway;
         # one that only waited for a send rate never sent, and needs no look-up.
         maybe_sent = delivery.attempts > 0 or (timer.attempts > 1 and _WAITED not in (timer.last_error or ""))
+        ref, unsure = self._look_up(message) if maybe_sent else (None, None)
         try:
-            ref = self._senders.already_sent(message) if maybe_sent else None
             ref = ref or self._senders.send(message)
         except PageNotDelivered as exc:
             if exc.wait is not None and not exc.permanent:  # a send rate or the provider asks to wait: no failure
+                self._release(delivery.id)
                 raise TryAgain(f"{message.method} page {message.key}{_WAITED}{exc.wait:.1f}s: {exc.reason}",
                                after=timedelta(seconds=exc.wait)) from exc
             self._failed(delivery.id, exc)
             if exc.permanent:
                 return
             raise TryAgain(f"{message.method} page {message.key} not delivered: {exc.reason}") from exc
-        self._sent(delivery.id, ref)
+        self._sent(delivery.id, ref, unsure)
+
+    def _take(self, delivery_id: int) -> bool:
+        """Mark the step as being sent, in one conditional update, unless its page was acknowledged
+        since it was read: an acknowledgement committed between the check and the send cancels it,
+        and one committed after this update comes after the send began."""
+        with self._sessions() as session, session.begin():
+            active = select(Page.id).where(Page.id == PageDelivery.page_id,
+                                           Page.state.in_((PageState.PAGING, PageState.WAITING))).exists()
+            return session.execute(update(PageDelivery).where(
+                PageDelivery.id == delivery_id, PageDelivery.state.in_((DeliveryState.PENDING, DeliveryState.SENDING)),
+                active).values(state=DeliveryState.SENDING)).rowcount == 1
+
+    def _release(self, delivery_id: int) -> None:
+        """Not sent after all (it waits for a send rate): pending again, so an acknowledgement cancels it."""
+        with self._sessions() as session, session.begin():
+            session.execute(update(PageDelivery).where(PageDelivery.id == delivery_id,
+                                                       PageDelivery.state == DeliveryState.SENDING)
+                            .values(state=DeliveryState.PENDING))
+
+    def _look_up(self, message: Outgoing) -> tuple[str | None, str | None]:
+        """(the provider's id of an earlier attempt that did arrive, why nobody could say). A look-up
+        that fails (a key without read rights, a proxy, an outage) never holds the page back: a
+        possible duplicate beats a person not woken, and the timeline says it may repeat."""
+        try:
+            return self._senders.already_sent(message), None
+        except PageNotDelivered as exc:
+            log.warning("%s page %s: could not look for an earlier attempt (%s); sending it anyway",
+                        message.method, message.key, exc.reason)
+            return None, exc.reason
 
     def outgoing(self, delivery: PageDelivery, incident: Incident) -> Outgoing:
         label = self._config.severities.get(incident.severity)
@@ -156,15 +188,17 @@ class NotificationSteps:
         return Outgoing(key=f"page-{delivery.id}", method=delivery.method, address=delivery.address, title=title,
                         text=text, speech=speech, ack_url=url, ack_token=token)
 
-    def _sent(self, delivery_id: int, ref: str) -> None:
+    def _sent(self, delivery_id: int, ref: str, unsure: str | None = None) -> None:
         now = self._clock.now()
         with self._sessions() as session, session.begin():
             delivery = session.get(PageDelivery, delivery_id)
             delivery.state, delivery.provider_ref, delivery.sent_at = DeliveryState.SENT, ref, now
             tries = f" after {delivery.attempts} failed attempt{'s' if delivery.attempts > 1 else ''}" \
                 if delivery.attempts else ""
+            repeat = (f" (it may arrive twice: an earlier attempt's answer was lost, and asking the provider "
+                      f"whether it arrived failed: {unsure})") if unsure else ""
             _note(session, delivery, now, "page_step", f"Reached <@{delivery.user_id}> by "
-                  f"{METHOD_NAMES[delivery.method]}{tries}", "sent", announce=True)
+                  f"{METHOD_NAMES[delivery.method]}{tries}{repeat}", "sent", announce=True)
 
     def _failed(self, delivery_id: int, exc: PageNotDelivered) -> None:
         now = self._clock.now()
@@ -173,6 +207,7 @@ class NotificationSteps:
             delivery.attempts += 1
             delivery.error = exc.reason
             how = METHOD_NAMES[delivery.method]
+            delivery.state = DeliveryState.PENDING  # tried again, unless the provider refuses it for good
             if exc.permanent:
                 delivery.state = DeliveryState.FAILED
                 _note(session, delivery, now, "page_step_failed", f"Could not reach <@{delivery.user_id}> by {how}: "

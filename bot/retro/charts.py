@@ -4,8 +4,11 @@ in threads): pages per day stacked by severity, and each service's four-week rol
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
+from contextlib import contextmanager
 from datetime import date
 
+from bot.retro.figures import PersonPages
 from bot.retro.service import Weekly
 
 # Colour-blind-safe (Okabe-Ito), most severe first; readable on a light and a dark page.
@@ -14,17 +17,28 @@ SERVICE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4
 INK = "#6b7280"  # a grey that reads on white and on near-black alike
 
 
-def retro_chart(weekly: Weekly, severities: list[str], fmt: str = "png") -> bytes:
-    """Both panels in one image (the digest's attachment; the web page's figure)."""
+PHONE = (4.2, 9.0)
+"""A chart for a phone's width (about 390 CSS pixels): narrower, taller, the same labels legible."""
+
+
+def retro_chart(weekly: Weekly, severities: list[str], fmt: str = "png", *, names: Mapping[str, str] | None = None,
+                size: tuple[float, float] | None = None) -> bytes:
+    """The panels in one image (the digest's attachment; the web page's figure): pages per day, rolling
+    uptime and, given ``names``, the last week's pages by person, labelled by name."""
     from matplotlib.figure import Figure  # here, not at import: it costs every process a second at start
 
-    figure = Figure(figsize=(10, 7), dpi=110, layout="constrained")
+    people = _last_week_people(weekly) if names is not None else []
+    width, height = size or (10, 7)
+    figure = Figure(figsize=(width, height + (0.45 * len(people) + 1 if people else 0)), dpi=110, layout="constrained")
     figure.patch.set_alpha(0)
-    pages, uptime = figure.subplots(2, 1)
-    _pages_per_day(pages, weekly, severities)
-    _rolling_uptime(uptime, weekly)
+    panels = figure.subplots(3 if people else 2, 1, height_ratios=[3, 3, 0.45 * len(people) + 0.8] if people else None)
+    _pages_per_day(panels[0], weekly, severities, narrow=size is not None)
+    _rolling_uptime(panels[1], weekly)
+    if people:
+        _pages_by_person(panels[2], weekly, people, names, as_text=fmt == "svg")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, metadata={"Software": None} if fmt == "png" else {"Date": None})
+    with _svg_text_as_text():
+        figure.savefig(buffer, format=fmt, metadata={"Software": None} if fmt == "png" else {"Date": None})
     return buffer.getvalue()
 
 
@@ -40,7 +54,7 @@ def _style(axes, title: str) -> None:
     axes.set_axisbelow(True)
 
 
-def _pages_per_day(axes, weekly: Weekly, severities: list[str]) -> None:
+def _pages_per_day(axes, weekly: Weekly, severities: list[str], narrow: bool = False) -> None:
     _style(axes, "Pages per day, by severity")
     days = list(weekly.pages_per_day)
     bottom = [0] * len(days)
@@ -51,12 +65,13 @@ def _pages_per_day(axes, weekly: Weekly, severities: list[str]) -> None:
         axes.bar(range(len(days)), values, bottom=bottom, label=severity, width=0.8,
                  color=SEVERITY_COLOURS[index % len(SEVERITY_COLOURS)])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    step = -(-len(days) // 10)  # at most ten dates under the bars
+    step = -(-len(days) // (4 if narrow else 10))  # at most ten dates under the bars (four on a phone)
     axes.set_xticks(range(0, len(days), step), [_day(d) for d in days[::step]])
     axes.set_ylabel("pages", color=INK)
     axes.yaxis.get_major_locator().set_params(integer=True)
     if seen or others:
-        axes.legend(frameon=False, labelcolor=INK, fontsize=9, ncols=len(seen + others), loc="upper left")
+        axes.legend(frameon=False, labelcolor=INK, fontsize=9, ncols=min(len(seen + others), 3 if narrow else 8),
+                    loc="upper left")
     else:
         axes.text(0.5, 0.5, "nobody was paged", transform=axes.transAxes, ha="center", color=INK)
         axes.set_ylim(0, 1)
@@ -83,3 +98,60 @@ def _rolling_uptime(axes, weekly: Weekly) -> None:
     axes.yaxis.set_major_formatter(lambda value, _: f"{value:.2f}%")
     if weekly.rolling_uptime:
         axes.legend(frameon=False, labelcolor=INK, fontsize=9, loc="lower left")
+
+
+def _last_week_people(weekly: Weekly) -> list[PersonPages]:
+    if not weekly.weeks:
+        return []
+    return sorted(weekly.people.get(weekly.weeks[-1].label, []), key=lambda p: (p.pages, p.out_of_hours))[-10:]
+
+
+def _pages_by_person(axes, weekly: Weekly, people: list[PersonPages], names: Mapping[str, str], as_text: bool) -> None:
+    week = weekly.weeks[-1].label
+    _style(axes, f"Who carried the pager, Week {week.split('-W')[1].lstrip('0')}")
+    rows = range(len(people))
+    axes.barh(rows, [p.pages - p.out_of_hours for p in people], color=SERVICE_COLOURS[0], label="in hours")
+    axes.barh(rows, [p.out_of_hours for p in people], left=[p.pages - p.out_of_hours for p in people],
+              color=SEVERITY_COLOURS[0], label="out of hours")
+    labels = [names.get(p.user_id, p.user_id) for p in people]
+    axes.set_yticks(list(rows), labels if as_text else [drawable(label) for label in labels])
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.grid(axis="x", color=INK, alpha=0.25, linewidth=0.6)
+    axes.grid(axis="y", visible=False)
+    axes.legend(frameon=False, labelcolor=INK, fontsize=9, loc="lower right")
+
+
+def drawable(name: str) -> str:
+    """``name`` as the chart's font can draw it: a name in a script the font lacks (李嘉欣 with DejaVu Sans)
+    is transliterated (Li Jia Xin), not drawn as empty boxes."""
+    font = _font()
+    if all(c.isspace() or font.get_char_index(ord(c)) for c in name):
+        return name
+    from text_unidecode import unidecode  # python-slugify's transliteration
+
+    return " ".join(unidecode(name).split()) or name
+
+
+_FONTS: list = []
+
+
+def _font():
+    if not _FONTS:
+        from matplotlib import font_manager
+        from matplotlib.ft2font import FT2Font
+
+        _FONTS.append(FT2Font(font_manager.findfont(font_manager.FontProperties())))
+    return _FONTS[0]
+
+
+@contextmanager
+def _svg_text_as_text():
+    """SVG keeps its labels as text (the browser draws them with the page's fonts, any script), so
+    matplotlib's font lacking a glyph (it only measures the text) is no matter."""
+    import warnings
+
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none"}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        yield

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.retro.periods import Bucket
 from bot.retro.sql import buckets_table, earlier, later, seconds_between, spread
-from models import Alert, Incident, Page, PageNotification
+from models import Alert, Incident, Page, PageNotification, Person
 from models.types import UTCDateTime
 
 METRICS = ("acknowledge", "mitigate", "resolve")
@@ -228,18 +228,29 @@ def uptime(session: Session, severities: list[str], buckets: list[Bucket], servi
     return found
 
 
+def _name(actor, person) -> ColumnElement:
+    """The directory's name for ``actor`` (a system such as "PagerDuty: …" is its own name; a person Slack
+    has not been asked about yet, their id)."""
+    return func.coalesce(person.name, actor)
+
+
 def page_log(since: datetime, until: datetime, service: str | None = None) -> Select:
     """Every page sent in ``[since, until)``, oldest first, with the columns of the CSV export."""
     reason = case((PageNotification.renotify, "renotify"), (PageNotification.level > 0, "escalation"),
                   else_=func.coalesce(Page.cause, "page"))
     acknowledged_after = case((Page.acknowledged_at >= PageNotification.created_at,
                                seconds_between(PageNotification.created_at, Page.acknowledged_at)))
+    paged, acknowledger = aliased(Person), aliased(Person)
     return (select(PageNotification.created_at.label("paged_at"), PageNotification.user_id,
+                   _name(PageNotification.user_id, paged).label("user_name"),
                    Incident.id.label("incident"), Incident.service, Incident.severity,
                    (PageNotification.level + 1).label("level"), reason.label("reason"),
-                   PageNotification.out_of_hours, Page.acknowledged_by, acknowledged_after.label("acknowledged_after_s"),
-                   _escalated(Page.id).label("escalated"))
+                   PageNotification.out_of_hours, Page.acknowledged_by,
+                   _name(Page.acknowledged_by, acknowledger).label("acknowledged_by_name"),
+                   acknowledged_after.label("acknowledged_after_s"), _escalated(Page.id).label("escalated"))
             .join(Page, Page.id == PageNotification.page_id).join(Incident, Incident.id == Page.incident_id)
+            .outerjoin(paged, paged.user_id == PageNotification.user_id)
+            .outerjoin(acknowledger, acknowledger.user_id == Page.acknowledged_by)
             .where(PageNotification.created_at >= since, PageNotification.created_at < until, *_service_is(service))
             .order_by(PageNotification.created_at, PageNotification.id))
 
@@ -251,10 +262,13 @@ def incident_log(since: datetime, until: datetime, service: str | None = None) -
                            Incident.acknowledged_by, type_coerce(pages, Integer).label("pages"),
                            where=[Incident.declared_at >= since, Incident.declared_at < until, *_service_is(service)])
     c = facts.c
+    acknowledger = aliased(Person)
     return (select(c.id.label("incident"), c.title, c.service, c.severity, c.status, c.transient, c.declared_at,
-                   c.acknowledged_at, c.acknowledged_by, c.mitigated_at, c.resolved_at,
+                   c.acknowledged_at, c.acknowledged_by, _name(c.acknowledged_by, acknowledger).label("acknowledged_by_name"),
+                   c.mitigated_at, c.resolved_at,
                    *(value.label(f"time_to_{name}_s") for name, value in incident_times(facts).items()),
                    type_coerce(c.highest > 0, Boolean).label("escalated"), c.pages)
+            .outerjoin(acknowledger, acknowledger.user_id == c.acknowledged_by)
             .order_by(c.declared_at, c.id))
 
 

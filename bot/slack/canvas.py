@@ -112,9 +112,10 @@ def _hold(user: str) -> str:
     return f"\x00{user}\x00"
 
 
-def report_markdown(draft: Draft, url: str) -> str:
-    """The whole report as Markdown (the file, ``GET /incidents/<n>/report.md``)."""
-    markdown = _Markdown(draft, url, text_mention)
+def report_markdown(draft: Draft, url: str, name: Callable[[str], str] | None = None) -> str:
+    """The whole report as Markdown: for Slack's file, mentions (``@U…``); read outside Slack
+    (``GET /incidents/<n>/report.md``), each person's ``name``."""
+    markdown = _Markdown(draft, url, name or text_mention)
     return "\n".join([markdown.head(canvas=False), *(markdown.section(s) for s in draft.sections)])
 
 

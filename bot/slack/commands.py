@@ -37,6 +37,16 @@ COMMANDS: tuple[Command, ...] = (
             "and the overrides ahead", Where.ANYWHERE),
     Command("override", "oncall override @user <4h|until fri 18:00> [schedule]",
             "takes a shift (checked with Slack; the person replaced is told who did it)", Where.ANYWHERE),
+    Command("oncall_away", "oncall away <from> <to>|list|cancel <n>", "time off (at most 60 days): your shifts in "
+            "that range go to the next member of each layer who is not away, who are told; `list` and `cancel` yours",
+            Where.ANYWHERE),
+    Command("oncall_cover", "oncall cover <from> <to> [schedule]|cancel <n>", "asks for cover in the schedule's "
+            "channel with a *Take it* button: the first to press it is on call then; you are told who",
+            Where.ANYWHERE),
+    Command("oncall_gaps", "oncall gaps [schedule]", "the gaps and conflicts ahead (`oncall.look_ahead`): no one on "
+            "call, someone on call while away, more than `oncall.max_hours_in_a_row` in a row", Where.ANYWHERE),
+    Command("oncall_calendar", "oncall calendar", "your own calendar feed of your shifts in every schedule (90 days, "
+            "to subscribe to), ephemerally; keep its link to yourself", Where.ANYWHERE),
     Command("status", "status <investigating|identified|mitigated|resolved>",
             "moves the incident; leaving resolved reopens it, announced"),
     Command("update", "update <text>", "a stakeholder update: channel, announcement thread, subscribers and "

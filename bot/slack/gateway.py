@@ -30,11 +30,12 @@ log = logging.getLogger(__name__)
 
 
 class ConnectionRetryUnlessPosting(ConnectionErrorRetryHandler):
-    """slack-sdk's retry of a dropped connection, except for ``chat.postMessage``: a dropped answer
-    there may follow a message Slack did post, and asking again would post it twice. The sync
-    finds such a post again by its metadata instead (``bot.slack.sync``)."""
+    """slack-sdk's retry of a dropped connection, except for the calls that post (``chat.postMessage``,
+    sharing an uploaded file): a dropped answer there may follow a message Slack did post, and asking
+    again would post it twice. The sync finds such a post again by its metadata instead
+    (``bot.slack.sync``), and the digest its file by name (``bot.slack.digest``)."""
 
-    NOT_REPEATABLE = ("chat.postMessage",)
+    NOT_REPEATABLE = ("chat.postMessage", "files.completeUploadExternal")
 
     def _can_retry(self, *, state, request, response=None, error=None) -> bool:
         if request.url.rstrip("/").rsplit("/", 1)[-1] in self.NOT_REPEATABLE:
@@ -138,6 +139,19 @@ class SlackGateway:
                 return None
             raise
 
+    def person_by_email(self, email: str) -> dict | None:
+        """The person whose profile has this e-mail (``users.lookupByEmail``), or None when nobody's has."""
+        try:
+            return self.client.users_lookupByEmail(email=email)["user"]
+        except SlackApiError as exc:
+            if error_code(exc) == "users_not_found":
+                return None
+            raise
+
+    def people(self, page_size: int = 200) -> list[dict]:
+        """Everyone in the workspace (``users.list``, every page), deactivated accounts and bots included."""
+        return [person for page in self.client.users_list(limit=page_size) for person in page["members"]]
+
     def channel_id(self, channel: str) -> str:
         """The id of a channel given as an id or as ``#name`` (reading history needs the id); remembered."""
         name = channel.removeprefix("#")
@@ -194,6 +208,13 @@ class SlackGateway:
             if metadata.get("event_type") == POST_EVENT:
                 found.setdefault(str((metadata.get("event_payload") or {}).get("key")), message["ts"])
         return found
+
+    def shared_files(self, channel: str) -> set[str]:
+        """The names of the files the bot shared among the latest messages of ``channel`` (a file's
+        message carries no metadata of ours: its name is its key)."""
+        response = self.client.conversations_history(channel=channel, limit=RECENT)
+        return {file.get("name") for message in response["messages"] if message.get("bot_id")
+                for file in message.get("files") or []}
 
     def dm_channel(self, user: str) -> str:
         """The id of the bot's direct-message conversation with ``user``."""

@@ -15,6 +15,7 @@ class Action(StrEnum):
     ACTION_DONE = "report_action_done"
     REVIEW_HELD = "report_review_held"
     PUBLIC_UPDATE = "incident_public_update"
+    TAKE_COVER = "oncall_take_cover"
 
 
 class View(StrEnum):

@@ -21,7 +21,8 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("reactions:read", "the reaction_added event: a :pushpin: on a message in an incident channel"),
     ("im:write", "open the DM with a person to find a page an earlier attempt sent"),
     ("im:history", "read that DM, so nobody is paged twice for one page"),
-    ("users:read", "check that a person taking a shift exists and can be paged"),
+    ("users:read", "check that a person taking a shift exists; names, zones, avatars; schedule members by @handle"),
+    ("users:read.email", "find schedule members written as an e-mail (users.lookupByEmail)"),
     ("dnd:read", "know when a person's Do Not Disturb is on, so a page says what else will wake them"),
     ("usergroups:read", "page the members of a user group named in an escalation policy"),
     ("canvases:write", "the incident report as the channel's canvas, kept current"),
@@ -31,6 +32,7 @@ SCOPES: tuple[tuple[str, str], ...] = (
 
 EVENTS: tuple[tuple[str, str], ...] = (
     ("reaction_added", ":pushpin: copies the message into the incident's timeline"),
+    ("user_change", "a person's new name, time zone or avatar reaches the people directory at once (users:read)"),
 )
 
 

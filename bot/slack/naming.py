@@ -1,15 +1,20 @@
-"""Channel names that Slack accepts: lowercase letters, digits and ``-``, at most 80 characters."""
+"""Channel names that Slack accepts: lowercase letters, digits and ``-``, at most 80 characters.
+
+A title in any script gets a readable name: python-slugify transliterates it to ASCII
+(``Оплата не работает`` is ``oplata-ne-rabotaet``, ``Größe`` is ``grosse``) instead of dropping
+what is not ASCII; what still is not a letter or digit (emoji) is dropped.
+"""
 
 import re
-import unicodedata
+
+from slugify import slugify as transliterated
 
 MAX_CHANNEL_NAME = 80
 _NOT_ALLOWED = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NOT_ALLOWED.sub("-", ascii_text.lower()).strip("-")
+    return _NOT_ALLOWED.sub("-", transliterated(text, lowercase=True)).strip("-")
 
 
 def channel_name(prefix: str, number: int, title: str, attempt: int = 1) -> str:

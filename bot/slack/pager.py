@@ -35,9 +35,9 @@ class SlackPager:
         self._now = now
         self._dnd: dict[str, tuple[float, datetime | None]] = {}  # user -> (asked at, answer)
 
-    def send(self, incident, notification) -> None:
+    def send(self, incident, notification, late: bool = False) -> None:
         with _refused():
-            self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._rendering),
+            self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._rendering, late),
                            key=_key(incident, notification))
 
     def already_sent(self, incident, notification) -> bool:

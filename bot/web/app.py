@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock
 from bot.core.secrets import stored_secret
+from bot.people import PeopleDirectory
 from bot.web.auth import Access
 from bot.web.pages import STATIC, Pages
 from bot.web.sessions import SessionCookies
@@ -32,12 +33,13 @@ class Web:
     access: Access
 
 
-def web_parts(settings: Settings, config: IncidentConfig, sessions: sessionmaker[Session], clock: Clock) -> Web:
+def web_parts(settings: Settings, config: IncidentConfig, sessions: sessionmaker[Session], clock: Clock,
+              people: PeopleDirectory | None = None) -> Web:
     def secret() -> str:
         return settings.session_secret or stored_secret(sessions, "session", clock.now())
 
     cookies = SessionCookies(secret, secure=settings.public_url.startswith("https://"))
-    return Web(Pages(config.tz, settings.public_url), Access(settings.console_token, cookies))
+    return Web(Pages(config.tz, settings.public_url, people), Access(settings.console_token, cookies))
 
 
 def starlette_app(routes: Sequence[BaseRoute]) -> Starlette:

@@ -27,7 +27,7 @@ def routes(access: Access, pages: Pages, console: ConsoleQueries) -> list[Route]
     async def incidents(request: Request) -> Response:
         filters = filters_from(request.query_params, console.severities())
         listing = await run_in_threadpool(console.incidents, filters)
-        return pages.render(request, "incidents.html", listing=listing, severities=console.severities(),
+        return await pages.render_naming(request, "incidents.html", listing=listing, severities=console.severities(),
                             services=console.services(), statuses=["open", *Status])
 
     async def incident(request: Request) -> Response:
@@ -41,10 +41,10 @@ def routes(access: Access, pages: Pages, console: ConsoleQueries) -> list[Route]
             detail = await run_in_threadpool(console.incident, int(ref))
         except IncidentNotFound:
             return _not_found(request, f"INC-{int(ref)}")
-        return pages.render(request, "incident.html", incident=detail)
+        return await pages.render_naming(request, "incident.html", incident=detail)
 
     async def oncall(request: Request) -> Response:
-        return pages.render(request, "oncall.html", schedules=await run_in_threadpool(console.oncall))
+        return await pages.render_naming(request, "oncall.html", schedules=await run_in_threadpool(console.oncall))
 
     def _not_found(request: Request, what: str) -> Response:
         return pages.render(request, "not_found.html", 404, what=what)

@@ -12,6 +12,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.core.errors import IncidentNotFound
+from bot.people import PeopleDirectory
 from bot.reports.report import ReportService
 from bot.slack.blocks.common import Rendering
 from bot.slack.canvas import report_markdown
@@ -21,18 +22,20 @@ from bot.web.pages import Pages
 _NUMBER = re.compile(r"(?:INC-)?(\d{1,9})", re.IGNORECASE)
 
 
-def routes(reports: ReportService, pages: Pages, access: Access, rendering: Rendering) -> list[Route]:
+def routes(reports: ReportService, pages: Pages, access: Access, rendering: Rendering,
+           people: PeopleDirectory) -> list[Route]:
     async def page(request: Request) -> Response:
         found = await _draft(request, "")
         if isinstance(found, Response):
             return found
-        return pages.render(request, "report.html", draft=found, markdown_url=f"{rendering.report_url(found.incident_id)}.md")
+        return await pages.render_naming(request, "report.html", draft=found,
+                                         markdown_url=f"{rendering.report_url(found.incident_id)}.md")
 
     async def markdown(request: Request) -> Response:
         found = await _draft(request, ".md")
         if isinstance(found, Response):
             return found
-        text = report_markdown(found, rendering.report_url(found.incident_id))
+        text = await run_in_threadpool(report_markdown, found, rendering.report_url(found.incident_id), people.reader().name)
         return PlainTextResponse(text, media_type="text/markdown; charset=utf-8", headers={
             "Content-Disposition": f'inline; filename="{found.number}-report.md"'})
 

@@ -16,13 +16,16 @@ from urllib.parse import parse_qsl
 from slack_bolt import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from handlers.http.slack_shapes import BadShape, check_command, check_event, check_interaction
+
 MAX_AGE = 5 * 60
 """Seconds a signature stays good, as in Slack's own verification: older ones may be replays."""
 
 
 class Refused(Exception):
-    """A request Bolt must not see: ``status`` is 401 (not from Slack) or 400 (from Slack, unreadable);
-    ``str()`` says why, never quoting the body."""
+    """A request Bolt must not see: ``status`` is 401 (not from Slack) or 400 (from Slack, unreadable),
+    or 200 for an event that cannot be read (Slack sends again every delivery not answered with a 2xx,
+    and another copy would be no better); ``str()`` says why, never quoting the body."""
 
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
@@ -50,18 +53,25 @@ def bolt_request(text: str, headers: Mapping[str, str], query: str) -> BoltReque
     """The request for Bolt, its body parsed the way Slack meant it; ``Refused(400)`` if it cannot be."""
     try:
         return BoltRequest(body=_bolt_body(text, headers.get("content-type")), query=query, headers=headers)
+    except BadShape as exc:
+        raise Refused(400, str(exc)) from None
     except (AttributeError, TypeError) as exc:  # Bolt reads ids out of fields of the wrong type
         raise Refused(400, f"the payload is not shaped like Slack's: {exc}") from None
 
 
 def _bolt_body(text: str, content_type: str | None) -> str:
     if (content_type or "").split(";")[0] == "application/json" or text.startswith("{"):
-        _json_object(text, "the body")
+        try:
+            check_event(_json_object(text, "the body"))
+        except BadShape as exc:
+            raise Refused(200, f"ignored an event: {exc}") from None
         return text
     fields = dict(parse_qsl(text, keep_blank_values=True))
     if "payload" in fields:
-        _json_object(fields["payload"], "the payload field")
+        check_interaction(_json_object(fields["payload"], "the payload field"))
         return text
+    if "command" in fields:
+        check_command(fields)
     # Bolt's parse_body (slack_bolt/request/internals.py) takes any form body containing the
     # substring "payload" for interactivity, so `/incident declare … payload …` or a command
     # typed in #payload-alerts went unanswered (404). Percent-encoding the "p" hides the word
@@ -70,10 +80,11 @@ def _bolt_body(text: str, content_type: str | None) -> str:
     return text.replace("payload", "%70ayload")
 
 
-def _json_object(text: str, what: str) -> None:
+def _json_object(text: str, what: str) -> dict:
     try:
         parsed = json.loads(text)
     except ValueError:
         parsed = None
     if not isinstance(parsed, dict):
         raise Refused(400, f"{what} is not a JSON object")
+    return parsed

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from bot.core.errors import UserError
-from bot.retro.charts import retro_chart
+from bot.retro.charts import PHONE, retro_chart
 from bot.retro.service import RetroService, Weekly
 from bot.web.auth import Access
 from bot.web.pages import Pages
@@ -37,23 +37,26 @@ def routes(access: Access, pages: Pages, retro: RetroService) -> list[Route]:
         service = request.query_params.get("service", "").strip()[:100] or None
         form = {"period": period, "service": service or ""}
         try:
-            weekly, chart = await run_in_threadpool(_figures, retro, period, service)
+            weekly, chart, phone_chart = await run_in_threadpool(_figures, retro, pages, period, service)
         except UserError as exc:
             return pages.render(request, "stats.html", 400, problem=str(exc), form=form, services=retro.services())
         tz = pages.tz
         csv_query = (f"since={weekly.period.since.astimezone(tz).date()}"
                      f"&until={(weekly.period.until - timedelta(microseconds=1)).astimezone(tz).date()}"
                      + (f"&service={weekly.service}" if weekly.service else ""))
-        return pages.render(request, "stats.html", weekly=weekly, chart=chart, form=form, csv_query=csv_query,
-                            services=retro.services())
+        return await pages.render_naming(request, "stats.html", weekly=weekly, chart=chart, phone_chart=phone_chart,
+                                         form=form, csv_query=csv_query,
+                                         services=retro.services())
 
     return [Route("/stats", access.page(stats), methods=["GET"]),
             Route("/stats/pages.csv", access.file(export("pages")), methods=["GET"]),
             Route("/stats/incidents.csv", access.file(export("incidents")), methods=["GET"])]
 
 
-def _figures(retro: RetroService, period: str, service: str | None) -> tuple[Weekly, str]:
-    """The figures and their chart, as an SVG data URI (drawn by matplotlib; one request per page)."""
+def _figures(retro: RetroService, pages: Pages, period: str, service: str | None) -> tuple[Weekly, str, str]:
+    """The figures and their chart as SVG data URIs, one for a desktop's width and one drawn for a
+    phone's (drawn by matplotlib; one request per page), people labelled by name."""
     weekly = retro.page(period, service)
-    svg = retro_chart(weekly, retro.severities(), fmt="svg")
-    return weekly, "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+    names = pages.names({p.user_id for people in weekly.people.values() for p in people})
+    charts = [retro_chart(weekly, retro.severities(), fmt="svg", names=names, size=size) for size in (None, PHONE)]
+    return weekly, *("data:image/svg+xml;base64," + base64.b64encode(svg).decode() for svg in charts)

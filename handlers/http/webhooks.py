@@ -36,10 +36,20 @@ def _bounded(max_length: int, min_length: int = 0):
     return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_storable)]
 
 
+def _fitted(max_length: int):
+    """A string Alertmanager sent, fitted instead of refused (Alertmanager does not resend on a 4xx:
+    refusing a long annotation would lose the alert): cut to ``max_length``, marked, NULs replaced."""
+    def fit(value: str) -> str:
+        value = value.replace("\x00", "\ufffd")
+        return value if len(value) <= max_length else value[:max_length - 1] + "…"
+    return Annotated[str, AfterValidator(fit)]
+
+
 Key = _bounded(255)  # models.Alert.dedup_key
 Title = _bounded(200, min_length=1)  # models.Incident.title
 Label = _bounded(1024)  # label names and values, severity, service
 Text = _bounded(10_000)  # annotations, descriptions, links
+FittedLabel, FittedText = _fitted(1024), _fitted(10_000)  # the same bounds, for what Alertmanager sends
 
 DRAIN_LIMIT = 64 * 1024 * 1024
 """Bytes of an oversized body read (and dropped) so that its sender can read the 413."""
@@ -47,11 +57,11 @@ DRAIN_LIMIT = 64 * 1024 * 1024
 
 class AlertmanagerAlert(BaseModel):
     status: Literal["firing", "resolved"]
-    labels: dict[Label, Label]
-    annotations: dict[Label, Text] = {}
+    labels: dict[FittedLabel, FittedLabel]
+    annotations: dict[FittedLabel, FittedText] = {}
     startsAt: datetime | None = None  # noqa: N815 (Alertmanager's field names)
     endsAt: datetime | None = None  # noqa: N815
-    generatorURL: Text | None = None  # noqa: N815
+    generatorURL: FittedText | None = None  # noqa: N815
     fingerprint: Key | None = Field(default=None, validate_default=True)
 
     @field_validator("fingerprint")

@@ -44,7 +44,8 @@ def register(app: App, incidents: IncidentService, updates: UpdateService, answe
 
     @app.action(Action.POST_UPDATE)
     def post_update(ack: Ack, body: dict, action: dict) -> None:
-        answers.later(answers.notices.open_update_form, body["trigger_id"], int(action["value"]), body["user"]["id"],
+        check_button_value(action)
+        answers.later(answers.notices.open_update_form, body["trigger_id"], int(action["value"]), user_id(body),
                       body.get("response_url"))
         ack()
 
@@ -74,7 +75,7 @@ def button(answers: Answers, change: Change):
         user = user_id(body)
         check_button_value(action)
         reply = reply_within(answers, lambda: change(action, user), f"the {action['action_id']} button",
-                             body.get("response_url"), user)
+                             body.get("response_url"), user, body["trigger_id"])
         if reply is not None:
             answers.tell(body.get("response_url"), reply, user)
         ack()

@@ -37,7 +37,7 @@ class IncidentCommands:
             ack()
             return
         reply = reply_within(self.answers, lambda: self.route(sub, rest, command), f"`/incident {sub}`",
-                             command.get("response_url"), command["user_id"])
+                             command.get("response_url"), command["user_id"], command["trigger_id"])
         if reply is None:
             ack()
         else:

@@ -15,15 +15,21 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 
 from slack_bolt import BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
+from sqlalchemy.exc import OperationalError
 
+from bot.core.db import write_lock_timed_out
 from bot.core.errors import UserError
+from bot.core.triggers import Triggers
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.effects import Effects
@@ -37,19 +43,45 @@ ANSWER_DEADLINE = 2.0
 WORK_THREADS = 16
 """Listeners' work in flight at once, late work included; more waits for a thread (and acks late)."""
 
+KEEP_TRYING = timedelta(minutes=25)
+"""How long work the database refuses (another process holds its write lock) is tried again: a
+response URL takes answers for 30 minutes, so the person still hears whether it was recorded."""
+
 Answer = TypeVar("Answer")
 LATE = object()
 """What ``answer_within`` returns when the work missed the deadline."""
 
 
 def outcome(work: Callable[[], Message | None], what: str) -> Message | None:
-    """Run ``work``; return its reply, or the message that explains why it failed."""
+    """Run ``work``; return its reply, or the message that explains why it failed. The database's
+    write lock held too long by another process is no failure of the work: ``persist`` tries again."""
     try:
         return work()
     except UserError as exc:
         return blocks.user_error_message(exc)
-    except Exception:
+    except Exception as exc:
+        if write_lock_timed_out(exc):
+            raise
         return internal_error(what)
+
+
+def persist(work: Callable[[], Answer], given_up: Answer) -> Answer:
+    """``work()``, tried again while another process holds the database's write lock, for as long as
+    its answer can still reach the person (``KEEP_TRYING``, within a response URL's 30 minutes);
+    then ``given_up``, which says plainly that nothing was recorded."""
+    deadline, attempt = time.monotonic() + KEEP_TRYING.total_seconds(), 1
+    while True:
+        try:
+            return work()
+        except OperationalError as exc:
+            if not write_lock_timed_out(exc):
+                raise
+        if time.monotonic() >= deadline:
+            log.error("gave up after %s attempts: another process kept the database's write lock", attempt)
+            return given_up
+        log.warning("another process holds the database's write lock (attempt %s); trying again", attempt)
+        time.sleep(min(attempt, 5))
+        attempt += 1
 
 
 def internal_error(what: str) -> Message:
@@ -60,7 +92,14 @@ def internal_error(what: str) -> Message:
 
 
 def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
-    """Bolt's global error handler, for what a listener or middleware raised before its ack."""
+    """Bolt's global error handler, for what a listener or middleware raised before its ack, and for a
+    request no listener takes (one line, not Bolt's multi-line suggestion; an event is acked, as Slack
+    sends again every delivery not answered with a 2xx)."""
+    if isinstance(error, BoltUnhandledRequestError):
+        event = body.get("event") if isinstance(body.get("event"), dict) else None
+        log.warning("ignored a %s request that no listener takes", (event or {}).get("type") or body.get("type")
+                    or body.get("command") or "Slack")
+        return None if response is None else BoltResponse(status=200 if event else 404, body="")
     if not isinstance(error, MalformedPayload):
         log.error("Bolt could not handle a %s request", body.get("type") or body.get("command"), exc_info=error)
         return None
@@ -75,6 +114,7 @@ class Answers:
 
     effects: Effects
     notices: Notices
+    triggers: Triggers
 
     def later(self, send: Callable[..., object], *args: object) -> None:
         """``send(*args)`` on an answer thread: opening a form within its trigger's 3 s, a reply."""
@@ -90,21 +130,38 @@ class Answers:
 
 
 def reply_within(answers: Answers, work: Callable[[], Message | None], what: str, response_url: str | None,
-                 user: str) -> Message | None:
+                 user: str, trigger: str | None) -> Message | None:
     """``outcome(work, what)`` if it is over within the deadline; else ``BUSY``, and the answer through
-    ``response_url`` (by DM without one) when the work is over: a silent success then says it is done."""
+    ``response_url`` (by DM without one) when the work is over: a silent success then says it is done.
+    A request sent again with the same ``trigger`` id gets the first one's answer, and does nothing."""
     tell = _teller(answers, response_url, user)
-    answer = answer_within(lambda: outcome(work, what),
+    once = _once(answers.triggers, trigger, lambda: outcome(work, what),
+                 lambda reply: {"reply": None if reply is None else [reply.text, reply.blocks]},
+                 lambda stored: None if stored["reply"] is None else Message(*stored["reply"]), blocks.replies.REPLAYED)
+    answer = answer_within(lambda: outcome(lambda: persist(once, blocks.replies.not_recorded(what)), what),
                            lambda late: tell(late or blocks.replies.done(what)))
     return blocks.replies.BUSY if answer is LATE else answer
 
 
-def errors_within(answers: Answers, work: Callable[[], dict[str, str] | None], response_url: str | None,
-                  user: str) -> dict[str, str] | None:
+def errors_within(answers: Answers, work: Callable[[], dict[str, str] | None], what: str, field: str,
+                  response_url: str | None, user: str, trigger: str | None) -> dict[str, str] | None:
     """A form's errors from ``work`` if it is over within the deadline. Late, the form closes without
-    errors (its ack cannot wait): ``BUSY`` is sent at once, and any errors follow as a message."""
+    errors (its ack cannot wait): ``BUSY`` is sent at once, and any errors follow as a message.
+    A form submitted again with the same ``trigger`` id gets the first one's errors, and does nothing;
+    a failure of ours, or the database refusing it too long, is said next to ``field``."""
     tell = _teller(answers, response_url, user)
-    errors = answer_within(work, lambda late: late and tell(blocks.replies.form_refused(late)))
+
+    def checked() -> dict[str, str] | None:
+        try:
+            return work()
+        except Exception as exc:
+            if write_lock_timed_out(exc):
+                raise
+            return {field: internal_error(what).text}
+
+    once = _once(answers.triggers, trigger, checked, lambda errors: {"errors": errors}, lambda stored: stored["errors"], None)
+    errors = answer_within(lambda: persist(once, {field: blocks.replies.not_recorded(what).text}),
+                           lambda late: late and tell(blocks.replies.form_refused(late)))
     if errors is LATE:
         tell(blocks.replies.BUSY)
         return None
@@ -117,6 +174,29 @@ def ack_form(ack, errors: dict[str, str] | None) -> None:
         ack(response_action="errors", errors=errors)
     else:
         ack()
+
+
+def _once(triggers: Triggers, trigger: str | None, work: Callable[[], Answer], stored: Callable[[Answer], dict],
+          answer_of: Callable[[dict], Answer], pending: Answer) -> Callable[[], Answer]:
+    """``work``, done only by the first request with ``trigger`` (``bot.core.triggers``); a replay waits
+    for the first answer and gives it again (``pending`` if there is none yet). Tried again whole by
+    ``persist``, it takes the trigger once."""
+    took = trigger is None
+
+    def run() -> Answer:
+        nonlocal took
+        if not took:
+            if not triggers.take(trigger):
+                log.warning("a request came again with trigger id %s: it gets the first answer", trigger)
+                first = triggers.first_answer(trigger)
+                return pending if first is None else answer_of(first)
+            took = True
+        answer = work()
+        if trigger is not None:
+            triggers.answered(trigger, stored(answer))
+        return answer
+
+    return run
 
 
 def _teller(answers: Answers, response_url: str | None, user: str) -> Callable[[Message], object]:

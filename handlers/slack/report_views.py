@@ -20,7 +20,7 @@ from bot.slack.ids import View as ViewId
 from bot.slack.report_forms import ReportForms
 from handlers.slack.actions import button
 from handlers.slack.payloads import MalformedPayload, number, user_id
-from handlers.slack.replies import Answers, ack_form, errors_within, internal_error
+from handlers.slack.replies import Answers, ack_form, errors_within
 from handlers.slack.views import input_value
 
 _ACTION_BLOCKS = {"text": ActionField.TEXT, "priority": ActionField.PRIORITY, "type": ActionField.TYPE,
@@ -56,7 +56,7 @@ def register(app: App, reports: ReportService, reviews: ReviewService, actions: 
         fields = {name: input_value(values, block) for block, name in FORM_FIELDS.items()}
         switch = values.get(ReportField.BLAMELESS, {}).get(ReportField.BLAMELESS, {})
         blameless = any(o.get("value") == BLAMELESS for o in switch.get("selected_options") or [])
-        _submit(answers, ack, user, lambda: reports.save(incident_id, user, fields, blameless),
+        _submit(answers, ack, body, user, lambda: reports.save(incident_id, user, fields, blameless),
                 lambda field: ReportField(f"report_{field}") if field else ReportField.IMPACT)
 
     @app.view(ViewId.ACTION)
@@ -67,11 +67,11 @@ def register(app: App, reports: ReportService, reviews: ReviewService, actions: 
         new = NewAction(text=input_value(values, ActionField.TEXT) or "", owner=input_value(values, ActionField.OWNER),
                         priority=input_value(values, ActionField.PRIORITY) or "p2", type=input_value(values, ActionField.TYPE),
                         due_on=_day(values), tracker_url=input_value(values, ActionField.TRACKER_URL))
-        _submit(answers, ack, user, lambda: actions.add(incident_id, user, new),
+        _submit(answers, ack, body, user, lambda: actions.add(incident_id, user, new),
                 lambda field: _ACTION_BLOCKS.get(field, ActionField.TEXT))
 
 
-def _submit(answers: Answers, ack: Ack, user: str, save, block_of) -> None:
+def _submit(answers: Answers, ack: Ack, body: dict, user: str, save, block_of) -> None:
     """Save the form; its problems go next to their fields (or, late, to the person by DM)."""
 
     def work() -> dict[str, str] | None:
@@ -79,11 +79,9 @@ def _submit(answers: Answers, ack: Ack, user: str, save, block_of) -> None:
             save()
         except UserError as exc:
             return {block_of(exc.field): exc.message}
-        except Exception:
-            return {block_of(None): internal_error("the form").text}
         return None
 
-    ack_form(ack, errors_within(answers, work, None, user))
+    ack_form(ack, errors_within(answers, work, "the form", block_of(None), None, user, body["trigger_id"]))
 
 
 def _day(values: dict) -> date | None:

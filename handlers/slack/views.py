@@ -15,7 +15,7 @@ from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
 from bot.status.service import StatusService
 from handlers.slack.payloads import json_object, number, user_id
-from handlers.slack.replies import Answers, ack_form, errors_within, internal_error, reply_within
+from handlers.slack.replies import Answers, ack_form, errors_within, reply_within
 
 _FIELD_BLOCKS = {"title": DeclareField.TITLE, "severity": DeclareField.SEVERITY, "service": DeclareField.SERVICE}
 
@@ -44,12 +44,11 @@ def register(app: App, incidents: IncidentService, answers: Answers) -> None:
                 incident = incidents.declare(declaration)
             except UserError as exc:
                 return {_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message}
-            except Exception:
-                return {DeclareField.TITLE: internal_error("the declare form").text}
             answers.tell(response_url, blocks.declared_message(incident), user)
             return None
 
-        ack_form(ack, errors_within(answers, declare, response_url, user))
+        ack_form(ack, errors_within(answers, declare, "the declare form", DeclareField.TITLE, response_url, user,
+                                 body["trigger_id"]))
 
 
 def input_value(values: dict, field: str) -> str | None:
@@ -78,7 +77,7 @@ def register_update(app: App, incidents: IncidentService, answers: Answers) -> N
             posted, kept_resolved = incidents.post_update(incident_id, user, text, status, next_in)
             return replies.reopened_elsewhere(posted) if kept_resolved else None
 
-        reply = reply_within(answers, post, "the update form", None, user)
+        reply = reply_within(answers, post, "the update form", None, user, body["trigger_id"])
         if reply is not None:
             answers.tell(None, reply, user)
         ack()
@@ -100,11 +99,10 @@ def register_public(app: App, status: StatusService, components: Sequence[str], 
                                 affected=affected)
             except UserError as exc:
                 return {_PUBLIC_BLOCKS.get(exc.field, PublicField.TEXT): exc.message}
-            except Exception:
-                return {PublicField.TEXT: internal_error("the public update form").text}
             return None
 
-        errors = errors_within(answers, publish, None, user)
+        errors = errors_within(answers, publish, "the public update form", PublicField.TEXT, None, user,
+                               body["trigger_id"])
         if errors:
             ack(response_action="errors", errors=errors)
         else:

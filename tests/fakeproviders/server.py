@@ -71,13 +71,14 @@ class FakeServer:
         with self._lock:
             self.requests: list[Request] = []
             self.problems: list[str] = []  # malformed requests the real service would refuse
-            self._failures: list[int] = []
+            self._failures: list[tuple[int, dict[str, str]]] = []
             self._lost = 0
 
-    def fail(self, status: int, times: int = 1) -> None:
-        """Answer the next ``times`` requests with ``status`` (and do nothing)."""
+    def fail(self, status: int, times: int = 1, retry_after: float | None = None) -> None:
+        """Answer the next ``times`` requests with ``status`` (and do nothing), with ``Retry-After`` if given."""
+        headers = {} if retry_after is None else {"Retry-After": f"{retry_after:g}"}
         with self._lock:
-            self._failures += [status] * times
+            self._failures += [(status, headers)] * times
 
     def lose_answers(self, times: int = 1) -> None:
         """Carry out the next ``times`` requests, then hang up without answering."""
@@ -102,7 +103,7 @@ class FakeServer:
         request = Request(handler.command, parts.path, parse_qs(parts.query), dict(handler.headers.items()),
                           handler.rfile.read(length), time.time())
         with self._lock:
-            failure = self._failures.pop(0) if self._failures else None
+            failure, extra = self._failures.pop(0) if self._failures else (None, {})
             lose = failure is None and self._lost > 0
             if lose:
                 self._lost -= 1
@@ -125,5 +126,7 @@ class FakeServer:
         handler.send_response(status)
         handler.send_header("Content-Type", "application/x-ndjson" if isinstance(body, str) else "application/json")
         handler.send_header("Content-Length", str(len(data)))
+        for name, value in extra.items():
+            handler.send_header(name, value)
         handler.end_headers()
         handler.wfile.write(data)

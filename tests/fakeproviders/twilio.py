@@ -33,6 +33,12 @@ class FakeTwilio(FakeServer):
         super().reset()
         self.messages: list[dict] = []
         self.calls: list[dict] = []
+        self.lists_refused: int | None = None
+
+    def refuse_lists(self, status: int) -> None:
+        """Answer every message list with ``status`` from now on (404: a key without read rights;
+        5xx: an outage of that endpoint), while sending still works."""
+        self.lists_refused = status
 
     def handle(self, request: Request):
         auth = request.headers.get("Authorization", "")
@@ -42,6 +48,8 @@ class FakeTwilio(FakeServer):
         if request.path == f"{base}/Messages.json" and request.method == "POST":
             return 201, self._message(request.form())
         if request.path == f"{base}/Messages.json" and request.method == "GET":
+            if self.lists_refused:
+                raise _error(self.lists_refused, 20404 if self.lists_refused == 404 else 20500, "refused by the test")
             return 200, self._list(request)
         if request.path == f"{base}/Calls.json" and request.method == "POST":
             return 201, self._call(request.form())

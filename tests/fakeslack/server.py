@@ -11,6 +11,7 @@ grant() restricts the scopes (scopes.py) and enforce_tiers() turns Slack's tiers
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -18,6 +19,7 @@ import socket
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -35,6 +37,7 @@ from .wire import BOT_USER, SlackError, json_arg
 BOT_NAME, BOT_ID, APP_ID = "incident-bot", "BBOT", "AFAKEAPP"
 WORKSPACE_ADMIN = "U0ADMIN"  # who created the channels a test sets up
 TEAM_ID, TEAM, WORKSPACE_URL = "T0001", "Fake Workspace", "https://fake.slack.com/"
+AVATARS = "https://avatars.fake.slack-edge.com"
 CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 # Arguments Slack expects as JSON; in a form body they must be a JSON string.
 JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
@@ -43,6 +46,11 @@ JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
 def _truthy(value) -> bool:
     """Slack booleans: JSON true, or "true"/"1" in a form (slack_sdk sends "1")."""
     return value is True or str(value).lower() in ("1", "true")
+
+
+def _normalized(name: str) -> str:
+    """Slack's ``*_normalized`` profile fields: the name without its accents (non-Latin scripts stay)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
 def _name_error(name: str) -> str | None:
@@ -209,19 +217,44 @@ class FakeSlack(Documents, OpenIdMixin):
                 raise ValueError(f"invalid or taken channel name {name!r}")
             return self._create_channel(name, is_private, list(members), creator, created)
 
-    def add_user(self, user_id: str, name: str | None = None, **fields) -> str:
-        """Register a user for users.info, invites and DMs; `fields` override the user object."""
+    def add_user(self, user_id: str, name: str | None = None, *, real_name: str | None = None,
+                 display_name: str | None = None, tz: str | None = None, **fields) -> str:
+        """Register a user for users.info, invites and DMs, shaped as Slack's reference shows one: `name`
+        is the handle (and e-mail), `real_name` and `display_name` the profile's (both the handle unless
+        given), `tz` an IANA zone (the reference's America/Los_Angeles unless given), an avatar in every
+        size; `fields` override the user object (``deleted=True``: deactivated)."""
         name = name or user_id.lower()
+        real_name = real_name or name
         user = self.ref.ok_example("users.info")["user"]
-        user.update(id=user_id, team_id=TEAM_ID, name=name, real_name=name, is_admin=False, is_bot=False)
+        user.update(id=user_id, team_id=TEAM_ID, name=name, real_name=real_name, is_admin=False, is_bot=False)
+        if tz:
+            user.update(tz=tz, tz_label=tz, tz_offset=0)
+        avatar = f"{AVATARS}/{user_id.lower()}"
         user["profile"].update(
-            real_name=name, real_name_normalized=name, display_name=name,
-            display_name_normalized=name, email=f"{name}@example.com", team=TEAM_ID,
+            real_name=real_name, real_name_normalized=_normalized(real_name), display_name=display_name or name,
+            display_name_normalized=_normalized(display_name or name), email=f"{name}@example.com", team=TEAM_ID,
+            image_original=f"{avatar}-original.png",
+            **{f"image_{size}": f"{avatar}-{size}.png" for size in (24, 32, 48, 72, 192, 512)},
         )
         user.update(fields)
         with self._lock:
             self._users[user_id] = user
         return user_id
+
+    def set_profile(self, user_id: str, **fields) -> None:
+        """Change fields of a user's profile (display_name, email, …), as the person would in Slack."""
+        with self._lock:
+            self._users[user_id]["profile"].update(fields)
+
+    def remove_user(self, user_id: str) -> None:
+        """Slack no longer knows `user_id` (users.info answers ``user_not_found``)."""
+        with self._lock:
+            self._users.pop(user_id, None)
+
+    def user_object(self, user_id: str) -> dict:
+        """The user object users.info gives (and a ``user_change`` event carries)."""
+        with self._lock:
+            return copy.deepcopy(self._users[user_id])
 
     def add_message(self, channel: str, text: str, user: str, thread_ts: str | None = None,
                     metadata: dict | None = None, at: float | None = None) -> str:
@@ -771,6 +804,29 @@ class FakeSlack(Documents, OpenIdMixin):
         if args["user"] not in self._users:
             raise SlackError("user_not_found")
         return {"ok": True, "user": copy.deepcopy(self._users[args["user"]])}
+
+    def _m_users_lookupByEmail(self, args):
+        """The user whose profile has this e-mail (Slack compares them ignoring case); users_not_found otherwise."""
+        email = args["email"].strip().lower()
+        for user in self._users.values():
+            if user["profile"].get("email", "").lower() == email:
+                return {"ok": True, "user": copy.deepcopy(user)}
+        raise SlackError("users_not_found")
+
+    def _m_users_list(self, args):
+        """Every user (deleted ones too, as Slack lists them), by id, `limit` a page, with Slack's opaque
+        cursors: the next page's cursor in response_metadata.next_cursor, "" on the last page."""
+        users = [self._users[key] for key in sorted(self._users)]
+        try:
+            start = int(base64.b64decode(args["cursor"]).decode().removeprefix("user:")) if args.get("cursor") else 0
+        except ValueError:
+            raise SlackError("invalid_cursor") from None
+        limit = int(args.get("limit") or 0) or len(users) or 1
+        page = users[start:start + limit]
+        following = start + limit
+        cursor = base64.b64encode(f"user:{following}".encode()).decode() if following < len(users) else ""
+        return {"ok": True, "members": copy.deepcopy(page), "cache_ts": int(time.time()),
+                "response_metadata": {"next_cursor": cursor}}
 
     def _m_dnd_info(self, args):
         """A user's snooze as set_dnd() left it; no scheduled quiet hours (next_dnd_* lie outside now)."""

@@ -38,3 +38,25 @@ def test_users_info_shows_deleted_users_and_bots(fake, client):
     assert (alice["deleted"], alice["is_bot"], alice["profile"]["email"]) == (False, False, "alice@example.com")
     assert client.users_info(user="UBOT")["user"]["is_bot"] is True
     assert error_of(lambda: client.users_info(user="U404")) == "user_not_found"
+
+
+def test_users_lookup_by_email_finds_a_profile_ignoring_case(fake, client):
+    fake.add_user("U01ALICE", name="alice")
+    found = client.users_lookupByEmail(email="Alice@Example.com")["user"]
+    assert (found["id"], found["profile"]["email"]) == ("U01ALICE", "alice@example.com")
+    assert set(found) >= set(fake.ref.ok_example("users.lookupByEmail")["user"]) - {"has_2fa"}
+    assert error_of(lambda: client.users_lookupByEmail(email="nobody@example.com")) == "users_not_found"
+
+
+def test_users_list_pages_with_cursors_and_lists_profiles(fake, client):
+    for number in range(5):
+        fake.add_user(f"U0{number}USER", name=f"user{number}")
+    first = client.users_list(limit=2)
+    assert [u["id"] for u in first["members"]][:2] == ["U00USER", "U01USER"]
+    seen, cursor = [], None
+    for page in client.users_list(limit=2):  # slack-sdk follows next_cursor itself
+        seen += [u["id"] for u in page["members"]]
+        cursor = page["response_metadata"]["next_cursor"]
+    assert cursor == "" and {f"U0{n}USER" for n in range(5)} <= set(seen) and len(seen) == len(set(seen))
+    assert all("display_name" in u["profile"] for u in first["members"])
+    assert error_of(lambda: client.users_list(cursor="bm9wZQ==")) == "invalid_cursor"

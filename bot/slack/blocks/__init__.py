@@ -5,7 +5,7 @@ every change and sent with ``chat.update``. Block Kit comes from slack-sdk's mod
 outside this package builds Slack JSON.
 """
 
-from bot.slack.blocks import replies
+from bot.slack.blocks import replies, rota
 from bot.slack.blocks.common import Message, Rendering, said, slack_date
 from bot.slack.blocks.contacts import (
     contact_saved,
@@ -42,6 +42,7 @@ __all__ = [
     "checking_person",
     "shift_taken_message",
     "replies",
+    "rota",
     "Message",
     "Rendering",
     "announcement_message",

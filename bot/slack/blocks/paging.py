@@ -18,13 +18,18 @@ from bot.slack.ids import Action
 from models import Incident, PageNotification, Role
 
 
-def page_message(incident: Incident, notification: PageNotification, rendering: Rendering) -> Message:
-    """The DM that pages a person: what broke, where to go, and the button that stops the paging."""
+def page_message(incident: Incident, notification: PageNotification, rendering: Rendering,
+                 late: bool = False) -> Message:
+    """The DM that pages a person: what broke, where to go, and the button that stops the paging. A
+    ``late`` one (Slack could not take it before its level escalated) says so: they are still paged."""
     where = f"<#{incident.channel_id}>" if incident.channel_id else "its channel is being created"
     again = " (again: nobody has acknowledged yet)" if notification.renotify else ""
     text = f":rotating_light: You are paged{again} for {incident.number} ({incident.severity}): {said(incident.title)}"
+    due = notification.created_at.astimezone(rendering.config.tz)
     lines = [
         text,
+        *([f":hourglass: Late: this page was due at {due:%H:%M} and Slack could not take it until now; the next "
+           "level is paged too, and you are still paged until someone acknowledges."] if late else []),
         f"{severity_label(incident, rendering.config)} · {state_line(incident)} · {where}",
         f"Why you: {notification.target}, level {notification.level + 1}"
         + (f"; acknowledging makes you {Role(notification.role).title} if nobody is" if notification.role else ""),

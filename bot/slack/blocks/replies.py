@@ -89,3 +89,15 @@ def reopened_elsewhere(incident: Incident) -> Message:
 
 def public_posted(incident: Incident, rendering: Rendering) -> Message:
     return Message(text=f"Public update posted for {incident.number} on the status page: {rendering.public_url}/status")
+
+
+def not_recorded(what: str) -> Message:
+    """Work the database refused for as long as its answer could still reach the person."""
+    return Message(text=(
+        f":x: {what} was *not recorded*: the database stayed busy for too long. Nothing changed; "
+        "please send it again."
+    ))
+
+
+REPLAYED = Message(text=("This request was sent twice: the first is still being handled, and its answer "
+                         "follows. Nothing was done twice."))

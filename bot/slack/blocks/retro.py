@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -70,7 +71,7 @@ def _week_name(label: str) -> str:
     return f"Week {label.split('-W')[1].lstrip('0')}"
 
 
-def digest_message(weekly: Weekly, url: str) -> Message:
+def digest_message(weekly: Weekly, url: str, names: Mapping[str, str] | None = None) -> Message:
     """The weekly digest: the last week's figures against the week before, out-of-hours pages by person."""
     before, week = weekly.weeks[-2], weekly.weeks[-1]
     now, then = weekly.week(week.label), weekly.week(before.label)
@@ -91,8 +92,10 @@ def digest_message(weekly: Weekly, url: str) -> Message:
               for service, values in weekly.rolling_uptime.items()]
     lines.append("*Uptime, four-week rolling*: " + (" · ".join(uptime) or "no service has had an incident"))
     people = [p for p in weekly.people.get(week.label, []) if p.out_of_hours]
+    named = names or {}
     lines.append("*Out-of-hours pages*: " + (" · ".join(
-        f"{mention(p.user_id)} {p.out_of_hours} of {p.pages}" for p in sorted(people, key=lambda p: -p.out_of_hours))
+        f"{named.get(p.user_id, p.user_id)} {p.out_of_hours} of {p.pages}"
+        for p in sorted(people, key=lambda p: -p.out_of_hours))
         or "none"))
     lines.append(f"<{url}|Charts, week by week, and the page log>")
     text = "\n".join(lines)

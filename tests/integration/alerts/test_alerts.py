@@ -155,3 +155,26 @@ def test_a_transient_alert_ends_like_any_incident_ends(alert_bot, fake_slack):
         assert session.scalars(select(Timer.kind).where(PENDING, Timer.incident_id == row.id)).all() == []
     run_due(bot, timedelta(hours=2))
     assert not [e for e in incident(bot).events if e.kind in ("nag", "comms_wanted", "paged")]
+
+
+def test_a_more_severe_alert_joining_raises_the_incident_announced_and_paged(alert_bot, fake_slack):
+    bot = alert_bot
+    minor = {**FIRING, "severity": "sev3", "group": "checkout-storm", "dedup_key": "latency"}
+    bot.webhook("generic", minor)
+    run_due(bot, timedelta(minutes=2))  # past the grace period: opened and paged
+    [first_page] = pages_to(fake_slack, "U01ALICE")
+    bot.ctx.incidents.acknowledge(1, "U01ALICE")
+    bot.settle()
+    worse = {**FIRING, "severity": "sev1", "group": "checkout-storm", "dedup_key": "5xx", "title": "Checkout down"}
+    assert bot.webhook("generic", worse).json()["alerts"][0]["action"] == "joined"
+    run_due(bot)
+    row = incident(bot)
+    assert row.severity == "sev1"
+    raised = [e for e in row.events if e.kind == "severity_changed"]
+    assert [e.text for e in raised] == ["INC-1 raised from sev3 to sev1: a more severe alert joined: Checkout down"]
+    assert raised[0].announce
+    assert "sev1" in rendered(fake_slack.messages(row.announcement_channel_id)[-1]["blocks"])
+    assert len(pages_to(fake_slack, "U01ALICE")) == 2, "sev1 pages again though sev3's page was acknowledged"
+    bot.webhook("generic", {**minor, "dedup_key": "minor-again"})
+    bot.settle()
+    assert incident(bot).severity == "sev1", "a less severe alert lowers nothing"

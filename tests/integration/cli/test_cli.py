@@ -133,3 +133,18 @@ def test_on_sqlite_the_web_process_runs_the_jobs_itself(engine, database_url, fa
         signed_command(url, fake_slack, "declare sev3 Search is slow")
         wait_for(lambda: any("no stakeholder update" in m["text"] for c in fake_slack.channels.values()
                              for m in fake_slack.messages(c["id"])), 20, "a nag from the web process's own jobs")
+
+
+def test_check_config_with_a_token_asks_slack_for_members_written_as_e_mail_or_handle(tmp_path, fake_slack):
+    config = tmp_path / "incidents.yaml"
+    config.write_text('schedules:\n  primary: {members: [U01ALICE, bob@example.com, "@carol"]}\n')
+    env = {"INCIDENT_CONFIG": str(config), "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s",
+           "SLACK_API_URL": fake_slack.base_url}
+    assert run_bot("check-config", env=env).returncode == 0
+    config.write_text('schedules:\n  primary: {members: [U01ALICE, bob@example.org]}\n')
+    checked = run_bot("check-config", env=env)
+    assert checked.returncode == 2 and "Traceback" not in checked.stderr
+    assert checked.stderr.strip().endswith(
+        f'{config}: schedules.primary.members[1]: "bob@example.org" is not the e-mail of anyone in this Slack '
+        "workspace (users.lookupByEmail); check the spelling, or use their member ID")
+    assert run_bot("check-config", env={**env, "SLACK_BOT_TOKEN": ""}).returncode == 0, "without a token: not asked"

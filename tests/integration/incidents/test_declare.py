@@ -121,7 +121,7 @@ def test_slash_incident_alone_opens_the_declare_form(make_bot, fake_slack):
     assert response.status == 200 and response.body in (b"", b"null")
     bot.settle()
     [view] = fake_slack.views
-    assert view["trigger_id"] == "trigger.1"
+    assert view["trigger_id"] == f"trigger.{bot._run}.1"
     assert view["view"]["callback_id"] == ViewId.DECLARE
     block_ids = [b["block_id"] for b in view["view"]["blocks"]]
     assert block_ids == [DeclareField.TITLE, DeclareField.SEVERITY, DeclareField.SERVICE,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -249,6 +250,34 @@ def test_a_worker_whose_lease_ran_out_leaves_alone_what_another_took(sessions, c
     assert worker.tick() == 2
     assert ran == [("slow", ids[0]), ("slow", ids[1]), ("other", ids[2])]
     assert timer(sessions, ids[2]).claimed_by == "other"
+
+
+def test_a_row_claimed_again_by_another_tick_of_the_same_worker_runs_once(sessions, clock):
+    """Two ticks of one process overlap (the wake-up beside the regular tick, as a 429's short retry
+    arms it): a row whose lease ran out in the first tick's batch, claimed and being run by the second
+    tick, is not run again by the first (the same worker id is no proof that the claim is its own)."""
+    ran: list[int] = []
+    taken, release = threading.Event(), threading.Event()
+    first_tick = threading.current_thread()
+
+    def slow(timer: Timer) -> None:
+        ran.append(timer.id)
+        if threading.current_thread() is not first_tick:  # the second tick, running the third row
+            taken.set()
+            release.wait(10)
+            return
+        clock.advance(timedelta(seconds=31))
+        if len(ran) == 2:  # 62 s after the claim: the third row's lease is over; the other tick takes it
+            other.start()
+            assert taken.wait(10)
+
+    worker = TimerWorker(sessions, clock, {"page": slow}, "one-process", lease=timedelta(seconds=60))
+    other = threading.Thread(target=worker.tick)
+    ids = [add(sessions, "page", clock.now()).id for _ in range(3)]
+    worker.tick()
+    release.set()
+    other.join(10)
+    assert ran == ids, "each row once"
 
 
 def test_a_claim_skips_rows_another_worker_is_claiming_instead_of_waiting(engine, sessions, clock):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from models import PageNotification
-from tests.integration.helpers import declare, incident
+from tests.integration.helpers import declare, incident, rendered
 from tests.integration.paging.test_paging import ON_CALL, pages_to, run_due
 
 NO_RENOTIFY = {**ON_CALL, "escalation_policies": {"default": {**ON_CALL["escalation_policies"]["default"],
@@ -63,15 +63,42 @@ def test_retrying_stops_when_the_page_is_acknowledged(bot, fake_slack):
     assert len(tries(fake_slack, "U01ALICE")) == 3, "one attempt (the SDK's three calls), none after the ack"
 
 
-def test_retrying_stops_when_the_page_escalates(bot, fake_slack):
-    fake_slack.fail("chat.postMessage", status=500, times=300, when=to("U01ALICE"))
+def test_a_page_slack_could_not_take_before_its_level_escalated_goes_late(bot, fake_slack):
+    fake_slack.fail("chat.postMessage", status=500, times=18, when=to("U01ALICE"))  # 6 attempts of the SDK's 3
     declare(bot)
-    for _ in range(8):
+    for _ in range(6):  # an attempt at each minute up to 6 (the ladder caps at one a minute): level 2 at 5
         run_due(bot, timedelta(minutes=1))
     assert len(pages_to(fake_slack, "U04DAVE")) == 1, "level 2 after level 1's 5 minutes"
-    tried = len(tries(fake_slack, "U01ALICE"))
+    assert pages_to(fake_slack, "U01ALICE") == []
+    run_due(bot, timedelta(minutes=1))
+    [late] = pages_to(fake_slack, "U01ALICE")
+    assert "Late: this page was due at" in rendered(late["blocks"]) and "still paged" in rendered(late["blocks"])
+    assert any(t.startswith("Paged <@U01ALICE> late") for t in timeline(bot))
     run_due(bot, timedelta(minutes=5))
-    assert len(tries(fake_slack, "U01ALICE")) == tried
+    assert len(pages_to(fake_slack, "U01ALICE")) == 1, "once"
+
+
+SHORT = {**ON_CALL, "escalation_policies": {"default": {"renotify_every": "3s", "levels": [
+    {"notify": [{"schedule": "primary"}], "escalate_after": "6s"}, {"notify": [{"schedule": "secondary"}]}]}}}
+
+
+@pytest.mark.parametrize("renotify, escalate, outage", [("3s", "6s", 8), (None, "4s", 4)])
+def test_level_1_is_paged_after_a_short_slack_outage(make_bot, fake_slack, clock, renotify, escalate, outage):
+    levels = SHORT["escalation_policies"]["default"]["levels"]
+    config = {**SHORT, "escalation_policies": {"default": {"renotify_every": renotify, "levels": [
+        {**levels[0], "escalate_after": escalate}, levels[1]]}}}
+    bot = make_bot(config=config)
+    ends = clock.now() + timedelta(seconds=outage)
+    fake_slack.fail("chat.postMessage", status=500, times=10_000, when=lambda args: clock.now() < ends)
+    declare(bot)
+    for _ in range(40):
+        run_due(bot, timedelta(seconds=1))
+    level_1, level_2 = pages_to(fake_slack, "U01ALICE"), pages_to(fake_slack, "U04DAVE")
+    assert len(level_1) == 1 or renotify and level_1, "level 1 is paged once the outage is over"
+    assert "Late:" in rendered(level_1[0]["blocks"]) or not renotify
+    assert len(level_2) <= 40 // 3 + 1, "level 2 gets its page and its renotifies, no more"
+    keys = [m["metadata"]["event_payload"]["key"] for m in level_1 + level_2]
+    assert len(keys) == len(set(keys)), "no notification twice"
 
 
 def test_a_person_slack_cannot_reach_is_given_up_and_said(bot, fake_slack):

@@ -178,7 +178,7 @@ def test_a_provider_outage_is_retried_and_delivered_once(wake_bot, fake_slack, n
     register_alice(bot)
     declare(bot, "declare sev1 Checkout is down", user="U02BOB")
     run_due(bot)
-    ntfy_server.fail(503, times=2)
+    ntfy_server.fail(503, times=3)  # the first send; then the look-up and the send of the second attempt
     run_due(bot, timedelta(minutes=1))
     assert ntfy_server.pushes == []
     run_due(bot, timedelta(seconds=20))  # the retry ladder: 15 s, then 30 s
@@ -208,6 +208,26 @@ def test_an_sms_whose_answer_was_lost_is_found_not_sent_again(wake_bot, twilio_s
     assert (sms.state, sms.provider_ref) == (DeliveryState.SENT, twilio_server.messages[0]["sid"])
 
 
+@pytest.mark.parametrize("lookup_status", [404, 503])  # a key without read rights; an outage of the list
+def test_a_failed_look_up_never_holds_an_sms_back(wake_bot, fake_slack, twilio_server, lookup_status):
+    bot = wake_bot
+    register_alice(bot)
+    declare(bot, "declare sev1 Checkout is down", user="U02BOB")
+    run_due(bot)
+    twilio_server.lose_answers(1)
+    run_due(bot, timedelta(minutes=3))
+    twilio_server.refuse_lists(lookup_status)  # every look-up fails; sending works
+    run_due(bot, timedelta(minutes=1))
+    assert len(twilio_server.messages) == 2, "sent again: a possible duplicate beats a person not woken"
+    [sms] = [d for d in deliveries(bot) if d.method == "sms"]
+    assert (sms.state, sms.provider_ref) == (DeliveryState.SENT, twilio_server.messages[1]["sid"])
+    [said] = [p for p in channel_posts(bot, fake_slack) if p.startswith("Reached <@U01ALICE> by SMS")]
+    assert "it may arrive twice" in said and "asking the provider whether it arrived failed" in said
+    run_due(bot, timedelta(minutes=5))
+    assert len(twilio_server.messages) == 2
+    twilio_server.problems.clear()  # the refused look-ups
+
+
 def test_a_number_twilio_refuses_is_given_up_and_said(wake_bot, fake_slack, twilio_server):
     bot = wake_bot
     me(bot, "phone +15005550001")
@@ -220,6 +240,24 @@ def test_a_number_twilio_refuses_is_given_up_and_said(wake_bot, fake_slack, twil
     assert any("Could not reach <@U01ALICE> by SMS" in p and "Not retried" in p for p in channel_posts(bot, fake_slack))
     [sms] = [d for d in deliveries(bot) if d.method == "sms"]
     assert sms.state == DeliveryState.FAILED
+
+
+def test_an_acknowledgement_between_a_steps_check_and_its_send_stops_it(wake_bot, ntfy_server, monkeypatch):
+    bot = wake_bot
+    register_alice(bot)
+    row = declare(bot, "declare sev1 Checkout is down", user="U02BOB")
+    run_due(bot)
+    steps, outgoing = bot.ctx.steps, bot.ctx.steps.outgoing
+
+    def acknowledged_meanwhile(delivery, incident):
+        """The step has read its row and found the page ringing; Bob acknowledges just then."""
+        bot.ctx.incidents.acknowledge(row.id, "U02BOB")
+        return outgoing(delivery, incident)
+
+    monkeypatch.setattr(steps, "outgoing", acknowledged_meanwhile)
+    run_due(bot, timedelta(minutes=1))
+    assert ntfy_server.pushes == [], "no push after the acknowledgement"
+    assert {d.method: d.state for d in deliveries(bot)}["push"] == DeliveryState.CANCELLED
 
 
 # -- acknowledging outside Slack ------------------------------------------------------------------

@@ -101,7 +101,10 @@ def add_action_with_form(bot, incident_id: int, text: str, owner: str | None = N
 
 
 def report_md(bot, incident_id: int = 1, token: str | None = TOKEN):
+    """The report as Markdown, once the people it names are in the directory (the first read asks for them)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    http("GET", f"{bot.url}/incidents/{incident_id}/report.md", headers=headers)
+    bot.settle()
     return http("GET", f"{bot.url}/incidents/{incident_id}/report.md", headers=headers)
 
 

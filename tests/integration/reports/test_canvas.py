@@ -4,6 +4,7 @@ are unavailable, said once. Every call is checked by the fake Slack against the 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import reduce
 
 import pytest
 import yaml
@@ -15,6 +16,7 @@ from bot.slack.ids import ReportField
 from tests.db import ROOT
 from tests.integration.helpers import declare, in_channel, incident
 from tests.integration.reports.helpers import TOKEN, add_action_with_form, fill_report, report_md, sections
+from tests.people import NAMES, read_twice
 
 FREE_WORKSPACE = "team_tier_cannot_create_channel_canvases"
 
@@ -91,7 +93,9 @@ def test_where_canvases_are_unavailable_the_report_is_a_markdown_file_said_once(
     row = incident(bot, incident_id)
     [first] = fake_slack.files
     assert (first["filename"], first["title"], first["channel_id"]) == ("INC-1-report.md", "INC-1 report", row.channel_id)
-    assert first["content"] == report_md(bot, incident_id).body.decode()
+    web = read_twice(bot, lambda: report_md(bot, incident_id)).body.decode()
+    assert "@U01ALICE" in first["content"], "Slack's copy keeps the mention, which Slack renders"
+    assert reduce(lambda text, user: text.replace(f"@{user}", NAMES[user]), NAMES, first["content"]) == web
     assert first["initial_comment"].startswith(
         f":page_facing_up: Canvases are not available in this workspace ({FREE_WORKSPACE}), so the report of INC-1 "
         "is posted here as a Markdown file instead.")

@@ -81,7 +81,7 @@ def test_review_done_moves_the_report_to_reviewed_and_stops_the_reminders(make_b
     assert answer["text"] == "The post-incident review of INC-1 is marked held; its report now says *Reviewed*."
     markdown = report_md(bot).body.decode()
     assert "*Reviewed Wed 25 Nov 2026 09:00 UTC*" in markdown
-    assert "**Review**: held Wed 25 Nov 2026 09:00 UTC, marked by @U02BOB" in sections(markdown)["Summary"]
+    assert "**Review**: held Wed 25 Nov 2026 09:00 UTC, marked by Борис Петров" in sections(markdown)["Summary"]
     assert pending_reminders(bot) == []
     assert "already marked held Wed 25 Nov 2026 by <@U02BOB>" in in_channel(bot, "review done", row)["text"]
 

@@ -20,7 +20,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from models import Alert, Incident, Page, PageNotification
+from models import Alert, Incident, Page, PageNotification, Person
+from tests.people import NAMES
 
 NOW = datetime(2026, 11, 4, 12, 0, tzinfo=timezone.utc)
 CONFIG = {"timezone": "Europe/Rome"}
@@ -57,6 +58,8 @@ def _page(session: Session, incident: Incident, cause: str, started: datetime, a
 
 
 def build(session: Session) -> None:
+    for user in (ALICE, BOB, CAROL):  # the people directory knows them (the web tests check their names)
+        session.add(Person(user_id=user, name=NAMES[user], gone=False, fetched_at=NOW))
     one = _incident(session, 1, "sev1", "checkout", at(10, 25, 22, 30), acknowledged=(BOB, at(10, 25, 22, 36)),
                     mitigated=at(10, 25, 23, 10), resolved=at(10, 25, 23, 50), by="alertmanager")
     session.add(Alert(source="alertmanager", dedup_key="checkout-5xx", incident_id=one.id, title="5xx",

@@ -116,6 +116,27 @@ def test_week_44_against_week_43(history, make_bot, clock, fake_slack):
         "*Time to resolve*: median 1h ↓ (1h 20m), p90 2h 12m ↑ (1h 20m)",
         f"*Uptime, four-week rolling*: checkout Week 44: {checkout_44:.2f}% ↓ ({checkout_43:.2f}%)"
         " · payments Week 44: 100.00% → (100.00%)",
-        "*Out-of-hours pages*: <@U02BOB> 1 of 2 · <@U03CAROL> 1 of 1",
+        "*Out-of-hours pages*: Борис Петров 1 of 2 · 李嘉欣 1 of 1",  # names: a mention would ping them weekly
         f"<{bot.ctx.settings.public_url}/stats?period=since+2026-10-05|Charts, week by week, and the page log>",
     ]
+
+
+def test_a_digest_whose_answer_was_lost_is_found_not_posted_twice(history, make_bot, clock, fake_slack):
+    channel = history
+    clock.set(at(11, 2, 8, 29))
+    bot = make_bot(config=RETRO)
+    bot.ctx.digest.arm()
+    clock.set(at(11, 2, 8, 30))
+    fake_slack.lose_answers("files.completeUploadExternal")  # posted, but the worker hears nothing back
+    bot.ctx.timer_worker.tick()
+    assert len(digests(fake_slack, channel)) == 1
+    clock.advance(timedelta(minutes=1))
+    bot.ctx.timer_worker.tick()
+    assert len(digests(fake_slack, channel)) == 1, "found again by its file, not posted twice"
+    [done] = [t for t in pending_or_done(bot) if t.kind == DIGEST and t.done_at is not None]
+    assert done.attempts == 2
+
+
+def pending_or_done(bot) -> list[Timer]:
+    with bot.ctx.sessions() as session:
+        return list(session.scalars(select(Timer)))

@@ -16,15 +16,19 @@ from tests.db import ROOT
 from tests.driver import http
 from tests.integration.retro.history import CONFIG, NOW, build
 
+B, C = "Борис Петров", "李嘉欣"
 PAGE_LOG = [
-    ["paged_at", "user_id", "incident", "service", "severity", "level", "reason", "out_of_hours",
-     "acknowledged_by", "acknowledged_after_s", "escalated"],
+    ["paged_at", "user_id", "user_name", "incident", "service", "severity", "level", "reason", "out_of_hours",
+     "acknowledged_by", "acknowledged_by_name", "acknowledged_after_s", "escalated"],
     # 22:31 UTC on 25 Oct is 23:31 CET: the offset is winter's, the day after 02:00 CEST was
-    ["2026-10-25T23:31:00+01:00", "U02BOB", "INC-1", "checkout", "sev1", "1", "alert", "true", "U02BOB", "300", "false"],
-    ["2026-10-26T00:30:00+01:00", "U02BOB", "INC-2", "checkout", "sev2", "1", "declared", "true", "U03CAROL", "600", "true"],
-    ["2026-10-26T00:32:00+01:00", "U02BOB", "INC-2", "checkout", "sev2", "1", "renotify", "true", "U03CAROL", "480", "true"],
-    ["2026-10-26T00:35:00+01:00", "U03CAROL", "INC-2", "checkout", "sev2", "2", "escalation", "true", "U03CAROL", "300",
-     "true"],
+    ["2026-10-25T23:31:00+01:00", "U02BOB", B, "INC-1", "checkout", "sev1", "1", "alert", "true", "U02BOB", B, "300",
+     "false"],
+    ["2026-10-26T00:30:00+01:00", "U02BOB", B, "INC-2", "checkout", "sev2", "1", "declared", "true", "U03CAROL", C,
+     "600", "true"],
+    ["2026-10-26T00:32:00+01:00", "U02BOB", B, "INC-2", "checkout", "sev2", "1", "renotify", "true", "U03CAROL", C,
+     "480", "true"],
+    ["2026-10-26T00:35:00+01:00", "U03CAROL", C, "INC-2", "checkout", "sev2", "2", "escalation", "true", "U03CAROL", C,
+     "300", "true"],
 ]
 
 
@@ -59,10 +63,10 @@ def test_the_command_line_writes_incidents_to_standard_output(history, database_
     assert result.returncode == 0, result.stderr
     header, *rows = list(csv.reader(io.StringIO(result.stdout)))
     assert header == ["incident", "title", "service", "severity", "status", "transient", "declared_at",
-                      "acknowledged_at", "acknowledged_by", "mitigated_at", "resolved_at", "time_to_acknowledge_s",
+                      "acknowledged_at", "acknowledged_by", "acknowledged_by_name", "mitigated_at", "resolved_at", "time_to_acknowledge_s",
                       "time_to_mitigate_s", "time_to_resolve_s", "escalated", "pages"]
     assert rows == [["INC-6", "Incident 6", "payments", "sev2", "resolved", "false", "2026-11-02T09:00:00+00:00",
-                     "2026-11-02T09:12:00+00:00", "U01ALICE", "2026-11-02T09:30:00+00:00", "2026-11-02T10:00:00+00:00",
+                     "2026-11-02T09:12:00+00:00", "U01ALICE", "Alice Ångström", "2026-11-02T09:30:00+00:00", "2026-11-02T10:00:00+00:00",
                      "600", "1800", "3600", "false", "1"]]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tests.console import CONSOLE_TOKEN, Browserless, console_running
 from tests.integration.retro.history import CONFIG, NOW, build
+from tests.people import assert_named, read_twice, visible
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def reader(engine, database_url, fake_slack, clock, servers):
         client = Browserless(bot.url)
         assert client.get("/stats").status == 303  # anonymous: to sign-in
         assert client.post("/auth/signin", {"token": CONSOLE_TOKEN}).status == 303
+        client.settle = bot.settle
         yield client
 
 
@@ -31,15 +33,16 @@ def rows(html: str, kind: str) -> list[str]:
 
 
 def test_week_by_week(reader):
-    page = reader.get("/stats?period=since+2026-10-19")
+    page = read_twice(reader, lambda: reader.get("/stats?period=since+2026-10-19"))
     assert page.status == 200
+    assert_named(visible(page.body), ["U01ALICE", "U02BOB", "U03CAROL"])
     assert rows(page.body, "week-row") == [
         "Week 43 19 Oct 1 0 0 5m / 5m 40m / 40m 1h 20m / 1h 20m sev1 1 checkout 1",
         "Week 44 26 Oct 3 1 1 3m / 8m 36s 1h / 1h 24m 1h / 2h 12m sev1 1 · sev2 1 · sev3 1 checkout 2 · payments 1",
         "Week 45 02 Nov 1 0 0 10m / 10m 30m / 30m 1h / 1h sev2 1 payments 1",
     ]
-    assert rows(page.body, "person-row") == ["Week 43 @U02BOB 1 1", "Week 44 @U02BOB 2 1", "Week 44 @U03CAROL 1 1",
-                                             "Week 45 @U01ALICE 1 0"]
+    assert rows(page.body, "person-row") == ["Week 43 Борис Петров 1 1", "Week 44 Борис Петров 2 1",
+                                             "Week 44 李嘉欣 1 1", "Week 45 Alice Ångström 1 0"]
     assert rows(page.body, "uptime-row") == ["checkout : Week 43: 99.90% · Week 44: 99.58% · Week 45: 99.50%",
                                              "payments : Week 43: 100.00% · Week 44: 100.00% · Week 45: 99.91%"]
     assert rows(page.body, "day-row") == ["2026-10-25 checkout 97.33%", "2026-10-26 checkout 90.97%",

@@ -86,3 +86,31 @@ def test_the_mentions_the_bot_adds_stay_live(bot, fake_slack):
     row = declare(bot, "declare sev1 Checkout is down")
     in_channel(bot, "ic <@U02BOB|bob>", row)
     assert any("<@U02BOB>" in text for text in shown(fake_slack))
+
+
+TYPED = "Q&A <db01> down > 5m"
+ESCAPED = "Q&amp;A &lt;db01&gt; down &gt; 5m"
+
+
+def test_a_title_typed_into_a_form_is_escaped_on_every_surface(bot, fake_slack):
+    """``&``, ``<`` and ``>`` typed into a form reach Slack escaped wherever Slack reads markup."""
+    values = {DeclareField.TITLE: {DeclareField.TITLE: {"type": "plain_text_input", "value": TYPED}},
+              DeclareField.SEVERITY: {DeclareField.SEVERITY: {"type": "static_select", "selected_option": {"value": "sev1"}}},
+              DeclareField.DESCRIPTION: {DeclareField.DESCRIPTION: {"type": "plain_text_input", "value": TYPED}}}
+    assert bot.submit_view(ViewId.DECLARE, values).status == 200
+    bot.settle()
+    row = incident(bot)
+    bot.click("incident_subscribe", row.id, user="U03CAROL")
+    run_due(bot)
+    for command in ("note checking", "update traffic moved", "sev sev2 calmer", "timeline", "list", "page <@U02BOB|bob>",
+                    "resolve fixed"):
+        in_channel(bot, command, row)
+    run_due(bot, timedelta(days=1))
+    for key, status, severity in (("a1", "firing", "sev3"), ("a2", "firing", "sev2"), ("a1", "resolved", "sev3")):
+        bot.webhook("generic", {"title": TYPED, "dedup_key": key, "status": status, "group": "g", "severity": severity,
+                                "description": TYPED})
+    run_due(bot, timedelta(minutes=3))  # the alert's incident opens: its timeline quotes each alert's title
+    texts = [text for text in shown(fake_slack) if "db01" in text]
+    assert len(texts) > 10
+    raw = [text for text in texts if ESCAPED not in text or "<db01>" in text or "Q&A" in text]
+    assert raw == [], "every surface shows the title escaped"

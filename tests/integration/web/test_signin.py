@@ -43,7 +43,7 @@ def test_sign_in_with_slack_then_sign_out(console, fake_slack):
     session = next(line for line in done.cookies if line.startswith("incident_session="))
     assert "HttpOnly" in session and "SameSite=lax" in session and "Secure" not in session
     page = client.get("/incidents")
-    assert page.status == 200 and "alice" in page.body
+    assert page.status == 200 and "Alice Ångström" in page.body
     assert [c.method for c in fake_slack.calls if c.method.startswith("openid")] == [
         "openid.connect.token", "openid.connect.userInfo"]
     assert client.post("/auth/signout", {}).status == 303

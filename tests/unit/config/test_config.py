@@ -201,7 +201,7 @@ def test_a_misspelt_key(in_tmp):
         "incidents.yaml: severities.sev2.labl: unknown key; expected one of label, update_every, separate_comms_lead, page, "
         "urgency, counts_as_downtime",
         "incidents.yaml: timezon: unknown key; expected one of timezone, business_hours, slack, default_severity, "
-        "severities, schedules, escalation_policies, services, alerts, overrides, roles, stakeholders, reports, reviews, "
+        "severities, schedules, escalation_policies, services, alerts, overrides, oncall, roles, stakeholders, reports, reviews, "
         "status_page, retro, notification_rules, people, send_rates",
     ]
 
@@ -313,7 +313,8 @@ def test_bad_schedule(in_tmp):
     assert problems('schedules:\n  ops: {handoff: "tue 25:00", members: [alice]}\n  "On Call": {members: []}\n') == [
         'incidents.yaml: schedules.ops.handoff: "tue 25:00" is not a handoff; '
         'use a day and time such as "mon 09:00", or a time such as "09:00"',
-        'incidents.yaml: schedules.ops.members[0]: "alice" is not a Slack user ID; use the member ID, such as U01ABCDEF',
+        'incidents.yaml: schedules.ops.members[0]: "alice" is not a member; use a Slack member ID (U01ABCDEF), an '
+        'e-mail (alice@example.com) or an @handle in quotes ("@alice")',
         'incidents.yaml: schedules.On Call: "On Call" is not a name; use lowercase letters, digits, - and _, such as sev1',
         "incidents.yaml: schedules.On Call.members: [] is empty; expected at least one entry",
     ]

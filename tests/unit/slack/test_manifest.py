@@ -1,6 +1,7 @@
 """The app manifest asks for every scope the bot's Slack calls need, and nothing it does not use."""
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -70,3 +71,13 @@ def test_dms_need_the_messages_tab_and_socket_mode_drops_the_request_urls():
     assert socket["settings"]["socket_mode_enabled"] is True
     assert "request_url" not in socket["settings"]["interactivity"]
     assert "url" not in socket["features"]["slash_commands"][0]
+
+
+def test_every_event_the_bot_subscribes_to_has_the_scope_slack_requires():
+    from bot.slack.manifest import EVENTS
+
+    reference = ROOT.parent / "shared" / "slack" / "api-ref" / "events"
+    for event, _ in EVENTS:
+        needs = json.loads((reference / f"{event}.json").read_text())["scopes"]
+        assert set(needs) & set(scopes()), f"{event} needs one of {needs}"
+    assert "user_change" in yaml.safe_load(manifest())["settings"]["event_subscriptions"]["bot_events"]

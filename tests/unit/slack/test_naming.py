@@ -13,7 +13,14 @@ def test_channel_name_is_prefix_number_slug():
 
 
 def test_accents_are_folded_and_symbols_dropped():
-    assert slugify("Zahlungsausfall: Größe & Übersicht 🔥") == "zahlungsausfall-groe-ubersicht"
+    assert slugify("Zahlungsausfall: Größe & Übersicht 🔥") == "zahlungsausfall-grosse-ubersicht"
+
+
+def test_titles_in_other_scripts_are_transliterated_not_dropped():
+    assert channel_name("inc", 7, "Оплата не работает") == "inc-7-oplata-ne-rabotaet"
+    assert channel_name("inc", 8, "Η πληρωμή δεν λειτουργεί") == "inc-8-e-plerome-den-leitourgei"
+    japanese = channel_name("inc", 9, "決済が動かない")
+    assert japanese.startswith("inc-9-") and len(japanese) > len("inc-9-") + 4
 
 
 def test_a_title_with_no_latin_letters_keeps_the_number():
