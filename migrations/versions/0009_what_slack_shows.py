@@ -1,7 +1,7 @@
 """what the summary and the announcement last showed in Slack (digests), so that only a difference is sent
 
 Revision ID: 0009
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 14:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
