@@ -38,7 +38,7 @@ class Delivery(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("timeline_events.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(20))  # update | resolution | role | report_reminder | review_due | action_*
+    kind: Mapped[str] = mapped_column(String(20))  # update | resolution | role | report_reminder | action_* | slack_recovered
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     skipped: Mapped[str | None] = mapped_column(Text)  # why it was not sent (the person left Slack...)

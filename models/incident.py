@@ -71,6 +71,8 @@ class Incident(Base):
     summary_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     announcement_channel_id: Mapped[str | None] = mapped_column(String(32))
     announcement_ts: Mapped[str | None] = mapped_column(String(32))
+    summary_shown: Mapped[str | None] = mapped_column(String(80))  # digests of what the summary shows (bot.slack.shown)
+    announcement_shown: Mapped[str | None] = mapped_column(String(80))  # and the announcement
 
     revision: Mapped[int] = mapped_column(Integer, default=1)
     synced_revision: Mapped[int] = mapped_column(Integer, default=0)

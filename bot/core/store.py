@@ -41,9 +41,9 @@ FULL = (
 """Everything that rendering and the rules read, loaded up front (no lazy loads later)."""
 
 SLACK_SIDE = frozenset({
-    "channel_id", "channel_name", "channel_topic", "invited_users", "summary_ts", "summary_pinned",
-    "announcement_channel_id", "announcement_ts", "revision", "synced_revision", "sync_owner", "sync_lease_until",
-    "sync_retry_at", "sync_failures", "sync_error",
+    "channel_id", "channel_name", "channel_topic", "invited_users", "summary_ts", "summary_pinned", "summary_shown",
+    "announcement_channel_id", "announcement_ts", "announcement_shown", "revision", "synced_revision", "sync_owner",
+    "sync_lease_until", "sync_retry_at", "sync_failures", "sync_error",
 })
 """Columns of an incident that record what Slack has, not what happened: changing them is no change."""
 

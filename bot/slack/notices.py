@@ -8,15 +8,20 @@ person's request; a failure is logged and, where it matters, told to that person
 from __future__ import annotations
 
 import logging
+import time
 
 from bot.incidents.service import IncidentService, PinnedMessage
 from bot.paging.layers import Duty
 from bot.slack import blocks
+from bot.slack.budget import OverBudget
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
 from bot.slack.sync import channel_ref
 from bot.status.service import StatusService
 
 log = logging.getLogger(__name__)
+
+REPLY_PATIENCE = 10.0
+"""Seconds an answer by DM waits for Slack's rate budget before it is dropped (and logged)."""
 
 
 class Notices:
@@ -29,14 +34,29 @@ class Notices:
         self._config = rendering.config
 
     def reply(self, response_url: str | None, message: blocks.Message, user: str | None = None) -> None:
-        """Answer ephemerally where the person acted; by DM when there is no response URL."""
+        """Answer ephemerally where the person acted; by DM when there is no response URL. A DM the
+        rate budget holds back waits for it, on this answer thread, up to ``REPLY_PATIENCE``; an answer
+        that still cannot go is dropped, and the log says why (the person's request itself is done)."""
         try:
             if response_url:
                 self._slack.respond(response_url, message)
             elif user:
-                self._slack.dm(user, message)
+                self._dm_within_budget(user, message)
         except SLACK_FAILURES as exc:
-            log.warning("could not answer %s: %s", user or response_url, error_code(exc))
+            log.warning("could not answer %s, dropped: %s", user or response_url, error_code(exc))
+
+    def _dm_within_budget(self, user: str, message: blocks.Message) -> None:
+        waited = 0.0
+        while True:
+            try:
+                self._slack.dm(user, message)
+                return
+            except OverBudget as exc:
+                if waited + exc.wait > REPLY_PATIENCE:
+                    raise
+                log.info("an answer to %s waits %.1fs for Slack's rate limit", user, exc.wait)
+                time.sleep(exc.wait)
+                waited += exc.wait
 
     def open_declare_form(self, trigger_id: str, origin: dict, user: str) -> None:
         try:

@@ -21,12 +21,20 @@ An alert's incident stays quiet (no channel, no announcement) until its grace pe
 the alert still fires, so a transient alert leaves nothing behind in Slack but its record.
 Once its report is asked for, each pass also brings the channel's report canvas (or Markdown file)
 in line (``bot.slack.canvas``).
+
+Slack's rate limits (``bot.slack.budget``): the summary and the announcement are updated only
+when their render differs from what Slack shows (``bot.slack.shown``); each step is ranked (a new
+incident's channel, summary and announcement first, then changes people act on, last topics,
+timeline posts and canvases; the oldest incident first within a rank); a step over its method's
+budget waits alone, never holding back a step of another method, and the pass comes back when the
+first waiting step can go (``sync_retry_at``). What waits is in the rows, so nothing is dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import timedelta
@@ -40,15 +48,18 @@ from bot.core.people import is_user
 from bot.jobs.leases import Claimable, LeaseKeeper
 from bot.jobs.retry import retry_delay
 from bot.slack import blocks
-from bot.slack.budget import OverBudget
+from bot.slack.budget import OverBudget, Priority, ranked
 from bot.slack.canvas import ReportPublisher
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 from bot.slack.naming import channel_name
 from bot.slack.pager import UNREACHABLE_PEOPLE
+from bot.slack.shown import shown, update_priority
 from models import Delivery, Incident, Page, TimelineEvent
 
 log = logging.getLogger(__name__)
 
+RECOVERED = "slack_recovered"
+"""The delivery kind of the DM telling a declarer that Slack answers again."""
 THREAD_KINDS = ("update", "severity_changed", "resolved", "reopened")
 """Timeline events that stakeholders also read in the announcement's thread."""
 MAX_NAME_ATTEMPTS = 20
@@ -74,8 +85,10 @@ class SlackSync:
         seconds to wait when Slack's rate limit stopped a step (the rows say when to go on too).
 
         A process that finds the lease taken (or nothing to do) stops at once: the holder
-        claims again after recording its pass, so a change made meanwhile is not lost.
+        claims again after recording its pass, so a change made meanwhile is not lost, nor left
+        waiting behind a step that waits for the budget (the next pass does it at once).
         """
+        wait = None
         while (claimed := self._claim(incident_id)) is not None:
             incident, recovering = claimed
             with self._leases.holding(SYNC_CLAIM, incident_id):
@@ -84,11 +97,22 @@ class SlackSync:
             self._finish(incident, failures, done.wait)
             if failures and incident.synced_revision == 0 and not incident.sync_failures:
                 self._tell_failed(incident, failures)
-            if failures or done.wait:
+            if failures:
                 return done.wait or None
+            if done.wait:
+                wait = done.wait
+                if not self._changed_since(incident):
+                    return wait
+                continue
+            wait = None
             if incident.sync_failures:
-                self._tell_recovered(incident)
-        return None
+                self._owe_recovered(incident)
+        return wait
+
+    def _changed_since(self, seen: Incident) -> bool:
+        """Whether the incident changed while a pass over ``seen`` ran."""
+        with self._sessions() as session:
+            return session.scalar(select(Incident.revision).where(Incident.id == seen.id)) > seen.revision
 
     def due(self, limit: int = 50) -> list[int]:
         """Incidents whose Slack side is behind and whose retry time has come."""
@@ -167,13 +191,12 @@ class SlackSync:
         except SLACK_FAILURES as exc:
             log.warning("INC-%s: could not tell the declarer that Slack failed: %s", incident.id, error_code(exc))
 
-    def _tell_recovered(self, incident: Incident) -> None:
-        message = blocks.Message(text=f"Slack is answering again: {incident.number} is ready in <#{incident.channel_id}>.")
-        try:
-            self._slack.dm(incident.declared_by, message)
-        except SLACK_FAILURES as exc:
-            log.warning("INC-%s: could not tell %s that Slack recovered: %s", incident.id, incident.declared_by,
-                        error_code(exc))
+    def _owe_recovered(self, incident: Incident) -> None:
+        """Slack answers again after failed passes: the declarer is owed a DM saying so, a delivery row
+        (sent by the next pass, within the budget, retried like any DM owed)."""
+        with self._sessions() as session, session.begin():
+            session.add(Delivery(incident_id=incident.id, user_id=incident.declared_by, kind=RECOVERED,
+                                 created_at=self._clock.now()))
 
 
 class _Pass:
@@ -186,40 +209,66 @@ class _Pass:
         self.incident = incident
         self.recovering = recovering
         self._found: dict[tuple[str, str | None], dict[str, str]] = {}
-        self.wait = 0.0  # seconds until Slack's rate limit lets the steps that had to wait go on
+        self._waits = threading.Lock()
+        self.wait = 0.0  # seconds until the first step that Slack's rate limit held back can go on
 
     def run(self) -> dict[str, str]:
-        """Every step runs to its end, whatever another step did; the failures by step."""
+        """Every step runs to its end, whatever another step did; the failures by step.
+
+        Steps of different methods run at the same time, each in a thread, each waiting only for its
+        own budget; the steps of one thread follow one another (the pin follows its post)."""
         failures: dict[str, str] = {}
         incident = self.incident
         if incident.transient and incident.channel_id is None and incident.announcement_ts is None:
             return failures  # an alert that resolved itself in its grace period: nobody heard of it, nothing to show
+        recorded = None
         if incident.channel_id is None:
             self._step("create the channel", self._create_channel, failures)
-        steps: dict[str, Callable[[], None]] = {"announce the incident": self._announce,
-                                                "send direct messages": self._deliver}
+            if incident.channel_id is not None:  # recorded while the steps that need it start
+                recorded = self.sync._io.submit(self._step, "create the channel", self._record_channel, failures)
+        threads: list[list[tuple[str, Callable[[], None]]]] = [
+            [("announce the incident", self._announce), ("post in the announcement thread", self._thread)],
+            [("send direct messages", self._deliver)]]
         if incident.channel_id is not None:
-            steps = {"set the channel topic": self._topic, "invite people": self._invite,
-                     "post and pin the summary": self._summary, "post timeline events": self._events, **steps}
+            threads += [[("set the channel topic", self._topic)], [("invite people", self._invite)],
+                        [("post and pin the summary", self._summary), ("post and pin the summary", self._pin)],
+                        [("post timeline events", self._events)]]
             if self.sync.publisher is not None:
-                steps["publish the report"] = lambda: self.sync.publisher.publish(incident)
-        futures = {name: self.sync._io.submit(self._step, name, step, failures) for name, step in steps.items()}
-        for future in futures.values():
+                threads.append([("publish the report", self._publish)])
+        futures = [self.sync._io.submit(self._steps, steps, failures) for steps in threads]
+        for future in futures:
             future.result()
+        if recorded is not None:
+            recorded.result()
         return failures
+
+    def _steps(self, steps: list[tuple[str, Callable[[], None]]], failures: dict[str, str]) -> None:
+        for name, step in steps:
+            if name not in failures:
+                self._step(name, step, failures)
 
     def _step(self, name: str, step: Callable[[], None], failures: dict[str, str]) -> None:
         try:
             step()
         except OverBudget as exc:
-            self.wait = max(self.wait, exc.wait)
-            log.info("INC-%s: %s waits %.1fs for Slack's rate limit", self.incident.id, name, exc.wait)
+            self._defer(name, exc)
         except SLACK_FAILURES as exc:
             failures[name] = error_code(exc)
             log.warning("INC-%s: could not %s: %s", self.incident.id, name, error_code(exc))
         except Exception as exc:  # our bug: keep the other steps and the record, say so, retry later
             failures[name] = f"internal error ({type(exc).__name__})"
             log.exception("INC-%s: could not %s", self.incident.id, name)
+
+    def _defer(self, name: str, exc: OverBudget) -> None:
+        """A call Slack's budget cannot afford now waits in the rows: the pass comes back when the first
+        waiting one can go (the others, still short, wait again at no cost)."""
+        with self._waits:
+            self.wait = min(self.wait, exc.wait) if self.wait else exc.wait
+        log.info("INC-%s: %s waits %.1fs for Slack's rate limit (%s)", self.incident.id, name, exc.wait, exc.method)
+
+    def _as(self, priority: Priority):
+        """The Slack calls inside are spent as ``priority``, the oldest incident first."""
+        return ranked(priority, self.incident.id)
 
     # -- finding what an earlier pass posted ------------------------------------------------
 
@@ -243,7 +292,15 @@ class _Pass:
 
     # -- steps ------------------------------------------------------------------------------
 
+    def _record_channel(self) -> None:
+        self.sync.record(Incident.__table__, self.incident.id, channel_id=self.incident.channel_id,
+                         channel_name=self.incident.channel_name)
+
     def _create_channel(self) -> None:
+        with self._as(Priority.NEW):
+            self._create()
+
+    def _create(self) -> None:
         incident = self.incident
         prefix = self.sync._config.slack.channel_prefix
         for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
@@ -258,7 +315,6 @@ class _Pass:
                     continue
                 channel_id = adopted
                 log.info("INC-%s: adopted #%s, created by an earlier attempt whose answer was lost", incident.id, name)
-            self.sync.record(Incident.__table__, incident.id, channel_id=channel_id, channel_name=name)
             incident.channel_id, incident.channel_name = channel_id, name
             return
         raise RuntimeError(f"{MAX_NAME_ATTEMPTS} channel names like {channel_name(prefix, incident.id, incident.title)!r} "
@@ -279,7 +335,8 @@ class _Pass:
     def _topic(self) -> None:
         topic = blocks.channel_topic(self.incident, self.rendering)
         if topic != self.incident.channel_topic:
-            self.slack.set_topic(self.incident.channel_id, topic)
+            with self._as(Priority.LATER):
+                self.slack.set_topic(self.incident.channel_id, topic)
             self.sync.record(Incident.__table__, self.incident.id, channel_topic=topic)
 
     def _invite(self) -> None:
@@ -289,55 +346,99 @@ class _Pass:
         wanted = {user for user in wanted if is_user(user)}
         missing = sorted(wanted - set(incident.invited_users) - {self.slack.known_bot_user_id})
         if missing:
-            self.slack.invite(incident.channel_id, missing)
+            with self._as(Priority.NEW if incident.summary_ts is None else Priority.CHANGE):
+                self.slack.invite(incident.channel_id, missing)
             self.sync.record(Incident.__table__, incident.id, invited_users=sorted(set(incident.invited_users) | set(missing)))
 
     def _summary(self) -> None:
+        """Post the summary, or update it if Slack shows something else."""
         incident = self.incident
         message = blocks.summary_message(incident, self.rendering)
-        ts = incident.summary_ts
-        if ts is None:
-            _, ts = self._post(incident.channel_id, message, "summary")
-            self.sync.record(Incident.__table__, incident.id, summary_ts=ts)
-        else:
-            self.slack.update(incident.channel_id, ts, message)
-        if not incident.summary_pinned:
-            self.slack.pin(incident.channel_id, ts)
+        digest = shown(incident, message)
+        if incident.summary_ts is None:
+            with self._as(Priority.NEW):
+                _, ts = self._post(incident.channel_id, message, "summary")
+                pinned = False
+                try:  # pinned before it is recorded: the pin is the last round trip of a new incident
+                    self.slack.pin(incident.channel_id, ts)
+                    pinned = True
+                finally:
+                    self.sync.record(Incident.__table__, incident.id, summary_ts=ts, summary_shown=self._fresh(digest),
+                                     **({"summary_pinned": True} if pinned else {}))
+            incident.summary_ts, incident.summary_pinned = ts, pinned
+        elif (priority := update_priority(incident.summary_shown, digest)) is not None:
+            with self._as(priority):
+                self.slack.update(incident.channel_id, incident.summary_ts, message)
+            self.sync.record(Incident.__table__, incident.id, summary_shown=digest)
+
+    def _pin(self) -> None:
+        incident = self.incident
+        if incident.summary_ts is not None and not incident.summary_pinned:
+            with self._as(Priority.NEW):
+                self.slack.pin(incident.channel_id, incident.summary_ts)
             self.sync.record(Incident.__table__, incident.id, summary_pinned=True)
 
     def _announce(self) -> None:
-        """Post or update the announcement, then say in its thread what stakeholders follow there."""
+        """Post the announcement, or update it if Slack shows something else."""
         incident = self.incident
         message = blocks.announcement_message(incident, self.rendering)
+        digest = shown(incident, message)
         if incident.announcement_ts is None:
-            channel, thread = self._post(channel_ref(self.sync._config.slack.announce_channel), message, "announcement")
-            self.sync.record(Incident.__table__, incident.id, announcement_channel_id=channel, announcement_ts=thread)
-        else:
-            channel, thread = incident.announcement_channel_id, incident.announcement_ts
-            self.slack.update(channel, thread, message)
+            with self._as(Priority.NEW):
+                channel, ts = self._post(channel_ref(self.sync._config.slack.announce_channel), message, "announcement")
+            self.sync.record(Incident.__table__, incident.id, announcement_channel_id=channel, announcement_ts=ts,
+                             announcement_shown=self._fresh(digest))
+            incident.announcement_channel_id, incident.announcement_ts = channel, ts
+        elif (priority := update_priority(incident.announcement_shown, digest)) is not None:
+            with self._as(priority):
+                self.slack.update(incident.announcement_channel_id, incident.announcement_ts, message)
+            self.sync.record(Incident.__table__, incident.id, announcement_shown=digest)
+
+    def _fresh(self, digest: str) -> str | None:
+        """What a post shows: ``digest``, unless the post may be one an earlier pass made (then unknown,
+        and the next pass updates it once)."""
+        return None if self.recovering else digest
+
+    def _thread(self) -> None:
+        """Say in the announcement's thread what stakeholders follow there (updates, severity, resolution)."""
+        incident = self.incident
+        if incident.announcement_ts is None:
+            return
         for event in incident.events:
             if event.kind in THREAD_KINDS and event.thread_ts is None:
-                _, ts = self._post(channel, blocks.event_message(event, incident, self.rendering, thread=True),
-                                   f"thread:{event.id}", thread_ts=thread)
+                with self._as(Priority.CHANGE):
+                    _, ts = self._post(incident.announcement_channel_id,
+                                       blocks.event_message(event, incident, self.rendering, thread=True),
+                                       f"thread:{event.id}", thread_ts=incident.announcement_ts)
                 self.sync.record(TimelineEvent.__table__, event.id, thread_ts=ts)
+
+    def _publish(self) -> None:
+        with self._as(Priority.LATER):
+            self.sync.publisher.publish(self.incident)
 
     def _events(self) -> None:
         incident = self.incident
         for event in incident.events:
             if event.announce and event.channel_ts is None:
-                _, ts = self._post(incident.channel_id, blocks.event_message(event, incident, self.rendering),
-                                   f"event:{event.id}")
+                with self._as(Priority.LATER):
+                    _, ts = self._post(incident.channel_id, blocks.event_message(event, incident, self.rendering),
+                                       f"event:{event.id}")
                 self.sync.record(TimelineEvent.__table__, event.id, channel_ts=ts)
 
     def _deliver(self) -> None:
         """The DMs owed (updates to subscribers, role checklists...). A person Slack will not reach
-        (they left, or are a bot) is skipped and the reason kept; anything else is retried."""
+        (they left, or are a bot) is skipped and the reason kept; anything else is retried. Each goes to a
+        conversation of its own: one over the budget waits alone."""
         incident = self.incident
         for delivery in incident.deliveries:
             message = blocks.delivery_message(delivery, incident, self.rendering)
             try:
-                for person in self._people(delivery.user_id):
-                    self._dm(person, message, f"delivery:{delivery.id}:{person}")
+                with self._as(Priority.CHANGE):
+                    for person in self._people(delivery.user_id):
+                        self._dm(person, message, f"delivery:{delivery.id}:{person}")
+            except OverBudget as exc:
+                self._defer("send a direct message", exc)
+                continue
             except SlackApiError as exc:
                 if error_code(exc) not in UNREACHABLE_PEOPLE:
                     raise

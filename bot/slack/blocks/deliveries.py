@@ -20,6 +20,8 @@ def delivery_message(delivery, incident: Incident, rendering: Rendering) -> Mess
         how = "transient" if incident.transient else ("mitigated, then fixed" if incident.mitigated_at else "fixed")
         return _long(f":white_check_mark: {incident.number} is resolved ({how}){summary}. {said(incident.title)}",
                      incident, rendering)
+    if delivery.kind == "slack_recovered":
+        return Message(text=f"Slack is answering again: {incident.number} is ready{where}.")
     if delivery.kind == "summary_request":
         return Message(text=f"{incident.number} is resolved. Please write two lines on what happened and what fixed it "
                             f"with `/incident note <summary>`{where}: stakeholders and the report will use it.")

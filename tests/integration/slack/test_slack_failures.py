@@ -106,7 +106,7 @@ def test_within_slacks_tiers_work_beyond_the_budget_waits_and_slack_never_says_4
     assert created == 20, "Tier 2: twenty channels a minute"
     waiting = [i for i in bot.ctx.incidents.list_open() if i.channel_id is None]
     assert len(waiting) == 5 and all(i.sync_failures == 0 and i.sync_retry_at for i in waiting)
-    bot.clock.advance(timedelta(minutes=1))
+    bot.clock.advance(timedelta(seconds=61))
     retry_slack_sync(bot.ctx)
     bot.settle(60)
     assert [i for i in bot.ctx.incidents.list_open() if i.channel_id is None] == []
