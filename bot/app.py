@@ -30,9 +30,9 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
+from bot.core.store import watch_incidents
 from bot.features import Feature, alerts, console, health, incidents, oncall, paging, people, reports, retro, status
 from bot.incidents.service import IncidentService
-from bot.incidents.store import watch_incidents
 from bot.jobs.leases import LEASE, LeaseKeeper, process_owner
 from bot.jobs.scheduler import Every, interval_scheduler
 from bot.jobs.timers import TimerWorker
@@ -47,6 +47,7 @@ from bot.people import PeopleDirectory
 from bot.reports.actions import ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import ReviewService
+from bot.retro.digest import WeeklyDigest
 from bot.retro.service import RetroService
 from bot.slack import commands as command_table
 from bot.slack.blocks import Rendering
@@ -103,7 +104,7 @@ class AppContext:
     actions: ActionService
     report_forms: ReportForms | None
     retro: RetroService
-    digest: DigestPoster
+    digest: WeeklyDigest
     contacts: ContactService
     steps: NotificationSteps
     channels: Channels
@@ -215,8 +216,9 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     incidents = IncidentService(sessions, config, clock, paging=paging, updates=updates, reviews=reviews)
     alerts = AlertService(sessions, config, clock, incidents)
     retro = RetroService(sessions, config, clock)
-    digest = DigestPoster(sessions, config, clock, retro, gateway, settings.public_url, people, people_lookup)
-    notices = Notices(gateway, incidents, oncall, rendering, status) if gateway else None
+    poster = DigestPoster(config, gateway, settings.public_url, people, people_lookup) if gateway else None
+    digest = WeeklyDigest(sessions, config, clock, retro, poster.post if poster else None)
+    notices = Notices(gateway, incidents, rendering, status) if gateway else None
     report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
     ctx = AppContext(
         settings=settings, config=config, clock=clock, engine=engine, sessions=sessions, incidents=incidents,

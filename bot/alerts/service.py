@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
+from bot.core.store import changing, load
 from bot.incidents.service import Declaration, IncidentService
-from bot.incidents.store import changing, load
 from bot.jobs import timers
 from models import Alert, AlertGroup, Incident
 

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
+from bot.comms.roles import comms_lead_wanted
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, UserError
-from bot.incidents.roles import comms_lead_wanted
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.jobs import timers
 from bot.status import public
 from models import Delivery, Incident, Role, Status, Subscription

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from bot.core import calendar
 from bot.core.durations import Duration, Offset, parse_duration
 
 
@@ -44,7 +45,6 @@ def _show(value: Any) -> str:
 
 # --- value checks shared by the models ---------------------------------------------------------
 
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ROTATIONS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(weeks=1)}
 
 
@@ -79,13 +79,11 @@ def _web_address(value: str) -> str:
 
 
 def _day(value: Any) -> int:
-    if isinstance(value, str):
-        for number, day in enumerate(_DAYS):
-            if value.strip().lower() in (day, day[:3]):
-                return number
+    if isinstance(value, str) and (number := calendar.weekday(value)) is not None:
+        return number
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 7:
         return value
-    raise ValueError(f"{_show(value)} is not a day; use mon, tue, wed, thu, fri, sat or sun")
+    raise ValueError(f"{_show(value)} is not a day; use {calendar.WEEKDAY_FORMS}")
 
 
 def _days(value: Any) -> tuple[int, ...]:
@@ -105,9 +103,8 @@ def _days(value: Any) -> tuple[int, ...]:
 
 def _clock(value: Any) -> Any:
     """HH:MM. YAML reads an unquoted 18:00 as the number 1080, so that case gets its own hint."""
-    if isinstance(value, str) and (match := re.fullmatch(r"(\d{1,2}):(\d\d)", value.strip())):
-        if int(match[1]) < 24 and int(match[2]) < 60:
-            return time(int(match[1]), int(match[2]))
+    if isinstance(value, str) and (at := calendar.time_of_day(value)) is not None:
+        return at
     if isinstance(value, time):
         return value
     if isinstance(value, int) and 60 <= value < 24 * 60:

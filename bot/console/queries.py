@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.errors import IncidentNotFound, UserError
-from bot.incidents.store import load
+from bot.core.store import load
 from bot.paging.contacts import METHOD_NAMES
 from bot.paging.oncall import OnCallService, OnCallStatus
 from bot.status.page import PublicIncidentView, incident_view

@@ -11,7 +11,7 @@ A moment is one of (any case)::
 A weekday is the next one, today included (with a time already past today: next week's); a day
 and month without a year the next one, today included. A day alone is its start or, read as the end
 of a range (``end=True``), its end: the midnight after it. Times are read in the zone as handoffs are
-(``bot.paging.rotation.to_utc``: an hour that happens twice is the first, one skipped moves on by the
+(``bot.core.calendar.to_utc``: an hour that happens twice is the first, one skipped moves on by the
 skip). A range that begins in the past begins now; one that ends in the past is refused.
 
 Weekday and month names, HH:MM and local time to UTC are kept here, small, until the shared
@@ -25,6 +25,7 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from bot.core.calendar import to_utc
 from bot.core.durations import format_duration, parse_duration
 from bot.core.errors import UserError
 
@@ -121,11 +122,6 @@ def _not_a_moment(word: str) -> str:
 
 
 # --- reading one moment -----------------------------------------------------------------------------
-
-
-def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """A naive wall-clock time in ``zone`` as aware UTC (``fold=0``, as handoffs are read)."""
-    return local.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
 
 
 def parse_moment(text: str, now: datetime, zone: ZoneInfo, *, end: bool = False,

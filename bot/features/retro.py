@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from bot.features import Feature
-from bot.retro.digest import DIGEST
+from bot.retro.digest import DIGEST, WeeklyDigest
 from bot.retro.service import RetroService
-from bot.slack.digest import DigestPoster
 from bot.web.app import Web
 from handlers.http import stats as routes
 from handlers.slack.stats_commands import StatsListeners
 
 
-def feature(retro: RetroService, digest: DigestPoster, public_url: str) -> Feature:
+def feature(retro: RetroService, digest: WeeklyDigest, public_url: str) -> Feature:
     def http(web: Web):
         return routes.routes(web.access, web.pages, retro)
 

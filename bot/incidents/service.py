@@ -2,11 +2,12 @@
 
 Each public method is one unit of work: it locks the incident row, changes it, writes a
 timeline event saying who did what, and commits; the store's hook then tells the Slack side
-(``bot.incidents.store``). It never talks to Slack itself.
+(``bot.core.store``). It never talks to Slack itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -14,14 +15,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
+from bot.comms.roles import comms_lead_wanted
 from bot.comms.updates import UpdateService
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError
 from bot.core.people import is_user, mention
-from bot.incidents.roles import comms_lead_wanted
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.jobs import timers
 from bot.paging.service import PagingService
 from bot.status import public
@@ -358,13 +359,16 @@ class IncidentService:
                 self._page_for_raise(incident, actor)
         return incident
 
-    def is_pinned(self, incident_id: int, ts: str) -> bool:
-        return _pinned(self.get(incident_id), ts)
-
-    def record_pin(self, incident_id: int, reactor: str, pinned: PinnedMessage) -> None:
-        """A message someone marked with :pushpin: joins the timeline at its own time, once (a second
-        :pushpin: finds the first under the row lock). One Slack would not hand over is recorded as a
-        ``pin_skipped`` gap, so the report shows it instead of silently missing it."""
+    def pin(self, incident_id: int, reactor: str, channel: str, ts: str,
+            read: Callable[[str, str], PinnedMessage]) -> None:
+        """A message someone marked with :pushpin: joins the timeline at its own time, once: one pinned
+        already (by someone else, or an event Slack sent again) is not read again, and a second
+        :pushpin: at the same moment finds the first under the row lock. ``read`` fetches the message
+        (from Slack); one it could not hand over is recorded as a ``pin_skipped`` gap, so the report
+        shows it instead of silently missing it."""
+        if _pinned(self.get(incident_id), ts):
+            return
+        pinned = read(channel, ts)
         with self._write(incident_id) as incident:
             if _pinned(incident, pinned.ts):
                 return

@@ -1,7 +1,7 @@
 """Workers woken the moment an incident changes in another process (PostgreSQL's LISTEN/NOTIFY).
 
 On PostgreSQL the ``web`` processes only answer Slack: each committed change of an incident is
-NOTIFYed (``bot.incidents.store.watch_incidents``) and a worker listening here brings the
+NOTIFYed (``bot.core.store.watch_incidents``) and a worker listening here brings the
 incident's Slack side in line at once, instead of at its next sweep. A notification missed while
 no worker listened is not lost: the incident's rows say Slack is behind, and the sweep finds it.
 """
@@ -16,7 +16,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from bot.incidents.store import CHANGES
+from bot.core.store import CHANGES
 
 log = logging.getLogger(__name__)
 

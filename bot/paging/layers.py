@@ -15,7 +15,7 @@ daylight saving) read in the layer's own zone, restricted to its ``hours``. At a
 
 **Hours.** The day ``d`` of ``hours.days`` opens a window from ``d`` at ``start`` to ``end`` that day,
 or the next day when ``end`` is not after ``start`` (the hours cross midnight), both read in the zone
-as handoffs are (``rotation.to_utc``). Windows are the one rule: "covers" is "inside a window".
+as handoffs are (``calendar.to_utc``). Windows are the one rule: "covers" is "inside a window".
 
 **Cost.** ``who_at`` is constant time in the length of the schedule's history (a shift number is
 arithmetic), linear in its layers, members, overrides and time off in force. ``shifts`` and ``gaps``
@@ -31,8 +31,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import HoursConfig, LayerConfig, ScheduleConfig
+from bot.core.calendar import to_utc
 from bot.paging import rotation
-from bot.paging.rotation import to_utc
 
 _DAY = timedelta(days=1)
 _TICK = timedelta(microseconds=1)

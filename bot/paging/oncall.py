@@ -18,6 +18,7 @@ a DM that fails after the claim is not retried).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -74,6 +75,15 @@ class TakenShift:
 
     override: Override
     replaced: list[str]
+
+
+class CannotTakeShifts(UserError):
+    """The person named cannot be paged, so cannot be on call (``why``: unknown, deactivated, an app)."""
+
+    def __init__(self, user: str, why: str) -> None:
+        super().__init__(f"{user} cannot take a shift: {why}. Pick someone who can be paged.")
+        self.user = user
+        self.why = why
 
 
 class OnCallService:
@@ -170,6 +180,15 @@ class OnCallService:
             session.add(override)
         replaced = list(dict.fromkeys(shift.user for shift in before if shift.user != user))
         return TakenShift(override, replaced)
+
+    def take_shift(self, schedule_name: str | None, user: str, actor: str, duration: timedelta | None,
+                   until: datetime | None, why_unpageable: Callable[[str], str | None]) -> TakenShift:
+        """``/incident oncall override``: only someone who can be paged takes a shift (``why_unpageable``
+        asks Slack, and says why not); then as ``add_override``."""
+        why = why_unpageable(user)
+        if why is not None:
+            raise CannotTakeShifts(user, why)
+        return self.add_override(schedule_name, user, actor, duration, until)
 
     # -- handoffs ----------------------------------------------------------------------
 

@@ -21,11 +21,10 @@ There are two kinds of rotation, because "a day" and "24 hours" differ on the da
   exactly ``period``. Across a daylight-saving change their local times move by the change (a 12h
   rotation anchored at 09:00 CET hands off at 10:00 and 22:00 in CEST summer time).
 
-**Local times that do not exist or exist twice** are read with zoneinfo's ``fold=0``: an ambiguous
-time (02:30 on the night clocks go back) means its *first* occurrence, in summer time; a time in the
-gap (02:30 on the night clocks go forward, when 02:00 jumps to 03:00) is read with the offset in
-force before the gap, which puts it *after* the gap by its length (02:30 → 03:30 summer time).
-The same rule serves handoffs, layers' hours and the dates people type (``bot.core.when``).
+**Local times that do not exist or exist twice** are read by ``bot.core.calendar.to_utc`` (zoneinfo's
+``fold=0``: an ambiguous time (02:30 on the night clocks go back) is its *first* occurrence, in summer
+time; a time in the gap (02:30 on the night clocks go forward) is moved past it by its length, 02:30 →
+03:30). The same rule serves handoffs, layers' hours and the dates people type (``bot.core.when``).
 
 Which layer covers an instant, overrides and time off are ``bot.paging.layers``'s.
 """
@@ -37,6 +36,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.config import RotationConfig
+from bot.core.calendar import local_time
 
 EPOCH = date(2024, 1, 1)
 """Shift 0 starts at the first handoff on or after this local date (a Monday)."""
@@ -55,13 +55,6 @@ class Shift:
 
 
 # --- time zone helpers ---------------------------------------------------------------------------
-
-
-def to_utc(local: datetime, tz: ZoneInfo) -> datetime:
-    """A naive wall-clock time in ``tz`` as aware UTC, with the ``fold=0`` rule of the module docstring."""
-    if local.tzinfo is not None:
-        raise ValueError(f"to_utc takes a naive local time, got {local!r}")
-    return local.replace(tzinfo=tz, fold=0).astimezone(timezone.utc)
 
 
 def aware(at: datetime) -> datetime:
@@ -89,12 +82,12 @@ def boundary(schedule: RotationConfig, tz: ZoneInfo, number: int) -> datetime:
     """When shift ``number`` starts, in UTC."""
     if is_calendar(schedule):
         day = anchor_date(schedule) + timedelta(days=number * schedule.period.days)
-        return to_utc(datetime.combine(day, schedule.handoff.at), tz)
+        return local_time(day, schedule.handoff.at, tz)
     return _anchor(schedule, tz) + number * schedule.period
 
 
 def _anchor(schedule: RotationConfig, tz: ZoneInfo) -> datetime:
-    return to_utc(datetime.combine(anchor_date(schedule), schedule.handoff.at), tz)
+    return local_time(anchor_date(schedule), schedule.handoff.at, tz)
 
 
 def shift_number(schedule: RotationConfig, tz: ZoneInfo, at: datetime) -> int:

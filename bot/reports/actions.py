@@ -11,7 +11,7 @@ and that no earlier run already owed the DM, so each is sent once however many w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.business_hours import next_opening
+from bot.core.calendar import midnight
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, UserError
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.jobs import timers
 from bot.reports.review import ReviewService, opening
 from models import ActionItem, ActionType, Delivery, Incident, Priority, Role
@@ -211,7 +212,7 @@ class ActionService:
         if soon > self._clock.now():
             timers.schedule(session, ACTION_DUE, soon, incident_id=item.incident_id, payload={"item": item.id},
                             key=f"action:{item.id}:due")
-        late = next_opening(hours, tz, datetime.combine(item.due_on + timedelta(days=1), time(0), tzinfo=tz))
+        late = next_opening(hours, tz, midnight(item.due_on + timedelta(days=1), tz))
         timers.schedule(session, ACTION_OVERDUE, late, incident_id=item.incident_id, payload={"item": item.id},
                         key=f"action:{item.id}:overdue")
 

@@ -26,7 +26,7 @@ from bot.core.durations import format_duration
 from bot.core.errors import IncidentNotFound, UserError
 from bot.core.markup import plain
 from bot.core.people import is_user
-from bot.incidents.store import changing
+from bot.core.store import changing
 from bot.reports.review import ReviewService, report_for, report_rows
 from models import ActionItem, Incident, Page, Report, Role, TimelineEvent
 from models.report import FIELDS

@@ -12,16 +12,17 @@ per resolution, however many workers run it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from bot.config import BusinessHoursConfig, IncidentConfig
 from bot.core.business_hours import next_opening
+from bot.core.calendar import local_day, local_time, midnight
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.jobs import timers
 from models import ActionItem, Delivery, Incident, Report, Role, Status
 
@@ -43,7 +44,7 @@ def add_business_days(hours: BusinessHoursConfig, day: date, count: int) -> date
 
 def opening(config: IncidentConfig, day: date) -> datetime:
     """The start of business hours on ``day``, in UTC."""
-    return datetime.combine(day, config.business_hours.start, tzinfo=config.tz).astimezone(timezone.utc)
+    return local_time(day, config.business_hours.start, config.tz)
 
 
 def report_for(session: Session, incident: Incident) -> Report:
@@ -79,10 +80,10 @@ class ReviewService:
         report = report_for(session, incident)
         report.requested_at = now
         days = self._config.review_days(incident.severity)
-        resolved_on = now.astimezone(tz).date()
+        resolved_on = local_day(now, tz)
         report.review_due_at = opening(self._config, add_business_days(hours, resolved_on, days)) if days else None
         stamp = int(now.timestamp())
-        tomorrow = datetime.combine(resolved_on + timedelta(days=1), time(0), tzinfo=tz)
+        tomorrow = midnight(resolved_on + timedelta(days=1), tz)
         timers.schedule(session, REPORT_REMINDER, next_opening(hours, tz, tomorrow), incident_id=incident.id,
                         key=f"report:{incident.id}:{stamp}")
         if report.review_due_at is not None:

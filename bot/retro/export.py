@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.core.calendar import midnight
 from bot.core.errors import UserError
 from bot.retro import figures
-from bot.retro.periods import midnight, parse_date
+from bot.retro.periods import parse_date
 
 KINDS = ("pages", "incidents")
 BEGINNING = datetime(1970, 1, 1, tzinfo=timezone.utc)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.calendar import iso_date, local_day, midnight
 from bot.core.errors import UserError
 
 
@@ -31,12 +32,8 @@ class Period:
     words: str  # as typed: "4w", "this week", "since 2026-11-01" (links carry it)
 
 
-def midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
-
-
 def monday_of(at: datetime, tz: ZoneInfo) -> date:
-    local = at.astimezone(tz).date()
+    local = local_day(at, tz)
     return local - timedelta(days=local.weekday())
 
 
@@ -104,7 +101,6 @@ def _last_weeks(count: int, this_monday: date, now: datetime, tz: ZoneInfo) -> P
 
 
 def parse_date(text: str, *, command: str | None = None, field: str | None = None) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"`{text}` is not a date; write it as 2026-11-01.", command=command, field=field) from None
+    if (day := iso_date(text)) is None:
+        raise UserError(f"`{text}` is not a date; write it as 2026-11-01.", command=command, field=field)
+    return day

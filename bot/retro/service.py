@@ -10,12 +10,13 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import IncidentConfig
+from bot.core.calendar import midnight
 from bot.core.clock import Clock
 from bot.core.db import PLAIN_READ
 from bot.core.errors import UserError
 from bot.retro import export, figures
 from bot.retro.figures import IncidentFigures, PersonPages
-from bot.retro.periods import Bucket, Period, days, days_between, midnight, parse_period, rolling, weeks
+from bot.retro.periods import Bucket, Period, days, days_between, parse_period, rolling, weeks
 from bot.retro.sql import without_jit
 
 TOP_PEOPLE = 5

@@ -8,12 +8,9 @@ person's request; a failure is logged and, where it matters, told to that person
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 
-from bot.core.errors import UserError
 from bot.incidents.service import IncidentService, PinnedMessage
 from bot.paging.layers import Duty
-from bot.paging.oncall import OnCallService
 from bot.slack import blocks
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code, message_time
 from bot.slack.sync import channel_ref
@@ -23,12 +20,11 @@ log = logging.getLogger(__name__)
 
 
 class Notices:
-    def __init__(self, gateway: SlackGateway, incidents: IncidentService, oncall: OnCallService,
-                 rendering: blocks.Rendering, status: StatusService) -> None:
+    def __init__(self, gateway: SlackGateway, incidents: IncidentService, rendering: blocks.Rendering,
+                 status: StatusService) -> None:
         self._status = status
         self._slack = gateway
         self._incidents = incidents
-        self._oncall = oncall
         self._rendering = rendering
         self._config = rendering.config
 
@@ -67,24 +63,7 @@ class Notices:
                 f":warning: Slack would not open the public update form ({error_code(exc)}). Once the incident has "
                 "a public title, `/incident public <text>` posts without it.")), user)
 
-    def take_shift(self, schedule: str | None, user: str, actor: str, duration: timedelta | None,
-                   until: datetime | None, response_url: str | None) -> None:
-        """``/incident oncall override``: only someone Slack can page takes a shift; whoever it
-        replaces is told, by DM, who made the change."""
-        why = self._cannot_be_paged(user)
-        if why is not None:
-            self.reply(response_url, blocks.cannot_take_shifts(user, why), actor)
-            return
-        try:
-            taken = self._oncall.add_override(schedule, user, actor, duration, until)
-        except UserError as exc:
-            self.reply(response_url, blocks.user_error_message(exc), actor)
-            return
-        self.reply(response_url, blocks.override_message(taken.override), actor)
-        for replaced in taken.replaced:
-            self.reply(None, blocks.shift_taken_message(taken.override), replaced)
-
-    def _cannot_be_paged(self, user: str) -> str | None:
+    def cannot_be_paged(self, user: str) -> str | None:
         """Why Slack could not page ``user`` (unknown, deactivated, an app), or None if it can."""
         try:
             person = self._slack.person(user)
@@ -111,14 +90,8 @@ class Notices:
         incident = self._incidents.get(incident_id)
         self._slack.post(incident.channel_id, blocks.timeline_message(incident, incident.events, self._rendering))
 
-    def pin_to_timeline(self, incident_id: int, channel: str, ts: str, reactor: str) -> None:
-        """Copy a message someone marked with :pushpin: into the timeline, once, at the message's own time.
-
-        When Slack will not hand the message over, a ``pin_skipped`` event says which one and why,
-        so the report shows the gap instead of silently missing it.
-        """
-        if self._incidents.is_pinned(incident_id, ts):
-            return  # pinned already (by someone else, or Slack sent the event again): no Slack call
+    def read_pinned(self, channel: str, ts: str) -> PinnedMessage:
+        """The message someone marked with :pushpin:, as Slack hands it over, or why it would not."""
         reason = "message_not_found"
         try:
             message = self._slack.message(channel, ts)
@@ -126,14 +99,7 @@ class Notices:
         except SLACK_FAILURES as exc:
             message, reason = None, error_code(exc)
         if message is None:
-            log.warning("INC-%s: could not copy the :pushpin:ed message %s of %s: %s", incident_id, ts, channel, reason)
-            self._incidents.record_pin(incident_id, reactor, PinnedMessage(channel, ts, message_time(ts), unread=reason))
-            return
-        self._incidents.record_pin(incident_id, reactor, PinnedMessage(
-            channel, ts, message_time(ts), author=message.get("user") or message.get("bot_id"),
-            text=message.get("text") or "", permalink=permalink))
-
-
-
-
-
+            log.warning("could not copy the :pushpin:ed message %s of %s: %s", ts, channel, reason)
+            return PinnedMessage(channel, ts, message_time(ts), unread=reason)
+        return PinnedMessage(channel, ts, message_time(ts), author=message.get("user") or message.get("bot_id"),
+                             text=message.get("text") or "", permalink=permalink)

@@ -1,6 +1,6 @@
 """The status service: public updates as units of work, and the status page as plain values.
 
-Posting holds the incident's row lock (``bot.incidents.store.changing``), like every change of
+Posting holds the incident's row lock (``bot.core.store.changing``), like every change of
 an incident. Reading builds the page from public rows only (``bot.status.page``); ``version``
 is a cheap fingerprint of everything the page shows, so a cache can tell it is out of date.
 """
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
-from bot.incidents.store import changing, load
+from bot.core.store import changing, load
 from bot.status import page, public
 from bot.status.states import ComponentState, PublicStatus, public_status_of
 from models import Incident, PublicIncident

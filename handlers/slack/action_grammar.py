@@ -12,18 +12,16 @@ is in the past is for the service to say (``bot.reports.actions``), which knows 
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, timedelta
 
+from bot.core import calendar
 from bot.core.errors import UserError
 from bot.reports.actions import NewAction
 from handlers.slack.grammar import user_mention
 
 _PRIORITY = re.compile(r"p\d+", re.IGNORECASE)
 _OWNER = re.compile(r"<@|@|<!subteam\^")
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _RELATIVE = re.compile(r"in\s+(\d{1,3})\s*([dw])", re.IGNORECASE)
@@ -78,7 +76,7 @@ def parse_date(text: str, today: date) -> date:
         return today + timedelta(days=written == "tomorrow")
     if m := _RELATIVE.fullmatch(written):
         return today + timedelta(days=int(m[1]) * (7 if m[2] == "w" else 1))
-    if (day := _weekday(written)) is not None:
+    if (day := calendar.weekday(written)) is not None:
         return today + timedelta(days=(day - today.weekday() - 1) % 7 + 1)
     if m := _ISO.fullmatch(written):
         return _date(text, int(m[1]), int(m[2]), int(m[3]))
@@ -87,25 +85,11 @@ def parse_date(text: str, today: date) -> date:
         return _day_of_year(text, year, int(m[2]), int(m[1]), today)
     parts = written.replace(",", " ").split()
     if len(parts) in (2, 3):
-        day, month = (parts[0], parts[1]) if parts[0].isdigit() else (parts[1], parts[0])
-        number = _month(month)
+        day, name = (parts[0], parts[1]) if parts[0].isdigit() else (parts[1], parts[0])
+        number = calendar.month(name)
         if day.isdigit() and number and (len(parts) == 2 or parts[2].isdigit()):
             return _day_of_year(text, int(parts[2]) if len(parts) == 3 else None, number, int(day), today)
     raise UserError(f"`{text}` is not a date I can read; use {FORMS}.", command="action")
-
-
-def _weekday(word: str) -> int | None:
-    for number, day in enumerate(_DAYS):
-        if word in (day, day[:3]):
-            return number
-    return None
-
-
-def _month(word: str) -> int | None:
-    for name, number in _MONTHS.items():
-        if len(word) >= 3 and name.startswith(word):
-            return number
-    return None
 
 
 def _day_of_year(text: str, year: int | None, month: int, day: int, today: date) -> date:
@@ -113,7 +97,7 @@ def _day_of_year(text: str, year: int | None, month: int, day: int, today: date)
     if year is not None:
         return _date(text, year, month, day)
     for candidate in range(today.year, today.year + 8):  # 29/02 waits for a leap year
-        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(candidate, month)[1]:
+        if 1 <= month <= 12 and 1 <= day <= calendar.days_in_month(candidate, month):
             if (found := date(candidate, month, day)) >= today:
                 return found
     return _date(text, today.year, month, day)  # a day no year has (31/02): say why
@@ -126,6 +110,6 @@ def _date(text: str, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        days = calendar.monthrange(year, month)[1]
-        raise UserError(f"`{text}` is not a date: {calendar.month_name[month]} has {days} days.",
+        days = calendar.days_in_month(year, month)
+        raise UserError(f"`{text}` is not a date: {calendar.MONTHS[month - 1].capitalize()} has {days} days.",
                         command="action") from None

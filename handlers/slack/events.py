@@ -1,7 +1,7 @@
 """Events API listeners: a :pushpin: reaction in an incident's channel copies the message into its timeline.
 
 Bolt acks an event before its listener runs, but the listener still runs on Bolt's small
-executor: it only looks the channel up and hands the Slack reads to the effects' threads.
+executor: it only looks the channel up and hands the pin (and Slack's read of the message) to the effects' threads.
 """
 
 from __future__ import annotations
@@ -22,4 +22,5 @@ def register(app: App, incidents: IncidentService, answers: Answers) -> None:
             return
         incident = incidents.of_channel(item["channel"])
         if incident is not None:
-            answers.submit(answers.notices.pin_to_timeline, incident.id, item["channel"], item["ts"], event["user"])
+            answers.submit(incidents.pin, incident.id, event["user"], item["channel"], item["ts"],
+                           answers.notices.read_pinned)

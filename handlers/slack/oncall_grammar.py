@@ -7,7 +7,7 @@
 
 ``until 18:00`` is the next 18:00 (today if it is still ahead, else tomorrow); ``until fri 18:00``
 the next Friday at 18:00 (today if today is Friday and 18:00 is still ahead). Days and times are in
-the configured time zone, read as ``bot.rotation.to_utc`` reads them. Whether the schedule exists
+the configured time zone, read as ``bot.core.calendar.to_utc`` reads them. Whether the schedule exists
 and whether the end is sensible is for the service to say (``bot.oncall``).
 """
 
@@ -18,16 +18,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.calendar import iso_date, local_time, time_of_day, weekday
 from bot.core.durations import parse_duration
 from bot.core.errors import UserError
-from bot.paging.rotation import to_utc
 from bot.slack.commands import usage
 from handlers.slack.grammar import user_mention
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _UNTIL_FORMS = "until 18:00, until tomorrow 09:00 or until fri 18:00"
 
 
@@ -117,12 +115,12 @@ def _until(words: list[str], tz: ZoneInfo, now: datetime) -> tuple[datetime, lis
                             command="override")
     at = _clock(words[0])
     if isinstance(day, date):
-        moment = to_utc(datetime.combine(day, at), tz)
+        moment = local_time(day, at, tz)
     else:
         ahead = 0 if day is None else (day - today.weekday()) % 7
-        moment = to_utc(datetime.combine(today + timedelta(days=ahead), at), tz)
+        moment = local_time(today + timedelta(days=ahead), at, tz)
         if moment <= now:  # that time has passed today: the next one
-            moment = to_utc(datetime.combine(today + timedelta(days=ahead + (1 if day is None else 7)), at), tz)
+            moment = local_time(today + timedelta(days=ahead + (1 if day is None else 7)), at, tz)
     return moment, words[1:]
 
 
@@ -131,14 +129,10 @@ def _day(word: str, today: date) -> date | int:
         return today
     if word == "tomorrow":
         return today + timedelta(days=1)
-    for number, name in enumerate(_DAYS):
-        if len(word) >= 3 and name.startswith(word):
-            return number
-    if _ISO_DATE.fullmatch(word):
-        try:
-            return date.fromisoformat(word)
-        except ValueError:
-            pass
+    if (number := weekday(word)) is not None:
+        return number
+    if (day := iso_date(word)) is not None:
+        return day
     raise UserError(
         f"`{word}` is not a day or a time; use {_UNTIL_FORMS} "
         "(days: today, tomorrow, mon to sun, or a date such as 2026-11-27).",
@@ -147,9 +141,8 @@ def _day(word: str, today: date) -> date | int:
 
 
 def _clock(word: str) -> time:
-    match = _CLOCK.fullmatch(word)
-    if match and int(match[1]) < 24 and int(match[2]) < 60:
-        return time(int(match[1]), int(match[2]))
+    if (at := time_of_day(word)) is not None:
+        return at
     raise UserError(f"`{word}` is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.",
                     command="override")
 

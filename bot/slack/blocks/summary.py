@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
+from bot.comms.roles import comms_lead_wanted
 from bot.config import IncidentConfig
-from bot.incidents.roles import comms_lead_wanted
 from bot.slack.blocks.common import (
     EXCERPT,
     FIELD_TEXT,

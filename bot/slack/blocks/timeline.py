@@ -7,7 +7,7 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, HeaderBlock
 
-from bot.incidents.roles import comms_lead_wanted
+from bot.comms.roles import comms_lead_wanted
 from bot.slack.blocks.common import (
     NOTIFICATION_TEXT,
     Message,

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.core.db import make_session_factory
-from bot.incidents.store import changing, watch_incidents
+from bot.core.store import changing, watch_incidents
 from models import Delivery, Incident, Page, PageNotification, PageState, Subscription
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)

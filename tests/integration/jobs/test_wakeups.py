@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bot.core.db import make_session_factory
-from bot.incidents.store import changing, watch_incidents
+from bot.core.store import changing, watch_incidents
 from bot.jobs.wakeups import ChangeListener
 from models import Incident
 from tests.processes import bot_processes, signed_command, wait_for

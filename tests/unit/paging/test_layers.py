@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import HoursConfig, LayerConfig, RotationConfig, ScheduleConfig
+from bot.core.calendar import to_utc
 from bot.paging import layers
 from bot.paging.layers import Away, Duty, OverrideSpan, build_rota
-from bot.paging.rotation import shift_at, shifts_between, to_utc
+from bot.paging.rotation import shift_at, shifts_between
 from tests.unit.paging.strategies import MEMBERS, instants, layer_lists, schedules, zones
 
 ALICE, BOB, CAROL, DAVE, ERIN, FRANK = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN", "U06FRANK"

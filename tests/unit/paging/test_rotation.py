@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import RotationConfig
+from bot.core.calendar import to_utc
 from bot.core.errors import UserError
-from bot.paging.rotation import EPOCH, anchor_date, is_calendar, shift_at, shifts_between, to_utc
+from bot.paging.rotation import EPOCH, anchor_date, is_calendar, shift_at, shifts_between
 from bot.slack.commands import usage
 from handlers.slack.oncall_grammar import AddOverride, ShowOnCall, parse_oncall
 from tests.unit.paging.strategies import instants, schedules, zones
