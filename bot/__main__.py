@@ -97,6 +97,9 @@ def serve(settings, config, **wiring) -> int:
     shared = settings.database_url.startswith("postgresql")  # other processes share the work
     ctx = build_context(settings, config, slack_work_here=settings.worker_in_web or not shared, **wiring)
     check_slack(ctx)
+    if not settings.console_token and ctx.signin_links.offered:
+        print(f"\nSign in to the console (once, within 15 minutes): {ctx.signin_links.new()}\n"
+              "  (set CONSOLE_TOKEN, or Sign in with Slack, to sign in for good)\n", flush=True)
     bolt = create_bolt_app(ctx)
     scheduler = make_scheduler(ctx) if settings.worker_in_web else None
     listener = listen_for_changes(ctx) if settings.worker_in_web else None

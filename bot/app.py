@@ -78,6 +78,7 @@ from bot.watch.heartbeats import HeartbeatService
 from bot.watch.liveness import Liveness
 from bot.watch.watchdog import Watchdog
 from bot.web.app import starlette_app, web_parts
+from bot.web.signin_links import SigninLinks
 from handlers.http import slack_events
 from handlers.slack.commands import IncidentCommands, Listener
 from handlers.slack.replies import Answers, on_error
@@ -131,6 +132,7 @@ class AppContext:
     maintenance: MaintenanceService
     watchdog: Watchdog
     liveness: Liveness
+    signin_links: SigninLinks
     features: tuple[Feature, ...] = field(init=False)
     timer_worker: TimerWorker = field(init=False)
     step_worker: TimerWorker = field(init=False)  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
@@ -155,7 +157,7 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
                        ctx.clock, ctx.settings, answers),
         alerts.feature(ctx.alerts, ctx.settings.webhook_token, ctx.config, ctx.watchdog),
         status.feature(ctx.status, ctx.config, ctx.clock, ctx.rendering, ctx.settings.public_url, answers),
-        console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway),
+        console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway, ctx.signin_links),
         reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, ctx.people, answers),
         retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
         people.feature(ctx.people),
@@ -264,7 +266,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         report_forms=report_forms, retro=retro, digest=digest, contacts=contacts, steps=steps, channels=channels,
         ack_links=ack_links, pagerduty=pagerduty, people=people, people_lookup=people_lookup, triggers=triggers,
         heartbeats=heartbeats, maintenance=maintenance, watchdog=Watchdog(config, alerts, heartbeats),
-        liveness=liveness)
+        liveness=liveness, signin_links=SigninLinks(sessions, clock, settings.public_url))
     ctx.features = features(ctx)
     handlers = timers(ctx.features)
     ctx.timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP],

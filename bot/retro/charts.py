@@ -32,20 +32,22 @@ def retro_chart(weekly: Weekly, severities: list[str], fmt: str = "png", *, name
     figure = Figure(figsize=(width, height + (0.45 * len(people) + 1 if people else 0)), dpi=110, layout="constrained")
     figure.patch.set_alpha(0)
     panels = figure.subplots(3 if people else 2, 1, height_ratios=[3, 3, 0.45 * len(people) + 0.8] if people else None)
-    _pages_per_day(panels[0], weekly, severities, narrow=size is not None)
-    _rolling_uptime(panels[1], weekly)
+    narrow = size is not None
+    _pages_per_day(panels[0], weekly, severities, narrow)
+    _rolling_uptime(panels[1], weekly, narrow)
     if people:
-        _pages_by_person(panels[2], weekly, people, names, as_text=fmt == "svg")
+        _pages_by_person(panels[2], weekly, people, names, as_text=fmt == "svg", narrow=narrow)
     buffer = io.BytesIO()
     with _svg_text_as_text():
         figure.savefig(buffer, format=fmt, metadata={"Software": None} if fmt == "png" else {"Date": None})
     return buffer.getvalue()
 
 
-def _style(axes, title: str) -> None:
-    axes.set_title(title, loc="left", color=INK, fontsize=12, fontweight="bold")
+def _style(axes, title: str, narrow: bool = False) -> None:
+    """A panel's look; on a phone the labels are larger (the image is shown near its drawn size)."""
+    axes.set_title(title, loc="left", color=INK, fontsize=13 if narrow else 12, fontweight="bold")
     axes.set_facecolor("none")
-    axes.tick_params(colors=INK, labelsize=9)
+    axes.tick_params(colors=INK, labelsize=11 if narrow else 9)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     for side in ("left", "bottom"):
@@ -55,7 +57,7 @@ def _style(axes, title: str) -> None:
 
 
 def _pages_per_day(axes, weekly: Weekly, severities: list[str], narrow: bool = False) -> None:
-    _style(axes, "Pages per day, by severity")
+    _style(axes, "Pages per day" if narrow else "Pages per day, by severity", narrow)
     days = list(weekly.pages_per_day)
     bottom = [0] * len(days)
     seen = [s for s in severities if any(weekly.pages_per_day[d].get(s) for d in days)]
@@ -67,10 +69,12 @@ def _pages_per_day(axes, weekly: Weekly, severities: list[str], narrow: bool = F
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     step = -(-len(days) // (4 if narrow else 10))  # at most ten dates under the bars (four on a phone)
     axes.set_xticks(range(0, len(days), step), [_day(d) for d in days[::step]])
-    axes.set_ylabel("pages", color=INK)
+    if not narrow:
+        axes.set_ylabel("pages", color=INK)
     axes.yaxis.get_major_locator().set_params(integer=True)
     if seen or others:
-        axes.legend(frameon=False, labelcolor=INK, fontsize=9, ncols=min(len(seen + others), 3 if narrow else 8),
+        axes.legend(frameon=False, labelcolor=INK, fontsize=11 if narrow else 9,
+                    ncols=min(len(seen + others), 2 if narrow else 8),
                     loc="upper left")
     else:
         axes.text(0.5, 0.5, "nobody was paged", transform=axes.transAxes, ha="center", color=INK)
@@ -81,8 +85,8 @@ def _day(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d %b").lstrip("0")
 
 
-def _rolling_uptime(axes, weekly: Weekly) -> None:
-    _style(axes, "Uptime, four-week rolling average")
+def _rolling_uptime(axes, weekly: Weekly, narrow: bool = False) -> None:
+    _style(axes, "Uptime, 4-week rolling" if narrow else "Uptime, four-week rolling average", narrow)
     labels = [week.label for week in weekly.weeks]
     names = [f"Week {label.split('-W')[1].lstrip('0')}" for label in labels]
     lowest = 100.0
@@ -92,12 +96,13 @@ def _rolling_uptime(axes, weekly: Weekly) -> None:
         colour = SERVICE_COLOURS[index % len(SERVICE_COLOURS)]
         axes.plot(range(len(labels)), series, marker="o", color=colour, linewidth=2,
                   label=f"{service}: {names[-1]}: {series[-1]:.2f}%" if labels else service)
-    axes.set_xticks(range(len(labels)), names)
+    step = -(-len(labels) // (4 if narrow else 12)) or 1
+    axes.set_xticks(range(0, len(labels), step), names[::step])
     margin = max((100 - lowest) * 0.15, 0.05)
     axes.set_ylim(lowest - margin, 100 + margin)
     axes.yaxis.set_major_formatter(lambda value, _: f"{value:.2f}%")
     if weekly.rolling_uptime:
-        axes.legend(frameon=False, labelcolor=INK, fontsize=9, loc="lower left")
+        axes.legend(frameon=False, labelcolor=INK, fontsize=10 if narrow else 9, loc="lower left")
 
 
 def _last_week_people(weekly: Weekly) -> list[PersonPages]:
@@ -106,19 +111,22 @@ def _last_week_people(weekly: Weekly) -> list[PersonPages]:
     return sorted(weekly.people.get(weekly.weeks[-1].label, []), key=lambda p: (p.pages, p.out_of_hours))[-10:]
 
 
-def _pages_by_person(axes, weekly: Weekly, people: list[PersonPages], names: Mapping[str, str], as_text: bool) -> None:
+def _pages_by_person(axes, weekly: Weekly, people: list[PersonPages], names: Mapping[str, str], as_text: bool,
+                     narrow: bool = False) -> None:
     week = weekly.weeks[-1].label
-    _style(axes, f"Who carried the pager, Week {week.split('-W')[1].lstrip('0')}")
+    number = week.split('-W')[1].lstrip('0')
+    _style(axes, f"Pager, Week {number}" if narrow else f"Who carried the pager, Week {number}", narrow)
     rows = range(len(people))
-    axes.barh(rows, [p.pages - p.out_of_hours for p in people], color=SERVICE_COLOURS[0], label="in hours")
+    axes.barh(rows, [p.pages - p.out_of_hours for p in people], color=SERVICE_COLOURS[0], label="in hours", height=0.6)
     axes.barh(rows, [p.out_of_hours for p in people], left=[p.pages - p.out_of_hours for p in people],
-              color=SEVERITY_COLOURS[0], label="out of hours")
+              color=SEVERITY_COLOURS[0], label="out of hours", height=0.6)
+    axes.set_ylim(-0.6, len(people) - 0.4)
     labels = [names.get(p.user_id, p.user_id) for p in people]
     axes.set_yticks(list(rows), labels if as_text else [drawable(label) for label in labels])
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.grid(axis="x", color=INK, alpha=0.25, linewidth=0.6)
     axes.grid(axis="y", visible=False)
-    axes.legend(frameon=False, labelcolor=INK, fontsize=9, loc="lower right")
+    axes.set_xlabel("pages: blue in hours, orange out of hours", color=INK, fontsize=10 if narrow else 9)
 
 
 def drawable(name: str) -> str:

@@ -47,7 +47,7 @@ class WeeklyDigest:
         """Post the week's digest. The next week's is armed first, so a failed post (retried from this
         row) never costs the following week its digest."""
         self.arm()
-        if self._config.retro is None or self._post is None:
+        if self._config.retro is None or self._config.retro.channel is None or self._post is None:
             log.info("weekly retro digest skipped: %s", "no retro channel is configured" if self._config.retro
                      is None else "Slack is off")
             return

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 from bot.web.auth import Access, Viewer
 from bot.web.pages import Pages
+from bot.web.signin_links import SigninLinks
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +44,24 @@ class SlackSignIn:
         return self.gateway.identity().get("team_id")
 
 
-def routes(access: Access, pages: Pages, slack: SlackSignIn | None) -> list[Route]:
+def routes(access: Access, pages: Pages, slack: SlackSignIn | None, links: SigninLinks | None = None) -> list[Route]:
     cookies = access.cookies
 
     def signin_page(request: Request, problem: str | None = None, status_code: int = 200) -> Response:
         return pages.render(request, "signin.html", status_code, problem=problem, slack=slack is not None,
-                            token=access.takes_token, next=_next(request.query_params.get("next")))
+                            token=access.takes_token, next=_next(request.query_params.get("next")),
+                            links=links is not None and links.offered)
+
+    async def link(request: Request) -> Response:
+        """A one-time link: GET shows a button (a link preview must not spend it), POST signs in."""
+        key = request.path_params["key"]
+        if request.method == "GET":
+            return pages.render(request, "signin.html", slack=False, token=False, next="/", link=key)
+        if links is None or not await run_in_threadpool(links.use, key):
+            return signin_page(request, "This sign-in link was used already, or is more than 15 minutes old, or a "
+                                        "newer one was printed. Restart ./scripts/serve for a new one, or set "
+                                        "CONSOLE_TOKEN.", 400)
+        return _signed_in(Viewer("first sign-in (one-time link)"), "/")
 
     async def signin(request: Request) -> Response:
         if request.method == "GET":
@@ -115,6 +128,7 @@ def routes(access: Access, pages: Pages, slack: SlackSignIn | None) -> list[Rout
         Route("/auth/signin", signin, methods=["GET", "POST"]),
         Route("/auth/slack/callback", callback, methods=["GET"]),
         Route("/auth/signout", signout, methods=["POST"]),
+        Route("/auth/link/{key}", link, methods=["GET", "POST"]),
     ]
 
 

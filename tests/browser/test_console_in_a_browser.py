@@ -34,7 +34,7 @@ def sign_in_with_slack(page, console, screenshots) -> None:
     page.get_by_role("button", name="Sign in with Slack").click()
     page.get_by_role("button", name="Continue as alice").click()
     page.wait_for_url(f"{console.url}/incidents")
-    assert page.locator(".who").inner_text() == "Alice Ångström"  # the directory's name, not the handle
+    assert page.locator(".who").inner_text() == "Alice Ångström"
 
 
 def test_an_incident_from_declared_to_resolved(console, browse, fake_slack, screenshots):

@@ -48,6 +48,16 @@ def _truthy(value) -> bool:
     return value is True or str(value).lower() in ("1", "true")
 
 
+def _avatar(name: str) -> tuple[int, dict, str]:
+    """A person's avatar as Slack's CDN would serve one: here a coloured disc with their initial."""
+    initial = (name[3:4] or name[:1] or "?").upper()
+    hue = sum(map(ord, name)) * 47 % 360
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 72 72"><circle cx="36" cy="36" r="36" '
+           f'fill="hsl({hue},55%,45%)"/><text x="36" y="48" font-size="34" text-anchor="middle" fill="#fff" '
+           f'font-family="sans-serif">{initial}</text></svg>')
+    return 200, {"Content-Type": "image/svg+xml"}, svg
+
+
 def _normalized(name: str) -> str:
     """Slack's ``*_normalized`` profile fields: the name without its accents (non-Latin scripts stay)."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
@@ -229,12 +239,12 @@ class FakeSlack(Documents, OpenIdMixin):
         user.update(id=user_id, team_id=TEAM_ID, name=name, real_name=real_name, is_admin=False, is_bot=False)
         if tz:
             user.update(tz=tz, tz_label=tz, tz_offset=0)
-        avatar = f"{AVATARS}/{user_id.lower()}"
+        avatar = f"{self.url if self._server else AVATARS}/avatars/{user_id.lower()}"  # served below once started
         user["profile"].update(
             real_name=real_name, real_name_normalized=_normalized(real_name), display_name=display_name or name,
             display_name_normalized=_normalized(display_name or name), email=f"{name}@example.com", team=TEAM_ID,
-            image_original=f"{avatar}-original.png",
-            **{f"image_{size}": f"{avatar}-{size}.png" for size in (24, 32, 48, 72, 192, 512)},
+            image_original=f"{avatar}-original.svg",
+            **{f"image_{size}": f"{avatar}-{size}.svg" for size in (24, 32, 48, 72, 192, 512)},
         )
         user.update(fields)
         with self._lock:
@@ -489,6 +499,8 @@ class FakeSlack(Documents, OpenIdMixin):
             status, headers, payload = self._authorize(req.command, url.query, body)
         elif url.path.startswith("/response/") and req.command == "POST":
             status, headers, payload = self._response(url.path[len("/response/"):], body)
+        elif url.path.startswith("/avatars/") and req.command == "GET":
+            status, headers, payload = _avatar(url.path[len("/avatars/"):])
         elif url.path.startswith("/upload/") and req.command == "POST":
             status, headers, payload = self._receive_upload(url.path[len("/upload/"):], body)
         else:

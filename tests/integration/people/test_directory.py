@@ -79,10 +79,10 @@ def test_user_change_replaces_the_name_zone_and_avatar_at_once(console, reader, 
     changed = fake_slack.user_object(ALICE)
     changed["real_name"] = changed["profile"]["real_name"] = "Alicja Åström"
     changed["tz"] = "America/Sao_Paulo"
-    changed["profile"]["image_72"] = "https://avatars.fake.slack-edge.com/u01alice-new-72.png"
+    changed["profile"]["image_72"] = f"{fake_slack.url}/avatars/u01alice-new-72.svg"
     console.event({"type": "user_change", "user": changed, "cache_ts": 1, "event_ts": "1.000001"})
     page = reader.get(f"/incidents/{row.id}").body
-    assert "Alicja Åström" in visible(page) and "u01alice-new-72.png" in page
+    assert "Alicja Åström" in visible(page) and "u01alice-new-72.svg" in page
     assert str(console.ctx.people.zone_of(ALICE)) == "America/Sao_Paulo"
     assert len(looked_up(fake_slack)) == calls, "the event carries the person: nothing to ask"
 

@@ -39,3 +39,9 @@ def test_bad_retro_keys_are_named(in_tmp):  # noqa: F811
         'incidents.yaml: retro.day: "someday" is not a day; use mon, tue, wed, thu, fri, sat or sun',
         'incidents.yaml: retro.time: 930 is not a time of day; write "15:30" in quotes (YAML reads 15:30 unquoted as 930)',
     ]
+
+
+def test_a_retro_without_a_channel_posts_no_digest_but_keeps_its_other_settings(in_tmp):  # noqa: F811
+    config = load("retro: {out_of_hours_in: timezone}\n")
+    assert config.retro.out_of_hours_in == "timezone"
+    assert next_due(config, datetime(2026, 11, 27, tzinfo=timezone.utc)) is None
