@@ -1,7 +1,7 @@
 """slack_triggers: each Slack interaction's trigger id and first answer, so a replay does nothing twice
 
 Revision ID: 0010
-Revises: 0013
+Revises: 0009
 Create Date: 2026-12-03 14:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import models.types
 
 revision = '0010'
-down_revision = '0013'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """heartbeats, worker ticks, maintenance windows and drills
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 14:36:55.627869
 """
 

@@ -1,14 +1,14 @@
 """what the summary and the announcement last showed in Slack (digests), so that only a difference is sent
 
-Revision ID: 0009
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03 14:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None

@@ -1,6 +1,6 @@
 """people: the directory of names, time zones and avatars from Slack
 
-Revision ID: 0013
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03 14:00:00
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 import models.types
 
-revision = '0013'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
