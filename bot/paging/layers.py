@@ -130,12 +130,13 @@ def layers_of(schedule: ScheduleConfig, default_zone: ZoneInfo) -> tuple[Layer, 
 def build_rota(name: str, schedule: ScheduleConfig, default_zone: ZoneInfo,
                overrides: Iterable[OverrideSpan] = (), away: Iterable[Away] = ()) -> Rota:
     """A schedule with its overrides and time off, ready for ``who_at``, ``shifts`` and ``on_call``."""
-    spans = [replace(o, start=_aware(o.start), end=_aware(o.end), created=_aware(o.created)) for o in overrides]
+    aware = rotation.aware
+    spans = [replace(o, start=aware(o.start), end=aware(o.end), created=aware(o.created)) for o in overrides]
     by_person: dict[str, list[Away]] = {}
     for stretch in away:
         if stretch.end > stretch.start:
-            by_person.setdefault(stretch.user, []).append(replace(stretch, start=_aware(stretch.start),
-                                                                   end=_aware(stretch.end)))
+            by_person.setdefault(stretch.user, []).append(replace(stretch, start=rotation.aware(stretch.start),
+                                                                   end=rotation.aware(stretch.end)))
     return Rota(
         schedule=name,
         layers=layers_of(schedule, default_zone),
@@ -212,12 +213,12 @@ def _cover(rota: Rota, at: datetime) -> _Cover:
 
 def who_at(rota: Rota, at: datetime) -> str | None:
     """The person on call at ``at``, or None in a gap. The pager's question, in constant time."""
-    return _cover(rota, _aware(at)).user
+    return _cover(rota, rotation.aware(at)).user
 
 
 def covering_layer(rota: Rota, at: datetime) -> str | None:
     """The name of the layer whose member is on call at ``at`` (None under an override or in a gap)."""
-    return _cover(rota, _aware(at)).layer
+    return _cover(rota, rotation.aware(at)).layer
 
 
 # --- over a range ---------------------------------------------------------------------------------
@@ -292,14 +293,14 @@ def shifts(rota: Rota, start: datetime, end: datetime) -> list[Shift]:
     """Who is on call over ``[start, end)``, overrides and time off applied, in order and clipped to the
     range: one ``Shift`` per stretch of one person in one layer (or one override). Gaps are left out
     (``gaps``). The calendars, the gap check and the importer's comparison read this."""
-    start, end = _aware(start), _aware(end)
+    start, end = rotation.aware(start), rotation.aware(end)
     return [Shift(cover.user, a, b, cover.layer, cover.override, cover.covering)
             for cover, a, b in _stretches(rota, start, end) if cover.user is not None]
 
 
 def gaps(rota: Rota, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     """The stretches of ``[start, end)`` when nobody is on call."""
-    start, end = _aware(start), _aware(end)
+    start, end = rotation.aware(start), rotation.aware(end)
     return [(a, b) for cover, a, b in _stretches(rota, start, end) if cover.user is None]
 
 
@@ -338,7 +339,7 @@ def _change(rota: Rota, at: datetime, user: str | None, forward: bool) -> dateti
 
 def on_call(rota: Rota, at: datetime) -> Duty:
     """Who is on call at ``at`` (None: a gap), since when and until when, overrides and time off applied."""
-    at = _aware(at)
+    at = rotation.aware(at)
     cover = _cover(rota, at)
     return Duty(
         user=cover.user,
@@ -354,6 +355,3 @@ def next_duty(rota: Rota, at: datetime) -> Duty | None:
     current = on_call(rota, at)
     return None if current.end is None else on_call(rota, current.end)
 
-
-def _aware(at: datetime) -> datetime:
-    return rotation.aware(at)
