@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from bot.core import calendar
 from bot.core.calendar import days_in_month, time_of_day, to_utc
 from bot.core.durations import format_duration, parse_duration
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 
 FORMS = "now, in 2h, tomorrow 09:00, fri 18:00, 24 dec or 2026-12-24 09:00"
 
@@ -89,7 +89,7 @@ def split_range(text: str, *, command: str | None = None) -> tuple[str, str, str
     taken = _moment_words(words)
     if not taken:
         if not words:
-            raise UserError(f"Say until when too, after `{start}`: such as {FORMS}.", command=command)
+            raise UserError(f"Say until when too, after {code(start)}: such as {FORMS}.", command=command)
         raise UserError(_not_a_moment(words[0]), command=command)
     return start, " ".join(words[:taken]), " ".join(words[taken:])
 
@@ -146,7 +146,7 @@ def _duration(text: str, command: str | None) -> timedelta:
 def _clock(word: str, command: str | None) -> time:
     if (at := time_of_day(word)) is not None:
         return at
-    raise UserError(f"`{word}` is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.", command=command)
+    raise UserError(f"{code(word)} is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.", command=command)
 
 
 def _day(text: str, today: date, command: str | None) -> date:
@@ -170,10 +170,10 @@ def _day(text: str, today: date, command: str | None) -> date:
 
 def _date(text: str, year: int, month: int, day: int, command: str | None) -> date:
     if not 1 <= month <= 12:
-        raise UserError(f"`{text}` is not a date: there is no month {month}.", command=command)
+        raise UserError(f"{code(text)} is not a date: there is no month {month}.", command=command)
     days = days_in_month(year, month)
     if not 1 <= day <= days:
-        raise UserError(f"`{text}` is not a date: {_months.month_name[month]} {year} has {days} days.",
+        raise UserError(f"{code(text)} is not a date: {_months.month_name[month]} {year} has {days} days.",
                         command=command)
     return date(year, month, day)
 

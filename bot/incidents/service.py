@@ -21,7 +21,7 @@ from bot.config import IncidentConfig
 from bot.core import store
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
-from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError
+from bot.core.errors import InvalidTransition, NotAnIncidentChannel, UserError, code
 from bot.core.people import is_user, mention
 from bot.core.store import changing, load
 from bot.jobs import timers
@@ -91,8 +91,8 @@ class IncidentService:
         incident = self.of_channel(channel_id)
         if incident is None:
             raise NotAnIncidentChannel(
-                f"`/incident {command}` works only in an incident's channel, and this is not one. "
-                "Run it in the incident's channel (`/incident list` shows them)."
+                f"{code(f'/incident {command}')} works only in an incident's channel, and this is not one. "
+                f"Run it in the incident's channel ({code('/incident list')} shows them)."
             )
         return incident
 
@@ -215,8 +215,8 @@ class IncidentService:
                 policy = self._config.service(paging.check_service(service)).escalation_policy
                 if paging.start(session, incident, reason=f"<@{actor}> paged {service}", requested_by=actor,
                                 policy=policy, cause="command") is None:
-                    raise UserError(f"The `{service}` service names the escalation policy `{policy}`, "
-                                    "which is not configured: add it under `escalation_policies` in incidents.yaml.")
+                    raise UserError(f"The {code(service)} service names the escalation policy {code(policy)}, "
+                                    f"which is not configured: add it under {code('escalation_policies')} in incidents.yaml.")
         return incident
 
     def escalate(self, incident_id: int, actor: str) -> Incident:
@@ -243,7 +243,7 @@ class IncidentService:
             if only_if_open and not open_seat:
                 raise InvalidTransition(
                     f"<@{holder}> is already the {role.title} of {incident.number}; "
-                    f"they can hand it to you with `/incident {_COMMAND[role]} <@{user}>`."
+                    f"they can hand it to you with {code(f'/incident {_COMMAND[role]} <@{user}>')}."
                 )
             self._assign(incident, role, user, actor)
         return incident
@@ -269,7 +269,7 @@ class IncidentService:
         resolution it is a follow-up)."""
         status = self._check_status(status_text) if status_text else None
         if status is Status.RESOLVED:
-            raise UserError("An update does not resolve an incident: use `/incident resolve [summary]`.",
+            raise UserError(f"An update does not resolve an incident: use {code('/incident resolve [summary]')}.",
                             command="resolve")
         with self._write(incident_id) as incident:
             current = Status(incident.status)
@@ -427,21 +427,21 @@ class IncidentService:
         name = text.strip().lower()
         names = self._config.severity_names()
         if name not in names:
-            raise UserError(f"Unknown severity `{text}`; use one of {', '.join(names)}.", command=command, field="severity")
+            raise UserError(f"Unknown severity {code(text)}; use one of {', '.join(names)}.", command=command, field="severity")
         return name
 
     def _check_status(self, text: str) -> Status:
         try:
             return Status(text.strip().lower())
         except ValueError:
-            raise UserError(f"Unknown status `{text}`.", command="status") from None
+            raise UserError(f"Unknown status {code(text)}.", command="status") from None
 
     def _check_service(self, name: str | None) -> str | None:
         if not name:
             return None
         if self._config.service(name) is None:
             known = ", ".join(self._config.services) or "none are configured"
-            raise UserError(f"Unknown service `{name}`; known services: {known}.", field="service")
+            raise UserError(f"Unknown service {code(name)}; known services: {known}.", field="service")
         return name
 
     # -- internals ---------------------------------------------------------------------
@@ -494,15 +494,15 @@ class IncidentService:
 
     def _require_paging(self) -> PagingService:
         if self._paging is None or not self._config.escalation_policies:
-            raise UserError("Paging is not set up: add `escalation_policies` (and `schedules`) to incidents.yaml; "
-                            "see incidents.example.yaml.")
+            raise UserError(f"Paging is not set up: add {code('escalation_policies')} (and {code('schedules')}) "
+                            "to incidents.yaml; see incidents.example.yaml.")
         return self._paging
 
     @staticmethod
     def _refuse_if_resolved(incident: Incident, what: str) -> None:
         if incident.status == Status.RESOLVED:
             raise InvalidTransition(
-                f"{incident.number} is resolved; to {what}, reopen it first with `/incident status investigating`."
+                f"{incident.number} is resolved; to {what}, reopen it first with {code('/incident status investigating')}."
             )
 
 

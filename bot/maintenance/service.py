@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.core.when import parse_range, show, split_range
 from bot.jobs import timers
 from bot.jobs.timers import TryAgain
@@ -83,7 +83,7 @@ class MaintenanceService:
             raise UserError("Say which service, from when and until when.", command="maintenance")
         if self._config.service(service) is None:
             known = ", ".join(f"`{name}`" for name in self._config.services) or "none is configured"
-            raise UserError(f"`{service}` is not a configured service; use one of: {known}.", command="maintenance")
+            raise UserError(f"{code(service)} is not a configured service; use one of: {known}.", command="maintenance")
         now, zone = self._clock.now(), self._config.tz
         text_from, text_to, reason = split_range(rest, command="maintenance")
         starts, ends = parse_range(text_from, text_to, now, zone, max_length=MAX_LENGTH, command="maintenance")
@@ -92,8 +92,8 @@ class MaintenanceService:
                 MaintenanceWindow.service == service, MaintenanceWindow.starts_at < ends,
                 MaintenanceWindow.ends_at > starts).order_by(MaintenanceWindow.starts_at).with_for_update()).first()
             if clash is not None:
-                raise UserError(f"Maintenance #{clash.id} of `{service}` already runs {show(clash.starts_at, zone)} – "
-                                f"{show(clash.ends_at, zone)}: end it first (`/incident maintenance end {clash.id}`), "
+                raise UserError(f"Maintenance #{clash.id} of {code(service)} already runs {show(clash.starts_at, zone)} – "
+                                f"{show(clash.ends_at, zone)}: end it first ({code(f'/incident maintenance end {clash.id}')}), "
                                 "or choose a range that does not overlap it.", command="maintenance")
             window = MaintenanceWindow(service=service, starts_at=starts, ends_at=ends, reason=reason.strip() or None,
                                        created_by=user, created_at=now)
@@ -109,13 +109,13 @@ class MaintenanceService:
     def end(self, user: str, text: str) -> WindowView:
         number = text.strip().removeprefix("#")
         if not number.isdigit():
-            raise UserError(f"`{text.strip()}` is not a window's number; `/incident maintenance list` shows them.",
+            raise UserError(f"{code(text.strip())} is not a window's number; {code('/incident maintenance list')} shows them.",
                             command="maintenance_end")
         now, zone = self._clock.now(), self._config.tz
         with self._sessions() as session, session.begin():
             window = session.get(MaintenanceWindow, int(number), with_for_update=True)
             if window is None:
-                raise UserError(f"There is no maintenance #{number}; `/incident maintenance list` shows them.",
+                raise UserError(f"There is no maintenance #{number}; {code('/incident maintenance list')} shows them.",
                                 command="maintenance_end")
             if window.ends_at <= now:
                 by = f" by <@{window.ended_by}>" if window.ended_by else ""

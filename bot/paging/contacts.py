@@ -19,7 +19,7 @@ from bot.config import IncidentConfig
 from bot.config.schema import NotificationRuleConfig, PageMethod
 from bot.core.clock import Clock
 from bot.core.durations import format_duration, parse_duration
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from models import ContactMethod, NotificationRules
 
 KINDS = ("phone", "email", "push")
@@ -50,10 +50,10 @@ def check_address(kind: str, value: str) -> str:
     if kind == "email":
         address = value.removeprefix("<mailto:").split("|")[0].rstrip(">")  # Slack links an address it sees
         if not _EMAIL.fullmatch(address):
-            raise UserError(f"`{value}` is not an e-mail address; use one such as alice@example.com.", command="me")
+            raise UserError(f"{code(value)} is not an e-mail address; use one such as alice@example.com.", command="me")
         return address
     if not _TOPIC.fullmatch(value):
-        raise UserError(f"`{value}` is not an ntfy topic; use up to 64 letters, digits, - and _, "
+        raise UserError(f"{code(value)} is not an ntfy topic; use up to 64 letters, digits, - and _, "
                         "the topic your ntfy app subscribes to.", command="me")
     return value
 
@@ -64,8 +64,8 @@ def _phone(value: str) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not value.startswith("+") or not phonenumbers.is_valid_number(number):
-        raise UserError(f"`{value}` is not a phone number in international form (E.164); write it with `+` and the "
-                        "country code, such as +393471234567.", command="me")
+        raise UserError(f"{code(value)} is not a phone number in international form (E.164); write it with "
+                        f"{code('+')} and the country code, such as +393471234567.", command="me")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -136,12 +136,12 @@ def parse_rules(text: str) -> list[NotificationRuleConfig]:
     for part in filter(None, (piece.strip() for piece in text.split(","))):
         words = part.split()
         if len(words) != 2 or words[1].lower() not in _WAYS:
-            raise UserError(f"`{part}` is not a step; write each as a delay and a way ({', '.join(_WAYS)}), "
-                            "such as `0m slack, 2m push, 5m call`.", command="me")
+            raise UserError(f"{code(part)} is not a step; write each as a delay and a way ({', '.join(_WAYS)}), "
+                            f"such as {code('0m slack, 2m push, 5m call')}.", command="me")
         after = timedelta(0) if re.fullmatch(r"0+[dhms]?", words[0]) else _duration(words[0])
         rules.append(NotificationRuleConfig(after=after, via=words[1].lower()))
     if not rules:
-        raise UserError("Name at least one step, such as `/incident me rules 0m slack, 2m push, 5m call`.", command="me")
+        raise UserError(f"Name at least one step, such as {code('/incident me rules 0m slack, 2m push, 5m call')}.", command="me")
     return sorted(rules, key=lambda rule: rule.after)
 
 

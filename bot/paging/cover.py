@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.core.when import parse_range
 from bot.paging.oncall import OnCallPart
 from models.oncall import CoverRequest, Override
@@ -46,7 +46,7 @@ class CoverService(OnCallPart):
                 raise UserError("That cover request no longer exists.")
             if row.requested_by == user:
                 raise UserError("That is your own cover request: someone else has to take it "
-                                f"(`/incident oncall cover cancel {row.id}` withdraws it).")
+                                f"({code(f'/incident oncall cover cancel {row.id}')} withdraws it).")
             if row.ends_at <= now:
                 raise UserError("That cover request is over: its range has passed.")
             taken = session.execute(update(CoverRequest).where(

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.paging import layers
 from bot.paging.layers import Duty, OverrideSpan, Rota
 from models.oncall import HandoffNotice, Override, TimeOff
@@ -105,7 +105,7 @@ class OnCallService:
             raise UserError(f"There are {len(names)} on-call schedules: {', '.join(names)}. Name one.", command=command)
         key = name.strip().lower()
         if key not in self._config.schedules:
-            raise UserError(f"Unknown schedule `{name}`; the schedules are {', '.join(names)}.", command=command)
+            raise UserError(f"Unknown schedule {code(name)}; the schedules are {', '.join(names)}.", command=command)
         return key
 
     def names(self) -> list[str]:
@@ -165,9 +165,9 @@ class OnCallService:
             )
         if end - start > longest:
             raise UserError(
-                f"An override lasts at most {format_duration(longest)} (`overrides.max_duration` in incidents.yaml), "
+                f"An override lasts at most {format_duration(longest)} ({code('overrides.max_duration')} in incidents.yaml), "
                 f"so this one could end {self._show(start + longest)} at the latest, not {self._show(end)}. Give a "
-                f"shorter one, add another when it ends, or change the rotation under `schedules.{name}`.",
+                f"shorter one, add another when it ends, or change the rotation under {code(f'schedules.{name}')}.",
                 command="override",
             )
         return name, start, end

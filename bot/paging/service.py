@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot.config import EscalationPolicyConfig, IncidentConfig, TargetConfig
 from bot.core.business_hours import is_open, next_opening
 from bot.core.clock import Clock
-from bot.core.errors import InvalidTransition, PageNotDelivered, UserError
+from bot.core.errors import InvalidTransition, PageNotDelivered, UserError, code
 from bot.jobs import timers
 from bot.jobs.timers import TryAgain
 from bot.paging.bridge import PagerDutyBridge
@@ -107,11 +107,12 @@ class PagingService:
         page = _latest_policy_page(incident)
         if page is None:
             raise InvalidTransition(f"Nobody has been paged for {incident.number} yet; "
-                                    f"`/incident page <service|@user>` pages someone.", command="page")
+                                    f"{code('/incident page <service|@user>')} pages someone.", command="page")
         policy = self._config.escalation_policies[page.policy]
         if page.level + 1 >= len(policy.levels):
             raise InvalidTransition(f"{incident.number} is already at the last level ({page.level + 1}) "
-                                    f"of the `{page.policy}` policy; page someone by name with `/incident page @user`.")
+                                    f"of the {code(page.policy)} policy; page someone by name with "
+                                    f"{code('/incident page @user')}.")
         self._cancel_timers(session, incident)
         page.state = PageState.PAGING
         now = self._clock.now()
@@ -171,7 +172,7 @@ class PagingService:
     def check_service(self, name: str) -> str:
         if self._config.service(name) is None:
             known = ", ".join(self._config.services) or "none are configured"
-            raise UserError(f"`{name}` is neither a person nor a known service ({known}).",
+            raise UserError(f"{code(name)} is neither a person nor a known service ({known}).",
                             command="page")
         return name.lower()
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.core.when import parse_range
 from bot.paging import layers
 from bot.paging.oncall import OnCallPart
@@ -79,6 +79,6 @@ class TimeOffService(OnCallPart):
                 TimeOff.ends_at > self._clock.now()).values(cancelled_at=self._clock.now())).rowcount
             row = session.get(TimeOff, number)
         if not done:
-            raise UserError(f"You have no time off number {number} ahead; `/incident oncall away list` shows yours.",
+            raise UserError(f"You have no time off number {number} ahead; {code('/incident oncall away list')} shows yours.",
                             command="oncall_away")
         return row

@@ -21,7 +21,7 @@ from bot.config import IncidentConfig
 from bot.core.business_hours import next_opening
 from bot.core.calendar import midnight
 from bot.core.clock import Clock
-from bot.core.errors import InvalidTransition, UserError
+from bot.core.errors import InvalidTransition, UserError, code
 from bot.core.store import changing, load
 from bot.jobs import timers
 from bot.reports.review import ReviewService, opening
@@ -103,7 +103,7 @@ class ActionService:
             item = session.scalar(select(ActionItem).where(ActionItem.incident_id == incident.id,
                                                            ActionItem.number == number))
             if item is None:
-                raise UserError(f"{incident.number} has no action item {number}; `/incident actions` lists them.",
+                raise UserError(f"{incident.number} has no action item {number}; {code('/incident actions')} lists them.",
                                 command="action_done")
             self._close(incident, item, actor)
         return item
@@ -142,7 +142,7 @@ class ActionService:
         try:
             return Priority(text.strip().lower())
         except ValueError:
-            raise UserError(f"Unknown priority `{text}`; use p1, p2 or p3.", command="action", field="priority") from None
+            raise UserError(f"Unknown priority {code(text)}; use p1, p2 or p3.", command="action", field="priority") from None
 
     def check_due(self, due_on: date | None) -> None:
         today = self.today()
@@ -161,7 +161,7 @@ class ActionService:
             return ActionType(text.strip().lower())
         except ValueError:
             kinds = ", ".join(kind.value for kind in ActionType)
-            raise UserError(f"Unknown type `{text}`; use one of {kinds}.", field="type") from None
+            raise UserError(f"Unknown type {code(text)}; use one of {kinds}.", field="type") from None
 
     @staticmethod
     def _check_tracker(url: str | None) -> str | None:
@@ -169,7 +169,7 @@ class ActionService:
             return None
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UserError(f"`{url}` is not a web address; paste the ticket's full link, starting with https://.",
+            raise UserError(f"{code(url)} is not a web address; paste the ticket's full link, starting with https://.",
                             field="tracker_url")
         return url.strip()
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.calendar import iso_date, local_day, midnight
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def parse_period(words: list[str], now: datetime, tz: ZoneInfo) -> tuple[Period,
         return Period(midnight(this_monday, tz), now, "this week", "this week"), words[2:]
     if lowered[:1] == ["since"]:
         if len(words) < 2:
-            raise UserError("`since` needs a date, such as `since 2026-11-01`.", command="stats")
+            raise UserError(f"{code('since')} needs a date, such as {code('since 2026-11-01')}.", command="stats")
         day = parse_date(words[1], command="stats")
         since = midnight(day, tz)
         if since >= now:
@@ -91,7 +91,7 @@ def parse_period(words: list[str], now: datetime, tz: ZoneInfo) -> tuple[Period,
     if lowered and (match := re.fullmatch(r"(\d+)w", lowered[0])):
         count = int(match[1])
         if not 1 <= count <= 104:
-            raise UserError(f"`{words[0]}` is not a number of weeks from 1w to 104w.", command="stats")
+            raise UserError(f"{code(words[0])} is not a number of weeks from 1w to 104w.", command="stats")
         return _last_weeks(count, this_monday, now, tz), words[1:]
     return _last_weeks(4, this_monday, now, tz), words
 
@@ -102,5 +102,5 @@ def _last_weeks(count: int, this_monday: date, now: datetime, tz: ZoneInfo) -> P
 
 def parse_date(text: str, *, command: str | None = None, field: str | None = None) -> date:
     if (day := iso_date(text)) is None:
-        raise UserError(f"`{text}` is not a date; write it as 2026-11-01.", command=command, field=field)
+        raise UserError(f"{code(text)} is not a date; write it as 2026-11-01.", command=command, field=field)
     return day

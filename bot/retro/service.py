@@ -13,7 +13,7 @@ from bot.config import IncidentConfig
 from bot.core.calendar import midnight
 from bot.core.clock import Clock
 from bot.core.db import PLAIN_READ
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.retro import export, figures
 from bot.retro.figures import IncidentFigures, PersonPages
 from bot.retro.periods import Bucket, Period, days, days_between, parse_period, rolling, weeks
@@ -66,7 +66,7 @@ class RetroService:
         """``/incident stats [4w|this week|since DATE] [service]``."""
         period, rest = parse_period(text.split(), self._clock.now(), self._config.tz)
         if len(rest) > 1:
-            raise UserError(f"`{' '.join(rest)}` is not a period and a service.", command="stats")
+            raise UserError(f"{code(' '.join(rest))} is not a period and a service.", command="stats")
         with self._read() as session:
             service = self._service(session, rest[0] if rest else None)
             whole = [Bucket(period.label, period.since, period.until)]
@@ -100,7 +100,7 @@ class RetroService:
         """The web page's figures: the same period words as ``/incident stats``, the service apart."""
         period, rest = parse_period(period_text.split(), self._clock.now(), self._config.tz)
         if rest:
-            raise UserError(f"`{period_text}` is not a period; use 4w, this week or since 2026-11-01.", field="period")
+            raise UserError(f"{code(period_text)} is not a period; use 4w, this week or since 2026-11-01.", field="period")
         return self.weekly(period, service)
 
     def digest(self, monday: date, span: int = 4) -> Weekly:
@@ -139,7 +139,7 @@ class RetroService:
         if name.lower() in (k.lower() for k in known):
             return next(k for k in known if k.lower() == name.lower())
         choices = f"one of {', '.join(known)}" if known else "no service has had an incident yet"
-        raise UserError(f"`{name}` is not a service; {choices}.", command="stats")
+        raise UserError(f"{code(name)} is not a service; {choices}.", command="stats", field="service")
 
     def _services(self, session: Session, service: str | None) -> list[str]:
         if service is not None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.config import IncidentConfig
 from bot.core.durations import format_duration
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.status.states import ComponentState, PublicStatus, impact_of_rank, public_status_of
 from models import Incident, PublicImpact, PublicIncident, PublicUpdate, Role
 
@@ -73,7 +73,7 @@ def post(session: Session, incident: Incident, actor: str, text: str, now: datet
     title = (title or "").strip() or (public.title if public else None)
     if not title:
         raise UserError("The first public update needs a public title, what customers will read (the internal "
-                        "title never reaches the status page): run `/incident public` with no text for the form.",
+                        f"title never reaches the status page): run {code('/incident public')} with no text for the form.",
                         command="public", field="title")
     if len(title) > MAX_TITLE:
         raise UserError(f"The public title is {len(title)} characters long; keep it under {MAX_TITLE}.",
@@ -125,14 +125,14 @@ def may_speak(incident: Incident, actor: str) -> None:
     if speakers and actor not in speakers:
         names = " or ".join(f"<@{user}>" for user in sorted(speakers))
         raise UserError(f"Public updates for {incident.number} are written by its Communication Lead or commander "
-                        f"({names}): ask them, or take the role with `/incident comms <@{actor}>`.", command="public")
+                        f"({names}): ask them, or take the role with {code(f'/incident comms <@{actor}>')}.", command="public")
 
 
 def _status(value: str) -> PublicStatus:
     try:
         return PublicStatus(value.strip().lower())
     except ValueError:
-        raise UserError(f"Unknown public status `{value}`; use one of {', '.join(PublicStatus)}.",
+        raise UserError(f"Unknown public status {code(value)}; use one of {', '.join(PublicStatus)}.",
                         command="public", field="status") from None
 
 
@@ -141,10 +141,10 @@ def _affected(affected: dict[str, str], config: IncidentConfig) -> list[tuple[st
     chosen = []
     for name, value in affected.items():
         if name not in known:
-            raise UserError(f"Unknown component `{name}`; the status page's components are {', '.join(known)}.",
+            raise UserError(f"Unknown component {code(name)}; the status page's components are {', '.join(known)}.",
                             command="public", field="components")
         if value not in list(ComponentState):
-            raise UserError(f"Unknown component state `{value}`; use one of {', '.join(ComponentState)}.",
+            raise UserError(f"Unknown component state {code(value)}; use one of {', '.join(ComponentState)}.",
                             command="public", field="components")
         chosen.append((name, value))
     return chosen

@@ -20,6 +20,7 @@ from bot.config import IncidentConfig, Settings
 from bot.core.clock import Clock
 from bot.core.secrets import stored_secret
 from bot.people import PeopleDirectory
+from bot.web import errors
 from bot.web.auth import Access
 from bot.web.pages import STATIC, Pages
 from bot.web.sessions import SessionCookies
@@ -43,4 +44,5 @@ def web_parts(settings: Settings, config: IncidentConfig, sessions: sessionmaker
 
 
 def starlette_app(routes: Sequence[BaseRoute]) -> Starlette:
-    return Starlette(routes=[*routes, Mount("/static", StaticFiles(directory=STATIC), name="static")])
+    return Starlette(routes=[*routes, Mount("/static", StaticFiles(directory=STATIC), name="static")],
+                     exception_handlers=errors.HANDLERS)

@@ -8,7 +8,7 @@ import io
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.console.fairness import COLUMNS, FairnessService
@@ -42,10 +42,7 @@ def routes(access: Access, calendars: CalendarService, fairness: FairnessService
 
     async def loads(request: Request) -> Response:
         query = request.query_params
-        try:
-            found = await run_in_threadpool(fairness.loads, query.get("since"), query.get("until"))
-        except UserError as error:
-            return JSONResponse({"error": error.message, "field": error.field or "since"}, status_code=400)
+        found = await run_in_threadpool(fairness.loads, query.get("since"), query.get("until"))
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(COLUMNS)

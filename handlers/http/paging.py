@@ -38,7 +38,7 @@ def routes(pages: Pages, links: AckLinks, incidents: IncidentService, steps: Not
         try:
             incident = incidents.acknowledge(incident_id, user)
         except UserError as exc:
-            return str(exc).replace("`", "")
+            return exc.message
         return f"You acknowledged {incident.number}: {incident.title}."
 
     async def show(request: Request) -> Response:
@@ -73,7 +73,7 @@ def routes(pages: Pages, links: AckLinks, incidents: IncidentService, steps: Not
         try:
             link = await run_in_threadpool(links.use, request.query_params.get("ack", ""), clock.now())
         except BadAckLink as exc:
-            return _twiml(say(str(exc).replace("`", "")))
+            return _twiml(say(exc.message))
         return _twiml(say(await run_in_threadpool(acknowledge, link.incident_id, link.user_id)))
 
     async def sms(request: Request) -> Response:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from bot.core.errors import UserError
@@ -23,11 +23,8 @@ def routes(access: Access, pages: Pages, retro: RetroService) -> list[Route]:
     def export(kind: str):
         async def csv(request: Request) -> Response:
             query = request.query_params
-            try:
-                lines = await run_in_threadpool(retro.csv, kind, query.get("since"), query.get("until"),
-                                                query.get("service") or None)
-            except UserError as exc:
-                return JSONResponse({"error": str(exc), "field": exc.field or "since"}, status_code=400)
+            lines = await run_in_threadpool(retro.csv, kind, query.get("since"), query.get("until"),
+                                            query.get("service") or None)
             return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers={
                 "Content-Disposition": f'attachment; filename="{kind}.csv"'})
         return csv

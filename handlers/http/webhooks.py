@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from bot.alerts.service import AlertEvent, AlertService, Outcome
 from bot.config.schema import AlertsConfig
+from bot.web.errors import validated
 
 
 def _storable(value: str) -> str:
@@ -134,10 +135,7 @@ def routes(alerts: AlertService | None, token: str | None, limits: AlertsConfig,
             if body is None:
                 return _too_large(f"the body is over {limits.max_body_bytes} bytes (alerts.max_body_bytes)",
                                   limits.max_body_bytes)
-            try:
-                payload = model.model_validate_json(body)
-            except ValidationError as exc:
-                return JSONResponse({"error": "the body is not a valid alert", "problems": _problems(exc)}, status_code=400)
+            payload = validated(model, body, "alert")
             events = to_events(payload)
             if len(events) > limits.max_alerts_per_request:
                 return _too_large(f"{len(events)} alerts in one notification; at most {limits.max_alerts_per_request} "
@@ -196,18 +194,3 @@ def check_token(request: Request, token: str | None, in_query: bool = False) -> 
         return JSONResponse({"error": f"missing or wrong bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>{how}"},
                             status_code=401)
     return None
-
-
-def _problems(exc: ValidationError) -> list[dict[str, str]]:
-    """Each wrong field as ``alerts[0].status`` with what was wrong, without pydantic's noise."""
-    problems = []
-    for error in exc.errors(include_url=False):
-        loc, message = error["loc"], error["msg"]
-        if loc[-1:] == ("[key]",):  # a wrong name in a mapping (a label's): the mapping is the field
-            loc, message = loc[:-2], f"a name: {message}"
-        path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
-        if error["type"] == "json_invalid":
-            problems.append({"field": "(body)", "message": f"not JSON: {message}"})
-        else:
-            problems.append({"field": path or "(body)", "message": message})
-    return problems

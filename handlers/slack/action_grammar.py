@@ -16,7 +16,7 @@ import re
 from datetime import date, timedelta
 
 from bot.core import calendar
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.reports.actions import NewAction
 from handlers.slack.grammar import user_mention
 
@@ -53,7 +53,7 @@ def parse_action(text: str, today: date) -> NewAction:
 
 def _priority(word: str) -> str:
     if word.lower() not in ("p1", "p2", "p3"):
-        raise UserError(f"Unknown priority `{word}`; use p1, p2 or p3.", command="action")
+        raise UserError(f"Unknown priority {code(word)}; use p1, p2 or p3.", command="action")
     return word.lower()
 
 
@@ -89,7 +89,7 @@ def parse_date(text: str, today: date) -> date:
         number = calendar.month(name)
         if day.isdigit() and number and (len(parts) == 2 or parts[2].isdigit()):
             return _day_of_year(text, int(parts[2]) if len(parts) == 3 else None, number, int(day), today)
-    raise UserError(f"`{text}` is not a date I can read; use {FORMS}.", command="action")
+    raise UserError(f"{code(text)} is not a date I can read; use {FORMS}.", command="action")
 
 
 def _day_of_year(text: str, year: int | None, month: int, day: int, today: date) -> date:
@@ -105,11 +105,11 @@ def _day_of_year(text: str, year: int | None, month: int, day: int, today: date)
 
 def _date(text: str, year: int, month: int, day: int) -> date:
     if not 1 <= month <= 12:
-        raise UserError(f"`{text}` is not a date: there is no month {month} (write the day first: 1/12 is 1 December).",
+        raise UserError(f"{code(text)} is not a date: there is no month {month} (write the day first: 1/12 is 1 December).",
                         command="action")
     try:
         return date(year, month, day)
     except ValueError:
         days = calendar.days_in_month(year, month)
-        raise UserError(f"`{text}` is not a date: {calendar.MONTHS[month - 1].capitalize()} has {days} days.",
+        raise UserError(f"{code(text)} is not a date: {calendar.MONTHS[month - 1].capitalize()} has {days} days.",
                         command="action") from None

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 from slack_bolt import Ack
 
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.incidents.service import IncidentService
 from bot.slack import blocks
 from bot.slack.blocks import Message
@@ -45,7 +45,7 @@ class IncidentCommands:
 
     def route(self, sub: str, rest: str, command: dict) -> Message | None:
         if sub not in self.listeners:
-            raise UserError(f"`{sub}` is not an `/incident` command.\n{blocks.help_text()}")
+            raise UserError(f"{code(sub)} is not an {code('/incident')} command.\n{blocks.help_text()}")
         name, rest = form(sub, rest)
         if BY_NAME[name].where is Where.ANYWHERE:
             return self.listeners[name](command, rest)

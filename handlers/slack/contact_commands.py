@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.channels import Channels
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.paging.contacts import KINDS, ContactService
 from bot.paging.steps import NotificationSteps
 from bot.slack import blocks
@@ -40,7 +40,7 @@ class ContactListeners:
             rules = self.contacts.set_rules(user, value)
             return blocks.rules_saved(rules if rules is not None else self.contacts.rules_for(user), rules is None)
         if word not in KINDS or not value:
-            raise UserError(f"`{rest.strip()}` is not something `/incident me` takes.", command="me")
+            raise UserError(f"{code(rest.strip())} is not something {code('/incident me')} takes.", command="me")
         if value.lower() == "off":
             self.contacts.remove(user, word)
             return blocks.contact_saved(word, None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -36,7 +36,7 @@ def user_mention(text: str, command: str) -> str:
     else:
         what = "plain text"
     raise UserError(
-        f"`{_readable(token)}` is {what}, not a Slack user. Pick the person from Slack's @ autocomplete "
+        f"{code(_readable(token))} is {what}, not a Slack user. Pick the person from Slack's @ autocomplete "
         "so it becomes a mention.", command=command)
 
 
@@ -46,7 +46,7 @@ def declare_args(text: str, severities: list[str]) -> tuple[str | None, str]:
     if first.lower() in severities:
         return first.lower(), rest.strip()
     if re.fullmatch(r"sev\d+", first.lower()):
-        raise UserError(f"Unknown severity `{first}`; use one of {', '.join(severities)}.",
+        raise UserError(f"Unknown severity {code(first)}; use one of {', '.join(severities)}.",
                         command="declare")
     return None, text.strip()
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.calendar import iso_date, local_time, time_of_day, weekday
 from bot.core.durations import parse_duration
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.core.when import split_range
 from bot.slack.commands import usage
 from handlers.slack.grammar import user_mention
@@ -56,8 +56,8 @@ def parse_oncall(text: str, tz: ZoneInfo, now: datetime) -> ShowOnCall | AddOver
         return _override(words[1:], tz, now)
     if len(words) > 1:
         raise UserError(
-            f"`/incident oncall` takes one schedule name, not `{' '.join(words)}`. "
-            f"To take a shift, use `{usage('override')}`.",
+            f"{code('/incident oncall')} takes one schedule name, not {code(' '.join(words))}. "
+            f"To take a shift, use {code(usage('override'))}.",
             command="oncall",
         )
     return ShowOnCall(_schedule(words[0], "oncall"))
@@ -81,7 +81,7 @@ def _override(words: list[str], tz: ZoneInfo, now: datetime) -> AddOverride:
         until = None
     if len(rest) > 1:
         raise UserError(
-            f"`{' '.join(rest)}` is more than a schedule name; name at most one schedule, last.",
+            f"{code(' '.join(rest))} is more than a schedule name; name at most one schedule, last.",
             command="override",
         )
     schedule = _schedule(rest[0], "override") if rest else None
@@ -112,7 +112,7 @@ def _until(words: list[str], tz: ZoneInfo, now: datetime) -> tuple[datetime, lis
         day = _day(first, today)
         words = words[1:]
         if not words:
-            raise UserError(f"`until {first}` needs a time of day too, such as until {first} 18:00.",
+            raise UserError(f"{code(f'until {first}')} needs a time of day too, such as until {first} 18:00.",
                             command="override")
     at = _clock(words[0])
     if isinstance(day, date):
@@ -135,7 +135,7 @@ def _day(word: str, today: date) -> date | int:
     if (day := iso_date(word)) is not None:
         return day
     raise UserError(
-        f"`{word}` is not a day or a time; use {_UNTIL_FORMS} "
+        f"{code(word)} is not a day or a time; use {_UNTIL_FORMS} "
         "(days: today, tomorrow, mon to sun, or a date such as 2026-11-27).",
         command="override",
     )
@@ -144,7 +144,7 @@ def _day(word: str, today: date) -> date | int:
 def _clock(word: str) -> time:
     if (at := time_of_day(word)) is not None:
         return at
-    raise UserError(f"`{word}` is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.",
+    raise UserError(f"{code(word)} is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.",
                     command="override")
 
 
@@ -152,7 +152,7 @@ def _schedule(word: str, command: str) -> str:
     name = word.lower()
     if not _NAME.fullmatch(name):
         raise UserError(
-            f"`{word}` is not a schedule name; schedule names are lowercase letters, digits, - and _.",
+            f"{code(word)} is not a schedule name; schedule names are lowercase letters, digits, - and _.",
             command=command,
         )
     return name
@@ -176,7 +176,7 @@ def parse_numbered(rest: str, command: str) -> int | None:
     if not words or words[0].lower() != "cancel":
         return None
     if len(words) != 2 or not words[1].isdigit():
-        raise UserError(f"Say which one to cancel by its number, such as `{usage(command).split()[2]} cancel 3`.",
+        raise UserError(f"Say which one to cancel by its number, such as {code(f'{usage(command).split()[2]} cancel 3')}.",
                         command=command)
     return int(words[1])
 
@@ -186,12 +186,12 @@ def parse_range_words(rest: str, command: str, schedule_allowed: bool) -> Range:
     words = extra.split()
     if len(words) > (1 if schedule_allowed else 0):
         more = "a schedule name: name at most one, last" if schedule_allowed else "a range: give the start and the end"
-        raise UserError(f"`{extra}` is more than {more}.", command=command)
+        raise UserError(f"{code(extra)} is more than {more}.", command=command)
     return Range(start, end, _schedule(words[0], command) if words else None)
 
 
 def parse_schedule(rest: str, command: str) -> str | None:
     words = rest.split()
     if len(words) > 1:
-        raise UserError(f"Name at most one schedule, not `{rest}`.", command=command)
+        raise UserError(f"Name at most one schedule, not {code(rest)}.", command=command)
     return _schedule(words[0], command) if words else None

@@ -34,7 +34,7 @@ from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.effects import Effects
 from bot.slack.notices import Notices
-from handlers.slack.payloads import MalformedPayload
+from handlers.slack.payloads import MalformedPayload, user_id
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +166,21 @@ def errors_within(answers: Answers, work: Callable[[], dict[str, str] | None], w
         tell(blocks.replies.BUSY)
         return None
     return errors
+
+
+def submit_form(answers: Answers, ack, body: dict, what: str, save: Callable[[], object],
+                block_of: Callable[[str | None], str], response_url: str | None = None) -> None:
+    """Save a submitted form: a ``UserError`` goes back onto the form next to the block of the field
+    it names (``block_of(None)`` when it names none), or, late, to the person by DM."""
+
+    def work() -> dict[str, str] | None:
+        try:
+            save()
+        except UserError as exc:
+            return {block_of(exc.field): blocks.error_text(exc)}
+        return None
+
+    ack_form(ack, errors_within(answers, work, what, block_of(None), response_url, user_id(body), body["trigger_id"]))
 
 
 def ack_form(ack, errors: dict[str, str] | None) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.core.errors import UserError
+from bot.core.errors import UserError, code
 from bot.reports.actions import ActionService
 from bot.reports.report import ReportService
 from bot.reports.review import ReviewService
@@ -35,7 +35,8 @@ class ReportListeners:
 
     def report(self, incident: Incident, command: dict, rest: str) -> Message:
         if rest:
-            raise UserError(f"`/incident report` takes no text, and `{rest}` is not `edit`.", command="report")
+            raise UserError(f"{code('/incident report')} takes no text, and {code(rest)} is not {code('edit')}.",
+                            command="report")
         requested = self.reports.request(incident.id)
         return blocks.report_requested(requested, self.rendering)
 
@@ -45,7 +46,7 @@ class ReportListeners:
 
     def review(self, incident: Incident, command: dict, rest: str) -> Message:
         if rest.lower() != "done":
-            raise UserError("Say `done` once the post-incident review was held.", command="review")
+            raise UserError(f"Say {code('done')} once the post-incident review was held.", command="review")
         return blocks.review_held(self.reviews.held(incident.id, command["user_id"]))
 
     def action(self, incident: Incident, command: dict, rest: str) -> Message:
@@ -56,18 +57,18 @@ class ReportListeners:
     def done(self, incident: Incident, command: dict, rest: str) -> Message:
         number = _NUMBER.fullmatch(rest.strip())
         if number is None:
-            raise UserError("Say which action item is done, by its number (`/incident actions` lists them).",
+            raise UserError(f"Say which action item is done, by its number ({code('/incident actions')} lists them).",
                             command="action_done")
         return blocks.action_closed(self.actions_service.complete(incident.id, int(number[1]), command["user_id"]))
 
     def actions(self, incident: Incident, command: dict, rest: str) -> Message:
         if rest:
-            raise UserError(f"`/incident actions` takes no text, or `mine`; not `{rest}`.", command="actions")
+            raise UserError(f"{code('/incident actions')} takes no text, or {code('mine')}; not {code(rest)}.", command="actions")
         listed, items = self.actions_service.listed(incident.id)
         return blocks.actions_message(listed, items, self.actions_service.today(), self.rendering)
 
     def mine(self, command: dict, rest: str) -> Message:
         if rest:
-            raise UserError(f"`/incident actions mine` takes no more text; not `{rest}`.", command="actions_mine")
+            raise UserError(f"{code('/incident actions mine')} takes no more text; not {code(rest)}.", command="actions_mine")
         owned = self.actions_service.mine(command["user_id"])
         return blocks.my_actions_message(owned, self.actions_service.today(), self.rendering)

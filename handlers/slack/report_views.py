@@ -8,7 +8,6 @@ from datetime import date
 
 from slack_bolt import Ack, App
 
-from bot.core.errors import UserError
 from bot.reports.actions import ActionService, NewAction
 from bot.reports.report import ReportService
 from bot.reports.review import ReviewService
@@ -20,7 +19,7 @@ from bot.slack.ids import View as ViewId
 from bot.slack.report_forms import ReportForms
 from handlers.slack.actions import button
 from handlers.slack.payloads import MalformedPayload, number, user_id
-from handlers.slack.replies import Answers, ack_form, errors_within
+from handlers.slack.replies import Answers, submit_form
 from handlers.slack.views import input_value
 
 _ACTION_BLOCKS = {"text": ActionField.TEXT, "priority": ActionField.PRIORITY, "type": ActionField.TYPE,
@@ -56,8 +55,8 @@ def register(app: App, reports: ReportService, reviews: ReviewService, actions: 
         fields = {name: input_value(values, block) for block, name in FORM_FIELDS.items()}
         switch = values.get(ReportField.BLAMELESS, {}).get(ReportField.BLAMELESS, {})
         blameless = any(o.get("value") == BLAMELESS for o in switch.get("selected_options") or [])
-        _submit(answers, ack, body, user, lambda: reports.save(incident_id, user, fields, blameless),
-                lambda field: ReportField(f"report_{field}") if field else ReportField.IMPACT)
+        submit_form(answers, ack, body, "the form", lambda: reports.save(incident_id, user, fields, blameless),
+                    lambda field: ReportField(f"report_{field}") if field else ReportField.IMPACT)
 
     @app.view(ViewId.ACTION)
     def action_submitted(ack: Ack, body: dict, view: dict) -> None:
@@ -67,21 +66,8 @@ def register(app: App, reports: ReportService, reviews: ReviewService, actions: 
         new = NewAction(text=input_value(values, ActionField.TEXT) or "", owner=input_value(values, ActionField.OWNER),
                         priority=input_value(values, ActionField.PRIORITY) or "p2", type=input_value(values, ActionField.TYPE),
                         due_on=_day(values), tracker_url=input_value(values, ActionField.TRACKER_URL))
-        _submit(answers, ack, body, user, lambda: actions.add(incident_id, user, new),
-                lambda field: _ACTION_BLOCKS.get(field, ActionField.TEXT))
-
-
-def _submit(answers: Answers, ack: Ack, body: dict, user: str, save, block_of) -> None:
-    """Save the form; its problems go next to their fields (or, late, to the person by DM)."""
-
-    def work() -> dict[str, str] | None:
-        try:
-            save()
-        except UserError as exc:
-            return {block_of(exc.field): exc.message}
-        return None
-
-    ack_form(ack, errors_within(answers, work, "the form", block_of(None), None, user, body["trigger_id"]))
+        submit_form(answers, ack, body, "the form", lambda: actions.add(incident_id, user, new),
+                    lambda field: _ACTION_BLOCKS.get(field, ActionField.TEXT))
 
 
 def _day(values: dict) -> date | None:

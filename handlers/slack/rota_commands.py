@@ -82,7 +82,7 @@ class RotaListeners:
         try:
             taken = self.cover.take(int(action["value"]), user)
         except UserError as error:
-            return Message(text=f":no_entry: {error.message}")
+            return Message(text=f":no_entry: {blocks.error_text(error)}")
         self._later("cover_changed", taken)
         return blocks.rota.you_took_cover(taken)
 

@@ -1,4 +1,5 @@
-"""The declare modal's submission: field problems go back onto the form, next to the field."""
+"""The submissions of three forms: declare, post an update and the public update. A field's problem
+goes back onto the form, next to the field."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import timedelta
 
 from slack_bolt import Ack, App
 
-from bot.core.errors import UserError
 from bot.incidents.service import Declaration, IncidentService
 from bot.slack import blocks
 from bot.slack.blocks import Message, replies
@@ -15,7 +15,7 @@ from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
 from bot.status.service import StatusService
 from handlers.slack.payloads import json_object, number, user_id
-from handlers.slack.replies import Answers, ack_form, errors_within, reply_within
+from handlers.slack.replies import Answers, reply_within, submit_form
 
 _FIELD_BLOCKS = {"title": DeclareField.TITLE, "severity": DeclareField.SEVERITY, "service": DeclareField.SERVICE}
 
@@ -38,17 +38,11 @@ def register(app: App, incidents: IncidentService, answers: Answers) -> None:
             reply_to=response_url,
         )
 
-        def declare() -> dict[str, str] | None:
-            """The form's errors, or None once the incident is recorded and its answer queued."""
-            try:
-                incident = incidents.declare(declaration)
-            except UserError as exc:
-                return {_FIELD_BLOCKS.get(exc.field, DeclareField.TITLE): exc.message}
-            answers.tell(response_url, blocks.declared_message(incident), user)
-            return None
+        def declare() -> None:
+            answers.tell(response_url, blocks.declared_message(incidents.declare(declaration)), user)
 
-        ack_form(ack, errors_within(answers, declare, "the declare form", DeclareField.TITLE, response_url, user,
-                                 body["trigger_id"]))
+        submit_form(answers, ack, body, "the declare form", declare,
+                    lambda field: _FIELD_BLOCKS.get(field, DeclareField.TITLE), response_url)
 
 
 def input_value(values: dict, field: str) -> str | None:
@@ -92,21 +86,13 @@ def register_public(app: App, status: StatusService, components: Sequence[str], 
         affected = {name: input_value(values, f"{PublicField.COMPONENT}{index}") or "operational"
                     for index, name in enumerate(components)}
 
-        def publish() -> dict[str, str] | None:
-            try:
-                status.post(incident_id, user, input_value(values, PublicField.TEXT) or "",
-                                title=input_value(values, PublicField.TITLE), status=input_value(values, PublicField.STATUS),
-                                affected=affected)
-            except UserError as exc:
-                return {_PUBLIC_BLOCKS.get(exc.field, PublicField.TEXT): exc.message}
-            return None
+        def publish() -> None:
+            status.post(incident_id, user, input_value(values, PublicField.TEXT) or "",
+                        title=input_value(values, PublicField.TITLE), status=input_value(values, PublicField.STATUS),
+                        affected=affected)
 
-        errors = errors_within(answers, publish, "the public update form", PublicField.TEXT, None, user,
-                               body["trigger_id"])
-        if errors:
-            ack(response_action="errors", errors=errors)
-        else:
-            ack()
+        submit_form(answers, ack, body, "the public update form", publish,
+                    lambda field: _PUBLIC_BLOCKS.get(field, PublicField.TEXT))
 
 
 _PUBLIC_BLOCKS = {"title": PublicField.TITLE, "status": PublicField.STATUS, "text": PublicField.TEXT}

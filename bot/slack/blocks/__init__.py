@@ -17,6 +17,7 @@ from bot.slack.blocks.contacts import (
 from bot.slack.blocks.deliveries import delivery_message
 from bot.slack.blocks.incidents import (
     declared_message,
+    error_text,
     help_message,
     help_text,
     incident_list_message,
@@ -69,5 +70,6 @@ __all__ = [
     "summary_message",
     "timeline_message",
     "update_modal",
+    "error_text",
     "user_error_message",
 ]

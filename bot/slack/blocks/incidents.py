@@ -34,9 +34,14 @@ def help_message() -> Message:
     return Message(text=help_text())
 
 
+def error_text(error: UserError) -> str:
+    """The error's message as Slack shows it: each literal the domain marked, as code."""
+    return error.rendered(lambda literal: f"`{literal}`")
+
+
 def user_error_message(error: UserError) -> Message:
     """What was wrong, shown as typed, and the right form of the command it concerns."""
-    text = f":warning: {said(error.message)}"
+    text = f":warning: {said(error_text(error))}"
     if error.command is not None:
         text += f"\nUsage: `{said(usage(error.command))}`"
     return Message(text=text)

@@ -105,4 +105,4 @@ def test_the_csv_over_http_behind_sign_in(history, database_url, fake_slack, clo
                                        "such as --since 2026-11-01 --until 2026-11-30 (ISO dates, in the configured "
                                        "time zone; both optional)", "field": "since"}
         bad = http("GET", f"{bot.url}/stats/incidents.csv?until=soon", headers={"Authorization": f"Bearer {CONSOLE_TOKEN}"})
-        assert (bad.status, bad.json()) == (400, {"error": "`soon` is not a date; write it as 2026-11-01.", "field": "until"})
+        assert (bad.status, bad.json()) == (400, {"error": "soon is not a date; write it as 2026-11-01.", "field": "until"})
