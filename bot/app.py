@@ -256,7 +256,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     poster = DigestPoster(config, gateway, settings.public_url, people, people_lookup) if gateway else None
     digest = WeeklyDigest(sessions, config, clock, retro, poster.post if poster else None)
     notices = Notices(gateway, incidents, rendering, status) if gateway else None
-    report_forms = ReportForms(gateway, reports, incidents, notices) if gateway else None
+    report_forms = ReportForms(reports, incidents, notices) if gateway else None
     triggers = Triggers(sessions, clock)
     ctx = AppContext(
         settings=settings, config=config, clock=clock, engine=engine, sessions=sessions, incidents=incidents,

@@ -59,29 +59,28 @@ class Notices:
                 waited += exc.wait
 
     def open_declare_form(self, trigger_id: str, origin: dict, user: str) -> None:
-        try:
-            self._slack.open_view(trigger_id, blocks.declare_modal(self._config, origin))
-        except SLACK_FAILURES as exc:
-            self.reply(origin.get("response_url"), blocks.Message(text=(
-                f":warning: Slack would not open the declare form ({error_code(exc)}). "
-                "Declare with `/incident declare [sevN] <title>` instead.")), user)
+        self.open_form(trigger_id, blocks.declare_modal(self._config, origin), "declare form",
+                       "Declare with `/incident declare [sevN] <title>` instead.", user, origin.get("response_url"))
 
     def open_update_form(self, trigger_id: str, incident_id: int, user: str, response_url: str | None) -> None:
-        try:
-            self._slack.open_view(trigger_id, blocks.update_modal(self._incidents.get(incident_id), self._config))
-        except SLACK_FAILURES as exc:
-            self.reply(response_url, blocks.Message(text=(
-                f":warning: Slack would not open the update form ({error_code(exc)}). "
-                "Post it with `/incident update <text>` in the incident's channel instead.")), user)
+        self.open_form(trigger_id, blocks.update_modal(self._incidents.get(incident_id), self._config),
+                       "update form", "Post it with `/incident update <text>` in the incident's channel instead.",
+                       user, response_url)
 
     def open_public_form(self, trigger_id: str, incident_id: int, user: str, response_url: str | None,
                          text: str | None = None) -> None:
+        self.open_form(trigger_id, blocks.public_modal(self._status.draft(incident_id), text),
+                       "public update form",
+                       "Once the incident has a public title, `/incident public <text>` posts without it.",
+                       user, response_url)
+
+    def open_form(self, trigger_id: str, view: dict, what: str, instead: str, user: str,
+                  response_url: str | None) -> None:
+        """Open the form ``view``; if Slack will not, tell the person why and what does the same."""
         try:
-            self._slack.open_view(trigger_id, blocks.public_modal(self._status.draft(incident_id), text))
+            self._slack.open_view(trigger_id, view)
         except SLACK_FAILURES as exc:
-            self.reply(response_url, blocks.Message(text=(
-                f":warning: Slack would not open the public update form ({error_code(exc)}). Once the incident has "
-                "a public title, `/incident public <text>` posts without it.")), user)
+            self.reply(response_url, blocks.replies.form_not_opened(what, error_code(exc), instead), user)
 
     def cannot_be_paged(self, user: str) -> str | None:
         """Why Slack could not page ``user`` (unknown, deactivated, an app), or None if it can."""

@@ -6,34 +6,23 @@ from __future__ import annotations
 
 from bot.incidents.service import IncidentService
 from bot.reports.report import ReportService
-from bot.slack.blocks import Message
 from bot.slack.blocks.report import action_modal, report_modal
-from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 from bot.slack.notices import Notices
 from models import Role
 
 
 class ReportForms:
-    def __init__(self, gateway: SlackGateway, reports: ReportService, incidents: IncidentService,
-                 notices: Notices) -> None:
-        self._slack = gateway
+    def __init__(self, reports: ReportService, incidents: IncidentService, notices: Notices) -> None:
         self._reports = reports
         self._incidents = incidents
         self._notices = notices
 
     def open_report_form(self, trigger_id: str, incident_id: int, user: str, response_url: str | None) -> None:
-        self._open(trigger_id, report_modal(self._reports.form(incident_id)), "report form",
-                   "`/incident report edit` in the incident's channel", user, response_url)
+        self._notices.open_form(trigger_id, report_modal(self._reports.form(incident_id)), "report form",
+                                "Use `/incident report edit` in the incident's channel instead.", user, response_url)
 
     def open_action_form(self, trigger_id: str, incident_id: int, user: str, response_url: str | None) -> None:
         incident = self._incidents.get(incident_id)
-        self._open(trigger_id, action_modal(incident, incident.holder(Role.COMMANDER)), "action item form",
-                   "`/incident action <text> [@owner] [p1|p2|p3] [due <date>]` in the incident's channel",
-                   user, response_url)
-
-    def _open(self, trigger_id: str, view: dict, what: str, instead: str, user: str, response_url: str | None) -> None:
-        try:
-            self._slack.open_view(trigger_id, view)
-        except SLACK_FAILURES as exc:
-            self._notices.reply(response_url, Message(
-                text=f":warning: Slack would not open the {what} ({error_code(exc)}). Use {instead} instead."), user)
+        self._notices.open_form(trigger_id, action_modal(incident, incident.holder(Role.COMMANDER)),
+                                "action item form", "Use `/incident action <text> [@owner] [p1|p2|p3] [due <date>]` "
+                                "in the incident's channel instead.", user, response_url)

@@ -70,6 +70,11 @@ def done(what: str) -> Message:
     return Message(text=f":white_check_mark: Done: {what}.")
 
 
+def form_not_opened(what: str, why: str, instead: str) -> Message:
+    """Slack refused to open a form (``why``: its error code); ``instead`` says what does the same."""
+    return Message(text=f":warning: Slack would not open the {what} ({why}). {instead}")
+
+
 def form_refused(problems: dict[str, str]) -> Message:
     """A form's errors, when the form itself had to close before they were known."""
     return Message(text=":warning: " + " ".join(said(problem) for problem in problems.values()))

@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.errors import UserError
 from bot.core.when import parse_moment, parse_range, split_range
+from bot.slack.blocks import error_text
 
 ROME = ZoneInfo("Europe/Rome")
 UTC = timezone.utc
@@ -80,7 +81,7 @@ def test_29_february_is_the_next_one_that_exists():
 def test_bad_moments_say_what_to_write(text, message):
     with pytest.raises(UserError) as error:
         parse_moment(text, NOW, ROME, command="away")
-    assert error.value.message == message
+    assert error_text(error.value) == message
     assert error.value.command == "away"
 
 
@@ -103,7 +104,7 @@ def test_a_range_in_the_future_is_kept_as_written():
 def test_bad_ranges_are_refused_saying_why(start, end, message):
     with pytest.raises(UserError) as error:
         parse_range(start, end, NOW, ROME, max_length=timedelta(days=60))
-    assert error.value.message == message
+    assert error_text(error.value) == message
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -132,4 +133,4 @@ def test_split_range_finds_the_two_moments_and_the_rest(text, expected):
 def test_split_range_mistakes(text, message):
     with pytest.raises(UserError) as error:
         split_range(text, command="away")
-    assert (error.value.message, error.value.command) == (message, "away")
+    assert (error_text(error.value), error.value.command) == (message, "away")

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from bot.core.errors import UserError
+from bot.slack.blocks import error_text
 from handlers.slack.action_grammar import parse_action, parse_date
 
 MONDAY = date(2026, 11, 23)
@@ -30,7 +31,7 @@ def test_due_dates(written, meant):
 def test_dates_that_are_not(written, problem):
     with pytest.raises(UserError) as error:
         parse_date(written, MONDAY)
-    assert (error.value.message, error.value.command) == (problem, "action")
+    assert (error_text(error.value), error.value.command) == (problem, "action")
 
 
 def test_options_follow_the_text_in_any_order():
@@ -54,4 +55,4 @@ def test_mistakes(text, problem):
         return
     with pytest.raises(UserError) as error:
         parse_action(text, MONDAY)
-    assert error.value.message.startswith(problem)
+    assert error_text(error.value).startswith(problem)

@@ -1,6 +1,7 @@
 import pytest
 
 from bot.core.errors import UserError
+from bot.slack.blocks import error_text
 from handlers.slack.grammar import declare_args, split, user_mention
 
 SEVERITIES = ["sev1", "sev2", "sev3", "sev4"]
@@ -25,7 +26,7 @@ def test_declare_args(text, expected):
 def test_declare_args_refuses_an_unknown_severity_instead_of_taking_it_as_title():
     with pytest.raises(UserError) as error:
         declare_args("sev9 Checkout is down", SEVERITIES)
-    assert "Unknown severity `sev9`; use one of sev1, sev2, sev3, sev4." in str(error.value)
+    assert "Unknown severity `sev9`; use one of sev1, sev2, sev3, sev4." in error_text(error.value)
     assert error.value.command == "declare"
 
 
@@ -43,7 +44,7 @@ def test_user_mention(text):
 def test_user_mention_says_what_it_got_instead(text, what, shown):
     with pytest.raises(UserError) as error:
         user_mention(text, "ic")
-    assert f"`{shown}` is {what}, not a Slack user" in error.value.message
+    assert f"`{shown}` is {what}, not a Slack user" in error_text(error.value)
     assert error.value.command == "ic"
 
 

@@ -13,6 +13,7 @@ from bot.config import RotationConfig
 from bot.core.calendar import to_utc
 from bot.core.errors import UserError
 from bot.paging.rotation import EPOCH, anchor_date, is_calendar, shift_at, shifts_between
+from bot.slack.blocks import error_text
 from bot.slack.commands import usage
 from handlers.slack.oncall_grammar import AddOverride, ShowOnCall, parse_oncall
 from tests.unit.paging.strategies import instants, schedules, zones
@@ -302,7 +303,7 @@ def test_until_a_time_that_does_not_exist_that_night_is_read_like_a_handoff():
 def test_oncall_grammar_mistakes(text, message, usage):
     with pytest.raises(UserError) as error:
         parse(text)
-    assert error.value.message == message
+    assert error_text(error.value) == message
     assert error.value.command == usage
 
 
