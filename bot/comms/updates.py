@@ -20,7 +20,7 @@ from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, UserError
-from bot.core.store import changing, load
+from bot.core.store import changing
 from bot.jobs import timers
 from bot.status import public
 from models import Delivery, Incident, Role, Status, Subscription
@@ -118,9 +118,10 @@ class UpdateService:
 
     def fire_nag(self, timer) -> None:
         """No update for an interval: remind the Communication Lead (and the commander after the first)."""
-        with self._sessions() as session, session.begin():
-            incident = load(session, timer.incident_id, lock=True)
-            if incident.status == Status.RESOLVED or _iso(incident.update_due_at) != timer.payload["due"]:
+        due = datetime.fromisoformat(timer.payload["due"])
+        with changing(self._sessions, timer.incident_id) as incident:
+            session = object_session(incident)
+            if incident.status == Status.RESOLVED or incident.update_due_at != due:
                 return  # an update, a snooze or a severity change moved the reminder since
             now = self._clock.now()
             round_ = timer.payload.get("round", 1)
@@ -139,20 +140,19 @@ class UpdateService:
                                                   "public_due": quiet_page is not None})
             every = self._every(incident)
             timers.schedule(session, NAG, now + every, incident_id=incident.id,
-                            payload={"due": timer.payload["due"], "round": round_ + 1},
-                            key=f"nag:{incident.id}:{timer.payload['due']}:{round_ + 1}")
+                            payload={"due": _iso(due), "round": round_ + 1},
+                            key=f"nag:{incident.id}:{_iso(due)}:{round_ + 1}")
 
     def fire_comms_ask(self, timer) -> None:
         """A severity that wants a separate Communication Lead asks again, every interval, until one is found."""
-        with self._sessions() as session, session.begin():
-            incident = load(session, timer.incident_id, lock=True)
+        with changing(self._sessions, timer.incident_id) as incident:
             if not comms_lead_wanted(incident, self._config):
                 return
             now = self._clock.now()
             incident.log(now, None, "comms_wanted",
                          f"{incident.number} still has no Communication Lead: {incident.severity} wants one person "
                          "fixing and another talking to stakeholders. Press *Take communication lead*.")
-            self._schedule_comms_ask(session, incident, again=True)
+            self._schedule_comms_ask(object_session(incident), incident, again=True)
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -197,4 +197,6 @@ class UpdateService:
 
 
 def _iso(moment: datetime | None) -> str | None:
+    """A moment as a timer's payload and key keep it (JSON has no datetimes); read back with
+    ``datetime.fromisoformat`` and compared as a moment, never as text."""
     return moment.isoformat() if moment else None

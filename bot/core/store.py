@@ -63,10 +63,12 @@ def load(session: Session, incident_id: int, lock: bool = False, timeline: bool 
 
 
 @contextmanager
-def changing(sessions: sessionmaker[Session], incident_id: int) -> Iterator[Incident]:
-    """One transaction holding the incident's row lock, everything loaded."""
+def changing(sessions: sessionmaker[Session], incident_id: int, timeline: bool = True) -> Iterator[Incident]:
+    """The unit of work of every change to an incident (a person's, a timer's): one transaction holding
+    the incident's row lock, taken before any of its other rows, everything loaded (without the
+    ``timeline`` where only new events are written). Its session is ``object_session(incident)``."""
     with sessions() as session, session.begin():
-        yield load(session, incident_id, lock=True)
+        yield load(session, incident_id, lock=True, timeline=timeline)
 
 
 def insert_new(session: Session, incident: Incident) -> None:

@@ -16,12 +16,13 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.config import EscalationPolicyConfig, IncidentConfig, TargetConfig
 from bot.core.business_hours import is_open, next_opening
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, PageNotDelivered, UserError, code
+from bot.core.store import changing
 from bot.jobs import timers
 from bot.jobs.timers import TryAgain
 from bot.paging.bridge import PagerDutyBridge
@@ -182,11 +183,11 @@ class PagingService:
         """Page everyone of one level, then schedule the renotify and the next level."""
         page_id, level, cycle = timer.payload["page"], timer.payload["level"], timer.payload["cycle"]
         users = self._users_of(page_id, level)
-        with self._sessions() as session, session.begin():
+        with changing(self._sessions, timer.incident_id) as incident:
+            session = object_session(incident)
             page = _locked_page(session, page_id)
             if page is None or not page.active:
                 return
-            incident = page.incident
             now = self._clock.now()
             if not _notifications_of(page, timer.id):
                 page.state, page.level, page.cycle = PageState.PAGING, level, cycle
@@ -210,7 +211,8 @@ class PagingService:
 
     def fire_renotify(self, timer) -> None:
         page_id = timer.payload["page"]
-        with self._sessions() as session, session.begin():
+        with changing(self._sessions, timer.incident_id) as incident:
+            session = object_session(incident)
             page = _locked_page(session, page_id)
             if page is None or not page.active:
                 return
@@ -226,7 +228,7 @@ class PagingService:
                         renotify=True, created_at=now, out_of_hours=self._out_of_hours(now, n.user_id, session)))
                 self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:{timer.id}")
                 users = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id))
-                page.incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
+                incident.log(now, None, "renotified", f"Paged {users} again: nobody has acknowledged yet",
                                   {"page": page.id, "level": page.level})
         self._warn_dnd(page_id, timer.id)
         self._send(page_id, timer)
@@ -355,7 +357,8 @@ class PagingService:
 
     def _say_dnd(self, incident_id: int, page_id: int, user: str, until: datetime) -> None:
         now = self._clock.now()
-        with self._sessions() as session, session.begin():
+        with changing(self._sessions, incident_id, timeline=False) as incident:
+            session = object_session(incident)
             said = session.scalars(select(TimelineEvent.data).where(TimelineEvent.incident_id == incident_id,
                                                                    TimelineEvent.kind == "dnd")).all()
             if {"page": page_id, "user": user} in [{"page": d.get("page"), "user": d.get("user")} for d in said]:
@@ -425,8 +428,8 @@ class PagingService:
         """Write each page's outcome and what the timeline should say; the reasons of those to retry."""
         now = self._clock.now()
         retrying = []
-        with self._sessions() as session, session.begin():
-            row = session.get(Incident, incident_id, with_for_update=True)
+        with changing(self._sessions, incident_id, timeline=False) as row:
+            session = object_session(row)
             for notification_id, (outcome, reason, _) in outcomes.items():
                 if outcome == "waits":
                     continue  # not a failure: it goes as soon as Slack's rate limit lets it
@@ -499,9 +502,9 @@ def _notifications_of(page: Page, timer_id: int) -> list[PageNotification]:
 
 
 def _locked_page(session: Session, page_id: int) -> Page | None:
-    return session.scalars(select(Page).where(Page.id == page_id).options(
-        selectinload(Page.notifications), selectinload(Page.incident).selectinload(Incident.events))
-        .with_for_update(of=Page)).first()
+    """The page, locked after its incident (``changing``), with its notifications."""
+    return session.scalars(select(Page).where(Page.id == page_id).options(selectinload(Page.notifications))
+                           .with_for_update(of=Page)).first()
 
 
 def _latest_policy_page(incident: Incident) -> Page | None:

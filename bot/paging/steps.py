@@ -17,11 +17,12 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.errors import PageNotDelivered
+from bot.core.store import changing
 from bot.jobs import timers
 from bot.jobs.timers import TryAgain
 from bot.paging.ack_links import AckLinks
@@ -141,11 +142,11 @@ class NotificationSteps:
                 self._release(delivery.id)
                 raise TryAgain(f"{message.method} page {message.key}{_WAITED}{exc.wait:.1f}s: {exc.reason}",
                                after=timedelta(seconds=exc.wait)) from exc
-            self._failed(delivery.id, exc)
+            self._failed(delivery, exc)
             if exc.permanent:
                 return
             raise TryAgain(f"{message.method} page {message.key} not delivered: {exc.reason}") from exc
-        self._sent(delivery.id, ref, unsure)
+        self._sent(delivery, ref, unsure)
 
     def _take(self, delivery_id: int) -> bool:
         """Mark the step as being sent, in one conditional update, unless its page was acknowledged
@@ -188,10 +189,11 @@ class NotificationSteps:
         return Outgoing(key=f"page-{delivery.id}", method=delivery.method, address=delivery.address, title=title,
                         text=text, speech=speech, ack_url=url, ack_token=token)
 
-    def _sent(self, delivery_id: int, ref: str, unsure: str | None = None) -> None:
+    def _sent(self, sending: PageDelivery, ref: str, unsure: str | None = None) -> None:
         now = self._clock.now()
-        with self._sessions() as session, session.begin():
-            delivery = session.get(PageDelivery, delivery_id)
+        with changing(self._sessions, sending.incident_id, timeline=False) as incident:
+            session = object_session(incident)
+            delivery = session.get(PageDelivery, sending.id)
             delivery.state, delivery.provider_ref, delivery.sent_at = DeliveryState.SENT, ref, now
             tries = f" after {delivery.attempts} failed attempt{'s' if delivery.attempts > 1 else ''}" \
                 if delivery.attempts else ""
@@ -200,10 +202,11 @@ class NotificationSteps:
             _note(session, delivery, now, "page_step", f"Reached <@{delivery.user_id}> by "
                   f"{METHOD_NAMES[delivery.method]}{tries}{repeat}", "sent", announce=True)
 
-    def _failed(self, delivery_id: int, exc: PageNotDelivered) -> None:
+    def _failed(self, sending: PageDelivery, exc: PageNotDelivered) -> None:
         now = self._clock.now()
-        with self._sessions() as session, session.begin():
-            delivery = session.get(PageDelivery, delivery_id)
+        with changing(self._sessions, sending.incident_id, timeline=False) as incident:
+            session = object_session(incident)
+            delivery = session.get(PageDelivery, sending.id)
             delivery.attempts += 1
             delivery.error = exc.reason
             how = METHOD_NAMES[delivery.method]
@@ -251,7 +254,7 @@ class NotificationSteps:
 
 def _note(session: Session, delivery: PageDelivery, now: datetime, kind: str, text: str, result: str,
           announce: bool) -> None:
-    """A timeline line about one attempt, written beside the incident (its row is not locked or read)."""
+    """A timeline line about one attempt, written beside the incident's timeline (which is not read)."""
     session.add(TimelineEvent(incident_id=delivery.incident_id, at=now, actor=None, kind=kind, text=text,
                               announce=announce, data={"page": delivery.page_id, "delivery": delivery.id,
                                                        "method": delivery.method, "result": result}))

@@ -22,7 +22,7 @@ from bot.core.business_hours import next_opening
 from bot.core.calendar import midnight
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, UserError, code
-from bot.core.store import changing, load
+from bot.core.store import changing
 from bot.jobs import timers
 from bot.reports.review import ReviewService, opening
 from models import ActionItem, ActionType, Delivery, Incident, Priority, Role
@@ -182,8 +182,8 @@ class ActionService:
         self._remind(timer, ACTION_OVERDUE)
 
     def _remind(self, timer, kind: str) -> None:
-        with self._sessions() as session, session.begin():
-            load(session, timer.incident_id, lock=True)
+        with changing(self._sessions, timer.incident_id, timeline=False) as incident:
+            session = object_session(incident)
             item = session.get(ActionItem, timer.payload["item"])
             if item is None or not item.is_open:
                 return

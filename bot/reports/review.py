@@ -22,7 +22,7 @@ from bot.core.business_hours import next_opening
 from bot.core.calendar import local_day, local_time, midnight
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition
-from bot.core.store import changing, load
+from bot.core.store import changing
 from bot.jobs import timers
 from models import ActionItem, Delivery, Incident, Report, Role, Status
 
@@ -132,8 +132,8 @@ class ReviewService:
 
     def _remind(self, timer, kind: str) -> None:
         """One DM to the commander per resolution, unless the report no longer needs it."""
-        with self._sessions() as session, session.begin():
-            incident = load(session, timer.incident_id, lock=True)
+        with changing(self._sessions, timer.incident_id) as incident:
+            session = object_session(incident)
             if incident.status != Status.RESOLVED or incident.transient:
                 return
             report, actions = report_rows(session, incident.id)

@@ -73,7 +73,7 @@ def test_the_command_line_writes_incidents_to_standard_output(history, database_
 @pytest.mark.parametrize(("args", "says"), [
     (["pages", "--since", "2026-11-02", "--until", "2026-11-01"],
      "since 2026-11-02 is after until 2026-11-01; give since on or before until"),
-    (["pages", "--since", "yesterday"], "`yesterday` is not a date; write it as 2026-11-01."),
+    (["pages", "--since", "yesterday"], "yesterday is not a date; write it as 2026-11-01."),
     (["pages", "--out", "/nonexistent/dir/pages.csv"], "cannot write --out /nonexistent/dir/pages.csv"),
     (["calls"], "argument what: invalid choice: 'calls'"),
 ])
