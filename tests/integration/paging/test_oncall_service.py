@@ -14,6 +14,7 @@ from bot.core.db import make_session_factory
 from bot.core.errors import UserError
 from bot.paging.layers import Duty
 from bot.paging.oncall import OnCallService
+from bot.slack.blocks import error_text
 from models.oncall import HandoffNotice, Override
 
 ALICE, BOB, CAROL, DAVE, ERIN = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN"
@@ -76,14 +77,14 @@ def test_who_is_on_call_now_and_next(service):
 def test_which_schedule(make_service):
     with pytest.raises(UserError) as error:
         make_service({}).who()
-    assert error.value.message == (
+    assert error_text(error.value) == (
         "No on-call schedule is configured; add one under the key `schedules` in incidents.yaml, such as "
         '`schedules: {primary: {rotation: weekly, handoff: "mon 09:00", members: [U01ABCDEF, U02GHIJKL]}}`.')
 
     two = make_service({"primary": PRIMARY, "secondary": SECONDARY})
     with pytest.raises(UserError) as error:
         two.who()
-    assert error.value.message == "There are 2 on-call schedules: primary, secondary. Name one."
+    assert error_text(error.value) == "There are 2 on-call schedules: primary, secondary. Name one."
     assert error.value.command == "oncall"
     assert two.who("secondary").now.user in (DAVE, ERIN)
 
@@ -91,7 +92,7 @@ def test_which_schedule(make_service):
 
     with pytest.raises(UserError) as error:
         two.who("tertiary")
-    assert error.value.message == "Unknown schedule `tertiary`; the schedules are primary, secondary."
+    assert error_text(error.value) == "Unknown schedule `tertiary`; the schedules are primary, secondary."
     assert error.value.command == "oncall"
 
 
@@ -183,7 +184,7 @@ def test_since_counts_an_override_that_ended_earlier(service, clock):
 def test_override_mistakes(service, oncall_engine, kwargs, message):
     with pytest.raises(UserError) as error:
         service.add_override("primary", DAVE, ALICE, **kwargs)
-    assert error.value.message == message
+    assert error_text(error.value) == message
     assert error.value.command == "override"
     assert overrides(oncall_engine) == []
 
@@ -199,11 +200,11 @@ def test_override_schedule_mistakes(make_service, oncall_engine):
     two = make_service({"primary": PRIMARY, "secondary": SECONDARY})
     with pytest.raises(UserError) as error:
         two.add_override(None, DAVE, ALICE, duration=timedelta(hours=1))
-    assert error.value.message == "There are 2 on-call schedules: primary, secondary. Name one."
+    assert error_text(error.value) == "There are 2 on-call schedules: primary, secondary. Name one."
     assert error.value.command == "override"
     with pytest.raises(UserError) as error:
         two.add_override("platform", DAVE, ALICE, duration=timedelta(hours=1))
-    assert error.value.message == "Unknown schedule `platform`; the schedules are primary, secondary."
+    assert error_text(error.value) == "Unknown schedule `platform`; the schedules are primary, secondary."
     assert overrides(oncall_engine) == []
     assert two.add_override("secondary", DAVE, ALICE, duration=timedelta(hours=1)).override.schedule == "secondary"
 
