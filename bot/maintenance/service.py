@@ -82,7 +82,7 @@ class MaintenanceService:
         if not service:
             raise UserError("Say which service, from when and until when.", command="maintenance")
         if self._config.service(service) is None:
-            known = ", ".join(f"`{name}`" for name in self._config.services) or "none is configured"
+            known = ", ".join(code(name) for name in self._config.services) or "none is configured"
             raise UserError(f"{code(service)} is not a configured service; use one of: {known}.", command="maintenance")
         now, zone = self._clock.now(), self._config.tz
         text_from, text_to, reason = split_range(rest, command="maintenance")
