@@ -41,14 +41,17 @@ Renderer = Callable[[StatusPage], tuple[bytes, str]]
 class _Snapshot:
     key: tuple  # (the page's version, the day)
     page: StatusPage
-    checked: float  # time.monotonic() when its version was asked
+    checked: float  # ticks when its version was asked
     changes: int  # changes made here before that check
     rendered: dict[str, Rendered] = field(default_factory=dict)  # filled once per format, under the lock
 
 
 class StatusCache:
-    def __init__(self, status: StatusService, clock: Clock, formats: dict[str, Renderer]) -> None:
+    def __init__(self, status: StatusService, clock: Clock, formats: dict[str, Renderer],
+                 ticks: Callable[[], float] = time.monotonic) -> None:
+        """``ticks`` measures a snapshot's age (seconds, never set back)."""
         self._status = status
+        self._ticks = ticks
         self._clock = clock
         self._formats = formats
         self._lock = threading.Lock()  # one check or render at a time
@@ -66,7 +69,7 @@ class StatusCache:
         snapshot = self._snapshot
         if snapshot is None or snapshot.changes != self._changes:
             return None
-        age = time.monotonic() - snapshot.checked
+        age = self._ticks() - snapshot.checked
         rendered = snapshot.rendered.get(kind)
         if rendered is None or age >= RECHECK:
             return None
@@ -79,7 +82,7 @@ class StatusCache:
         """The format ``kind`` of the current page; blocking (run it off the event loop)."""
         with self._lock:
             snapshot = self._snapshot
-            if snapshot is None or snapshot.changes != self._changes or time.monotonic() - snapshot.checked >= RECHECK:
+            if snapshot is None or snapshot.changes != self._changes or self._ticks() - snapshot.checked >= RECHECK:
                 snapshot = self._check()
             if kind not in snapshot.rendered:
                 body, media_type = self._formats[kind](snapshot.page)
@@ -91,14 +94,14 @@ class StatusCache:
         try:
             with self._lock:
                 snapshot = self._snapshot
-                if snapshot is not None and time.monotonic() - snapshot.checked >= RECHECK / 2:
+                if snapshot is not None and self._ticks() - snapshot.checked >= RECHECK / 2:
                     self._check()
         finally:
             self._behind = False
 
     def _check(self) -> _Snapshot:
         """Ask the page's version (under the lock); rebuild the page only if it moved."""
-        changes, checked = self._changes, time.monotonic()  # before the check: a change during it marks it again
+        changes, checked = self._changes, self._ticks()  # before the check: a change during it marks it again
         key = (self._status.version(), self._clock.now().astimezone(self._status.timezone).date())
         snapshot = self._snapshot
         if snapshot is not None and snapshot.key == key:
