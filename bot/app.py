@@ -160,7 +160,7 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
         status.feature(ctx.status, ctx.config, ctx.clock, ctx.rendering, ctx.settings.public_url, answers),
         console.feature(ConsoleQueries(ctx.sessions, ctx.config, _board(ctx)), ctx.settings, ctx.gateway, ctx.signin_links),
         reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, ctx.people, answers),
-        retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
+        retro.feature(ctx.retro, ctx.digest, _fairness(ctx), ctx.settings.public_url),
         people.feature(ctx.people),
         watch.feature(ctx.heartbeats, ctx.maintenance, ctx.settings.webhook_token, ctx.settings.public_url),
     )
@@ -180,9 +180,13 @@ def _oncall(ctx: AppContext) -> Feature:
     gaps = GapCheck(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     calendars = CalendarService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     rota_notices = RotaNotices(ctx.gateway, ctx.config, cover, gaps) if ctx.gateway else None
-    fairness = FairnessService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
-    return oncall.feature(ctx.oncall, time_off, cover, gaps, calendars, fairness, rota_notices, ctx.config, ctx.clock,
-                          ctx.settings.public_url, ctx.answers)
+    return oncall.feature(ctx.oncall, time_off, cover, gaps, calendars, _fairness(ctx), rota_notices, ctx.config,
+                          ctx.clock, ctx.people, ctx.settings.public_url, ctx.answers)
+
+
+def _fairness(ctx: AppContext) -> FairnessService:
+    """Who carries the pager: ``/stats`` and ``/stats/oncall.csv``."""
+    return FairnessService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
 
 
 def commands(parts: Sequence[Feature]) -> dict[str, Listener]:
