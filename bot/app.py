@@ -27,6 +27,7 @@ from bot.channels.pagerduty import PagerDutyEventsClient
 from bot.comms.updates import UpdateService
 from bot.config import ConfigError, IncidentConfig, Settings
 from bot.console.fairness import FairnessService
+from bot.console.oncall_board import OnCallBoard
 from bot.console.queries import ConsoleQueries
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import make_engine, make_session_factory
@@ -157,12 +158,19 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
                        ctx.clock, ctx.settings, answers),
         alerts.feature(ctx.alerts, ctx.settings.webhook_token, ctx.config, ctx.watchdog),
         status.feature(ctx.status, ctx.config, ctx.clock, ctx.rendering, ctx.settings.public_url, answers),
-        console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway, ctx.signin_links),
+        console.feature(ConsoleQueries(ctx.sessions, ctx.config, _board(ctx)), ctx.settings, ctx.gateway, ctx.signin_links),
         reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, ctx.people, answers),
-        retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
+        retro.feature(ctx.retro, ctx.digest, _fairness(ctx), ctx.settings.public_url),
         people.feature(ctx.people, ctx.config),
         watch.feature(ctx.heartbeats, ctx.maintenance, ctx.settings.webhook_token, ctx.settings.public_url),
     )
+
+
+def _board(ctx: AppContext) -> OnCallBoard:
+    """The console's ``/oncall``: the schedules with their time off, cover requests and gaps."""
+    return OnCallBoard(ctx.sessions, ctx.config, ctx.clock, ctx.oncall,
+                       CoverService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall),
+                       GapCheck(ctx.sessions, ctx.config, ctx.clock, ctx.oncall))
 
 
 def _oncall(ctx: AppContext) -> Feature:
@@ -172,9 +180,13 @@ def _oncall(ctx: AppContext) -> Feature:
     gaps = GapCheck(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     calendars = CalendarService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
     rota_notices = RotaNotices(ctx.gateway, ctx.config, cover, gaps) if ctx.gateway else None
-    fairness = FairnessService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
-    return oncall.feature(ctx.oncall, time_off, cover, gaps, calendars, fairness, rota_notices, ctx.config, ctx.clock,
-                          ctx.settings.public_url, ctx.answers)
+    return oncall.feature(ctx.oncall, time_off, cover, gaps, calendars, _fairness(ctx), rota_notices, ctx.config,
+                          ctx.clock, ctx.people, ctx.settings.public_url, ctx.answers)
+
+
+def _fairness(ctx: AppContext) -> FairnessService:
+    """Who carries the pager: ``/stats`` and ``/stats/oncall.csv``."""
+    return FairnessService(ctx.sessions, ctx.config, ctx.clock, ctx.oncall)
 
 
 def commands(parts: Sequence[Feature]) -> dict[str, Listener]:

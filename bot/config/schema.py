@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from bot.core import calendar
-from bot.core.durations import Duration, Offset, parse_duration
+from bot.core.durations import Duration, Offset, format_duration, parse_duration
 
 
 class _Located(ValueError):
@@ -387,12 +387,24 @@ class OverridesConfig(_Strict):
     max_duration: Duration = timedelta(days=7)  # a longer absence is a change of the rotation in this file
 
 
+def _time_off_length(value: timedelta) -> timedelta:
+    if not timedelta(0) < value <= LONGEST_TIME_OFF:
+        raise ValueError(f"{format_duration(value)} is not a length of time off; give one from 1d to 366d, "
+                         "such as 60d (longer is a change of the rotation in this file)")
+    return value
+
+
+LONGEST_TIME_OFF = timedelta(days=366)
+TimeOffLength = Annotated[Duration, AfterValidator(_time_off_length)]
+
+
 class OncallConfig(_Strict):
-    """Gaps and conflicts seen ahead: how far, what counts, and where they are said."""
+    """Gaps and conflicts seen ahead: how far, what counts, and where they are said; the longest time off."""
 
     look_ahead: Duration = timedelta(days=14)  # checked daily and on every change of overrides or time off
     max_hours_in_a_row: Annotated[int, Field(gt=0, strict=True)] = 168  # longer without a break is a conflict
     gaps_channel: ChannelName | None = None  # else each schedule's channel, else the announce channel
+    max_time_off: TimeOffLength = timedelta(days=60)  # the longest `/incident oncall away` at once
 
 
 class RoleConfig(_Strict):

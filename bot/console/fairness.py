@@ -1,5 +1,5 @@
 """Who carries the pager: per person and schedule, hours on call, of them out of business hours, pages,
-and night pages (22:00 to 07:00 in ``timezone``) over a period, for ``GET /stats/oncall.csv``.
+and night pages (22:00 to 07:00 in ``timezone``) over a period, for ``GET /stats/oncall.csv`` and the ``/stats`` page.
 
 Hours come from the schedules as the file says them now, with the overrides and time off in the database
 (the file's history is not kept); pages from the page log (first pages, not renotifies, whose target is
@@ -41,12 +41,17 @@ class FairnessService(OnCallPart):
         now = self._clock.now()
         start, end = date_range(since or (now - timedelta(weeks=4)).astimezone(self._config.tz).date().isoformat(),
                                 until, self._config.tz, now)
+        return self.between(start, end)
+
+    def between(self, start: datetime, end: datetime, carried: bool = False) -> list[Load]:
+        """The load per person and schedule over ``[start, end)`` (the ``/stats`` page's period), a year at most;
+        ``carried``: hours only up to now, not those still ahead."""
         if end - start > LONGEST:
             raise UserError("The period is longer than a year; give a shorter one, such as since=2026-11-01.",
                             field="since")
         found: dict[tuple[str, str], Load] = {}
         for name, rota in self._oncall.rotas(start).items():
-            for shift in layers.shifts(rota, start, end):
+            for shift in layers.shifts(rota, start, min(end, self._clock.now()) if carried else end):
                 load = found.setdefault((shift.user, name), Load(shift.user, name))
                 length = shift.end - shift.start
                 load.hours += length / timedelta(hours=1)

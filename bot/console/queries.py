@@ -13,10 +13,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.config import IncidentConfig
-from bot.core.errors import IncidentNotFound, UserError
+from bot.console.oncall_board import OnCallBoard, ScheduleBoard
+from bot.core.errors import IncidentNotFound
 from bot.core.store import load
 from bot.paging.contacts import METHOD_NAMES
-from bot.paging.oncall import OnCallService, OnCallStatus
 from bot.status.page import PublicIncidentView, incident_view
 from bot.status.public import public_of
 from models import ActionItem, Incident, PageDelivery, Role, Status
@@ -156,10 +156,10 @@ class IncidentDetail:
 
 
 class ConsoleQueries:
-    def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, oncall: OnCallService) -> None:
+    def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, board: OnCallBoard) -> None:
         self._sessions = sessions
         self._config = config
-        self._oncall = oncall
+        self._board = board
 
     def incidents(self, filters: Filters) -> IncidentList:
         """Open incidents first (most severe, then newest), then resolved ones, newest first."""
@@ -215,12 +215,9 @@ class ConsoleQueries:
                                                        .order_by(ActionItem.number))],
             )
 
-    def oncall(self) -> list[OnCallStatus]:
-        """Every schedule now and next, with the overrides ahead; none when none is configured."""
-        try:
-            return self._oncall.who_all()
-        except UserError:
-            return []
+    def oncall(self) -> list[ScheduleBoard]:
+        """Every schedule now and next, and its two weeks ahead; none when none is configured."""
+        return self._board.boards()
 
     def services(self) -> list[str]:
         return list(self._config.services)

@@ -14,6 +14,7 @@ from bot.paging.cover import CoverService
 from bot.paging.gaps import GAP_CHECK, GapCheck
 from bot.paging.oncall import OnCallService
 from bot.paging.time_off import TimeOffService
+from bot.people import PeopleDirectory
 from bot.slack.notices import Notices
 from bot.slack.rota_notices import RotaNotices
 from bot.web.app import Web
@@ -27,7 +28,7 @@ HANDOFF_CHECK_EVERY_SECONDS = 30
 
 def feature(oncall: OnCallService, time_off: TimeOffService, cover: CoverService, gaps: GapCheck,
             calendars: CalendarService, fairness: FairnessService, rota_notices: RotaNotices | None,
-            config: IncidentConfig, clock: Clock,
+            config: IncidentConfig, clock: Clock, people: PeopleDirectory,
             public_url: str, answers: Answers | None) -> Feature:
     jobs = ()
     if answers is not None:
@@ -45,7 +46,7 @@ def feature(oncall: OnCallService, time_off: TimeOffService, cover: CoverService
         gaps.arm()
 
     def http(web: Web):
-        return calendar_routes(web.access, calendars, fairness, clock, public_url)
+        return calendar_routes(web.access, calendars, fairness, clock, public_url, people.names)
 
     return Feature("oncall", commands={**OnCallListeners(oncall, config.tz, clock, answers).listeners(),
                                        **rota.listeners()},

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -91,6 +91,7 @@ class OnCallService:
         self._sessions = sessions
         self._config = config
         self._clock = clock
+        self._cache = _RotaCache()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -131,11 +132,20 @@ class OnCallService:
                             overrides=upcoming, layers=per_layer)
 
     def on_call(self, schedule_name: str, at: datetime | None = None) -> str | None:
-        """The user on call in ``schedule_name`` at ``at`` (now by default), overrides applied; None in a gap."""
+        """The user on call in ``schedule_name`` at ``at`` (now by default), overrides applied; None in a gap.
+
+        The pager's question, asked at every level of every page: the built rota is kept per schedule
+        (``_RotaCache``) and reused while the overrides and time off are unchanged, so an answer costs one
+        small query (the change key) and the arithmetic."""
         name = self.schedule_name(schedule_name)
         at = at or self._clock.now()
         with self._sessions() as session:
-            return layers.who_at(self._rotas(session, at, [name], instant=True)[name], at)
+            changed = change_key(session)
+            rota = self._cache.get(name, changed, at)
+            if rota is None:
+                rota = self._rotas(session, at, [name])[name]
+                self._cache.put(name, changed, at - self._lookback(name), rota)
+            return layers.who_at(rota, at)
 
     def rota(self, name: str, at: datetime) -> Rota:
         """The schedule ``name`` with the overrides that can matter from ``at`` on."""
@@ -228,9 +238,9 @@ class OnCallService:
 
     # -- internals ---------------------------------------------------------------------
 
-    def _rotas(self, session: Session, at: datetime, names: list[str], instant: bool = False) -> dict[str, Rota]:
-        """Each schedule with its overrides and time off that can matter at ``at``: not ended before its
-        look-back (or, ``instant``, only those in force at ``at``: all that who is on call then needs).
+    def _rotas(self, session: Session, at: datetime, names: list[str]) -> dict[str, Rota]:
+        """Each schedule with its overrides and time off that can matter at ``at`` or later: not ended before
+        its look-back.
 
         The look-back (a whole cycle of the longest layer plus the longest override) lets ``since``
         see an override that ended recently; older ones cannot change who is on call now. Only the time
@@ -238,11 +248,10 @@ class OnCallService:
         """
         lookback = {name: self._lookback(name) for name in names}
         oldest = at - max(lookback.values())
-        covering = (lambda start, end: (start <= at) & (end > at)) if instant else (lambda start, end: end > oldest)
         rows = session.execute(
             select(Override.schedule, Override.user_id, Override.starts_at, Override.ends_at, Override.created_at,
                    Override.created_by, Override.id)
-            .where(Override.schedule.in_(names), covering(Override.starts_at, Override.ends_at))
+            .where(Override.schedule.in_(names), Override.ends_at > oldest)
             .order_by(Override.created_at, Override.id)
         )
         spans: dict[str, list[OverrideSpan]] = {name: [] for name in names}
@@ -254,7 +263,7 @@ class OnCallService:
         away = [layers.Away(user, start, end, row_id) for user, start, end, row_id in session.execute(
             select(TimeOff.user_id, TimeOff.starts_at, TimeOff.ends_at, TimeOff.id).where(
                 TimeOff.user_id.in_(set().union(*people.values())), TimeOff.cancelled_at.is_(None),
-                covering(TimeOff.starts_at, TimeOff.ends_at)))]
+                TimeOff.ends_at > oldest))]
         return {name: layers.build_rota(name, self._config.schedules[name], self._config.tz, spans[name],
                                         [a for a in away if a.user in people[name]])
                 for name in names}
@@ -291,6 +300,37 @@ def claim_once(sessions: sessionmaker[Session], model: type, values: dict, uniqu
     except IntegrityError:
         return False
     return True
+
+
+def _newest(column):
+    return select(func.max(column)).scalar_subquery()
+
+
+_CHANGE_KEY = select(_newest(Override.id), _newest(TimeOff.id), _newest(TimeOff.cancelled_at))
+
+
+def change_key(session: Session) -> tuple:
+    """What changes whenever an override or time off is added or cancelled, seen by every process: the
+    newest ids (both tables only ever gain rows) and the latest cancellation."""
+    return tuple(session.execute(_CHANGE_KEY).one())
+
+
+class _RotaCache:
+    """Each schedule's rota as last built, with the change key it was built under and the earliest instant
+    it answers for (its rows reach back a look-back from when it was built). The file is fixed for the
+    process's life (a changed file is a restart, so an empty cache); a changed key rebuilds."""
+
+    def __init__(self) -> None:
+        self._rotas: dict[str, tuple[tuple, datetime, Rota]] = {}
+
+    def get(self, name: str, key: tuple, at: datetime) -> Rota | None:
+        found = self._rotas.get(name)
+        if found is None or found[0] != key or at < found[1]:
+            return None
+        return found[2]
+
+    def put(self, name: str, key: tuple, oldest: datetime, rota: Rota) -> None:
+        self._rotas[name] = (key, oldest, rota)  # one assignment: threads read a whole entry or the previous one
 
 
 class OnCallPart:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 from bot.config import EscalationPolicyConfig, IncidentConfig, TargetConfig
 from bot.core.business_hours import is_open, next_opening
 from bot.core.clock import Clock
+from bot.core.durations import format_duration
 from bot.core.errors import InvalidTransition, PageNotDelivered, UserError, code
 from bot.core.store import changing
 from bot.jobs import timers
@@ -201,11 +202,11 @@ class PagingService:
                 if self._steps is not None:
                     for notification in _notifications_of(page, timer.id):
                         self._steps.plan(session, page, notification.user_id, now)
-                self._after_level(session, incident, page, now)
                 paged = ", ".join(f"<@{n.user_id}>" for n in _notifications_of(page, timer.id)) or "nobody (no one on call)"
                 where = f" of `{page.policy}`" if page.policy else ""
                 incident.log(now, None, "paged", f"Paged {paged}: level {level + 1}{where} ({page.reason})",
                              {"page": page.id, "level": level, "cycle": cycle})
+                self._after_level(session, incident, page, now, nobody=not _notifications_of(page, timer.id))
         self._warn_dnd(page_id, timer.id)
         self._send(page_id, timer)
 
@@ -275,16 +276,28 @@ class PagingService:
         add(session, PAGE_LEVEL, due, incident_id=incident.id, payload={"page": page.id, "level": level, "cycle": cycle},
             key=f"page:{page.id}:cycle:{cycle}:level:{level}:at:{int(due.timestamp())}")
 
-    def _after_level(self, session: Session, incident: Incident, page: Page, now: datetime) -> None:
-        """Renotify this level until someone acknowledges; move on when its time is up."""
+    def _after_level(self, session: Session, incident: Incident, page: Page, now: datetime, nobody: bool) -> None:
+        """Renotify this level until someone acknowledges; move on when its time is up, or at once when the
+        level found ``nobody`` to page (its schedules in a gap): waiting would only wait for no one."""
         self._schedule_renotify(session, page, now, key=f"page:{page.id}:renotify:level:{page.level}:{page.cycle}")
         policy = self._policy_of(page)
         if policy is None:
             return
         level = policy.levels[page.level]
         following = _following(policy, page.level, page.cycle)
-        if following is not None and level.escalate_after is not None:
-            next_level, next_cycle = following
+        if following is None:
+            return
+        next_level, next_cycle = following
+        if nobody:
+            gaps = ", ".join(f"`{t.schedule}`" for t in level.notify if t.schedule)
+            why = f"{gaps} in a gap" if gaps else "its user groups are empty"
+            incident.log(now, None, "escalated",
+                         f"No one is on call at level {page.level + 1} of `{page.policy}` ({why}): "
+                         f"escalating to level {next_level + 1} now"
+                         + (f" instead of after {format_duration(level.escalate_after)}" if level.escalate_after else ""),
+                         {"page": page.id, "level": page.level, "cycle": page.cycle})
+            self._schedule_level(session, incident, page, next_level, next_cycle, now)
+        elif level.escalate_after is not None:
             self._schedule_level(session, incident, page, next_level, next_cycle, now + level.escalate_after)
 
     def _policy_of(self, page: Page) -> EscalationPolicyConfig | None:

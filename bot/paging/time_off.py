@@ -8,7 +8,7 @@ they can be told; a stretch where nobody is left is a gap (``bot.paging.gaps``),
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 
@@ -17,9 +17,6 @@ from bot.core.when import parse_range
 from bot.paging import layers
 from bot.paging.oncall import OnCallPart
 from models.oncall import TimeOff
-
-MAX_AWAY = timedelta(days=60)
-"""The longest time off at once: longer is a change of the rotation in the file."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,8 @@ class TimeOffService(OnCallPart):
     def add(self, user: str, text_from: str, text_to: str) -> AwayAdded:
         """``user`` is away from ``text_from`` to ``text_to`` (``bot.core.when``'s grammar)."""
         now = self._clock.now()
-        start, end = parse_range(text_from, text_to, now, self._config.tz, max_length=MAX_AWAY, command="oncall_away")
+        start, end = parse_range(text_from, text_to, now, self._config.tz, max_length=self._config.oncall.max_time_off,
+                                 command="oncall_away")
         with self._sessions() as session, session.begin():
             row = TimeOff(user_id=user, starts_at=start, ends_at=end, created_at=now)
             session.add(row)

@@ -37,8 +37,9 @@ COMMANDS: tuple[Command, ...] = (
             "and the overrides ahead", Where.ANYWHERE),
     Command("override", "oncall override @user <4h|until fri 18:00> [schedule]",
             "takes a shift (checked with Slack; the person replaced is told who did it)", Where.ANYWHERE),
-    Command("oncall_away", "oncall away <from> <to>|list|cancel <n>", "time off (at most 60 days): your shifts in "
-            "that range go to the next member of each layer who is not away, who are told; `list` and `cancel` yours",
+    Command("oncall_away", "oncall away <from> <to>|list|cancel <n>", "time off (at most `oncall.max_time_off`, 60d by "
+            "default): your shifts in that range go to the next member of each layer who is not away, who are told; "
+            "`list` and `cancel` yours",
             Where.ANYWHERE),
     Command("oncall_cover", "oncall cover <from> <to> [schedule]|cancel <n>", "asks for cover in the schedule's "
             "channel with a *Take it* button: the first to press it is on call then; you are told who",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,7 +23,7 @@ ICS = "text/calendar; charset=utf-8"
 
 
 def routes(access: Access, calendars: CalendarService, fairness: FairnessService, clock: Clock,
-           public_url: str) -> list[Route]:
+           public_url: str, names: Callable[[Iterable[str]], dict[str, str]]) -> list[Route]:
     async def schedule(request: Request) -> Response:
         name = request.path_params["name"]
         try:
@@ -46,9 +47,10 @@ def routes(access: Access, calendars: CalendarService, fairness: FairnessService
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        for load in found:  # user_name is the id until the people directory (issue 21) knows names
-            writer.writerow([load.user, load.user, load.schedule, f"{load.hours:.2f}", f"{load.out_of_hours:.2f}",
-                             load.pages, load.night_pages])
+        named = await run_in_threadpool(names, {load.user for load in found})
+        for load in found:
+            writer.writerow([load.user, named.get(load.user, load.user), load.schedule, f"{load.hours:.2f}",
+                             f"{load.out_of_hours:.2f}", load.pages, load.night_pages])
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="oncall.csv"'})
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from bot.console.fairness import FairnessService
 from bot.core.errors import UserError
 from bot.retro.charts import PHONE, retro_chart
 from bot.retro.service import RetroService, Weekly
@@ -19,7 +20,7 @@ from bot.web.auth import Access
 from bot.web.pages import Pages
 
 
-def routes(access: Access, pages: Pages, retro: RetroService) -> list[Route]:
+def routes(access: Access, pages: Pages, retro: RetroService, fairness: FairnessService) -> list[Route]:
     def export(kind: str):
         async def csv(request: Request) -> Response:
             query = request.query_params
@@ -37,12 +38,17 @@ def routes(access: Access, pages: Pages, retro: RetroService) -> list[Route]:
             weekly, chart, phone_chart = await run_in_threadpool(_figures, retro, pages, period, service)
         except UserError as exc:
             return pages.render(request, "stats.html", 400, problem=str(exc), form=form, services=retro.services())
+        try:
+            loads, loads_problem = await run_in_threadpool(fairness.between, weekly.period.since,
+                                                           weekly.period.until, True), None
+        except UserError as exc:
+            loads, loads_problem = [], str(exc)
         tz = pages.tz
-        csv_query = (f"since={weekly.period.since.astimezone(tz).date()}"
-                     f"&until={(weekly.period.until - timedelta(microseconds=1)).astimezone(tz).date()}"
-                     + (f"&service={weekly.service}" if weekly.service else ""))
+        dates = (f"since={weekly.period.since.astimezone(tz).date()}"
+                 f"&until={(weekly.period.until - timedelta(microseconds=1)).astimezone(tz).date()}")
+        csv_query = dates + (f"&service={weekly.service}" if weekly.service else "")
         return await pages.render_naming(request, "stats.html", weekly=weekly, chart=chart, phone_chart=phone_chart,
-                                         form=form, csv_query=csv_query,
+                                         form=form, csv_query=csv_query, dates=dates, loads=loads, loads_problem=loads_problem,
                                          services=retro.services())
 
     return [Route("/stats", access.page(stats), methods=["GET"]),

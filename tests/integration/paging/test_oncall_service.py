@@ -6,7 +6,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.config import IncidentConfig
 from bot.core.clock import ManualClock
@@ -15,7 +15,7 @@ from bot.core.errors import UserError
 from bot.paging.layers import Duty
 from bot.paging.oncall import OnCallService
 from bot.slack.blocks import error_text
-from models.oncall import HandoffNotice, Override
+from models.oncall import HandoffNotice, Override, TimeOff
 
 ALICE, BOB, CAROL, DAVE, ERIN = "U01ALICE", "U02BOB", "U03CAROL", "U04DAVE", "U05ERIN"
 UTC = timezone.utc
@@ -326,3 +326,23 @@ def test_in_a_gap_nobody_is_on_call_and_no_handoff_is_announced(make_service, cl
     assert service.due_handoffs(friday_night) == []
     service.add_override("sun", DAVE, ALICE, duration=timedelta(hours=2))
     assert service.on_call("sun") == DAVE
+
+
+def test_the_kept_rota_follows_changes_made_by_another_process(make_service, oncall_engine, clock):
+    pager, other = make_service(), make_service()  # two processes: the same rows, each its own kept rotas
+    long_ago = WEDNESDAY - timedelta(days=70)  # before what a rota built now reads (a cycle and 31 days)
+    with make_session_factory(oncall_engine).begin() as session:
+        session.add(Override(schedule="primary", user_id=ERIN, starts_at=long_ago, ends_at=long_ago + timedelta(hours=1),
+                             created_by=ERIN, created_at=long_ago))
+    assert pager.on_call("primary") == BOB
+    other.add_override("primary", DAVE, ALICE, duration=timedelta(hours=2))
+    assert pager.on_call("primary") == DAVE, "an override added elsewhere is seen at once"
+    assert pager.on_call("primary", WEDNESDAY + timedelta(hours=3)) == BOB
+    with make_session_factory(oncall_engine).begin() as session:
+        session.add(TimeOff(user_id=BOB, starts_at=WEDNESDAY, ends_at=WEDNESDAY + timedelta(days=1),
+                            created_at=WEDNESDAY))
+    assert pager.on_call("primary", WEDNESDAY + timedelta(hours=3)) == CAROL, "time off added elsewhere is seen"
+    with make_session_factory(oncall_engine).begin() as session:
+        session.execute(update(TimeOff).values(cancelled_at=WEDNESDAY))
+    assert pager.on_call("primary", WEDNESDAY + timedelta(hours=3)) == BOB, "and its cancelling too"
+    assert pager.on_call("primary", long_ago) == ERIN, "an instant before the kept rota's rows is built anew"

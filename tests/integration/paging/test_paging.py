@@ -170,3 +170,29 @@ def test_a_policy_that_is_not_configured_is_said(make_bot, fake_slack):
     bot = make_bot(config=config)
     declare(bot, "declare sev1 Checkout is down")
     assert "Nobody was paged (declared sev1): no escalation policy `default` is configured" in channel_posts(bot, fake_slack)
+
+
+def test_a_level_whose_schedule_is_in_a_gap_escalates_at_once(make_bot, fake_slack):
+    daytime = {"days": "mon-sun", "start": "09:00", "end": "18:00"}
+    gappy = {**ON_CALL, "schedules": {**ON_CALL["schedules"], "primary": {"layers": [
+        {"name": "days", "rotation": "weekly", "handoff": "mon 09:00", "members": ["U01ALICE"], "hours": daytime}]}}}
+    bot = make_bot(config=gappy)
+    bot.clock.set(bot.clock.now().replace(hour=20))  # after the day layer's hours: primary is in a gap
+    declare(bot, "declare sev1 Checkout is down at night", user="U02BOB")
+    run_due(bot)
+    run_due(bot)  # level 2, due at once
+    assert pages_to(fake_slack, "U01ALICE") == []
+    assert len(pages_to(fake_slack, "U04DAVE")) == 1, "level 2 paged without waiting level 1's 5m"
+    posts = channel_posts(bot, fake_slack)
+    assert "Paged nobody (no one on call): level 1 of `default` (declared sev1)" in posts
+    said = ("No one is on call at level 1 of `default` (`primary` in a gap): escalating to level 2 now "
+            "instead of after 5m")
+    assert posts.index(said) < posts.index("Paged <@U04DAVE>: level 2 of `default` (declared sev1)")
+
+
+def test_a_level_with_someone_on_call_waits_its_escalate_after(paging_bot, fake_slack):
+    declare(paging_bot, "declare sev1 Checkout is down", user="U02BOB")
+    run_due(paging_bot)
+    run_due(paging_bot, timedelta(minutes=4))
+    assert pages_to(fake_slack, "U04DAVE") == []
+    assert "No one is on call" not in channel_posts(paging_bot, fake_slack)

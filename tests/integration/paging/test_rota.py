@@ -85,6 +85,15 @@ def test_time_off_mistakes_are_answered_with_the_right_form(make_bot, fake_slack
     assert count(bot, TimeOff) == 0
 
 
+def test_the_longest_time_off_is_the_files(make_bot, fake_slack):
+    bot = started(make_bot, fake_slack, oncall={"gaps_channel": "oncall-gaps", "max_time_off": "14d"})
+    answer = bot.command("oncall away now in 20d", user=BOB).json()["text"]
+    assert "That lasts 20d, longer than the 14d allowed; end it by " in answer
+    assert count(bot, TimeOff) == 0
+    assert bot.command("oncall away now in 10d", user=BOB).json()["text"].startswith(":palm_tree: You are away")
+    assert count(bot, TimeOff) == 1
+
+
 def test_time_off_of_every_member_for_a_whole_rotation_is_a_gap_said_once(make_bot, fake_slack):
     bot = started(make_bot, fake_slack)
     for user in (ALICE, BOB, CAROL):

@@ -3,6 +3,7 @@ the icalendar library and checked against the rotation; UIDs stable across fetch
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from icalendar import Calendar
 from bot.core.db import make_session_factory
 from models.oncall import Override
 from tests.console import CONSOLE_TOKEN, Browserless, console_running
+from tests.people import bare_ids, visible
 
 ALICE, BOB, CAROL = "U01ALICE", "U02BOB", "U03CAROL"
 CONFIG = {"timezone": "Europe/Rome", "schedules": {
@@ -95,14 +97,19 @@ def test_a_personal_feed_is_reached_by_its_token_and_spans_every_schedule(consol
 PAGING = {**CONFIG, "escalation_policies": {"default": {"levels": [{"notify": [{"schedule": "primary"}]}]}}}
 
 
+def two_pages(bot, clock) -> None:
+    """Primary paged on Monday at 10:00 in Rome, and again at 23:30: a night page."""
+    bot.command("declare sev1 Checkout is down")
+    bot.ctx.timer_worker.tick()
+    clock.advance(timedelta(hours=13, minutes=30))
+    bot.command("declare sev1 Checkout is down again")
+    bot.ctx.timer_worker.tick()
+    bot.settle()
+
+
 def test_oncall_csv_counts_hours_out_of_hours_pages_and_night_pages(database_url, engine, fake_slack, clock, servers):
     with console_running(database_url, fake_slack, clock, servers, config=PAGING) as bot:
-        bot.command("declare sev1 Checkout is down")  # Monday 10:00 in Rome
-        bot.ctx.timer_worker.tick()
-        clock.advance(timedelta(hours=13, minutes=30))  # 23:30 in Rome: a night page
-        bot.command("declare sev1 Checkout is down again")
-        bot.ctx.timer_worker.tick()
-        bot.settle()
+        two_pages(bot, clock)
         client = Browserless(bot.url)
         answer = client.get("/stats/oncall.csv?since=2026-11-16&until=2026-11-22", BEARER)
         assert answer.status == 200 and answer.headers["content-type"].startswith("text/csv")
@@ -112,7 +119,11 @@ def test_oncall_csv_counts_hours_out_of_hours_pages_and_night_pages(database_url
         primary = [row for row in rows[1:] if row[2] == "primary"]
         assert sorted(float(row[3]) for row in primary) == [81.0, 87.0], "a week of daily 09:00 shifts, split at midnight"
         assert sum(float(row[4]) for row in primary) == 168 - 45, "the week less its 45 business hours"
-        assert all(row[0] == row[1] for row in rows[1:]), "user_name is the id until the people directory lands"
+        bot.settle()  # the first export asked Slack for the names in the background
+        named = [line.split(",") for line in client.get("/stats/oncall.csv?since=2026-11-16&until=2026-11-22",
+                                                        BEARER).body.strip().splitlines()[1:]]
+        assert {row[0]: row[1] for row in named} == {ALICE: "Alice Ångström", BOB: "Борис Петров",
+                                                     CAROL: "李嘉欣"}, "user_name from the people directory"
         monday = [line.split(",") for line in client.get("/stats/oncall.csv?since=2026-11-23&until=2026-11-23",
                                                          BEARER).body.strip().splitlines()[1:]]
         paged = {row[0]: (int(row[5]), int(row[6])) for row in monday if row[2] == "primary" and row[5] != "0"}
@@ -120,3 +131,28 @@ def test_oncall_csv_counts_hours_out_of_hours_pages_and_night_pages(database_url
         bad = client.get("/stats/oncall.csv?since=yesterday", BEARER)
         assert bad.status == 400 and '"field":"since"' in bad.body.replace(" ", "")
         assert client.get("/stats/oncall.csv").status == 401
+
+
+def test_the_stats_page_shows_who_carries_the_pager_by_name(database_url, engine, fake_slack, clock, servers):
+    with console_running(database_url, fake_slack, clock, servers, config=PAGING) as bot:
+        two_pages(bot, clock)
+        clock.advance(timedelta(minutes=1))  # the page is in the past of the period that ends now
+        client = Browserless(bot.url)
+        client.get("/stats?period=since+2026-11-16", BEARER)
+        bot.settle()  # the names asked of Slack in the background
+        page = client.get("/stats?period=since+2026-11-16", BEARER)
+        assert page.status == 200
+        rows = {}
+        for row in re.findall(r'<tr class="load-row">(.*?)</tr>', page.body, re.S):
+            cells = [" ".join(visible(cell).split()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            rows[(cells[0].split(" ", 1)[1], cells[1])] = cells[2:]  # less the @handle of its title
+        # from 16 Nov 00:00 to now (Mon 23 Nov 23:31 in Rome), business hours Mon-Fri 09:00-17:00:
+        # Carol's weekday days of last week in `sun` (45 hours), then Alice's Monday (9); out of hours none
+        assert rows[("李嘉欣", "sun")] == ["45.0", "0.0", "0", "0"]
+        assert rows[("Alice Ångström", "sun")] == ["9.0", "0.0", "0", "0"]
+        primary = {who: cells for (who, schedule), cells in rows.items() if schedule == "primary"}
+        assert sum(float(cells[0]) for cells in primary.values()) == 7 * 24 + 23.5, "every hour carried, none ahead"
+        assert sorted(cells[2:] for cells in primary.values()) == [["0", "0"], ["2", "1"]], \
+            "two pages of primary, one of them at night"
+        assert bare_ids(visible(page.body)) == [], "people by name, never a bare id"
+        assert 'href="/stats/oncall.csv?since=2026-11-16&amp;until=' in page.body

@@ -110,7 +110,7 @@ def test_slack_links_lead_to_the_incident_page(console, reader, fake_slack):
 def test_on_call_now_next_and_overrides_ahead(console, reader, fake_slack):
     console.ctx.oncall.add_override("primary", "U04DAVE", "U01ALICE", duration=timedelta(hours=2))
     page = read_twice(console, lambda: reader.get("/oncall")).body
-    assert page.count('<section class="card"') == 2
+    assert page.count('<section class="card schedule"') == 2
     primary = page[page.index("primary"):page.index("secondary")]
     assert bare_ids(visible(page)) == []
     assert "Dave O&#39;Brien-Núñez" in primary and "Overrides ahead" in primary and "override" in primary

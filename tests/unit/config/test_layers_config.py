@@ -118,3 +118,15 @@ def test_a_layer_hours_days_and_times_are_checked_as_business_hours_are(in_tmp):
         'incidents.yaml: schedules.ops.layers[0].hours.end: "25:00" is not a time of day; use HH:MM in quotes, '
         'such as "09:00"',
     ]
+
+
+def test_the_longest_time_off_is_a_key_with_a_default(in_tmp):
+    assert load("timezone: UTC\n").oncall.max_time_off == timedelta(days=60)
+    assert load("oncall: {max_time_off: 21d}\n").oncall.max_time_off == timedelta(days=21)
+
+
+def test_a_longest_time_off_out_of_bounds_is_refused_naming_file_and_key(in_tmp):
+    assert problems("oncall: {max_time_off: 400d}\n") == [
+        "incidents.yaml: oncall.max_time_off: 400d is not a length of time off; give one from 1d to 366d, "
+        "such as 60d (longer is a change of the rotation in this file)"]
+    assert problems("oncall: {max_time_off: soon}\n")[0].startswith("incidents.yaml: oncall.max_time_off: ")
