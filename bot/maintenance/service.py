@@ -78,12 +78,13 @@ class MaintenanceService:
 
     def open(self, user: str, text: str) -> WindowView:
         service, _, rest = text.strip().partition(" ")
-        service = service.lower()
         if not service:
             raise UserError("Say which service, from when and until when.", command="maintenance")
-        if self._config.service(service) is None:
+        if (found := self._config.service_named(service)) is None:
             known = ", ".join(f"`{name}`" for name in self._config.services) or "none is configured"
-            raise UserError(f"`{service}` is not a configured service; use one of: {known}.", command="maintenance")
+            raise UserError(f"`{service.lower()}` is not a configured service; use one of: {known}.",
+                            command="maintenance")
+        service = found
         now, zone = self._clock.now(), self._config.tz
         text_from, text_to, reason = split_range(rest, command="maintenance")
         starts, ends = parse_range(text_from, text_to, now, zone, max_length=MAX_LENGTH, command="maintenance")

@@ -10,7 +10,6 @@ the database never refuses an alert with a 500, which Alertmanager would resend 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -25,6 +24,7 @@ from starlette.routing import Route
 
 from bot.alerts.service import AlertEvent, AlertService, Outcome
 from bot.config.schema import AlertsConfig
+from bot.web.auth import bearer, same_secret
 
 
 def _storable(value: str) -> str:
@@ -187,11 +187,10 @@ def check_token(request: Request, token: str | None, in_query: bool = False) -> 
     """None if the request carries ``token`` as a bearer (or, with ``in_query``, as ``?token=``), else the 401."""
     if not token:
         return JSONResponse({"error": "webhooks are refused: WEBHOOK_TOKEN is not set on this server"}, status_code=401)
-    given = request.headers.get("authorization", "")
-    given = given[7:].strip() if given.lower().startswith("bearer ") else None
+    given = bearer(request)
     if given is None and in_query:
         given = request.query_params.get("token")
-    if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+    if not same_secret(given, token):
         how = " or ?token=<WEBHOOK_TOKEN>" if in_query else ""
         return JSONResponse({"error": f"missing or wrong bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>{how}"},
                             status_code=401)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.config import IncidentConfig
 from bot.core.errors import UserError
 
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -40,13 +41,14 @@ def user_mention(text: str, command: str) -> str:
         "so it becomes a mention.", command=command)
 
 
-def declare_args(text: str, severities: list[str]) -> tuple[str | None, str]:
-    """``"sev1 Checkout down"`` → ``("sev1", "Checkout down")``; the severity is optional."""
+def declare_args(text: str, config: IncidentConfig) -> tuple[str | None, str]:
+    """``"sev1 Checkout down"`` (or ``"critical Checkout down"``) → ``("sev1", "Checkout down")``; the
+    severity is optional."""
     first, _, rest = text.strip().partition(" ")
-    if first.lower() in severities:
-        return first.lower(), rest.strip()
+    if (severity := config.severity_named(first)) is not None:
+        return severity, rest.strip()
     if re.fullmatch(r"sev\d+", first.lower()):
-        raise UserError(f"Unknown severity `{first}`; use one of {', '.join(severities)}.",
+        raise UserError(f"Unknown severity `{first}`; use one of {', '.join(config.severity_names())}.",
                         command="declare")
     return None, text.strip()
 

@@ -1,4 +1,5 @@
-"""The declare modal's submission: field problems go back onto the form, next to the field."""
+"""The three forms' submissions (declare, post an update, publish on the status page): a field's problem
+goes back onto the form, next to the field."""
 
 from __future__ import annotations
 

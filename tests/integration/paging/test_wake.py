@@ -117,7 +117,7 @@ def test_dnd_then_push_sms_call_and_press_1_acknowledges_then_nothing_more(wake_
     run_due(bot, timedelta(minutes=1))
     [push] = ntfy_server.pushes
     assert (push["topic"], push["priority"]) == ("alice-pages", 5)
-    assert push["title"].startswith("INC-1 sev1 (Critical): Checkout is down")
+    assert push["title"].startswith("INC-1 (sev1): Checkout is down")
     [action] = push["actions"]
     assert (action["action"], action["label"], action["method"]) == ("http", "Acknowledge", "POST")
     assert action["url"].startswith("https://bot.example.com/ack/")

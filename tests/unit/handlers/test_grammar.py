@@ -1,9 +1,10 @@
 import pytest
 
+from bot.config import IncidentConfig
 from bot.core.errors import UserError
 from handlers.slack.grammar import declare_args, split, user_mention
 
-SEVERITIES = ["sev1", "sev2", "sev3", "sev4"]
+SEVERITIES = IncidentConfig()  # sev1 (Critical) to sev4 (Low)
 
 
 def test_split_lowercases_the_subcommand_and_keeps_the_rest():
@@ -17,6 +18,7 @@ def test_split_lowercases_the_subcommand_and_keeps_the_rest():
     ("Checkout is down", (None, "Checkout is down")),
     ("sev1", ("sev1", "")),
     ("several errors on login", (None, "several errors on login")),
+    ("critical Checkout is down", ("sev1", "Checkout is down")),  # a label, as alerts accept it
 ])
 def test_declare_args(text, expected):
     assert declare_args(text, SEVERITIES) == expected
