@@ -217,7 +217,7 @@ class _Notification:
     def _declare(self, alert: Alert, event: AlertEvent) -> Incident:
         alerts = self.alerts
         incident = alerts._incidents.declare_in(self.session, Declaration(
-            title=event.title[:200], declared_by=event.source, severity=alerts.severity(event.severity),
+            title=event.title[:TITLE_LENGTH], declared_by=event.source, severity=alerts.severity(event.severity),
             service=alerts.service(event.service), description=event.description, page=True,
             page_delay=timedelta(0) if event.late else alerts._config.alerts.page_delay, urgency=event.urgency))
         self.incidents[incident.id] = incident
@@ -246,7 +246,7 @@ class _Notification:
     def _raise_for(self, incident: Incident, event: AlertEvent) -> None:
         """An incident is as severe as its most severe alert."""
         self.alerts._incidents.raise_for_alert(incident, self.alerts.severity(event.severity), event.source,
-                                               event.title[:200])
+                                               event.title[:TITLE_LENGTH])
 
     def _start_firing(self, alert: Alert, incident: Incident, again: bool = False) -> None:
         alert.incident_id, alert.firing, alert.fired_at, alert.resolved_at = incident.id, True, self.now, None

@@ -30,6 +30,7 @@ from bot.jobs import timers
 from bot.jobs.timers import TryAgain
 from bot.maintenance.silences import SilenceFailed, Silences
 from models import MaintenanceHold, MaintenanceWindow, Timer
+from models.incident import TITLE_LENGTH
 
 MAX_LENGTH = timedelta(days=7)
 SILENCE = "maintenance.silence"
@@ -167,7 +168,7 @@ class MaintenanceService:
             return None
         insert = _INSERT[session.get_bind().dialect.name]
         session.execute(insert(MaintenanceHold).values(window_id=window_id, source=source, dedup_key=dedup_key,
-                                                       title=title[:200], firing=firing, first_at=now, times=1)
+                                                       title=title[:TITLE_LENGTH], firing=firing, first_at=now, times=1)
                         .on_conflict_do_update(index_elements=["window_id", "source", "dedup_key"],
                                                set_={"firing": firing, "times": MaintenanceHold.times + 1}))
         return window_id

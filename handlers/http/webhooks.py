@@ -25,6 +25,7 @@ from starlette.routing import Route
 from bot.alerts.service import AlertEvent, AlertService, Outcome
 from bot.config.schema import AlertsConfig
 from bot.web.auth import bearer, same_secret
+from models.incident import TITLE_LENGTH
 
 
 def _storable(value: str) -> str:
@@ -47,7 +48,7 @@ def _fitted(max_length: int):
 
 
 Key = _bounded(255)  # models.Alert.dedup_key
-Title = _bounded(200, min_length=1)  # models.Incident.title
+Title = _bounded(TITLE_LENGTH, min_length=1)  # an alert titles the incident it opens
 Label = _bounded(1024)  # label names and values, severity, service
 Text = _bounded(10_000)  # annotations, descriptions, links
 FittedLabel, FittedText = _fitted(1024), _fitted(10_000)  # the same bounds, for what Alertmanager sends
