@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.incident import TITLE_LENGTH
 from models.types import UTCDateTime
 
 
@@ -21,7 +22,7 @@ class Alert(Base):
     source: Mapped[str] = mapped_column(String(32))
     dedup_key: Mapped[str] = mapped_column(String(255))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))  # the title of the incident it opens
     firing: Mapped[bool] = mapped_column(Boolean, default=True)
     fired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

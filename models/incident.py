@@ -7,6 +7,8 @@ failed (Slack down, rate limited) is retried from the rows, never from memory.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,25 @@ from models.types import UTCDateTime
 if TYPE_CHECKING:
     from models.communication import Delivery, Subscription
     from models.paging import Page
+
+
+TITLE_LENGTH = 200
+"""The longest title an incident keeps: the column's width, which the forms and the alerts respect."""
+
+_REFERENCE = re.compile(r"(?:INC-)?([0-9]{1,9})", re.IGNORECASE)
+
+
+def incident_number(incident_id: int) -> str:
+    """How people, Slack and PagerDuty name incident 12: ``INC-12``."""
+    return f"INC-{incident_id}"
+
+
+def incident_id(reference: str, *, bare: bool = True) -> int | None:
+    """12 for ``INC-12`` (any case) or, with ``bare``, ``12``; None for anything else."""
+    match = _REFERENCE.fullmatch(reference.strip())
+    if match is None or (not bare and match[0].isdigit()):
+        return None
+    return int(match[1])
 
 
 class Status(StrEnum):
@@ -42,7 +63,7 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     description: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(20), default=Status.INVESTIGATING)
@@ -94,7 +115,18 @@ class Incident(Base):
 
     @property
     def number(self) -> str:
-        return f"INC-{self.id}"
+        return incident_number(self.id)
+
+    @property
+    def title_line(self) -> str:
+        """The title on one line, for a subject, an SMS or a voice."""
+        return " ".join(self.title.split())
+
+    def line(self, shown: Callable[[str], str] = str) -> str:
+        """The incident in one line, ``INC-4 (sev1): Checkout is down``, the same in a page, an SMS, an
+        e-mail, PagerDuty, Slack and the timeline; ``shown`` makes the title safe where it goes (mrkdwn
+        escaping for Slack)."""
+        return f"{self.number} ({self.severity}): {shown(self.title_line)}"
 
     @property
     def is_open(self) -> bool:

@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.incident import TITLE_LENGTH
 from models.types import UTCDateTime
 
 
@@ -36,7 +37,7 @@ class MaintenanceHold(Base):
     window_id: Mapped[int] = mapped_column(ForeignKey("maintenance_windows.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(32))
     dedup_key: Mapped[str] = mapped_column(String(255))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))  # the title of the incident it opens
     firing: Mapped[bool] = mapped_column(Boolean, default=True)
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
     times: Mapped[int] = mapped_column(Integer, default=1)  # deliveries held

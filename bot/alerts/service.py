@@ -32,6 +32,7 @@ from bot.incidents.service import Declaration, IncidentService
 from bot.jobs import timers
 from bot.maintenance.service import MaintenanceService
 from models import Alert, AlertGroup, Incident
+from models.incident import TITLE_LENGTH
 
 GRACE_OVER = "alert.grace_over"
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -98,16 +99,10 @@ class AlertService:
 
     def severity(self, label: str | None) -> str | None:
         """The severity whose name or label matches the alert's ``severity`` label, else the default."""
-        if not label:
-            return None
-        wanted = label.strip().lower()
-        for name in self._config.severity_names():
-            if wanted in (name, self._config.severity(name).label.lower()):
-                return name
-        return None
+        return self._config.severity_named(label) if label else None
 
     def service(self, name: str | None) -> str | None:
-        return name.lower() if name and self._config.service(name) else None
+        return self._config.service_named(name) if name else None
 
 
 class _Notification:
@@ -195,7 +190,7 @@ class _Notification:
         if open_incident is None and self._held(event) is not None:
             return Outcome(event.dedup_key, "held")
         if alert is None:
-            alert = Alert(source=event.source, dedup_key=event.dedup_key, title=event.title[:200], fired_at=self.now,
+            alert = Alert(source=event.source, dedup_key=event.dedup_key, title=event.title[:TITLE_LENGTH], fired_at=self.now,
                           last_seen_at=self.now, started_at=event.started_at, firing=False, payload=event.payload)
             self.session.add(alert)
             self.known[(event.source, event.dedup_key)] = alert  # the same alert twice in one notification
@@ -222,7 +217,7 @@ class _Notification:
     def _declare(self, alert: Alert, event: AlertEvent) -> Incident:
         alerts = self.alerts
         incident = alerts._incidents.declare_in(self.session, Declaration(
-            title=event.title[:200], declared_by=event.source, severity=alerts.severity(event.severity),
+            title=event.title[:TITLE_LENGTH], declared_by=event.source, severity=alerts.severity(event.severity),
             service=alerts.service(event.service), description=event.description, page=True,
             page_delay=timedelta(0) if event.late else alerts._config.alerts.page_delay, urgency=event.urgency))
         self.incidents[incident.id] = incident
@@ -251,7 +246,7 @@ class _Notification:
     def _raise_for(self, incident: Incident, event: AlertEvent) -> None:
         """An incident is as severe as its most severe alert."""
         self.alerts._incidents.raise_for_alert(incident, self.alerts.severity(event.severity), event.source,
-                                               event.title[:200])
+                                               event.title[:TITLE_LENGTH])
 
     def _start_firing(self, alert: Alert, incident: Incident, again: bool = False) -> None:
         alert.incident_id, alert.firing, alert.fired_at, alert.resolved_at = incident.id, True, self.now, None

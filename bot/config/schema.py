@@ -614,12 +614,33 @@ class IncidentConfig(_Strict):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def severity_named(self, text: str, labels: bool = True) -> str | None:
+        """The severity ``text`` names, by its name or its label in any case (``sev1``, ``Critical``); None
+        if it names none. Every reader of a typed severity (commands, forms, alerts) goes through this.
+        ``labels=False`` where a severity may be left out before free text (a declare's title may begin
+        with any word: "Low disk on db1" is a title, not a sev4)."""
+        wanted = text.strip().lower()
+        for name, level in self.severities.items():
+            if wanted == name or (labels and wanted == level.label.lower()):
+                return name
+        return None
+
     def severity(self, name: str) -> SeverityConfig:
-        """The severity called name (any case); a ValueError naming the choices, fit to show a user."""
-        try:
-            return self.severities[name.lower()]
-        except KeyError:
-            raise ValueError(f"{_show(name)} is not a severity; use one of {', '.join(self.severities)}") from None
+        """The severity called name (or labelled so); a ValueError naming the choices, fit to show a user."""
+        found = self.severity_named(name)
+        if found is None:
+            raise ValueError(f"{_show(name)} is not a severity; use one of {', '.join(self.severities)}")
+        return self.severities[found]
+
+    def severity_label(self, name: str) -> str:
+        """``Critical`` for sev1; a severity since removed from the file shows as its name."""
+        level = self.severities.get(name.lower())
+        return level.label if level else name
+
+    def severity_described(self, name: str) -> str:
+        """``sev1 (Critical)``; a severity since removed from the file is its name alone."""
+        label = self.severity_label(name)
+        return name if label == name else f"{name} ({label})"
 
     def severity_names(self) -> list[str]:
         return list(self.severities)
@@ -630,9 +651,15 @@ class IncidentConfig(_Strict):
                 if (rank < 2 if level.counts_as_downtime is None else level.counts_as_downtime)]
 
     def rank(self, name: str) -> int:
-        """0 for the most severe."""
-        self.severity(name)
-        return self.severity_names().index(name.lower())
+        """0 for the most severe; a severity since removed from the file ranks after every configured one
+        (``unranked``), so old incidents still list and sort."""
+        names = self.severity_names()
+        return names.index(name.lower()) if name.lower() in names else self.unranked
+
+    @property
+    def unranked(self) -> int:
+        """The rank of a severity no longer in the file: less severe than any that is."""
+        return len(self.severities)
 
     def is_downgrade(self, old: str, new: str) -> bool:
         return self.rank(new) > self.rank(old)
@@ -642,5 +669,12 @@ class IncidentConfig(_Strict):
         person = self.people.get(user)
         return (person.notification_rules if person and person.notification_rules else None) or self.notification_rules
 
+    def service_named(self, text: str) -> str | None:
+        """The canonical (lowercase) name of the configured service ``text`` names in any case; None if it
+        names none. Incidents, pages, alerts and maintenance windows store this name."""
+        name = text.strip().lower()
+        return name if name in self.services else None
+
     def service(self, name: str) -> ServiceConfig | None:
-        return self.services.get(name.lower())
+        found = self.service_named(name)
+        return self.services[found] if found else None

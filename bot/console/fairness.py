@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from bot.core.calendar import to_utc
+from bot.core.calendar import local_time
 from bot.core.errors import UserError
 from bot.paging import layers
 from bot.paging.oncall import OnCallPart
@@ -76,8 +76,8 @@ class FairnessService(OnCallPart):
         day, last, inside = start.astimezone(tz).date(), end.astimezone(tz).date(), timedelta(0)
         while day <= last:
             if day.weekday() in hours.days:
-                opens = to_utc(datetime.combine(day, hours.start), tz)
-                closes = to_utc(datetime.combine(day, hours.end), tz)
+                opens = local_time(day, hours.start, tz)
+                closes = local_time(day, hours.end, tz)
                 inside += max(timedelta(0), min(end, closes) - max(start, opens))
             day += timedelta(days=1)
         return inside

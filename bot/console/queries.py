@@ -174,9 +174,10 @@ class ConsoleQueries:
             query = query.where(Incident.service == filters.service)
         if filters.q:
             query = query.where(func.lower(Incident.title).contains(filters.q.lower(), autoescape=True))
-        ranks = {name: rank for rank, name in enumerate(self._config.severity_names())}
+        ranks = {name: self._config.rank(name) for name in self._config.severity_names()}
+        rank = case(ranks, value=Incident.severity, else_=self._config.unranked)
         order = (case((Incident.status == Status.RESOLVED, 1), else_=0),
-                 case((Incident.status == Status.RESOLVED, 0), else_=case(ranks, value=Incident.severity, else_=99)),
+                 case((Incident.status == Status.RESOLVED, 0), else_=rank),
                  Incident.declared_at.desc(), Incident.id.desc())
         with self._sessions() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery()))
@@ -193,7 +194,7 @@ class ConsoleQueries:
             service = self._config.service(incident.service) if incident.service else None
             events = [EventView(e.at, e.actor, e.kind, e.text) for e in incident.events]
             return IncidentDetail(
-                row=_row(incident), severity_label=_label(self._config, incident.severity),
+                row=_row(incident), severity_label=self._config.severity_label(incident.severity),
                 description=incident.description, declared_by=incident.declared_by,
                 acknowledged_by=incident.acknowledged_by, acknowledged_at=incident.acknowledged_at,
                 mitigated_at=incident.mitigated_at, resolution_summary=incident.resolution_summary,
@@ -238,13 +239,6 @@ def _page(page) -> PageView:
         started_at=page.started_at, acknowledged_by=page.acknowledged_by, acknowledged_at=page.acknowledged_at,
         notifications=[NotificationView(n.user_id, n.level + 1, n.created_at, n.sent_at, n.renotify, n.error)
                        for n in page.notifications])
-
-
-def _label(config: IncidentConfig, severity: str) -> str:
-    try:
-        return config.severity(severity).label
-    except ValueError:  # a severity since removed from the file
-        return severity
 
 
 __all__ = ["ConsoleQueries", "Filters", "IncidentDetail", "IncidentList", "IncidentNotFound"]

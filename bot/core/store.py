@@ -30,6 +30,7 @@ from models import (
     Subscription,
     TimelineEvent,
 )
+from models.incident import incident_number
 
 _EVENTS = selectinload(Incident.events)
 FULL = (
@@ -58,7 +59,7 @@ def load(session: Session, incident_id: int, lock: bool = False, timeline: bool 
     query = select(Incident).where(Incident.id == incident_id).options(*options)
     incident = session.scalars(query.with_for_update(of=Incident) if lock else query).first()
     if incident is None:
-        raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
+        raise IncidentNotFound(f"There is no incident {incident_number(incident_id)}.")
     return incident
 
 
@@ -176,7 +177,3 @@ def _domain_change(incident: Incident) -> bool:
     state = inspect(incident)
     return any(state.attrs[column.key].history.has_changes()
                for column in Incident.__table__.columns if column.key not in SLACK_SIDE)
-
-
-def pending_deliveries(incident: Incident) -> list[Delivery]:
-    return [d for d in incident.deliveries if d.sent_at is None and d.skipped is None]

@@ -120,11 +120,11 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo, *, end: bool = False,
     today = now.astimezone(zone).date()
     day_words = _day_words(words)
     if not day_words:  # HH:MM alone
-        at = _clock(first, command)
+        at = clock_time(first, command)
         moment = to_utc(datetime.combine(today, at), zone)
         return moment if moment > now else to_utc(datetime.combine(today + timedelta(days=1), at), zone)
     day_text = " ".join(words[:day_words])
-    clock = _clock(words[day_words], command) if len(words) > day_words else None
+    clock = clock_time(words[day_words], command) if len(words) > day_words else None
     day = _day(day_text, today, command)
     if clock is None:
         return to_utc(datetime.combine(day + timedelta(days=1) if end else day, time()), zone)
@@ -143,7 +143,14 @@ def _duration(text: str, command: str | None) -> timedelta:
         raise UserError(f"{error}.", command=command) from None
 
 
-def _clock(word: str, command: str | None) -> time:
+def looks_like_a_time(word: str) -> bool:
+    """Whether a word is meant as a time of day (18:00, 25:00, 6pm), so that a wrong one is told how
+    to write a time rather than that it is no day."""
+    return _CLOCKISH.fullmatch(word.lower()) is not None
+
+
+def clock_time(word: str, command: str | None) -> time:
+    """``HH:MM`` as a command reads it; a ``UserError`` saying how to write one otherwise."""
     if (at := time_of_day(word)) is not None:
         return at
     raise UserError(f"{code(word)} is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.", command=command)

@@ -28,11 +28,10 @@ from bot.jobs import timers
 from bot.paging.service import PagingService
 from bot.status import public
 from models import Incident, Role, RoleAssignment, Status
+from models.incident import TITLE_LENGTH
 
 if TYPE_CHECKING:
     from bot.reports.review import ReviewService
-
-MAX_TITLE = 200
 
 
 @dataclass(frozen=True)
@@ -125,9 +124,9 @@ class IncidentService:
         title = declaration.title.strip()
         if not title:
             raise UserError("An incident needs a title.", command="declare", field="title")
-        if len(title) > MAX_TITLE:
+        if len(title) > TITLE_LENGTH:
             raise UserError(
-                f"The title is {len(title)} characters long; keep it under {MAX_TITLE} and put the rest in the description.",
+                f"The title is {len(title)} characters long; keep it under {TITLE_LENGTH} and put the rest in the description.",
                 field="title",
             )
         severity = self.check_severity(declaration.severity or self._config.default_severity)
@@ -155,7 +154,7 @@ class IncidentService:
         if self._updates:
             self._updates.on_declared(incident)
         store.insert_new(session, incident)
-        incident.log(now, by, "declared", f"{mention(by)} declared {incident.number} ({severity}): {title}",
+        incident.log(now, by, "declared", f"{mention(by)} declared {incident.line()}",
                      {"severity": severity, "service": service}, announce=False)
         if commander is not None:
             self._assign(incident, Role.COMMANDER, commander, by, announce=False)
@@ -424,10 +423,10 @@ class IncidentService:
     # -- validation shared with the handlers -------------------------------------------
 
     def check_severity(self, text: str, command: str = "declare") -> str:
-        name = text.strip().lower()
-        names = self._config.severity_names()
-        if name not in names:
-            raise UserError(f"Unknown severity {code(text)}; use one of {', '.join(names)}.", command=command, field="severity")
+        name = self._config.severity_named(text)
+        if name is None:
+            names = ", ".join(self._config.severity_names())
+            raise UserError(f"Unknown severity {code(text)}; use one of {names}.", command=command, field="severity")
         return name
 
     def _check_status(self, text: str) -> Status:
@@ -439,10 +438,10 @@ class IncidentService:
     def _check_service(self, name: str | None) -> str | None:
         if not name:
             return None
-        if self._config.service(name) is None:
+        if (found := self._config.service_named(name)) is None:
             known = ", ".join(self._config.services) or "none are configured"
             raise UserError(f"Unknown service {code(name)}; known services: {known}.", field="service")
-        return name
+        return found
 
     # -- internals ---------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, t
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.clock import Clock, SystemClock
+from bot.core.clock import Clock
 from bot.jobs.leases import LEASE, Claimable, LeaseKeeper
 from bot.jobs.retry import retry_delay
 from models.timer import PENDING, Timer
@@ -76,9 +76,9 @@ def schedule_all_new(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.execute(insert(Timer.__table__), list(rows))
 
 
-def cancel(session: Session, *, incident_id: int, kinds: Sequence[str] | None = None,
-           now: datetime | None = None) -> int:
-    """Cancel an incident's pending timers (of ``kinds``, or all) in the caller's transaction.
+def cancel(session: Session, *, incident_id: int, now: datetime, kinds: Sequence[str] | None = None) -> int:
+    """Cancel an incident's pending timers (of ``kinds``, or all) in the caller's transaction, at ``now``
+    (the caller's injected clock).
 
     A worker that claimed one of them checks again just before running it, so a cancelled
     timer does not run. Returns how many were cancelled.
@@ -86,17 +86,28 @@ def cancel(session: Session, *, incident_id: int, kinds: Sequence[str] | None = 
     statement = update(Timer).where(Timer.incident_id == incident_id, PENDING)
     if kinds is not None:
         statement = statement.where(Timer.kind.in_(kinds))
-    return session.execute(statement.values(cancelled_at=now or SystemClock().now())).rowcount
+    return session.execute(statement.values(cancelled_at=now)).rowcount
+
+
+_SENT_NOTHING = "sent nothing: "
 
 
 class TryAgain(Exception):
     """Raised by a handler that could not finish for a reason outside the bot (Slack refused a page):
     the timer is due again ``after`` that long (a rate limit says how long), else after the retry
-    ladder's wait; logged as a warning without a trace."""
+    ladder's wait; logged as a warning without a trace. ``sent_nothing``: the run only waited its turn
+    (a send rate, Slack's rate limit), so the next run knows nothing went out (``may_have_acted``)."""
 
-    def __init__(self, message: str, after: timedelta | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, after: timedelta | None = None, *, sent_nothing: bool = False) -> None:
+        super().__init__(f"{_SENT_NOTHING}{message}" if sent_nothing else message)
         self.after = after
+
+
+def may_have_acted(timer: Timer, failures: int = 0) -> bool:
+    """Whether something this run is about to send may have gone out already, though nobody heard so:
+    one of its ``failures`` (its answer may be lost), or an earlier run of the timer that died or failed
+    without saying it sent nothing. On True a handler looks for the earlier send before sending again."""
+    return failures > 0 or (timer.attempts > 1 and not (timer.last_error or "").startswith(_SENT_NOTHING))
 
 
 class TimerWorker:

@@ -30,6 +30,7 @@ from bot.jobs import timers
 from bot.jobs.timers import TryAgain
 from bot.maintenance.silences import SilenceFailed, Silences
 from models import MaintenanceHold, MaintenanceWindow, Timer
+from models.incident import TITLE_LENGTH
 
 MAX_LENGTH = timedelta(days=7)
 SILENCE = "maintenance.silence"
@@ -78,12 +79,13 @@ class MaintenanceService:
 
     def open(self, user: str, text: str) -> WindowView:
         service, _, rest = text.strip().partition(" ")
-        service = service.lower()
         if not service:
             raise UserError("Say which service, from when and until when.", command="maintenance")
-        if self._config.service(service) is None:
+        if (found := self._config.service_named(service)) is None:
             known = ", ".join(code(name) for name in self._config.services) or "none is configured"
-            raise UserError(f"{code(service)} is not a configured service; use one of: {known}.", command="maintenance")
+            raise UserError(f"{code(service.lower())} is not a configured service; use one of: {known}.",
+                            command="maintenance")
+        service = found
         now, zone = self._clock.now(), self._config.tz
         text_from, text_to, reason = split_range(rest, command="maintenance")
         starts, ends = parse_range(text_from, text_to, now, zone, max_length=MAX_LENGTH, command="maintenance")
@@ -166,7 +168,7 @@ class MaintenanceService:
             return None
         insert = _INSERT[session.get_bind().dialect.name]
         session.execute(insert(MaintenanceHold).values(window_id=window_id, source=source, dedup_key=dedup_key,
-                                                       title=title[:200], firing=firing, first_at=now, times=1)
+                                                       title=title[:TITLE_LENGTH], firing=firing, first_at=now, times=1)
                         .on_conflict_do_update(index_elements=["window_id", "source", "dedup_key"],
                                                set_={"firing": firing, "times": MaintenanceHold.times + 1}))
         return window_id

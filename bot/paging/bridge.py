@@ -21,6 +21,7 @@ from bot.core.errors import PageNotDelivered
 from bot.jobs import timers
 from bot.jobs.timers import TryAgain
 from models import Incident
+from models.incident import incident_id, incident_number
 from models.timer import PENDING, Timer
 
 log = logging.getLogger(__name__)
@@ -35,13 +36,13 @@ class PagerDutyEvents(Protocol):
         ...
 
 
-def dedup_key(incident_id: int) -> str:
-    return f"INC-{incident_id}"
+def dedup_key(incident: int) -> str:
+    return incident_number(incident)
 
 
 def incident_of(key: str) -> int | None:
-    number = key.removeprefix("INC-")
-    return int(number) if key.startswith("INC-") and number.isdigit() else None
+    """The incident a PagerDuty dedup key names (``INC-12``); None for another tool's key."""
+    return incident_id(key, bare=False)
 
 
 class PagerDutyBridge:
@@ -89,7 +90,7 @@ class PagerDutyBridge:
             payload = None
             if action == "trigger":
                 rank = min(self._config.rank(incident.severity), len(_SEVERITY) - 1)
-                payload = {"summary": f"{incident.number} ({incident.severity}): {incident.title}"[:1024],
+                payload = {"summary": incident.line()[:1024],
                            "source": "incident-bot", "severity": _SEVERITY[rank],
                            "component": incident.service or None}
         try:

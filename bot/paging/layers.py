@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import HoursConfig, LayerConfig, ScheduleConfig
-from bot.core.calendar import to_utc
+from bot.core.calendar import local_time
 from bot.paging import rotation
 
 _DAY = timedelta(days=1)
@@ -157,8 +157,7 @@ def _window(layer: Layer, day) -> tuple[datetime, datetime]:
     """The window that ``day`` (a local date in ``layer.hours.days``) opens, in UTC."""
     hours = layer.hours
     ends_on = day if hours.end > hours.start else day + _DAY
-    return (to_utc(datetime.combine(day, hours.start), layer.zone),
-            to_utc(datetime.combine(ends_on, hours.end), layer.zone))
+    return (local_time(day, hours.start, layer.zone), local_time(ends_on, hours.end, layer.zone))
 
 
 def covers(layer: Layer, at: datetime) -> bool:

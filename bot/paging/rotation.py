@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.config import RotationConfig
-from bot.core.calendar import local_time
+from bot.core.calendar import local_day, local_time
 
 EPOCH = date(2024, 1, 1)
 """Shift 0 starts at the first handoff on or after this local date (a Monday)."""
@@ -96,7 +96,7 @@ def shift_number(schedule: RotationConfig, tz: ZoneInfo, at: datetime) -> int:
     if not is_calendar(schedule):
         return (at - _anchor(schedule, tz)) // schedule.period
     # A first guess from the local date, then a step or two to cover the hours before the handoff.
-    days = (at.astimezone(tz).date() - anchor_date(schedule)).days
+    days = (local_day(at, tz) - anchor_date(schedule)).days
     number = days // schedule.period.days
     while boundary(schedule, tz, number) > at:
         number -= 1

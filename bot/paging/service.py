@@ -172,11 +172,11 @@ class PagingService:
         return service.escalation_policy if service else "default"
 
     def check_service(self, name: str) -> str:
-        if self._config.service(name) is None:
+        if (found := self._config.service_named(name)) is None:
             known = ", ".join(self._config.services) or "none are configured"
             raise UserError(f"{code(name)} is neither a person nor a known service ({known}).",
                             command="page")
-        return name.lower()
+        return found
 
     # -- timer handlers ------------------------------------------------------------------
 
@@ -396,9 +396,8 @@ class PagingService:
         backoff (``TryAgain``) until it goes through or the page is acknowledged; one whose level
         escalated meanwhile still goes, marked late (the person is still paged), unless a later page
         of the same chain reached them first. One Slack can never deliver (the person left) is given
-        up and said. On a repeat run (``attempts`` > 1: an earlier run may have sent before it died or
-        failed), each page is first looked for in the person's DMs, so nobody is paged twice for one
-        notification.
+        up and said. When an earlier attempt may have sent it (``timers.may_have_acted``), each page is
+        first looked for in the person's DMs, so nobody is paged twice for one notification.
         """
         with self._sessions() as session:
             page = session.scalars(select(Page).where(Page.id == page_id).options(
@@ -409,7 +408,8 @@ class PagingService:
             pending = [n for n in _notifications_of(page, timer.id) if n.sent_at is None and n.error is None
                        and not _superseded(page, n)]
             incident = page.incident
-        outcomes = {notification.id: self._deliver(incident, notification, maybe_sent=timer.attempts > 1, late=late)
+        outcomes = {notification.id: self._deliver(
+            incident, notification, maybe_sent=timers.may_have_acted(timer, notification.failures), late=late)
                     for notification in pending}
         if not outcomes:
             return
@@ -419,7 +419,7 @@ class PagingService:
             raise TryAgain(f"Slack refused {len(retrying)} page(s) of INC-{incident.id} for now: {', '.join(retrying)}")
         if waits:
             raise TryAgain(f"{len(waits)} page(s) of INC-{incident.id} wait for Slack's rate limit",
-                           after=timedelta(seconds=min(waits)))
+                           after=timedelta(seconds=min(waits)), sent_nothing=True)
 
     def _deliver(self, incident: Incident, notification: PageNotification, maybe_sent: bool,
                  late: bool) -> tuple[str, str | None, float | None]:

@@ -32,7 +32,6 @@ from models import DeliveryState, Incident, Page, PageDelivery, PageState, Timel
 log = logging.getLogger(__name__)
 
 PAGE_STEP = "page.step"
-_WAITED = " waits for its turn "
 
 
 @dataclass(frozen=True)
@@ -131,17 +130,15 @@ class NotificationSteps:
         message = self.outgoing(delivery, incident)  # outside the session: the first link makes its secret
         if not self._take(delivery.id):
             return
-        # An earlier attempt may have reached the provider if it failed (its answer lost) or died midway;
-        # one that only waited for a send rate never sent, and needs no look-up.
-        maybe_sent = delivery.attempts > 0 or (timer.attempts > 1 and _WAITED not in (timer.last_error or ""))
+        maybe_sent = timers.may_have_acted(timer, failures=delivery.attempts)
         ref, unsure = self._look_up(message) if maybe_sent else (None, None)
         try:
             ref = ref or self._senders.send(message)
         except PageNotDelivered as exc:
             if exc.wait is not None and not exc.permanent:  # a send rate or the provider asks to wait: no failure
                 self._release(delivery.id)
-                raise TryAgain(f"{message.method} page {message.key}{_WAITED}{exc.wait:.1f}s: {exc.reason}",
-                               after=timedelta(seconds=exc.wait)) from exc
+                raise TryAgain(f"{message.method} page {message.key} waits for its turn {exc.wait:.1f}s: {exc.reason}",
+                               after=timedelta(seconds=exc.wait), sent_nothing=True) from exc
             self._failed(delivery, exc)
             if exc.permanent:
                 return
@@ -178,13 +175,12 @@ class NotificationSteps:
             return None, exc.reason
 
     def outgoing(self, delivery: PageDelivery, incident: Incident) -> Outgoing:
-        label = self._config.severities.get(incident.severity)
-        severity = f"{incident.severity} ({label.label})" if label else incident.severity
-        title = f"{incident.number} {severity}: {incident.title}"
+        severity = self._config.severity_described(incident.severity)
+        title = incident.line()
         token = self._links.token(delivery) if self._links else None
         url = self._links.url(token) if token else None
         text = f"You are paged for {title}." + (f" Acknowledge: {url}" if url else "")
-        speech = (f"You are paged for incident {incident.id}, severity {severity}: {incident.title}. "
+        speech = (f"You are paged for incident {incident.id}, severity {severity}: {incident.title_line}. "
                   "Press 1 to acknowledge.")
         return Outgoing(key=f"page-{delivery.id}", method=delivery.method, address=delivery.address, title=title,
                         text=text, speech=speech, ack_url=url, ack_token=token)

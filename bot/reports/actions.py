@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.business_hours import next_opening
-from bot.core.calendar import midnight
+from bot.core.calendar import local_day, midnight
 from bot.core.clock import Clock
 from bot.core.errors import InvalidTransition, UserError, code
 from bot.core.store import changing
 from bot.jobs import timers
 from bot.reports.review import ReviewService, opening
 from models import ActionItem, ActionType, Delivery, Incident, Priority, Role
+from models.incident import incident_number
 
 ACTION_DUE = "action_due"
 """The business day before an item is due."""
@@ -134,7 +135,7 @@ class ActionService:
                 .where(ActionItem.owner == user, ActionItem.done_at.is_(None))
                 .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.created_at, ActionItem.id)
             ).all()
-        return [OwnedAction(item, f"INC-{incident_id}") for item, incident_id in rows]
+        return [OwnedAction(item, incident_number(incident_id)) for item, incident_id in rows]
 
     # -- checks shared with the handlers -------------------------------------------------------
 
@@ -151,7 +152,7 @@ class ActionService:
                             f"{self._config.timezone}); pick today or a later day.", command="action", field="due")
 
     def today(self) -> date:
-        return self._clock.now().astimezone(self._config.tz).date()
+        return local_day(self._clock.now(), self._config.tz)
 
     @staticmethod
     def _check_type(text: str | None) -> str | None:

@@ -29,6 +29,7 @@ from bot.core.people import is_user
 from bot.core.store import changing
 from bot.reports.review import ReviewService, report_for, report_rows
 from models import ActionItem, Incident, Page, Report, Role, TimelineEvent
+from models.incident import incident_number
 from models.report import FIELDS
 
 TITLES = ("Summary", "Impact", "Root cause", "Resolution", "Timeline", "People involved", "What went well",
@@ -170,8 +171,7 @@ class _Writer:
         yield Line(incident.service or "not set", "Service")
         changes = [e for e in self.events if e.kind == "severity_changed"]
         first = changes[0].data.get("from") if changes else incident.severity
-        label = config.severities.get(incident.severity)
-        now_is = f"{incident.severity} ({label.label})" if label else incident.severity
+        now_is = config.severity_described(incident.severity)
         yield Line(now_is if not changes else f"{now_is}; declared {first}", "Severity")
         for event in changes:
             data = event.data
@@ -382,7 +382,7 @@ class ReportService:
         with self._sessions() as session:
             incident = session.scalars(select(Incident).where(Incident.id == incident_id).options(*_FOR_REPORT)).first()
             if incident is None:
-                raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
+                raise IncidentNotFound(f"There is no incident {incident_number(incident_id)}.")
             events = session.execute(select(*_EVENT).where(TimelineEvent.incident_id == incident_id)
                                      .order_by(TimelineEvent.at, TimelineEvent.id)).all()
             report, actions = report_rows(session, incident_id)
@@ -404,7 +404,7 @@ class ReportService:
         with self._sessions() as session:
             incident = session.get(Incident, incident_id)
             if incident is None:
-                raise IncidentNotFound(f"There is no incident INC-{incident_id}.")
+                raise IncidentNotFound(f"There is no incident {incident_number(incident_id)}.")
             report, _ = report_rows(session, incident_id)
         fields = {name: (getattr(report, name, None) or "") for name in FIELDS}
         if not fields["resolution"]:

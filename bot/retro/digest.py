@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import IncidentConfig
-from bot.core.calendar import next_weekly
+from bot.core.calendar import local_day, next_weekly
 from bot.core.clock import Clock
 from bot.jobs import timers
 from bot.retro.periods import monday_of
@@ -67,7 +67,7 @@ def arm(session: Session, config: IncidentConfig, now: datetime) -> Timer | None
     if due is None:
         return None
     week = monday_of(due, config.tz) - timedelta(weeks=1)
-    return timers.schedule(session, DIGEST, due, key=f"retro:digest:{due.astimezone(config.tz).date()}",
+    return timers.schedule(session, DIGEST, due, key=f"retro:digest:{local_day(due, config.tz)}",
                            payload={"week": week.isoformat()})
 
 

@@ -18,6 +18,7 @@ from bot.core.calendar import midnight
 from bot.core.errors import UserError
 from bot.retro import figures
 from bot.retro.periods import parse_date
+from models.incident import incident_number
 
 KINDS = ("pages", "incidents")
 BEGINNING = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -59,7 +60,7 @@ def _cell(name: str, value, tz: ZoneInfo) -> str:
     if value is None:
         return ""
     if name == "incident":
-        return f"INC-{value}"
+        return incident_number(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):

@@ -53,19 +53,19 @@ def weeks(since: datetime, until: datetime, tz: ZoneInfo) -> list[Bucket]:
 
 def rolling(week_buckets: list[Bucket], tz: ZoneInfo, now: datetime, span: int = 4) -> list[Bucket]:
     """For each week, the ``span`` weeks ending with it (up to ``now``): a rolling window per week."""
-    return [Bucket(week.label, midnight(week.start.astimezone(tz).date() - timedelta(weeks=span - 1), tz),
+    return [Bucket(week.label, midnight(local_day(week.start, tz) - timedelta(weeks=span - 1), tz),
                    min(week.end, now)) for week in week_buckets]
 
 
 def days(now: datetime, tz: ZoneInfo, count: int = 90) -> list[Bucket]:
     """The last ``count`` local days, today (up to ``now``) included, oldest first."""
-    today = now.astimezone(tz).date()
+    today = local_day(now, tz)
     return days_between(midnight(today - timedelta(days=count - 1), tz), now, tz)
 
 
 def days_between(since: datetime, until: datetime, tz: ZoneInfo) -> list[Bucket]:
     """The local days that overlap ``[since, until)``, each cut to it; never an empty one."""
-    day, found = since.astimezone(tz).date(), []
+    day, found = local_day(since, tz), []
     while (start := midnight(day, tz)) < until:
         found.append(Bucket(day.isoformat(), max(start, since), min(midnight(day + timedelta(days=1), tz), until)))
         day += timedelta(days=1)

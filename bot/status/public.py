@@ -20,7 +20,7 @@ from bot.status.states import ComponentState, PublicStatus, impact_of_rank, publ
 from models import Incident, PublicImpact, PublicIncident, PublicUpdate, Role
 
 MAX_TEXT = 5000
-MAX_TITLE = 200
+PUBLIC_TITLE_LENGTH = 200
 RESOLVED_TEXT = "This incident has been resolved."
 
 
@@ -75,8 +75,8 @@ def post(session: Session, incident: Incident, actor: str, text: str, now: datet
         raise UserError("The first public update needs a public title, what customers will read (the internal "
                         f"title never reaches the status page): run {code('/incident public')} with no text for the form.",
                         command="public", field="title")
-    if len(title) > MAX_TITLE:
-        raise UserError(f"The public title is {len(title)} characters long; keep it under {MAX_TITLE}.",
+    if len(title) > PUBLIC_TITLE_LENGTH:
+        raise UserError(f"The public title is {len(title)} characters long; keep it under {PUBLIC_TITLE_LENGTH}.",
                         command="public", field="title")
     state = _status(status) if status else public_status_of(incident.status)
     if public is None:

@@ -21,8 +21,19 @@ from bot.web.viewer import Viewer
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
-__all__ = ["Access", "Endpoint", "Viewer"]
+__all__ = ["Access", "Endpoint", "Viewer", "bearer", "same_secret"]
 
+
+def bearer(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (``bearer`` in any case), or None."""
+    given = request.headers.get("authorization", "")
+    return given[7:].strip() if given.lower().startswith("bearer ") else None
+
+
+def same_secret(given: str | None, secret: str | None) -> bool:
+    """Whether ``given`` is the configured ``secret`` (in constant time); never when no secret is set,
+    so an unset token locks the door rather than opening it."""
+    return bool(given is not None and secret) and hmac.compare_digest(given.strip().encode(), secret.encode())
 
 class Access:
     def __init__(self, console_token: str | None, cookies: SessionCookies | None = None) -> None:
@@ -35,11 +46,10 @@ class Access:
         return bool(self._token)
 
     def token_matches(self, given: str) -> bool:
-        return bool(self._token) and hmac.compare_digest(given.strip().encode(), self._token.encode())
+        return same_secret(given, self._token)
 
     def viewer(self, request: Request) -> Viewer | None:
-        given = request.headers.get("authorization", "")
-        if given.lower().startswith("bearer ") and self.token_matches(given[7:]):
+        if same_secret(bearer(request), self._token):
             return Viewer("operator")
         return self.cookies.viewer(request) if self.cookies else None
 

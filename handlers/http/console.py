@@ -6,8 +6,6 @@ its default used, so a hand-edited URL shows a page, never an error.
 
 from __future__ import annotations
 
-import re
-
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -18,8 +16,8 @@ from bot.console.queries import ConsoleQueries, Filters, IncidentNotFound
 from bot.web.auth import Access
 from bot.web.pages import Pages
 from models import Status
+from models.incident import incident_id, incident_number
 
-_NUMBER = re.compile(r"(?:inc-)?([0-9]{1,9})", re.IGNORECASE)
 MAX_SEARCH = 200
 
 
@@ -32,15 +30,15 @@ def routes(access: Access, pages: Pages, console: ConsoleQueries) -> list[Route]
 
     async def incident(request: Request) -> Response:
         ref = request.path_params["ref"]
-        match = _NUMBER.fullmatch(ref)
-        if match is None:
+        number = incident_id(ref)
+        if number is None:
             return _not_found(request, ref)
         if not ref.isdigit():  # INC-12, as Slack and people write it
-            return RedirectResponse(f"/incidents/{int(match[1])}", status_code=301)
+            return RedirectResponse(f"/incidents/{number}", status_code=301)
         try:
-            detail = await run_in_threadpool(console.incident, int(ref))
+            detail = await run_in_threadpool(console.incident, number)
         except IncidentNotFound:
-            return _not_found(request, f"INC-{int(ref)}")
+            return _not_found(request, incident_number(number))
         return await pages.render_naming(request, "incident.html", incident=detail)
 
     async def oncall(request: Request) -> Response:

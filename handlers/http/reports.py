@@ -4,8 +4,6 @@ rendered from the rows at each request, behind the console's sign-in (``bot.web.
 
 from __future__ import annotations
 
-import re
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -18,8 +16,7 @@ from bot.slack.blocks.common import Rendering
 from bot.slack.canvas import report_markdown
 from bot.web.auth import Access
 from bot.web.pages import Pages
-
-_NUMBER = re.compile(r"(?:INC-)?(\d{1,9})", re.IGNORECASE)
+from models.incident import incident_id
 
 
 def routes(reports: ReportService, pages: Pages, access: Access, rendering: Rendering,
@@ -41,13 +38,13 @@ def routes(reports: ReportService, pages: Pages, access: Access, rendering: Rend
 
     async def _draft(request: Request, suffix: str):
         written = request.path_params["number"]
-        number = _NUMBER.fullmatch(written)
+        number = incident_id(written)
         if number is None:
             return _not_found(pages, request, f"{written} is not an incident number")
-        if written != number[1]:
-            return RedirectResponse(f"/incidents/{int(number[1])}/report{suffix}", status_code=301)
+        if not written.isdigit():
+            return RedirectResponse(f"/incidents/{number}/report{suffix}", status_code=301)
         try:
-            return await run_in_threadpool(reports.draft, int(number[1]))
+            return await run_in_threadpool(reports.draft, number)
         except IncidentNotFound as exc:
             return _not_found(pages, request, str(exc))
 

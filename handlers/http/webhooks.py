@@ -10,7 +10,6 @@ the database never refuses an alert with a 500, which Alertmanager would resend 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -25,7 +24,9 @@ from starlette.routing import Route
 
 from bot.alerts.service import AlertEvent, AlertService, Outcome
 from bot.config.schema import AlertsConfig
+from bot.web.auth import bearer, same_secret
 from bot.web.errors import validated
+from models.incident import TITLE_LENGTH
 
 
 def _storable(value: str) -> str:
@@ -48,7 +49,7 @@ def _fitted(max_length: int):
 
 
 Key = _bounded(255)  # models.Alert.dedup_key
-Title = _bounded(200, min_length=1)  # models.Incident.title
+Title = _bounded(TITLE_LENGTH, min_length=1)  # an alert titles the incident it opens
 Label = _bounded(1024)  # label names and values, severity, service
 Text = _bounded(10_000)  # annotations, descriptions, links
 FittedLabel, FittedText = _fitted(1024), _fitted(10_000)  # the same bounds, for what Alertmanager sends
@@ -185,11 +186,10 @@ def check_token(request: Request, token: str | None, in_query: bool = False) -> 
     """None if the request carries ``token`` as a bearer (or, with ``in_query``, as ``?token=``), else the 401."""
     if not token:
         return JSONResponse({"error": "webhooks are refused: WEBHOOK_TOKEN is not set on this server"}, status_code=401)
-    given = request.headers.get("authorization", "")
-    given = given[7:].strip() if given.lower().startswith("bearer ") else None
+    given = bearer(request)
     if given is None and in_query:
         given = request.query_params.get("token")
-    if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+    if not same_secret(given, token):
         how = " or ?token=<WEBHOOK_TOKEN>" if in_query else ""
         return JSONResponse({"error": f"missing or wrong bearer token: send Authorization: Bearer <WEBHOOK_TOKEN>{how}"},
                             status_code=401)

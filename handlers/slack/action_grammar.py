@@ -25,8 +25,6 @@ _OWNER = re.compile(r"<@|@|<!subteam\^")
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _RELATIVE = re.compile(r"in\s+(\d{1,3})\s*([dw])", re.IGNORECASE)
-_DATE_WORDS = re.compile(r"\d|today|tomorrow|\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-                         r"nov|dec)[a-z]*\b", re.IGNORECASE)
 FORMS = "2026-12-01, 1/12 (day/month), 1 dec, fri, tomorrow or in 2w"
 
 
@@ -63,10 +61,16 @@ def _due_clause(words: list[str], today: date) -> tuple[date, list[str]] | None:
     for size in (1, 2, 3):
         if len(words) > size and words[-size - 1].lower() == "due":
             written = " ".join(words[-size:])
-            if _DATE_WORDS.search(written) is None:
+            if not any(_names_a_day(word) for word in written.replace(",", " ").split()):
                 return None
             return parse_date(written, today), words[:-size - 1]
     return None
+
+
+def _names_a_day(word: str) -> bool:
+    """Whether a word after ``due`` is meant as (part of) a date: a number, today, a weekday or a month."""
+    return (any(c.isdigit() for c in word) or word.lower() in ("today", "tomorrow")
+            or calendar.weekday(word) is not None or calendar.month(word) is not None)
 
 
 def parse_date(text: str, today: date) -> date:

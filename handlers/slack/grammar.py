@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.config import IncidentConfig
 from bot.core.errors import UserError, code
 
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -40,13 +41,14 @@ def user_mention(text: str, command: str) -> str:
         "so it becomes a mention.", command=command)
 
 
-def declare_args(text: str, severities: list[str]) -> tuple[str | None, str]:
-    """``"sev1 Checkout down"`` → ``("sev1", "Checkout down")``; the severity is optional."""
+def declare_args(text: str, config: IncidentConfig) -> tuple[str | None, str]:
+    """``"sev1 Checkout down"`` → ``("sev1", "Checkout down")``; the severity is optional, so only its
+    name is read there (a title may begin with a label's word: "Low disk on db1")."""
     first, _, rest = text.strip().partition(" ")
-    if first.lower() in severities:
-        return first.lower(), rest.strip()
+    if (severity := config.severity_named(first, labels=False)) is not None:
+        return severity, rest.strip()
     if re.fullmatch(r"sev\d+", first.lower()):
-        raise UserError(f"Unknown severity {code(first)}; use one of {', '.join(severities)}.",
+        raise UserError(f"Unknown severity {code(first)}; use one of {', '.join(config.severity_names())}.",
                         command="declare")
     return None, text.strip()
 

@@ -38,7 +38,7 @@ class IncidentListeners:
     # -- anywhere ----------------------------------------------------------------------
 
     def declare(self, command: dict, rest: str) -> Message:
-        severity, title = declare_args(rest, self.config.severity_names())
+        severity, title = declare_args(rest, self.config)
         incident = self.incidents.declare(Declaration(title=title, severity=severity, declared_by=command["user_id"],
                                                           reply_to=command.get("response_url")))
         return blocks.declared_message(incident)

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.calendar import iso_date, local_time, time_of_day, weekday
+from bot.core.calendar import iso_date, local_time, weekday
 from bot.core.durations import parse_duration
 from bot.core.errors import UserError, code
-from bot.core.when import split_range
+from bot.core.when import clock_time, looks_like_a_time, split_range
 from bot.slack.commands import usage
 from handlers.slack.grammar import user_mention
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _UNTIL_FORMS = "until 18:00, until tomorrow 09:00 or until fri 18:00"
 
 
@@ -108,13 +107,13 @@ def _until(words: list[str], tz: ZoneInfo, now: datetime) -> tuple[datetime, lis
     today = now.astimezone(tz).date()
     day: date | int | None = None  # a date, a weekday number, or None for "the next HH:MM"
     first = words[0].lower()
-    if not _CLOCK.fullmatch(first):
+    if not looks_like_a_time(first):
         day = _day(first, today)
         words = words[1:]
         if not words:
             raise UserError(f"{code(f'until {first}')} needs a time of day too, such as until {first} 18:00.",
                             command="override")
-    at = _clock(words[0])
+    at = clock_time(words[0], "override")
     if isinstance(day, date):
         moment = local_time(day, at, tz)
     else:
@@ -139,13 +138,6 @@ def _day(word: str, today: date) -> date | int:
         "(days: today, tomorrow, mon to sun, or a date such as 2026-11-27).",
         command="override",
     )
-
-
-def _clock(word: str) -> time:
-    if (at := time_of_day(word)) is not None:
-        return at
-    raise UserError(f"{code(word)} is not a time of day; use HH:MM on a 24-hour clock, such as 18:00.",
-                    command="override")
 
 
 def _schedule(word: str, command: str) -> str:

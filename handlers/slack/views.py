@@ -1,4 +1,4 @@
-"""The submissions of three forms: declare, post an update and the public update. A field's problem
+"""The three forms' submissions (declare, post an update, publish on the status page): a field's problem
 goes back onto the form, next to the field."""
 
 from __future__ import annotations

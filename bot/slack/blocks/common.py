@@ -139,7 +139,7 @@ def person(user_id: str | None) -> str:
 
 
 def severity_label(incident: Incident, config: IncidentConfig) -> str:
-    return f"{incident.severity.upper()} ({config.severity(incident.severity).label})"
+    return f"{incident.severity.upper()} ({config.severity_label(incident.severity)})"
 
 
 def state_line(incident: Incident) -> str:
@@ -153,11 +153,6 @@ def state_line(incident: Incident) -> str:
     if status is Status.MITIGATED:
         return f"{line}: impact contained, not fixed yet"
     return line
-
-
-def headline(incident: Incident) -> str:
-    """``INC-4 sev1: Checkout is down``, safe for a notification text."""
-    return f"{incident.number} {incident.severity}: {said(incident.title)}"
 
 
 def post_update_button(incident: Incident) -> ButtonElement:

@@ -20,9 +20,11 @@ from bot.core.durations import format_duration
 from bot.slack.blocks.common import SECTION_TEXT, clip
 from bot.slack.ids import DeclareField, PublicField, UpdateField
 from bot.slack.ids import View as ViewId
+from bot.status.public import PUBLIC_TITLE_LENGTH
 from bot.status.service import PublicDraft
 from bot.status.states import ComponentState, PublicStatus
 from models import Incident, Status
+from models.incident import TITLE_LENGTH
 
 OPTION_TEXT = 75
 """Slack's limit on an option's text."""
@@ -35,7 +37,7 @@ def declare_modal(config: IncidentConfig, origin: dict) -> dict:
     default = next(o for o in severities if o.value == config.default_severity)
     blocks: list[Block] = [
         InputBlock(block_id=DeclareField.TITLE, label="Title",
-                   element=PlainTextInputElement(action_id=DeclareField.TITLE, max_length=200,
+                   element=PlainTextInputElement(action_id=DeclareField.TITLE, max_length=TITLE_LENGTH,
                                                  placeholder="What is broken, as users see it")),
         InputBlock(block_id=DeclareField.SEVERITY, label="Severity",
                    hint="When unsure, pick the higher one: downgrading later is recorded and cheap.",
@@ -102,7 +104,7 @@ def public_modal(draft: PublicDraft, text: str | None = None) -> dict:
                 close="Cancel", private_metadata=str(draft.incident_id), blocks=[
                     InputBlock(block_id=PublicField.TITLE, label="Public title",
                                hint="What customers read. The internal title never reaches the status page.",
-                               element=PlainTextInputElement(action_id=PublicField.TITLE, max_length=200,
+                               element=PlainTextInputElement(action_id=PublicField.TITLE, max_length=PUBLIC_TITLE_LENGTH,
                                                              initial_value=draft.title or None,
                                                              placeholder="Checkout is failing for some customers")),
                     InputBlock(block_id=PublicField.STATUS, label="Status",

@@ -24,7 +24,7 @@ def page_message(incident: Incident, notification: PageNotification, rendering: 
     ``late`` one (Slack could not take it before its level escalated) says so: they are still paged."""
     where = f"<#{incident.channel_id}>" if incident.channel_id else "its channel is being created"
     again = " (again: nobody has acknowledged yet)" if notification.renotify else ""
-    text = f":rotating_light: You are paged{again} for {incident.number} ({incident.severity}): {said(incident.title)}"
+    text = f":rotating_light: You are paged{again} for {incident.line(said)}"
     due = notification.created_at.astimezone(rendering.config.tz)
     lines = [
         text,

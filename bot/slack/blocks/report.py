@@ -102,11 +102,6 @@ def report_requested(incident: Incident, rendering: Rendering) -> Message:
         "Fill in impact, root cause and the rest with `/incident report edit`."))
 
 
-def report_saved(incident: Incident, rendering: Rendering) -> Message:
-    return Message(text=f"Saved the report of {incident.number}; the canvas and "
-                        f"<{rendering.report_url(incident.id)}|its web page> follow.")
-
-
 def action_added(item: ActionItem, number: str) -> Message:
     due = f", due {item.due_on:%a %d %b %Y}" if item.due_on else ""
     return Message(text=f"Added action item {item.number} to {number} for <@{item.owner}> ({item.priority.upper()}{due}).")

@@ -17,7 +17,6 @@ from bot.slack.blocks.common import (
     as_blocks,
     clip,
     header_text,
-    headline,
     person,
     post_update_button,
     resolve_button,
@@ -124,7 +123,7 @@ def summary_message(incident: Incident, rendering: Rendering) -> Message:
         _context(details),
         ActionsBlock(elements=buttons) if buttons else None,
     )
-    return Message(text=clip(f"{headline(incident)} ({incident.status})", FIELD_TEXT), blocks=blocks)
+    return Message(text=clip(f"{incident.line(said)} ({incident.status})", FIELD_TEXT), blocks=blocks)
 
 
 def _context(lines: list[str]) -> ContextBlock:

@@ -117,7 +117,7 @@ def test_dnd_then_push_sms_call_and_press_1_acknowledges_then_nothing_more(wake_
     run_due(bot, timedelta(minutes=1))
     [push] = ntfy_server.pushes
     assert (push["topic"], push["priority"]) == ("alice-pages", 5)
-    assert push["title"].startswith("INC-1 sev1 (Critical): Checkout is down")
+    assert push["title"].startswith("INC-1 (sev1): Checkout is down")
     [action] = push["actions"]
     assert (action["action"], action["label"], action["method"]) == ("http", "Acknowledge", "POST")
     assert action["url"].startswith("https://bot.example.com/ack/")
@@ -332,7 +332,7 @@ def test_e_mail_steps_go_through_a_real_smtp_server(make_bot, providers, smtp_se
     run_due(bot, timedelta(minutes=2))
     [mail] = smtp_server.messages
     assert mail["To"] == "alice@example.com" and mail["From"] == "pages@example.com"
-    assert mail["Subject"] == "[PAGE] INC-1 sev1 (Critical): Checkout is down"
+    assert mail["Subject"] == "[PAGE] INC-1 (sev1): Checkout is down"
     assert "https://bot.example.com/ack/" in mail.get_content()
 
 

@@ -55,7 +55,7 @@ def test_killed_while_creating_the_channel_the_next_process_adopts_it(database_u
 def test_killed_between_posting_the_summary_and_recording_it_nothing_is_posted_twice(database_url, fake_slack,
                                                                                     tmp_path, row):
     def summary_post(args: dict) -> bool:
-        return "INC-1 sev1" in args.get("text", "") and not args.get("channel", "").startswith("#")
+        return "INC-1 (sev1)" in args.get("text", "") and not args.get("channel", "").startswith("#")
 
     fake_slack.set_latency("chat.postMessage", 1.5, when=summary_post)
     with bot_processes(database_url, fake_slack, tmp_path, lease=2, RUN_WORKER="1") as bots:

@@ -84,6 +84,6 @@ def test_a_failed_step_does_not_repeat_the_steps_that_succeeded(bot, fake_slack)
     bot.settle()
     caught_up(bot)
     announcements = [m for m in fake_slack.messages(incident(bot).announcement_channel_id) if "INC-1" in m["text"]]
-    summaries = [m for m in fake_slack.messages(row.channel_id) if m["text"].startswith("INC-1 sev1")]
+    summaries = [m for m in fake_slack.messages(row.channel_id) if m["text"].startswith("INC-1 (sev1)")]
     assert (len(announcements), len(summaries), len(fake_slack.messages("U06CTO"))) == (1, 1, 0)
     assert fake_slack.pins(row.channel_id) == [incident(bot).summary_ts]

@@ -30,12 +30,12 @@ def test_a_taken_name_that_is_not_the_bots_own_gets_a_suffix(bot, fake_slack):
 
 def test_a_summary_posted_whose_answer_was_lost_is_found_again_not_posted_twice(bot, fake_slack):
     fake_slack.lose_answers("chat.postMessage", when=lambda args: args.get("channel", "").startswith("C0")
-                            and "#" not in args["channel"] and "INC-1 sev1" in args.get("text", ""))
+                            and "#" not in args["channel"] and "INC-1 (sev1)" in args.get("text", ""))
     row = declare(bot)
     assert "post and pin the summary" in incident(bot).sync_error
     retry(bot)
     row = incident(bot)
-    summaries = [m for m in fake_slack.messages(row.channel_id) if m["text"].startswith("INC-1 sev1")]
+    summaries = [m for m in fake_slack.messages(row.channel_id) if m["text"].startswith("INC-1 (sev1)")]
     assert len(summaries) == 1 and row.summary_ts == summaries[0]["ts"]
     assert fake_slack.pins(row.channel_id) == [row.summary_ts] and row.sync_error is None
     announced = [m for m in fake_slack.messages(row.announcement_channel_id) if m.get("thread_ts") is None]

@@ -35,7 +35,7 @@ def test_two_processes_syncing_one_incident_at_once_post_everything_once(make_bo
     synced = incident(bot, row.id)
     assert synced.synced_revision == synced.revision and synced.sync_owner is None
     assert len(fake_slack.calls_to("conversations.create")) == 1
-    assert len([m for m in fake_slack.messages(synced.channel_id) if m["text"].startswith("INC-1 sev1")]) == 1
+    assert len([m for m in fake_slack.messages(synced.channel_id) if m["text"].startswith("INC-1 (sev1)")]) == 1
     assert len([m for m in fake_slack.messages(synced.announcement_channel_id) if m.get("thread_ts") is None]) == 1
 
 

@@ -126,7 +126,7 @@ def test_rank_and_downgrade():
 
 def test_an_unknown_severity_is_a_clear_value_error():
     with pytest.raises(ValueError, match='^"sev9" is not a severity; use one of sev1, sev2, sev3, sev4$'):
-        IncidentConfig().rank("sev9")
+        IncidentConfig().severity("sev9")
 
 
 def test_configs_can_be_built_in_code():

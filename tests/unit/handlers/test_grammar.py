@@ -1,10 +1,11 @@
 import pytest
 
+from bot.config import IncidentConfig
 from bot.core.errors import UserError
 from bot.slack.blocks import error_text
 from handlers.slack.grammar import declare_args, split, user_mention
 
-SEVERITIES = ["sev1", "sev2", "sev3", "sev4"]
+SEVERITIES = IncidentConfig()  # sev1 (Critical) to sev4 (Low)
 
 
 def test_split_lowercases_the_subcommand_and_keeps_the_rest():
@@ -18,6 +19,8 @@ def test_split_lowercases_the_subcommand_and_keeps_the_rest():
     ("Checkout is down", (None, "Checkout is down")),
     ("sev1", ("sev1", "")),
     ("several errors on login", (None, "several errors on login")),
+    ("Low disk on db1", (None, "Low disk on db1")),  # a title may begin with a label's word
+    ("critical Checkout is down", (None, "critical Checkout is down")),
 ])
 def test_declare_args(text, expected):
     assert declare_args(text, SEVERITIES) == expected
