@@ -10,6 +10,7 @@ import pytest
 from bot.config.schema import BusinessHoursConfig
 from bot.core.errors import UserError
 from bot.core.when import parse_moment
+from bot.slack.blocks import error_text
 from handlers.slack.action_grammar import parse_action, parse_date
 from handlers.slack.oncall_grammar import parse_oncall
 
@@ -39,4 +40,4 @@ def test_a_word_after_due_that_names_no_day_is_part_of_the_text():
 def test_a_wrong_time_is_told_the_same_way_in_every_command(parse, text):
     with pytest.raises(UserError) as error:
         parse(text)
-    assert error.value.message == f"`{text}` is not a time of day; use HH:MM on a 24-hour clock, such as 18:00."
+    assert error_text(error.value) == f"`{text}` is not a time of day; use HH:MM on a 24-hour clock, such as 18:00."

@@ -6,15 +6,15 @@ from datetime import timedelta
 import pytest
 
 from bot.core.errors import InvalidTransition
-from bot.incidents.service import MAX_TITLE
 from models import Role, Status
+from models.incident import TITLE_LENGTH
 from tests.unit.services.conftest import ALICE, BOB, CAROL, refused
 
 
 def test_a_declaration_needs_a_title_of_bounded_length(domain):
     assert refused(lambda: domain.declare("   "), field="title") == "An incident needs a title."
-    long = "x" * (MAX_TITLE + 1)
-    assert refused(lambda: domain.declare(long), field="title").startswith(f"The title is {MAX_TITLE + 1} characters long")
+    long = "x" * (TITLE_LENGTH + 1)
+    assert refused(lambda: domain.declare(long), field="title").startswith(f"The title is {TITLE_LENGTH + 1} characters long")
 
 
 def test_a_declaration_names_a_known_severity_and_service(domain):
