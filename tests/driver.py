@@ -235,8 +235,9 @@ class Bot:
         self.ctx.close()
 
 
-def start_bot(settings, config, clock, fake, servers: ServerPool) -> Bot:
-    ctx = build_context(settings, config, clock, slack_backoff=0)
+def start_bot(settings, config, clock, fake, servers: ServerPool, **wiring) -> Bot:
+    """``wiring`` goes to ``build_context`` (a shorter ``busy_timeout``, say)."""
+    ctx = build_context(settings, config, clock, slack_backoff=0, **wiring)
     bolt = create_bolt_app(ctx)
     listeners = Listeners(bolt)
     server = servers.lend(create_web_app(ctx, bolt))

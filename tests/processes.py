@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from slack_sdk.signature import SignatureVerifier
 
+from bot.jobs.leases import LEASE
 from tests.db import ROOT
 from tests.driver import SIGNING_SECRET, TEAM, http
 
@@ -41,8 +42,9 @@ class BotProcesses:
     """Starts ``python -m bot web`` and ``python -m bot worker`` against one database and one fake Slack."""
 
     def __init__(self, database_url: str, fake, tmp_path, config: dict | None = None, lease: float | None = None,
-                 **env: str) -> None:
+                 stale: float | None = None, **env: str) -> None:
         self.lease = lease  # seconds; None: the production lease (tests of the takeover promise use it)
+        self.stale = stale  # seconds without a worker's tick before /healthz fails; None: production's
         config_file = tmp_path / "incidents.yaml"
         config_file.write_text(yaml.safe_dump(config or {}))
         self.env = {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test",
@@ -74,7 +76,10 @@ class BotProcesses:
     def _start(self, command: str, **env: str) -> subprocess.Popen:
         path = self.logs / f"{command}-{len(self.started) + 1}.log"  # read them when a test fails
         log = path.open("w")
-        argv = ["bot", command] if self.lease is None else ["tests.short_lease", command, str(self.lease)]
+        argv = ["bot", command]
+        if self.lease is not None or self.stale is not None:
+            argv = ["tests.short_lease", command, str(self.lease or LEASE.total_seconds())]
+            argv += [] if self.stale is None else [str(self.stale)]
         process = subprocess.Popen([sys.executable, "-m", *argv], cwd=ROOT, env={**self.env, **env},
                                    stdout=log, stderr=subprocess.STDOUT)
         self.started.append(process)
@@ -101,8 +106,8 @@ class BotProcesses:
 
 @contextmanager
 def bot_processes(database_url: str, fake, tmp_path, config: dict | None = None, lease: float | None = None,
-                  **env: str) -> Iterator[BotProcesses]:
-    processes = BotProcesses(database_url, fake, tmp_path, config, lease, **env)
+                  stale: float | None = None, **env: str) -> Iterator[BotProcesses]:
+    processes = BotProcesses(database_url, fake, tmp_path, config, lease, stale, **env)
     try:
         yield processes
     finally:

@@ -8,15 +8,18 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+BUSY_TIMEOUT = 30.0
+"""Seconds a SQLite transaction waits for another process's write lock before it fails."""
 
-def make_engine(url: str) -> Engine:
+
+def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
     """An engine that behaves the same under threads on SQLite and PostgreSQL."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, busy_timeout)
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
     """SQLite with one transaction at a time per process, each holding the write lock from its start.
 
     SQLite has one writer. Left alone, pysqlite begins lazily and upgrades to a write lock at the
@@ -26,7 +29,7 @@ def _sqlite_engine(url: str) -> Engine:
     not open a second transaction while it holds one: it would wait on itself. A connection with
     the ``PLAIN_READ`` option takes no lock at all (WAL lets it read beside a writer).
     """
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout})
     one_at_a_time = threading.RLock()
 
     @event.listens_for(engine, "connect")
@@ -36,7 +39,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         if ":memory:" not in url:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
