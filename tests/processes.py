@@ -38,6 +38,14 @@ def wait_for(condition: Callable[[], object], seconds: float = 30, what: str = "
     return value
 
 
+def serving(process: subprocess.Popen, url: str) -> bool:
+    assert process.poll() is None, "the web process died"
+    try:
+        return http("GET", f"{url}/healthz", timeout=1).status == 200
+    except OSError:
+        return False
+
+
 class BotProcesses:
     """Starts ``python -m bot web`` and ``python -m bot worker`` against one database and one fake Slack."""
 
@@ -56,19 +64,24 @@ class BotProcesses:
 
     def web(self, **env: str) -> tuple[subprocess.Popen, str]:
         """A ``web`` process serving on a free port; returns once ``/healthz`` answers."""
-        port = free_port()
-        process = self._start("web", PORT=str(port), **env)
-        url = f"http://127.0.0.1:{port}"
+        [web] = self.webs(1, **env)
+        return web
 
-        def healthy() -> bool:
-            assert process.poll() is None, "the web process died"
-            try:
-                return http("GET", f"{url}/healthz", timeout=1).status == 200
-            except OSError:
-                return False
+    def webs(self, count: int, **env: str) -> list[tuple[subprocess.Popen, str]]:
+        """``count`` web processes started side by side (their imports overlap); returns once all serve."""
+        started = []
+        for _ in range(count):
+            port = free_port()
+            started.append((self._start("web", PORT=str(port), **env), f"http://127.0.0.1:{port}"))
+        for process, url in started:
+            wait_for(lambda process=process, url=url: serving(process, url), 60, "the web process to serve")
+        return started
 
-        wait_for(healthy, 30, "the web process to serve")
-        return process, url
+    def process_of(self, owner: str) -> subprocess.Popen:
+        """The process behind a claim's owner (``host:pid:nonce``, ``bot.jobs.leases.process_owner``)."""
+        pid = int(owner.split(":")[1])
+        [process] = [p for p in self.started if p.pid == pid]
+        return process
 
     def worker(self, **env: str) -> subprocess.Popen:
         return self._start("worker", **env)
