@@ -311,6 +311,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
                                bot_user_id=ctx.gateway.known_bot_user_id)
 
     app = App(
+        name="incident-bot",  # else Bolt takes it from inspect.stack(), which reads every frame's source
         client=make_client(None, ctx.settings.slack_api_url),
         authorize=authorize,
         # handlers/http/slack_events.py verifies every HTTP request before Bolt parses it (Bolt
