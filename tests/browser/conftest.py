@@ -22,6 +22,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCHEDULES = {"schedules": {"platform-primary": {"rotation": "daily", "handoff": "09:00",
                                                 "members": ["U01ALICE", "U02BOB"]}}}
+TIMEOUT_MS = 90_000
+"""Every wait in a page: an upper bound (Playwright's own 30 s is short for Chromium on a starved machine)."""
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
@@ -51,6 +53,7 @@ def browse(chromium) -> Iterator:
 
     def launch():
         context = chromium.new_context(viewport=VIEWPORTS["desktop"], color_scheme="light", timezone_id="UTC")
+        context.set_default_timeout(TIMEOUT_MS)
         opened.append(context)
         return context
 
