@@ -30,7 +30,7 @@ from bot.console.fairness import FairnessService
 from bot.console.oncall_board import OnCallBoard
 from bot.console.queries import ConsoleQueries
 from bot.core.clock import Clock, SystemClock
-from bot.core.db import make_engine, make_session_factory
+from bot.core.db import BUSY_TIMEOUT, make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
 from bot.core.store import watch_incidents
@@ -76,7 +76,7 @@ from bot.slack.rota_notices import RotaNotices
 from bot.slack.sync import SlackSync
 from bot.status.service import StatusService
 from bot.watch.heartbeats import HeartbeatService
-from bot.watch.liveness import Liveness
+from bot.watch.liveness import STALE, Liveness
 from bot.watch.watchdog import Watchdog
 from bot.web.app import starlette_app, web_parts
 from bot.web.signin_links import SigninLinks
@@ -213,14 +213,17 @@ def timers(parts: Sequence[Feature]) -> dict[str, Callable[[Timer], None]]:
 
 
 def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None,
-                  lease: timedelta = LEASE, slack_backoff: float = 0.5, slack_work_here: bool = True) -> AppContext:
+                  lease: timedelta = LEASE, slack_backoff: float = 0.5, slack_work_here: bool = True,
+                  stale: timedelta = STALE, busy_timeout: float = BUSY_TIMEOUT) -> AppContext:
     """Wire the application. ``lease`` is how long this process's claim on a due action or an
     incident's sync outlives its last renewal (so how soon another process takes over its work);
+    ``stale`` how long without a worker's tick fails /healthz, ``busy_timeout`` how long SQLite waits
+    for another process's write lock (tests shorten both rather than wait a minute);
     ``slack_backoff`` is slack-sdk's wait before retrying a 5xx or a dropped connection;
     ``slack_work_here`` says whether this process brings incidents' Slack side in line after its own
     changes (a ``web`` process on PostgreSQL does not: it announces them to the workers and acks)."""
     clock = clock or SystemClock()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, busy_timeout)
     sessions = make_session_factory(engine)
     io = ThreadPoolExecutor(max_workers=SLACK_IO_THREADS, thread_name_prefix="slack-io")
     leases = LeaseKeeper(sessions, clock, process_owner(), lease)
@@ -263,7 +266,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
                                      AlertmanagerSilences(settings.alertmanager_url) if settings.alertmanager_url else None)
     alerts = AlertService(sessions, config, clock, incidents, maintenance)
     heartbeats = HeartbeatService(sessions, config, clock, alerts)
-    liveness = Liveness(sessions, clock, leases.owner, settings.healthcheck_ping_url)
+    liveness = Liveness(sessions, clock, leases.owner, settings.healthcheck_ping_url, stale)
     retro = RetroService(sessions, config, clock)
     poster = DigestPoster(config, gateway, settings.public_url, people, people_lookup) if gateway else None
     digest = WeeklyDigest(sessions, config, clock, retro, poster.post if poster else None)
@@ -320,6 +323,7 @@ def create_bolt_app(ctx: AppContext) -> App | None:
                                bot_user_id=ctx.gateway.known_bot_user_id)
 
     app = App(
+        name="incident-bot",  # else Bolt takes it from inspect.stack(), which reads every frame's source
         client=make_client(None, ctx.settings.slack_api_url),
         authorize=authorize,
         # handlers/http/slack_events.py verifies every HTTP request before Bolt parses it (Bolt

@@ -75,10 +75,11 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def make_bot(engine, fake_slack, clock, database_url, servers) -> Iterator[Callable[..., Bot]]:
-    """Start the real app over HTTP; ``make_bot(config={...})`` takes a configuration file's content."""
+    """Start the real app over HTTP; ``make_bot(config={...})`` takes a configuration file's content,
+    ``wiring={...}`` what ``build_context`` takes besides (``busy_timeout``)."""
     bots: list[Bot] = []
 
-    def start(config: dict | None = None, **env: str) -> Bot:
+    def start(config: dict | None = None, wiring: dict | None = None, **env: str) -> Bot:
         settings = load_settings({
             "DATABASE_URL": database_url,
             "SLACK_BOT_TOKEN": "xoxb-test",
@@ -86,7 +87,8 @@ def make_bot(engine, fake_slack, clock, database_url, servers) -> Iterator[Calla
             "SLACK_API_URL": fake_slack.base_url,
             **env,
         })
-        bot = start_bot(settings, IncidentConfig.model_validate(config or {}), clock, fake_slack, servers)
+        bot = start_bot(settings, IncidentConfig.model_validate(config or {}), clock, fake_slack, servers,
+                        **(wiring or {}))
         bots.append(bot)
         return bot
 

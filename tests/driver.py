@@ -56,9 +56,25 @@ class Server:
                                                      lifespan="off", interface="asgi3"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self.url: str | None = None
+        self.answered: list[tuple[str, float]] = []  # (path, seconds to the response's start)
 
     async def _dispatch(self, scope, receive, send) -> None:
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message) -> None:
+            if message["type"] == "http.response.start":
+                self.answered.append((scope["path"], time.perf_counter() - started))
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+    def answer_times(self, path: str = "/slack/events") -> list[float]:
+        """Seconds from each request to ``path`` reaching the app to its response starting: the ack's
+        time where the bot makes it, which a starved test client's own wall clock overstates."""
+        return [seconds for answered, seconds in self.answered if answered == path]
 
     def start(self) -> str:
         self._thread.start()
@@ -94,6 +110,7 @@ class ServerPool:
             with self._lock:
                 self._all.append(server)
         server.app = asgi_app
+        server.answered = []
         return server
 
     def give_back(self, server: Server) -> None:
@@ -244,8 +261,9 @@ class Bot:
         self.ctx.close()
 
 
-def start_bot(settings, config, clock, fake, servers: ServerPool) -> Bot:
-    ctx = build_context(settings, config, clock, slack_backoff=0)
+def start_bot(settings, config, clock, fake, servers: ServerPool, **wiring) -> Bot:
+    """``wiring`` goes to ``build_context`` (a shorter ``busy_timeout``, say)."""
+    ctx = build_context(settings, config, clock, slack_backoff=0, **wiring)
     bolt = create_bolt_app(ctx)
     listeners = Listeners(bolt)
     server = servers.lend(create_web_app(ctx, bolt))

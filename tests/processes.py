@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from slack_sdk.signature import SignatureVerifier
 
+from bot.jobs.leases import LEASE
 from tests.db import ROOT
 from tests.driver import SIGNING_SECRET, TEAM, http
 
@@ -37,12 +38,21 @@ def wait_for(condition: Callable[[], object], seconds: float = 30, what: str = "
     return value
 
 
+def serving(process: subprocess.Popen, url: str) -> bool:
+    assert process.poll() is None, "the web process died"
+    try:
+        return http("GET", f"{url}/healthz", timeout=1).status == 200
+    except OSError:
+        return False
+
+
 class BotProcesses:
     """Starts ``python -m bot web`` and ``python -m bot worker`` against one database and one fake Slack."""
 
     def __init__(self, database_url: str, fake, tmp_path, config: dict | None = None, lease: float | None = None,
-                 **env: str) -> None:
+                 stale: float | None = None, **env: str) -> None:
         self.lease = lease  # seconds; None: the production lease (tests of the takeover promise use it)
+        self.stale = stale  # seconds without a worker's tick before /healthz fails; None: production's
         config_file = tmp_path / "incidents.yaml"
         config_file.write_text(yaml.safe_dump(config or {}))
         self.env = {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": "xoxb-test",
@@ -54,19 +64,24 @@ class BotProcesses:
 
     def web(self, **env: str) -> tuple[subprocess.Popen, str]:
         """A ``web`` process serving on a free port; returns once ``/healthz`` answers."""
-        port = free_port()
-        process = self._start("web", PORT=str(port), **env)
-        url = f"http://127.0.0.1:{port}"
+        [web] = self.webs(1, **env)
+        return web
 
-        def healthy() -> bool:
-            assert process.poll() is None, "the web process died"
-            try:
-                return http("GET", f"{url}/healthz", timeout=1).status == 200
-            except OSError:
-                return False
+    def webs(self, count: int, **env: str) -> list[tuple[subprocess.Popen, str]]:
+        """``count`` web processes started side by side (their imports overlap); returns once all serve."""
+        started = []
+        for _ in range(count):
+            port = free_port()
+            started.append((self._start("web", PORT=str(port), **env), f"http://127.0.0.1:{port}"))
+        for process, url in started:
+            wait_for(lambda process=process, url=url: serving(process, url), 60, "the web process to serve")
+        return started
 
-        wait_for(healthy, 30, "the web process to serve")
-        return process, url
+    def process_of(self, owner: str) -> subprocess.Popen:
+        """The process behind a claim's owner (``host:pid:nonce``, ``bot.jobs.leases.process_owner``)."""
+        pid = int(owner.split(":")[1])
+        [process] = [p for p in self.started if p.pid == pid]
+        return process
 
     def worker(self, **env: str) -> subprocess.Popen:
         return self._start("worker", **env)
@@ -74,7 +89,10 @@ class BotProcesses:
     def _start(self, command: str, **env: str) -> subprocess.Popen:
         path = self.logs / f"{command}-{len(self.started) + 1}.log"  # read them when a test fails
         log = path.open("w")
-        argv = ["bot", command] if self.lease is None else ["tests.short_lease", command, str(self.lease)]
+        argv = ["bot", command]
+        if self.lease is not None or self.stale is not None:
+            argv = ["tests.short_lease", command, str(self.lease or LEASE.total_seconds())]
+            argv += [] if self.stale is None else [str(self.stale)]
         process = subprocess.Popen([sys.executable, "-m", *argv], cwd=ROOT, env={**self.env, **env},
                                    stdout=log, stderr=subprocess.STDOUT)
         self.started.append(process)
@@ -101,8 +119,8 @@ class BotProcesses:
 
 @contextmanager
 def bot_processes(database_url: str, fake, tmp_path, config: dict | None = None, lease: float | None = None,
-                  **env: str) -> Iterator[BotProcesses]:
-    processes = BotProcesses(database_url, fake, tmp_path, config, lease, **env)
+                  stale: float | None = None, **env: str) -> Iterator[BotProcesses]:
+    processes = BotProcesses(database_url, fake, tmp_path, config, lease, stale, **env)
     try:
         yield processes
     finally:

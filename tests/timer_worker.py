@@ -1,12 +1,14 @@
 """A timer worker in a process of its own, for the multi-process tests in tests/integration/test_timers.py.
 
     python -m tests.timer_worker URL WORKER_ID OUT [--seconds S] [--lease L] [--batch B]
-                                 [--work W] [--start-at EPOCH] [--block]
+                                 [--work W] [--go FILE] [--block]
 
 Ticks in a loop with the real clock until no pending timer is left or S seconds have passed.
 Each handler appends ``ran <timer id> <worker id> <time.time()>`` to OUT, a file of this
 process's own, after working W seconds. With ``--block`` the handler appends
 ``started <timer id> <worker id> <time.time()>`` and then blocks until the process is killed.
+With ``--go`` it creates ``OUT.ready`` once it is up and starts ticking when FILE exists, so that
+processes started on a busy machine begin together however long each took to start.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -33,7 +36,7 @@ def main() -> None:
     parser.add_argument("--lease", type=float, default=60)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--work", type=float, default=0)
-    parser.add_argument("--start-at", type=float, default=0)
+    parser.add_argument("--go")
     parser.add_argument("--block", action="store_true")
     args = parser.parse_args()
 
@@ -50,7 +53,10 @@ def main() -> None:
 
     worker = TimerWorker(sessions, SystemClock(), {"page": handle}, args.worker_id,
                          lease=timedelta(seconds=args.lease), batch=args.batch)
-    time.sleep(max(0.0, args.start_at - time.time()))
+    if args.go:
+        Path(f"{args.out}.ready").touch()
+        while not Path(args.go).exists():
+            time.sleep(0.01)
     end = time.monotonic() + args.seconds
     while time.monotonic() < end:
         if worker.tick() == 0:

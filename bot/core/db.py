@@ -9,15 +9,18 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+BUSY_TIMEOUT = 30.0
+"""Seconds a SQLite transaction waits for another process's write lock before it fails."""
 
-def make_engine(url: str) -> Engine:
+
+def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
     """An engine that behaves the same under threads on SQLite and PostgreSQL."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, busy_timeout)
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
     """SQLite with one transaction at a time per process, each holding the write lock from its start.
 
     SQLite has one writer. Left alone, pysqlite begins lazily and upgrades to a write lock at the
@@ -31,7 +34,7 @@ def _sqlite_engine(url: str) -> Engine:
     # would turn a lock held elsewhere into "no connection" errors for readers too. A connection here
     # is a file handle, and the threads are bounded by their own pools.
     pool = {} if ":memory:" in url else {"pool_size": 10, "max_overflow": -1}
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout}, **pool)
     one_at_a_time = threading.RLock()
 
     @event.listens_for(engine, "connect")
@@ -41,7 +44,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         if ":memory:" not in url:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

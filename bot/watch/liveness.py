@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 STALE = timedelta(seconds=60)
 """No worker has finished a tick for this long: /healthz fails."""
 RECORD_EVERY = timedelta(seconds=5)
+"""At most this often a worker's tick is written; a twelfth of a shorter ``stale`` when given one."""
 PING_EVERY = timedelta(minutes=1)
 PING_TIMEOUT = 10.0
 FORGET_AFTER = timedelta(days=1)
@@ -40,8 +41,10 @@ _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 class Liveness:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, worker: str,
-                 ping_url: str | None = None) -> None:
+                 ping_url: str | None = None, stale: timedelta = STALE) -> None:
         self._sessions = sessions
+        self._stale = stale
+        self._record_every = min(RECORD_EVERY, stale / 12)  # a live worker never looks stale
         self._clock = clock
         self._worker = worker
         self._ping_url = ping_url
@@ -53,7 +56,7 @@ class Liveness:
     def ticked(self) -> None:
         """A tick finished: record it (now and then) and ping the outside switch when a minute has passed."""
         now = self._clock.now()
-        if self._recorded is None or now - self._recorded >= RECORD_EVERY:
+        if self._recorded is None or now - self._recorded >= self._record_every:
             with self._sessions() as session, session.begin():
                 insert = _INSERT[session.get_bind().dialect.name]
                 session.execute(insert(WorkerTick).values(worker=self._worker, ticked_at=now)
@@ -66,13 +69,13 @@ class Liveness:
             threading.Thread(target=self._ping, name="healthcheck-ping", daemon=True).start()
 
     def worker_problem(self) -> str | None:
-        """None while some worker finished a tick within ``STALE``; else how long none has."""
+        """None while some worker finished a tick within ``STALE`` (or the ``stale`` given); else how long none has."""
         with self._sessions() as session:
             session.connection(execution_options=PLAIN_READ)  # /healthz must not wait for a writer
             latest = session.scalar(select(func.max(WorkerTick.ticked_at)))
         since = max(latest, self._started) if latest is not None else self._started
         silent = self._clock.now() - since
-        return f"no tick for {int(silent.total_seconds())}s" if silent >= STALE else None
+        return f"no tick for {int(silent.total_seconds())}s" if silent >= self._stale else None
 
     def _ping(self) -> None:
         """The GET, in a thread of its own: a slow switch never holds a tick."""

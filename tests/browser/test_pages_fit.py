@@ -75,14 +75,14 @@ def test_the_retro_page_fits_a_desktop_and_a_phone(retro_console, browse, screen
     fits(page, "stats-weeks", screenshots)
     page.set_viewport_size(VIEWPORTS["phone"])
     chart = page.locator("img.chart")
-    chart.evaluate("img => img.decode()")
     phone = page.locator("picture source").get_attribute("srcset")
-    assert chart.evaluate("img => img.currentSrc") == phone, "the chart drawn for a phone's width"
+    drawn = "src => { const img = document.querySelector('img.chart'); return img.complete && img.currentSrc === src; }"
+    page.wait_for_function(drawn, arg=phone)  # the chart drawn for a phone's width (chosen once the resize lands)
     assert chart.evaluate("img => img.naturalWidth") < 500
     labels = page.locator("table.figures tr.week-row td[data-label]").first
     assert labels.evaluate("td => getComputedStyle(td, '::before').content") == '"Declared: "'
     page.set_viewport_size(VIEWPORTS["desktop"])
-    assert chart.evaluate("img => img.currentSrc") != phone
+    page.wait_for_function("src => document.querySelector('img.chart').currentSrc !== src", arg=phone)
 
 
 def test_every_console_page_fits_and_names_people(database_url, engine, fake_slack, clock, servers, browse, screenshots):

@@ -20,7 +20,8 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
@@ -139,6 +140,8 @@ class FakeSlack(Documents, OpenIdMixin):
         # Wakes wait_for_request() and wait_for_call(); shares the lock, so no second lock to take.
         self._changed = threading.Condition(self._lock)
         self._generation = 0
+        self._answering = threading.Event()  # cleared while ``holding_answers`` holds every call
+        self._answering.set()
         self._initial_scopes = None if scopes is None else tuple(dict.fromkeys(scopes))
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -186,6 +189,7 @@ class FakeSlack(Documents, OpenIdMixin):
         """Back to a fresh workspace: no calls, violations, state, failures, latency or rate limits,
         and the scopes given to the constructor. A request still waiting out its latency is dropped
         (answered 503, not carried out), so it cannot land in the next test's workspace."""
+        self._answering.set()
         with self._lock:
             self._generation += 1
             self.calls: list[Call] = []
@@ -355,6 +359,16 @@ class FakeSlack(Documents, OpenIdMixin):
                 return False
             del queue[found]
             return True
+
+    @contextmanager
+    def holding_answers(self) -> Iterator[None]:
+        """Every Web API call waits, once it has arrived, until the block ends: what the bot does
+        inside it, it does without any answer from Slack, however slow the machine."""
+        self._answering.clear()
+        try:
+            yield
+        finally:
+            self._answering.set()
 
     def set_latency(self, method: str, seconds: float, when: Callable[[dict], bool] | None = None) -> None:
         """Delay every call of `method` by `seconds` (instead of `fake.latency`, which delays every
@@ -539,6 +553,7 @@ class FakeSlack(Documents, OpenIdMixin):
                 delay = self.latency
         if delay:
             time.sleep(delay)  # outside the lock, so concurrent calls overlap
+        self._answering.wait()
         if generation != self._generation:  # reset() while this waited: not this workspace's call
             return 503, {}, "the fake was reset while this call waited out its latency", None
         status, extra, payload = self._check(method, args, problems, headers.get("Authorization"))

@@ -186,6 +186,15 @@ def test_latency_lets_concurrent_calls_overlap(fake, client):
     assert time.monotonic() - begin < 0.3
 
 
+def test_holding_answers_keeps_every_call_arrived_and_unanswered_until_the_block_ends(fake, client):
+    with ThreadPoolExecutor(1) as pool:
+        with fake.holding_answers():
+            answer = pool.submit(client.auth_test)
+            fake.wait_for_request("auth.test")
+            assert not answer.done() and fake.calls == []
+        assert answer.result(timeout=10).get("ok") and [c.method for c in fake.calls] == ["auth.test"]
+
+
 def test_response_url_is_recorded(fake):
     url = fake.response_url(tag="cmd-1")
     assert WebhookClient(url).send(text="Declared", response_type="ephemeral").status_code == 200

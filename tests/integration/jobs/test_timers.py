@@ -24,6 +24,7 @@ from bot.core.db import make_session_factory
 from bot.jobs.timers import TimerWorker, add_tick_job, cancel, retry_delay, schedule
 from models import Incident
 from models.timer import Timer
+from tests.processes import wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -330,12 +331,13 @@ def test_two_worker_processes_run_each_timer_exactly_once(sessions, database_url
     now = SystemClock().now()
     with sessions() as session, session.begin():
         ids = [schedule(session, "page", now - timedelta(milliseconds=i)).id for i in range(300)]
-    start_at = str(time.time() + 1.5)  # both processes are up by then and start together
-    outs = [tmp_path / "a.log", tmp_path / "b.log"]
-    workers = [start_worker(database_url, name, out, "--batch", "10", "--work", "0.002", "--start-at", start_at,
+    outs, go = [tmp_path / "a.log", tmp_path / "b.log"], tmp_path / "go"
+    workers = [start_worker(database_url, name, out, "--batch", "10", "--work", "0.002", "--go", str(go),
                             "--seconds", "15")
                for name, out in zip("ab", outs, strict=True)]
-    assert [w.wait(timeout=20) for w in workers] == [0, 0]
+    wait_for(lambda: all(Path(f"{out}.ready").exists() for out in outs), 60, "both workers to be up")
+    go.touch()  # they start together, however long each took to start
+    assert [w.wait(timeout=30) for w in workers] == [0, 0]
 
     ran = [(i, who) for out in outs for what, i, who, _ in records(out)]
     assert sorted(i for i, _ in ran) == sorted(ids), "every timer ran exactly once"
@@ -354,9 +356,7 @@ def test_a_killed_workers_timers_are_finished_by_another_process(sessions, datab
     dying_out, other_out = tmp_path / "dying.log", tmp_path / "other.log"
     dying = start_worker(database_url, "dying", dying_out, "--block", "--lease", str(lease))
     try:
-        deadline = time.monotonic() + 10
-        while not records(dying_out) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_for(lambda: records(dying_out), 60, "the dying worker to start a timer")
         [(_, started_id, _, started_at)] = records(dying_out)  # it claimed all 20, and blocks in the first
         with sessions() as session:
             leases_end = session.scalar(select(func.min(Timer.claimed_until)).where(Timer.claimed_by == "dying"))
@@ -364,7 +364,7 @@ def test_a_killed_workers_timers_are_finished_by_another_process(sessions, datab
     finally:
         dying.send_signal(signal.SIGKILL)
         dying.wait()
-    assert other.wait(timeout=20) == 0
+    assert other.wait(timeout=30) == 0
 
     ran = records(other_out)
     assert sorted(i for _, i, _, _ in ran) == sorted(ids)

@@ -1,5 +1,7 @@
 """A process killed (SIGKILL) with a Slack call on the wire: the next one takes over in seconds and
-doubles nothing (issue 7, items 4 and 5). Real ``python -m bot web`` processes, real signals."""
+doubles nothing (issue 7, items 4 and 5). Real ``python -m bot web`` processes, real signals; two run
+before the kill and the one holding the incident's sync is killed, so the time measured is the
+takeover's, not a new process's start on a busy machine."""
 
 import time
 
@@ -36,13 +38,12 @@ def row(engine):
 def test_killed_while_creating_the_channel_the_next_process_adopts_it(database_url, fake_slack, tmp_path, row):
     fake_slack.set_latency("conversations.create", 1.5, when=first_only())
     with bot_processes(database_url, fake_slack, tmp_path, lease=2, RUN_WORKER="1") as bots:
-        first, url = bots.web()
+        (_, url), _ = bots.webs(2)
         assert "INC-1* is recorded" in signed_command(url, fake_slack)["text"]
         fake_slack.wait_for_request("conversations.create")
-        killed = bots.kill(first)
+        killed = bots.kill(bots.process_of(row().sync_owner))
         wait_for(lambda: fake_slack.channel_by_name("inc-1-checkout-is-down"), 10, "Slack to create the channel anyway")
 
-        bots.web()
         ready = wait_for(lambda: (r := row()) and r.summary_ts and r.synced_revision == r.revision and r, 40,
                          "the new process to finish the incident's Slack side")
         took = time.monotonic() - killed
@@ -59,14 +60,13 @@ def test_killed_between_posting_the_summary_and_recording_it_nothing_is_posted_t
 
     fake_slack.set_latency("chat.postMessage", 1.5, when=summary_post)
     with bot_processes(database_url, fake_slack, tmp_path, lease=2, RUN_WORKER="1") as bots:
-        first, url = bots.web()
+        (_, url), _ = bots.webs(2)
         signed_command(url, fake_slack)
         fake_slack.wait_for_request("chat.postMessage", summary_post)
-        killed = bots.kill(first)
+        killed = bots.kill(bots.process_of(row().sync_owner))
         fake_slack.wait_for_call("chat.postMessage", lambda call: summary_post(call.args))  # Slack posted it anyway
         fake_slack.set_latency("chat.postMessage", 0)
 
-        bots.web()
         ready = wait_for(lambda: (r := row()) and r.summary_pinned and r.synced_revision == r.revision and r, 40,
                          "the new process to finish the incident's Slack side")
         took = time.monotonic() - killed

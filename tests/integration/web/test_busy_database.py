@@ -2,6 +2,9 @@
 
 Slack drops an ack after 3 s. A listener whose work is not done within its deadline acks at once
 with an honest notice, and its answer follows through the response URL when the work is over.
+The ack's time is measured where the bot makes it (``Server.answer_times``: from the request reaching
+the app to its response starting), as the test's own client threads, starved on a busy machine, would
+add their own waits to a wall clock read on their side.
 """
 
 import sqlite3
@@ -67,7 +70,7 @@ def test_a_declare_under_a_held_lock_is_acked_in_time_and_answered_when_recorded
         response = bot.command("declare sev2 Checkout is down", follow_late=False)
         tag = f"cmd{bot._trigger}"
     assert response.status == 200, response.body
-    assert response.elapsed < SLACK_ACK_TIMEOUT
+    assert max(bot.server.answer_times()) < SLACK_ACK_TIMEOUT
     assert response.json()["text"] == BUSY.text
     [answer] = wait_until(lambda: fake_slack.responses_for(tag))
     assert "INC-1" in answer["text"]
@@ -79,7 +82,8 @@ def test_a_burst_under_a_held_lock_is_acked_in_time(bot, fake_slack, held_lock):
     with held_lock(), ThreadPoolExecutor(8) as pool:
         responses = list(pool.map(lambda i: bot.command(f"declare sev3 Outage {i}", follow_late=False), range(8)))
     assert [r.status for r in responses] == [200] * 8
-    assert max(r.elapsed for r in responses) < SLACK_ACK_TIMEOUT, [round(r.elapsed, 2) for r in responses]
+    acks = bot.server.answer_times()
+    assert len(acks) == 8 and max(acks) < SLACK_ACK_TIMEOUT, [round(seconds, 2) for seconds in acks]
     wait_until(lambda: len([b for b in fake_slack.responses if "is recorded" in b.get("text", "")]) == 8)
     assert len(bot.ctx.incidents.list_open()) == 8
 
@@ -89,7 +93,7 @@ def test_a_button_under_a_held_lock_says_so_then_what_became_of_it(bot, fake_sla
     with held_lock():
         response = bot.click(Action.ACKNOWLEDGE, row.id, user="U02BOB", channel=row.channel_id)
         tag = f"act{bot._trigger}"
-    assert response.status == 200 and response.elapsed < SLACK_ACK_TIMEOUT
+    assert response.status == 200 and max(bot.server.answer_times()) < SLACK_ACK_TIMEOUT
     busy, done = wait_until(lambda: (answers := fake_slack.responses_for(tag)) and len(answers) == 2 and answers)
     assert busy["text"] == BUSY.text and done["text"].startswith(":white_check_mark: Done")
     assert incident(bot, row.id).acknowledged_by == "U02BOB"
@@ -101,7 +105,7 @@ def test_a_declare_form_under_a_held_lock_closes_and_its_answer_follows(bot, fak
     with held_lock():
         response = bot.submit_view(ViewId.DECLARE, values, private_metadata=origin)
     assert (response.status, response.body) == (200, b"")
-    assert response.elapsed < SLACK_ACK_TIMEOUT
+    assert max(bot.server.answer_times()) < SLACK_ACK_TIMEOUT
     busy, declared = wait_until(lambda: (answers := fake_slack.responses_for("form")) and len(answers) == 2 and answers)
     assert busy["text"] == BUSY.text and "INC-1" in declared["text"]
 
@@ -110,7 +114,7 @@ def test_health_answers_at_once_while_another_process_holds_the_lock(bot, held_l
     with held_lock():
         response = http("GET", f"{bot.url}/healthz", timeout=5)
     assert (response.status, response.json()) == (200, {"status": "ok", "database": "ok", "worker": "ok"})
-    assert response.elapsed < 1.0
+    assert max(bot.server.answer_times("/healthz")) < 1.0
 
 
 def test_the_test_driver_reads_a_late_answer_as_the_person_does(bot, fake_slack, monkeypatch):
