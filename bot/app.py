@@ -160,7 +160,7 @@ def features(ctx: AppContext) -> tuple[Feature, ...]:
         console.feature(ConsoleQueries(ctx.sessions, ctx.config, ctx.oncall), ctx.settings, ctx.gateway, ctx.signin_links),
         reports.feature(ctx.reports, ctx.reviews, ctx.actions, ctx.report_forms, ctx.rendering, ctx.people, answers),
         retro.feature(ctx.retro, ctx.digest, ctx.settings.public_url),
-        people.feature(ctx.people),
+        people.feature(ctx.people, ctx.config),
         watch.feature(ctx.heartbeats, ctx.maintenance, ctx.settings.webhook_token, ctx.settings.public_url),
     )
 

@@ -137,6 +137,8 @@ class Bot:
     channel: str = "CGENERAL"
     secret: str = SIGNING_SECRET
     _trigger: int = field(default=0)
+    """The last trigger number handed out (tests read it to find the answer of the request just sent)."""
+    _triggers: threading.Lock = field(default_factory=threading.Lock)
     _run: str = field(default_factory=lambda: secrets.token_hex(4))  # trigger ids are unique across bots
     _event: int = field(default=0)
 
@@ -152,28 +154,35 @@ class Bot:
             "X-Slack-Signature": signature,
         })
 
+    def _next_trigger(self) -> int:
+        """A trigger number of its own for each request, also when threads send at once (two requests
+        sharing one would be a replay to the bot)."""
+        with self._triggers:
+            self._trigger += 1
+            return self._trigger
+
     def command(self, text: str, user: str = "U01ALICE", channel: str | None = None, follow_late: bool = True,
                 **signing) -> HttpResponse:
         """``/incident <text>`` as Slack sends it; the ack. When the bot acked with ``BUSY`` (its work
         missed the deadline, as on a machine busy with other work), the answer that followed at the
         response URL instead, as the person reads it, unless ``follow_late`` is off (or the app runs
         elsewhere: benchmarks take the ack as it is)."""
-        response = self._command(text, user, channel, **signing)
+        trigger = self._next_trigger()
+        response = self._command(trigger, text, user, channel, **signing)
         if follow_late and self.ctx is not None and response.status == 200 \
                 and (response.json() or {}).get("text") == BUSY.text:
             self.settle()
-            [answer] = self.fake.responses_for(f"cmd{self._trigger}")
+            [answer] = self.fake.responses_for(f"cmd{trigger}")
             return HttpResponse(200, json.dumps(answer).encode(), response.elapsed)
         return response
 
-    def _command(self, text: str, user: str, channel: str | None, **signing) -> HttpResponse:
-        self._trigger += 1
+    def _command(self, trigger: int, text: str, user: str, channel: str | None, **signing) -> HttpResponse:
         form = {
             "token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel or self.channel,
             "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": "/incident",
             "text": text, "api_app_id": "A0001", "is_enterprise_install": "false",
-            "response_url": self.fake.response_url(f"cmd{self._trigger}"),
-            "trigger_id": f"trigger.{self._run}.{self._trigger}",
+            "response_url": self.fake.response_url(f"cmd{trigger}"),
+            "trigger_id": f"trigger.{self._run}.{trigger}",
         }
         return self.post_signed(urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded", **signing)
 
@@ -185,7 +194,7 @@ class Bot:
     def click(self, action_id: str, incident_id: int, user: str = "U01ALICE", channel: str | None = None,
               message_ts: str | None = None) -> HttpResponse:
         """A button pressed; ``message_ts``: on that message of ``channel`` (its response URL can replace it)."""
-        self._trigger += 1
+        trigger = self._next_trigger()
         container = {"type": "message", "channel_id": channel or "C1"}
         source = None
         if message_ts is not None:
@@ -193,18 +202,18 @@ class Bot:
             source = (channel or "C1", message_ts)
         return self.interact({
             "type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": f"trigger.{self._run}.{self._trigger}", "container": container,
+            "trigger_id": f"trigger.{self._run}.{trigger}", "container": container,
             "channel": {"id": channel or "C1", "name": "inc"},
-            "response_url": self.fake.response_url(f"act{self._trigger}", message=source),
+            "response_url": self.fake.response_url(f"act{trigger}", message=source),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": str(incident_id),
                          "action_ts": str(time.time())}],
         })
 
     def submit_view(self, callback_id: str, values: dict, user: str = "U01ALICE", private_metadata: str = "") -> HttpResponse:
-        self._trigger += 1
+        trigger = self._next_trigger()
         return self.interact({
             "type": "view_submission", "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": f"trigger.{self._run}.{self._trigger}",
+            "trigger_id": f"trigger.{self._run}.{trigger}",
             "view": {"id": "V1", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
                      "state": {"values": values}, "hash": "h"},
         })

@@ -6,6 +6,7 @@ import threading
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -26,7 +27,11 @@ def _sqlite_engine(url: str) -> Engine:
     not open a second transaction while it holds one: it would wait on itself. A connection with
     the ``PLAIN_READ`` option takes no lock at all (WAL lets it read beside a writer).
     """
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    # Every thread that waits for the write lock holds a connection while it waits; a bounded pool
+    # would turn a lock held elsewhere into "no connection" errors for readers too. A connection here
+    # is a file handle, and the threads are bounded by their own pools.
+    pool = {} if ":memory:" in url else {"pool_size": 10, "max_overflow": -1}
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
     one_at_a_time = threading.RLock()
 
     @event.listens_for(engine, "connect")
@@ -74,10 +79,12 @@ def ping(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def write_lock_timed_out(exc: BaseException) -> bool:
-    """Whether ``exc`` is SQLite giving up on the write lock another process held past ``busy_timeout``.
-
-    Every transaction here takes the lock at its ``BEGIN IMMEDIATE``, before it writes anything,
-    so the work it would have done can simply be tried again.
-    """
+def database_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not take the work yet, before any of it was written:
+    SQLite giving up on the write lock another process held past ``busy_timeout`` (every transaction
+    here takes it at its ``BEGIN IMMEDIATE``, before it writes), or no pooled connection free within
+    the pool's timeout (PostgreSQL's connections all waiting on a lock held elsewhere). Such work can
+    simply be tried again."""
+    if isinstance(exc, PoolTimeout):
+        return True
     return isinstance(exc, OperationalError) and str(exc.orig) in ("database is locked", "database is busy")

@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.people import is_user
+from bot.people.ahead import named_soon
 from models import Person
 
 MAX_AGE = timedelta(days=1)
@@ -110,6 +112,16 @@ class PeopleDirectory:
         rows = self._rows(sorted(set(user_ids)))
         stale_before = self._clock.now() - self._max_age
         return [u for u in sorted(set(user_ids)) if u not in rows or rows[u].fetched_at < stale_before]
+
+    def ask_ahead(self, config: IncidentConfig) -> list[str]:
+        """Ask now for everyone the rows and schedules name whom this directory lacks or holds stale
+        (``bot.people.ahead``), so that the first page to name them already has their name."""
+        with self._sessions() as session:
+            wanted = named_soon(session, config, self._clock.now())
+        ask = self.needing_look_up(wanted)
+        if ask:
+            self._asks(ask)
+        return ask
 
     # -- writing (what Slack said) ----------------------------------------------------------
 

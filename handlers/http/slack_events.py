@@ -1,7 +1,9 @@
 """``POST /slack/events``: Slack's commands, interactivity and events, verified here, then handed to Bolt.
 
 Bolt's own Starlette adapter calls a synchronous app's ``dispatch`` on the event loop, so
-one slow dispatch stalls every request. Here each dispatch runs in the server's thread pool.
+one slow dispatch stalls every request. Here each dispatch runs on a worker thread, counted by a
+limiter of Slack's own: the routes' shared one (40 threads) can be taken by pages or check-ins
+waiting on a busy database, and an ack must never queue behind them (Slack drops it after 3 s).
 A refused request is logged in one line with the reason, never with its body.
 """
 
@@ -9,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
+import anyio
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_starlette_response
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -27,7 +29,14 @@ NO_SECRET = ("This server takes Slack's requests by Socket Mode and has no SLACK
              "HTTP ones: set it to use this endpoint.")
 
 
+SLACK_THREADS = 64
+"""Slack requests dispatched at once. Each holds its thread at most until its ack
+(``handlers.slack.replies.ANSWER_DEADLINE``), so this bounds a burst, never a backlog."""
+
+
 def routes(bolt: App | None, signing_secret: str | None, gate: AckFirst) -> list[Route]:
+    slack_threads = anyio.CapacityLimiter(SLACK_THREADS)
+
     async def slack_events(request: Request) -> Response:
         if bolt is None:
             return JSONResponse({"error": SLACK_OFF}, status_code=503)
@@ -41,7 +50,7 @@ def routes(bolt: App | None, signing_secret: str | None, gate: AckFirst) -> list
             log.warning("refused a request to /slack/events: %s", refusal)
             return JSONResponse({"error": str(refusal)}, status_code=refusal.status)
         with gate.request():
-            response = await run_in_threadpool(bolt.dispatch, for_bolt)
+            response = await anyio.to_thread.run_sync(bolt.dispatch, for_bolt, limiter=slack_threads)
         return to_starlette_response(response)
 
     return [Route("/slack/events", slack_events, methods=["POST"])]

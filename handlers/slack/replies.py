@@ -26,8 +26,9 @@ from typing import TypeVar
 from slack_bolt import BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.core.db import write_lock_timed_out
+from bot.core.db import database_busy
 from bot.core.errors import UserError
 from bot.core.triggers import Triggers
 from bot.slack import blocks
@@ -53,33 +54,33 @@ LATE = object()
 
 
 def outcome(work: Callable[[], Message | None], what: str) -> Message | None:
-    """Run ``work``; return its reply, or the message that explains why it failed. The database's
-    write lock held too long by another process is no failure of the work: ``persist`` tries again."""
+    """Run ``work``; return its reply, or the message that explains why it failed. A database too busy
+    to take it (``database_busy``) is no failure of the work: ``persist`` tries again."""
     try:
         return work()
     except UserError as exc:
         return blocks.user_error_message(exc)
     except Exception as exc:
-        if write_lock_timed_out(exc):
+        if database_busy(exc):
             raise
         return internal_error(what)
 
 
 def persist(work: Callable[[], Answer], given_up: Answer) -> Answer:
-    """``work()``, tried again while another process holds the database's write lock, for as long as
-    its answer can still reach the person (``KEEP_TRYING``, within a response URL's 30 minutes);
+    """``work()``, tried again while the database is too busy to take it (``database_busy``), for as long
+    as its answer can still reach the person (``KEEP_TRYING``, within a response URL's 30 minutes);
     then ``given_up``, which says plainly that nothing was recorded."""
     deadline, attempt = time.monotonic() + KEEP_TRYING.total_seconds(), 1
     while True:
         try:
             return work()
-        except OperationalError as exc:
-            if not write_lock_timed_out(exc):
+        except (OperationalError, PoolTimeout) as exc:
+            if not database_busy(exc):
                 raise
         if time.monotonic() >= deadline:
-            log.error("gave up after %s attempts: another process kept the database's write lock", attempt)
+            log.error("gave up after %s attempts: the database stayed too busy to take the work", attempt)
             return given_up
-        log.warning("another process holds the database's write lock (attempt %s); trying again", attempt)
+        log.warning("the database is too busy to take the work (attempt %s); trying again", attempt)
         time.sleep(min(attempt, 5))
         attempt += 1
 
@@ -155,7 +156,7 @@ def errors_within(answers: Answers, work: Callable[[], dict[str, str] | None], w
         try:
             return work()
         except Exception as exc:
-            if write_lock_timed_out(exc):
+            if database_busy(exc):
                 raise
             return {field: internal_error(what).text}
 

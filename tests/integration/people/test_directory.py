@@ -47,6 +47,19 @@ def test_a_page_shows_what_is_known_and_each_person_is_looked_up_once(console, r
     assert looked_up(fake_slack).count(ALICE) == 1
 
 
+def test_the_worker_asks_ahead_so_that_the_first_view_already_names_everyone(console, reader, fake_slack):
+    row = declare_form(console, "Checkout down", severity="sev1")
+    console.settle()
+    assert looked_up(fake_slack) == [], "nobody has viewed a page yet"
+    [ahead] = [job for feature in console.ctx.features for job in feature.jobs if job.name == "people-ahead"]
+    ahead.run()
+    console.settle()
+    assert_named(visible(reader.get(f"/incidents/{row.id}").body), [ALICE])
+    ahead.run()
+    console.settle()
+    assert looked_up(fake_slack).count(ALICE) == 1, "known and fresh: not asked again"
+
+
 def test_a_page_view_never_waits_for_slack(console, reader, fake_slack):
     fake_slack.set_latency("users.info", 5.0)
     row = declare_form(console, "Checkout down", severity="sev1")

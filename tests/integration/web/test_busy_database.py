@@ -5,6 +5,7 @@ with an honest notice, and its answer follows through the response URL when the 
 """
 
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +27,8 @@ SLACK_ACK_TIMEOUT = 3.0
 @pytest.fixture
 def held_lock(database_url) -> Callable:
     """A context holding the lock a declare needs, from a connection the bot knows nothing of:
-    SQLite's write lock (``BEGIN IMMEDIATE``), or on PostgreSQL an exclusive lock on ``incidents``."""
+    SQLite's write lock (``BEGIN IMMEDIATE``), or on PostgreSQL an exclusive lock on ``incidents`` and
+    ``heartbeats``."""
 
     @contextmanager
     def hold() -> Iterator[None]:
@@ -42,7 +44,7 @@ def held_lock(database_url) -> Callable:
         engine = create_engine(database_url)
         try:
             with engine.connect() as connection, connection.begin() as transaction:
-                connection.execute(text("LOCK TABLE incidents IN ACCESS EXCLUSIVE MODE"))
+                connection.execute(text("LOCK TABLE incidents, heartbeats IN ACCESS EXCLUSIVE MODE"))
                 yield
                 transaction.rollback()
         finally:
@@ -118,3 +120,21 @@ def test_the_test_driver_reads_a_late_answer_as_the_person_does(bot, fake_slack,
     response = bot.command("declare sev2 Checkout is down")
     assert "INC-1" in response.json()["text"]
     assert fake_slack.responses_for(f"cmd{bot._trigger}") == [response.json()]
+
+
+def test_an_ack_never_queues_behind_other_routes_waiting_on_the_database(make_bot, held_lock):
+    """Cron check-ins (or page views) waiting on a held database can take every thread the web routes
+    share; a Slack request has threads of its own and is acked in time."""
+    bot = make_bot(config={"services": {"backups": {}},
+                           "heartbeats": {"backup": {"every": "1h", "grace": "5m", "service": "backups"}}},
+                   WEBHOOK_TOKEN="hook-token")
+    shared = 40  # anyio's default thread limiter, which every Starlette route's run_in_threadpool shares
+    with ThreadPoolExecutor(shared + 5) as pool:
+        with held_lock():
+            check_ins = [pool.submit(http, "POST", f"{bot.url}/heartbeats/backup?token=hook-token", b"", {}, 60)
+                         for _ in range(shared + 5)]
+            wait_until(lambda: sum(t.name.startswith("AnyIO worker") for t in threading.enumerate()) >= shared)
+            response = bot.command("declare sev3 Backups are late", follow_late=False)
+        assert response.status == 200 and response.elapsed < SLACK_ACK_TIMEOUT, round(response.elapsed, 2)
+        assert [c.result().status for c in check_ins] == [204] * (shared + 5), "each check-in was kept"
+    wait_until(lambda: [row.title for row in bot.ctx.incidents.list_open()] == ["Backups are late"])
