@@ -132,10 +132,13 @@ class FakeServer:
             return
         time.sleep(hold)
         data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/x-ndjson" if isinstance(body, str) else "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        for name, value in extra.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(data)
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/x-ndjson" if isinstance(body, str) else "application/json")
+            handler.send_header("Content-Length", str(len(data)))
+            for name, value in extra.items():
+                handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # a held answer whose caller was killed meanwhile
+            handler.close_connection = True
