@@ -9,7 +9,8 @@ declared evenly over ``--minutes`` (no time is compressed: the fake's tiers and 
 are Slack's own), each a sev2 that pages the on-call person (a page DM), and each then gets five
 changes, one a minute (``CHANGE_EVERY``) from its declaration, so that about ten incidents are
 open at once and the whole day takes about ten minutes:
-  acknowledge   the summary's *Acknowledge* button, pressed by the person paged;
+  acknowledge   the summary's *Acknowledge* button, pressed by the person paged (on the summary: the
+                payload's container names the message, as Slack's does);
   note          ``/incident note``;
   severity      ``/incident sev sev1``;
   handover      ``/incident ic @dave``;
@@ -190,7 +191,8 @@ def one_incident(day: Day, bot: Bot, engine, n: int, at: float, every: float) ->
         time.sleep(0.2)
     channel = row["channel_id"]
     changes: list[tuple[Callable[[], object], tuple[str, ...], str]] = [
-        (lambda: bot.click("incident_acknowledge", number, user=ON_CALL, channel=channel),
+        (lambda: bot.click("incident_acknowledge", number, user=ON_CALL, channel=channel,
+                           message_ts=(incident_row(engine, number) or {}).get("summary_ts")),
          ("summary",), f"Acknowledged by <@{ON_CALL}>"),
         (lambda: bot.command(f"note Busy note {number}", user=DECLARER, channel=channel),
          ("channel",), f"Busy note {number}"),

@@ -94,6 +94,8 @@ class Incident(Base):
     announcement_ts: Mapped[str | None] = mapped_column(String(32))
     summary_shown: Mapped[str | None] = mapped_column(String(80))  # digests of what the summary shows (bot.slack.shown)
     announcement_shown: Mapped[str | None] = mapped_column(String(80))  # and the announcement
+    summary_reply_url: Mapped[str | None] = mapped_column(String(500))  # a button's response URL on the summary
+    summary_reply_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # usable until (Slack: 30 minutes)
 
     revision: Mapped[int] = mapped_column(Integer, default=1)
     synced_revision: Mapped[int] = mapped_column(Integer, default=0)

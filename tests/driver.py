@@ -208,12 +208,20 @@ class Bot:
         body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
         return self.post_signed(body, "application/x-www-form-urlencoded")
 
-    def click(self, action_id: str, incident_id: int, user: str = "U01ALICE", channel: str | None = None) -> HttpResponse:
+    def click(self, action_id: str, incident_id: int, user: str = "U01ALICE", channel: str | None = None,
+              message_ts: str | None = None) -> HttpResponse:
+        """A button pressed; ``message_ts``: on that message of ``channel`` (its response URL can replace it)."""
         trigger = self._next_trigger()
+        container = {"type": "message", "channel_id": channel or "C1"}
+        source = None
+        if message_ts is not None:
+            container["message_ts"] = message_ts
+            source = (channel or "C1", message_ts)
         return self.interact({
             "type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": TEAM},
-            "trigger_id": f"trigger.{self._run}.{trigger}", "container": {"type": "message", "channel_id": channel or "C1"},
-            "channel": {"id": channel or "C1", "name": "inc"}, "response_url": self.fake.response_url(f"act{trigger}"),
+            "trigger_id": f"trigger.{self._run}.{trigger}", "container": container,
+            "channel": {"id": channel or "C1", "name": "inc"},
+            "response_url": self.fake.response_url(f"act{trigger}", message=source),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": str(incident_id),
                          "action_ts": str(time.time())}],
         })

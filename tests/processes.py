@@ -3,6 +3,7 @@ lease ``tests.short_lease``), for tests that kill one with SIGKILL and watch ano
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import socket
@@ -127,10 +128,14 @@ def bot_processes(database_url: str, fake, tmp_path, config: dict | None = None,
         processes.stop_all()
 
 
+_TRIGGERS = itertools.count(1)
+
+
 def signed_command(url: str, fake, text: str = "declare sev1 Checkout is down") -> dict:
     """``/incident <text>`` as Slack sends it to a bot process at ``url``; the ack's body."""
     form = {"token": "legacy", "team_id": TEAM, "channel_id": "CGENERAL", "user_id": "U01ALICE", "user_name": "alice",
-            "command": "/incident", "text": text, "response_url": fake.response_url("crash"), "trigger_id": "t.1",
+            "command": "/incident", "text": text, "response_url": fake.response_url("crash"),
+            "trigger_id": f"t.{next(_TRIGGERS)}",  # unique per command, as Slack's are (a repeat is a replay)
             "api_app_id": "A0001", "channel_name": "general"}
     body = urllib.parse.urlencode(form).encode()
     stamp = int(time.time())

@@ -57,7 +57,8 @@ class EmailSender:
         return mail["Message-ID"]
 
     def already_sent(self, message: Outgoing) -> str | None:
-        return None
+        """A mail server keeps no list of what it took: nobody can say (the step goes, marked a possible repeat)."""
+        raise PageNotDelivered("a mail server cannot say what it was sent", permanent=False)
 
     def _connect(self) -> smtplib.SMTP:
         if self._tls:

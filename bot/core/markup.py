@@ -7,7 +7,8 @@ it again must not let anyone broadcast through the bot (``<!channel>``, ``<!here
 ``<!everyone>``, ``<!subteam^…>``) or hide a link behind a label (``<https://evil|Runbook>``).
 
 ``mrkdwn`` keeps what is harmless and meant (a person's mention, a channel link, a date, a
-bare link) and turns everything else into visible text; ``plain`` reads the same markup as
+bare link) and turns everything else into visible text (a date's link too: it would hide behind the
+date's text); ``plain`` reads the same markup as
 words, for plain_text fields, topics, web pages and reports. slack_sdk has no helper for this.
 """
 
@@ -22,7 +23,8 @@ _USER = re.compile(r"@([UW][A-Z0-9]+)(?:\|[^>]*)?")
 _CHANNEL = re.compile(r"#([CG][A-Z0-9]+)(?:\|([^>]*))?")
 _SPECIAL = re.compile(r"!(here|channel|everyone)(?:\|[^>]*)?")
 _SUBTEAM = re.compile(r"!subteam\^([A-Z0-9]+)(?:\|([^>]*))?")
-_DATE = re.compile(r"!date\^\d+\^[^|>]*(?:\^[^|>]*)?\|([^>]*)")
+_DATE = re.compile(r"(!date\^\d+\^[^|>^]*)(?:\^([^|>]*))?\|([^>]*)")
+"""A date (``<!date^1700000000^{time}|09:00>``) and its optional link: a date's text can link anywhere."""
 _LINK = re.compile(r"((?:https?|mailto):[^|\s]+)(?:\|(.*))?", re.DOTALL)
 
 
@@ -68,8 +70,8 @@ def mrkdwn(text: str | None) -> str:
             return f"@{m[1]}"
         if m := _SUBTEAM.fullmatch(inner):
             return _escape(m[2] or f"@{m[1]}")
-        if _DATE.fullmatch(inner):
-            return f"<{inner}>"
+        if m := _DATE.fullmatch(inner):
+            return f"<{m[1]}|{m[3]}>" + (f" ({_escape(m[2])})" if m[2] else "")
         if m := _LINK.fullmatch(inner):
             return f"<{m[1]}>" if not m[2] else f"{_escape(m[2])} (<{m[1]}>)"
         return None
@@ -96,7 +98,7 @@ def plain(text: str | None, names: Callable[[str], str] | None = None) -> str:
         if m := _SUBTEAM.fullmatch(inner):
             return _unescape(m[2] or f"@{m[1]}")
         if m := _DATE.fullmatch(inner):
-            return _unescape(m[1])
+            return _unescape(m[3]) + (f" ({m[2]})" if m[2] else "")
         if m := _LINK.fullmatch(inner):
             return m[1] if not m[2] else f"{_unescape(m[2])} ({m[1]})"
         return None

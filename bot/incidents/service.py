@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.comms.roles import comms_lead_wanted
@@ -32,6 +32,9 @@ from models.incident import TITLE_LENGTH
 
 if TYPE_CHECKING:
     from bot.reports.review import ReviewService
+
+REPLY_URL_LASTS = timedelta(minutes=25)
+"""Slack keeps a button's response URL for 30 minutes; the summary is replaced through it within 25."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,16 @@ class IncidentService:
                 )
             self._assign(incident, role, user, actor)
         return incident
+
+    def pressed_on_summary(self, incident_id: int, channel_id: str, message_ts: str, response_url: str) -> None:
+        """A button was pressed on this incident's summary: its response URL can replace the summary (for
+        ``REPLY_URL_LASTS``), so the change it makes costs no ``chat.update``. A button elsewhere (a page
+        DM, the announcement) is ignored: its URL would replace that message."""
+        with self._sessions() as session, session.begin():
+            session.execute(update(Incident).where(Incident.id == incident_id, Incident.channel_id == channel_id,
+                                                   Incident.summary_ts == message_ts)
+                            .values(summary_reply_url=response_url,
+                                    summary_reply_until=self._clock.now() + REPLY_URL_LASTS))
 
     def take_comms(self, incident_id: int, actor: str) -> Incident:
         """The *Take communication lead* button."""

@@ -64,6 +64,14 @@ class Senders(Protocol):
         ...
 
 
+def maybe_sent(delivery: PageDelivery) -> bool:
+    """Whether an earlier attempt may have reached the provider: it failed (its answer may have been lost), or
+    it took the row for sending and never said how that ended (its process died mid-send). Such a step is
+    looked up before it goes again, and where the provider cannot say, goes marked a possible repeat; one
+    that only waited for a send rate was put back to pending, never sent, and needs no look-up."""
+    return delivery.attempts > 0 or delivery.state == DeliveryState.SENDING
+
+
 class NotificationSteps:
     def __init__(self, sessions: sessionmaker[Session], config: IncidentConfig, clock: Clock,
                  contacts: ContactService, senders: Senders | None, links: AckLinks | None) -> None:
@@ -130,8 +138,7 @@ class NotificationSteps:
         message = self.outgoing(delivery, incident)  # outside the session: the first link makes its secret
         if not self._take(delivery.id):
             return
-        maybe_sent = timers.may_have_acted(timer, failures=delivery.attempts)
-        ref, unsure = self._look_up(message) if maybe_sent else (None, None)
+        ref, unsure = self._look_up(message) if maybe_sent(delivery) else (None, None)
         try:
             ref = ref or self._senders.send(message)
         except PageNotDelivered as exc:
@@ -193,7 +200,7 @@ class NotificationSteps:
             delivery.state, delivery.provider_ref, delivery.sent_at = DeliveryState.SENT, ref, now
             tries = f" after {delivery.attempts} failed attempt{'s' if delivery.attempts > 1 else ''}" \
                 if delivery.attempts else ""
-            repeat = (f" (it may arrive twice: an earlier attempt's answer was lost, and asking the provider "
+            repeat = (f" (it may arrive twice: an earlier attempt may have sent it, and asking the provider "
                       f"whether it arrived failed: {unsure})") if unsure else ""
             _note(session, delivery, now, "page_step", f"Reached <@{delivery.user_id}> by "
                   f"{METHOD_NAMES[delivery.method]}{tries}{repeat}", "sent", announce=True)

@@ -307,6 +307,13 @@ class SlackGateway:
             text=message.text, blocks=message.blocks or None, response_type="ephemeral", replace_original=False
         )
 
+    def replace(self, response_url: str, message: Message) -> bool:
+        """Replace the message whose button gave ``response_url`` (no Tier 3 ``chat.update`` spent); whether
+        Slack took it (a URL past its 30 minutes or its five uses is refused)."""
+        answer = WebhookClient(response_url).send(text=message.text, blocks=message.blocks or None,
+                                                  replace_original=True)
+        return answer.status_code == 200
+
 
 RECENT = 200
 """How many of a conversation's latest messages a recovery looks through for its own posts."""

@@ -23,7 +23,8 @@ Once its report is asked for, each pass also brings the channel's report canvas 
 in line (``bot.slack.canvas``).
 
 Slack's rate limits (``bot.slack.budget``): the summary and the announcement are updated only
-when their render differs from what Slack shows (``bot.slack.shown``); each step is ranked (a new
+when their render differs from what Slack shows (``bot.slack.shown``), the summary through the
+response URL of a button pressed on it when there is one (no Tier 3 call); each step is ranked (a new
 incident's channel, summary and announcement first, then changes people act on, last topics,
 timeline posts and canvases; the oldest incident first within a rank); a step over its method's
 budget waits alone, never holding back a step of another method, and the pass comes back when the
@@ -367,9 +368,29 @@ class _Pass:
                                      **({"summary_pinned": True} if pinned else {}))
             incident.summary_ts, incident.summary_pinned = ts, pinned
         elif (priority := update_priority(incident.summary_shown, digest)) is not None:
-            with self._as(priority):
-                self.slack.update(incident.channel_id, incident.summary_ts, message)
+            if not self._replace_summary(message):
+                with self._as(priority):
+                    self.slack.update(incident.channel_id, incident.summary_ts, message)
             self.sync.record(Incident.__table__, incident.id, summary_shown=digest)
+
+    def _replace_summary(self, message: blocks.Message) -> bool:
+        """Replace the summary through the response URL of a button pressed on it, if one is fresh: the change
+        that button made costs no ``chat.update``. The URL is used once, given up before it is (a pass that
+        dies meanwhile leaves the summary to ``chat.update``); whether Slack took the message."""
+        incident = self.incident
+        url, until = incident.summary_reply_url, incident.summary_reply_until
+        if url is None or until is None or until <= self.sync._clock.now():
+            return False
+        with self.sync._sessions() as session, session.begin():
+            session.execute(update(Incident).where(Incident.id == incident.id, Incident.summary_reply_url == url)
+                            .values(summary_reply_url=None, summary_reply_until=None))
+        try:
+            if self.slack.replace(url, message):
+                return True
+        except OSError as exc:
+            log.info("INC-%s: could not replace the summary through a button's response URL (%s); "
+                     "chat.update instead", incident.id, exc)
+        return False
 
     def _pin(self) -> None:
         incident = self.incident

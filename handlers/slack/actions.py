@@ -15,10 +15,11 @@ from bot.comms.updates import UpdateService
 from bot.incidents.service import IncidentService
 from bot.slack.blocks import Message, replies
 from bot.slack.ids import Action
-from handlers.slack.payloads import check_button_value, user_id
+from handlers.slack.payloads import check_button_value, pressed_on, user_id
 from handlers.slack.replies import Answers, reply_within
 
 Change = Callable[[dict, str], Message | None]
+Pressed = Callable[[int, str, str, str], None]
 
 
 def register(app: App, incidents: IncidentService, updates: UpdateService, answers: Answers) -> None:
@@ -33,14 +34,14 @@ def register(app: App, incidents: IncidentService, updates: UpdateService, answe
         return replies.snoozed(incident_id, minutes)
 
     buttons: dict[str | re.Pattern, Change] = {
-        Action.ACKNOWLEDGE: _silent(incidents.acknowledge),
-        Action.TAKE_COMMS: _silent(incidents.take_comms),
-        Action.RESOLVE: _silent(incidents.resolve),
         Action.SUBSCRIBE: subscribe,
         re.compile(rf"^{Action.SNOOZE}_\d+$"): snooze,
     }
     for action_id, change in buttons.items():
         app.action(action_id)(button(answers, change))
+    for action_id, silent in ((Action.ACKNOWLEDGE, incidents.acknowledge), (Action.TAKE_COMMS, incidents.take_comms),
+                              (Action.RESOLVE, incidents.resolve)):
+        app.action(action_id)(button(answers, _silent(silent), incidents.pressed_on_summary))
 
     @app.action(Action.POST_UPDATE)
     def post_update(ack: Ack, body: dict, action: dict) -> None:
@@ -68,13 +69,21 @@ def _silent(change: Callable[[int, str], object]) -> Change:
     return apply
 
 
-def button(answers: Answers, change: Change):
-    """A listener that applies ``change`` and answers the person only if there is something to say."""
+def button(answers: Answers, change: Change, pressed: Pressed | None = None):
+    """A listener that applies ``change`` and answers the person only if there is something to say.
+    ``pressed`` hears first where the button was and its response URL (the summary is replaced through it)."""
 
     def listener(ack: Ack, body: dict, action: dict) -> None:
         user = user_id(body)
         check_button_value(action)
-        reply = reply_within(answers, lambda: change(action, user), f"the {action['action_id']} button",
+        source = pressed_on(body) if pressed is not None else None
+
+        def apply() -> Message | None:
+            if source is not None:
+                pressed(int(action["value"]), *source)
+            return change(action, user)
+
+        reply = reply_within(answers, apply, f"the {action['action_id']} button",
                              body.get("response_url"), user, body["trigger_id"])
         if reply is not None:
             answers.tell(body.get("response_url"), reply, user)

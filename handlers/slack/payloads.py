@@ -36,6 +36,18 @@ def check_button_value(action: dict) -> None:
         raise MalformedPayload(f"the button's value {value!r} is not an incident id")
 
 
+def pressed_on(body: dict) -> tuple[str, str, str] | None:
+    """The channel and ts of the message whose button was pressed, and the response URL that can replace
+    it; None when the payload lacks any of them (a button in a modal, an odd payload)."""
+    container = body.get("container")
+    if not isinstance(container, dict):
+        return None
+    found = (container.get("channel_id"), container.get("message_ts"), body.get("response_url"))
+    if not all(isinstance(part, str) and 0 < len(part) <= limit for part, limit in zip(found, (32, 32, 500), strict=True)):
+        return None
+    return found
+
+
 def number(value: object, what: str) -> int:
     """A whole number the bot wrote into a form (its private_metadata, an option's value)."""
     if not isinstance(value, str) or not _NUMBER.fullmatch(value):

@@ -73,6 +73,7 @@ class FakeServer:
             self.problems: list[str] = []  # malformed requests the real service would refuse
             self._failures: list[tuple[int, dict[str, str]]] = []
             self._lost = 0
+            self._held: list[float] = []
 
     def fail(self, status: int, times: int = 1, retry_after: float | None = None) -> None:
         """Answer the next ``times`` requests with ``status`` (and do nothing), with ``Retry-After`` if given."""
@@ -84,6 +85,12 @@ class FakeServer:
         """Carry out the next ``times`` requests, then hang up without answering."""
         with self._lock:
             self._lost += times
+
+    def hold_answers(self, seconds: float, times: int = 1) -> None:
+        """Carry out the next ``times`` requests, then answer each only after ``seconds`` (a process can be
+        killed meanwhile, its request done and its answer never read)."""
+        with self._lock:
+            self._held += [seconds] * times
 
     def wait_for(self, found: Callable[[], object], timeout: float = 10):
         deadline = time.monotonic() + timeout
@@ -107,6 +114,7 @@ class FakeServer:
             lose = failure is None and self._lost > 0
             if lose:
                 self._lost -= 1
+            hold = self._held.pop(0) if failure is None and not lose and self._held else 0.0
         if failure is not None:
             status, body = failure, {"code": 20500 if failure >= 500 else 20429, "message": "injected failure",
                                      "status": failure}
@@ -122,11 +130,15 @@ class FakeServer:
         if lose:
             handler.close_connection = True
             return
+        time.sleep(hold)
         data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/x-ndjson" if isinstance(body, str) else "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        for name, value in extra.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(data)
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/x-ndjson" if isinstance(body, str) else "application/json")
+            handler.send_header("Content-Length", str(len(data)))
+            for name, value in extra.items():
+                handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # a held answer whose caller was killed meanwhile
+            handler.close_connection = True

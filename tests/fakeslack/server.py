@@ -182,7 +182,12 @@ class FakeSlack(Documents, OpenIdMixin):
     def base_url(self) -> str:
         return f"{self.url}/api/"  # WebClient joins method names onto it, so the slash matters
 
-    def response_url(self, tag: str = "x") -> str:
+    def response_url(self, tag: str = "x", message: tuple[str, str] | None = None) -> str:
+        """A response URL; ``message`` (channel, ts) is the message whose button gave it: a post there with
+        ``replace_original`` replaces that message, as Slack does."""
+        if message is not None:
+            with self._lock:
+                self._response_messages[tag] = message
         return f"{self.url}/response/{tag}"
 
     def reset(self) -> None:
@@ -199,6 +204,7 @@ class FakeSlack(Documents, OpenIdMixin):
             self._failures: dict[str, list[_Failure]] = {}
             self._lost: dict[str, list[Callable[[dict], bool] | None]] = {}
             self._responses: list[tuple[str, object]] = []
+            self._response_messages: dict[str, tuple[str, str]] = {}  # response URL tag: (channel, ts) it came from
             self._channels: dict[str, dict] = {}
             self._ims: dict[str, dict] = {}  # by D id: id, user, created
             self._im_of: dict[str, str] = {}  # user id -> D id
@@ -697,6 +703,14 @@ class FakeSlack(Documents, OpenIdMixin):
             return 400, {}, "invalid_payload"
         with self._lock:
             self._responses.append((tag, payload))
+            source = self._response_messages.get(tag)
+            if source is not None and payload.get("replace_original"):
+                try:
+                    msg = self._message(*source)
+                except SlackError:
+                    return 404, {}, "message_not_found"
+                msg["text"], msg["blocks"] = payload.get("text", ""), payload.get("blocks")
+                msg["update_count"] += 1
         return 200, {}, "ok"
 
     # -- workspace state (handlers run under the lock) --------------------------------------

@@ -1,6 +1,7 @@
 """The Slack sync's rules: one process at a time per incident, the retry ladder, and what a person
 sees when the bot itself fails (a reference to find it in the log)."""
 
+import json
 import threading
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from sqlalchemy import text
 from bot.app import build_context, retry_slack_sync
 from bot.incidents.service import Declaration
 from bot.jobs.retry import RETRY_STEPS
-from tests.integration.helpers import declare, incident
+from tests.integration.helpers import declare, in_channel, incident, summary
 
 
 def test_two_processes_syncing_one_incident_at_once_post_everything_once(make_bot, fake_slack):
@@ -72,3 +73,34 @@ def test_an_error_of_ours_shows_the_person_a_reference_found_in_the_log(bot, fak
     logged = [r for r in caplog.records if reference in r.getMessage()]
     assert logged and logged[0].exc_info is not None, "the log has the reference and the stack trace"
     assert "Traceback" not in answer and bot.ctx.incidents.list_open() == [], "nothing was half-written"
+
+
+def test_a_button_pressed_on_the_summary_replaces_it_through_its_response_url(make_bot, fake_slack):
+    """The change a summary button makes is shown through that button's response URL (replace_original), not
+    a ``chat.update``: Tier 3's fifty a minute are the whole workspace's, the response URL is the click's own."""
+    bot = make_bot()
+    row = declare(bot)
+    before = len(fake_slack.calls_to("chat.update"))
+    assert bot.click("incident_acknowledge", row.id, channel=row.channel_id, message_ts=row.summary_ts).status == 200
+    bot.settle()
+    assert "Acknowledged by <@U01ALICE>" in json.dumps(summary(bot, fake_slack)["blocks"])
+    updated = [c.args.get("ts") for c in fake_slack.calls_to("chat.update")[before:]]
+    assert row.summary_ts not in updated, "the summary was replaced through the response URL"
+    assert [body.get("replace_original") for body in fake_slack.responses] == [True]
+    assert incident(bot).summary_reply_url is None, "a response URL is used once"
+    in_channel(bot, "sev sev2 calmer", row)
+    assert "SEV2" in json.dumps(summary(bot, fake_slack)["blocks"])
+    assert row.summary_ts in [c.args.get("ts") for c in fake_slack.calls_to("chat.update")[before:]]
+
+
+def test_a_button_pressed_elsewhere_leaves_the_summary_to_chat_update(make_bot, fake_slack):
+    """The page DM's *Acknowledge* gives a response URL that would replace the DM: the summary is not sent there."""
+    bot = make_bot()
+    row = declare(bot)
+    before = len(fake_slack.calls_to("chat.update"))
+    assert bot.click("incident_acknowledge", row.id, channel="D0PAGE", message_ts="1700000000.000900").status == 200
+    bot.settle()
+    assert incident(bot).summary_reply_url is None
+    assert "Acknowledged by <@U01ALICE>" in json.dumps(summary(bot, fake_slack)["blocks"])
+    assert row.summary_ts in [c.args.get("ts") for c in fake_slack.calls_to("chat.update")[before:]]
+    assert not any(body.get("replace_original") for body in fake_slack.responses)

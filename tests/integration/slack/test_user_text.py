@@ -92,11 +92,12 @@ TYPED = "Q&A <db01> down > 5m"
 ESCAPED = "Q&amp;A &lt;db01&gt; down &gt; 5m"
 
 
-def test_a_title_typed_into_a_form_is_escaped_on_every_surface(bot, fake_slack):
-    """``&``, ``<`` and ``>`` typed into a form reach Slack escaped wherever Slack reads markup."""
-    values = {DeclareField.TITLE: {DeclareField.TITLE: {"type": "plain_text_input", "value": TYPED}},
+def _on_every_surface(bot, title: str) -> None:
+    """Declare by the form with ``title``, then what shows a title: replies, DMs, page DMs, the live messages,
+    the timeline, reminders and nags, and an alert incident whose timeline quotes each alert's title."""
+    values = {DeclareField.TITLE: {DeclareField.TITLE: {"type": "plain_text_input", "value": title}},
               DeclareField.SEVERITY: {DeclareField.SEVERITY: {"type": "static_select", "selected_option": {"value": "sev1"}}},
-              DeclareField.DESCRIPTION: {DeclareField.DESCRIPTION: {"type": "plain_text_input", "value": TYPED}}}
+              DeclareField.DESCRIPTION: {DeclareField.DESCRIPTION: {"type": "plain_text_input", "value": title}}}
     assert bot.submit_view(ViewId.DECLARE, values).status == 200
     bot.settle()
     row = incident(bot)
@@ -107,10 +108,27 @@ def test_a_title_typed_into_a_form_is_escaped_on_every_surface(bot, fake_slack):
         in_channel(bot, command, row)
     run_due(bot, timedelta(days=1))
     for key, status, severity in (("a1", "firing", "sev3"), ("a2", "firing", "sev2"), ("a1", "resolved", "sev3")):
-        bot.webhook("generic", {"title": TYPED, "dedup_key": key, "status": status, "group": "g", "severity": severity,
-                                "description": TYPED})
+        bot.webhook("generic", {"title": title, "dedup_key": key, "status": status, "group": "g", "severity": severity,
+                                "description": title})
     run_due(bot, timedelta(minutes=3))  # the alert's incident opens: its timeline quotes each alert's title
+
+
+def test_a_title_typed_into_a_form_is_escaped_on_every_surface(bot, fake_slack):
+    """``&``, ``<`` and ``>`` typed into a form reach Slack escaped wherever Slack reads markup."""
+    _on_every_surface(bot, TYPED)
     texts = [text for text in shown(fake_slack) if "db01" in text]
     assert len(texts) > 10
     raw = [text for text in texts if ESCAPED not in text or "<db01>" in text or "Q&A" in text]
     assert raw == [], "every surface shows the title escaped"
+
+
+def test_a_date_typed_into_a_form_hides_no_link(bot, fake_slack):
+    """A form's text is raw (a slash command's arrives escaped), so ``<!date^…^url|today>`` typed there would be
+    Slack's date token, whose text links to ``url``: every surface shows the address instead."""
+    _on_every_surface(bot, f"{TYPED} <!date^1700000000^{{date_short}}^https://evil.example|today>")
+    texts = [text for text in shown(fake_slack) if "db01" in text]
+    assert len(texts) > 10
+    hidden = [text for text in texts if "^https://evil.example" in text]
+    assert hidden == [], "no date links anywhere"
+    odd = [text for text in texts if "today" in text and "(https://evil.example)" not in text]
+    assert odd == []

@@ -32,6 +32,14 @@ def test_text_slack_already_escaped_is_not_escaped_twice():
     assert plain(slash_text, names={"U02BOB": "bob"}.get) == "Payments & <checkout> by bob in #ops"
 
 
+def test_a_date_links_nowhere_hidden():
+    """Slack links a date's text to the URL after its format (``<!date^ts^format^url|text>``): typed into a
+    form (raw, unlike a slash command's text), that is a link behind a label; the URL is shown instead."""
+    typed = "Q&A <!date^1700000000^{date_short}^https://evil.example|today> <db01>"
+    assert mrkdwn(typed) == ("Q&amp;A <!date^1700000000^{date_short}|today> (https://evil.example) &lt;db01&gt;")
+    assert plain(typed) == "Q&A today (https://evil.example) <db01>"
+
+
 def test_meant_markup_stays():
     text = "<@U01ALICE> rolled back, see <https://ci.example/42> <!date^1700000000^{time}|09:00>"
     assert mrkdwn(text) == text
@@ -46,3 +54,4 @@ def test_no_live_broadcast_or_masked_link_whatever_the_text(text):
     for inner in __import__("re").findall(r"<([^>]*)>", shown):
         assert inner[:1] in "@#!" or inner.startswith(("http", "mailto")), shown
         assert "|" not in inner or inner.startswith("!date^")
+        assert not inner.startswith("!date^") or inner.count("^") == 2, "a date with a link hides the link"
