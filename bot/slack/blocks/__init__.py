@@ -16,7 +16,10 @@ from bot.slack.blocks.contacts import (
 )
 from bot.slack.blocks.deliveries import delivery_message
 from bot.slack.blocks.incidents import (
+    checking_people,
     declared_message,
+    drill_declared_message,
+    drill_refused_message,
     help_message,
     help_text,
     incident_list_message,
@@ -54,6 +57,9 @@ __all__ = [
     "testing_contacts",
     "declare_modal",
     "declared_message",
+    "checking_people",
+    "drill_declared_message",
+    "drill_refused_message",
     "delivery_message",
     "event_message",
     "handoff_messages",
