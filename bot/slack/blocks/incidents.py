@@ -49,7 +49,8 @@ def incident_list_message(incidents: Sequence[Incident], rendering: Rendering) -
     lines = []
     for i in incidents:
         where = f"<#{i.channel_id}>" if i.channel_id else "(channel pending)"
-        lines.append(f"• *{i.number}* {severity_label(i, rendering.config)} · {i.status} · {said(i.title)} · {where} · "
+        drill = "DRILL " if i.drill else ""
+        lines.append(f"• {drill}*{i.number}* {severity_label(i, rendering.config)} · {i.status} · {said(i.title)} · {where} · "
                      f"IC {person(i.holder(Role.COMMANDER))} · since {slack_date(i.declared_at)}")
     text = f"{len(incidents)} open incident{'s' if len(incidents) != 1 else ''}:\n" + "\n".join(lines)
     return Message(text=clip(text, NOTIFICATION_TEXT),

@@ -13,7 +13,9 @@ from bot.core.drills import NO_ACTION
 from bot.reports.report import DRILL_TITLE
 from bot.slack.ids import Action
 from models import Incident, PageState
+from tests.console import CONSOLE_TOKEN, Browserless
 from tests.driver import http
+from tests.fakeproviders.pagerduty import ROUTING_KEY
 from tests.integration.helpers import announcement, channel_posts, in_channel, incident, rendered, summary
 from tests.integration.paging.test_wake import PHONE, me, run_due
 from tests.integration.status.forms import CONFIG as STATUS
@@ -56,7 +58,7 @@ def dms(fake, user: str) -> list[str]:
 def test_a_drill_rings_every_way_of_the_named_person_marked_drill_and_times_each_hop(make_bot, providers, fake_slack,
                                                                                      twilio_server, ntfy_server,
                                                                                      smtp_server):
-    bot = make_bot(config=CONFIG, **providers)
+    bot = make_bot(config=CONFIG, CONSOLE_TOKEN=CONSOLE_TOKEN, **providers)
     for what in (f"phone {PHONE}", "push carol-pages", "email carol@example.com"):
         me(bot, what, user=CAROL)
     until = bot.clock.now() + timedelta(hours=8)
@@ -123,6 +125,14 @@ def test_a_drill_rings_every_way_of_the_named_person_marked_drill_and_times_each
     ]
     assert [line.at for line in section.lines] == sorted(line.at for line in section.lines)
 
+    reader = Browserless(bot.url)
+    assert reader.post("/auth/signin", {"token": CONSOLE_TOKEN}).status == 303
+    assert '<span class="badge drill">drill</span>' in reader.get(f"/incidents/{row.id}").body
+    assert '<span class="badge drill">drill</span>' in reader.get("/incidents").body
+    markdown = reader.get(f"/incidents/{row.id}/report.md").body
+    assert markdown.index("## Summary") < markdown.index(f"## {DRILL_TITLE}") < markdown.index("## Impact")
+    assert "by push, 1m after the declaration" in markdown
+
 
 def test_a_drill_naming_nobody_pages_the_declarer_at_once_and_the_severity_defaults(make_bot, providers, fake_slack):
     bot = make_bot(config=CONFIG, **providers)
@@ -171,10 +181,11 @@ def test_mentions_of_unknown_people_and_bad_severities_are_refused_before_anythi
     assert incidents(bot) == [] and fake_slack.calls_to("users.info") == [] and fake_slack.responses == []
 
 
-def test_a_drill_is_never_on_the_status_page_and_pages_nobody_else(make_bot, providers, fake_slack):
-    bot = make_bot(config=CONFIG, **providers)
+def test_a_drill_is_never_on_the_status_page_and_pages_nobody_else(make_bot, providers, fake_slack, pagerduty_server):
+    bot = make_bot(config=CONFIG, **providers, PAGERDUTY_ROUTING_KEY=ROUTING_KEY, PAGERDUTY_EVENTS_URL=pagerduty_server.url)
     drill(bot, "sev1 Checkout failover drill")
     row = incident(bot)
+    assert "DRILL *INC-1*" in bot.command("list").json()["text"]
     answer = in_channel(bot, "public Customers see this", row, user=BOB)["text"]
     assert answer.startswith(":warning: INC-1 is a drill: drills are never on the status page")
     assert "is a drill: it pages only the people it names" in in_channel(bot, "escalate", row, user=BOB)["text"]
@@ -182,7 +193,9 @@ def test_a_drill_is_never_on_the_status_page_and_pages_nobody_else(make_bot, pro
     in_channel(bot, "sev sev2", row, user=BOB)
     in_channel(bot, "sev sev1", row, user=BOB)  # raised to a paging severity: a real incident would page
     run_due(bot)
+    run_due(bot)  # the PagerDuty bridge's timer, written by the first
     assert dms(fake_slack, ALICE) == [] and len(dms(fake_slack, BOB)) == 1
+    assert pagerduty_server.events == [], "PagerDuty's escalation would page whoever is on call there"
     page = http("GET", f"{bot.url}/status").body.decode()
     assert "All systems operational" in page and "failover" not in page.lower()
     assert http("GET", f"{bot.url}/status.json").json()["incidents"] == []
