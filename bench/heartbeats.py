@@ -8,7 +8,8 @@ incident) each check in every 10 s, spread evenly over the period, from 8 thread
 ``HeartbeatService.check_in`` (the write a ``POST /heartbeats/<name>`` makes, without HTTP); a
 tenth of them stop checking in halfway; the worker stops with the run, before the others' last
 deadlines. The real worker (bot/jobs/timers.add_tick_job on an
-APScheduler, the wired ``TimerWorker`` and its handlers) runs in this process, ticking every second.
+APScheduler, the wired ``TimerWorker`` and its handlers) runs in a process of its own, as
+``python -m bot worker`` does beside the web processes that take the check-ins, ticking every second.
 
   check-in p99   statistics.quantiles(latencies, n=100, method="inclusive")[98] over every check-in;
   growth         rows of ``heartbeats`` and ``timers`` after the first period and at the end (the
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import statistics
 import sys
 import threading
@@ -60,19 +62,33 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def run(url: str, count: int, seconds: int) -> None:
-    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # a tick longer than a second is measured, not logged
-    names = [f"job-{n:04d}" for n in range(count)]
-    stopping = set(names[::10])
-    config = IncidentConfig.model_validate({
+def heartbeats_config(names: list[str]) -> IncidentConfig:
+    return IncidentConfig.model_validate({
         "services": {"batch": {}},
         "heartbeats": {name: {"every": f"{EVERY}s", "grace": f"{GRACE}s", "service": "batch", "severity": "sev3"}
                        for name in names}})
-    ctx = build_context(load_settings({"DATABASE_URL": url}), config)
+
+
+def worker(url: str, names: list[str], started, stop) -> None:
+    """The worker's process: the wired timers on a ticking scheduler until ``stop`` is set."""
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # a tick longer than a second is measured, not logged
+    ctx = build_context(load_settings({"DATABASE_URL": url}), heartbeats_config(names))
+    scheduler = BackgroundScheduler(timezone="UTC")
+    add_tick_job(scheduler, ctx.timer_worker)
+    scheduler.start()
+    started.set()
+    stop.wait()
+    scheduler.shutdown(wait=True)
+    ctx.close()
+
+
+def run(url: str, count: int, seconds: int) -> None:
+    names = [f"job-{n:04d}" for n in range(count)]
+    stopping = set(names[::10])
+    ctx = build_context(load_settings({"DATABASE_URL": url}), heartbeats_config(names))
     Base.metadata.create_all(ctx.engine)
     latencies: list[float] = []
     lock = threading.Lock()
-    begun = time.monotonic()
     half = seconds / 2
 
     def checker(mine: list[tuple[int, str]]) -> None:
@@ -97,9 +113,13 @@ def run(url: str, count: int, seconds: int) -> None:
         with ctx.sessions() as session, session.begin():
             session.execute(text("select 1"))
         baseline.append(time.perf_counter() - started)
-    scheduler = BackgroundScheduler(timezone="UTC")
-    add_tick_job(scheduler, ctx.timer_worker)
-    scheduler.start()
+    spawn = multiprocessing.get_context("spawn")
+    ready, stop = spawn.Event(), spawn.Event()
+    process = spawn.Process(target=worker, args=(url, names, ready, stop))
+    process.start()
+    if not ready.wait(120):
+        raise RuntimeError("the worker's process did not start within 120 s")
+    begun = time.monotonic()
     indexed = list(enumerate(names))
     threads = [threading.Thread(target=checker, args=(indexed[n::THREADS],)) for n in range(THREADS)]
     for thread in threads:
@@ -121,7 +141,8 @@ def run(url: str, count: int, seconds: int) -> None:
     before_end = sizes()
     for thread in threads:
         thread.join()
-    scheduler.shutdown(wait=True)  # before the others' deadlines: only the halfway stops are missed
+    stop.set()  # before the others' deadlines: only the halfway stops are missed
+    process.join()
     last = sizes()
 
     with ctx.sessions() as session:

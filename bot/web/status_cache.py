@@ -1,10 +1,13 @@
 """The status page's answers, rendered once per change and served from memory.
 
 During an outage the page is read far more than it changes. Each format (HTML, JSON, Atom) is
-rendered once per version of the page and kept with its ETag. A change made in this process
-marks the cache stale at once (``StatusService.watch``); changes made by another process are
-found within ``RECHECK`` seconds by asking the database for the page's version, one small
-query, never a rebuild unless the version moved (or the day did: the bars and past days roll).
+rendered once per version of the page and kept with its ETag, in an immutable snapshot that
+readers take without a lock. A change made in this process marks the snapshot stale at once
+(``StatusService.watch``): the next reader asks the database for the page's version (one small
+query, never a rebuild unless the version moved, or the day did: the bars and past days roll) and
+the readers behind it wait for that answer. Changes made by another process are found within
+``RECHECK`` seconds: from half that age on, one check runs in a thread of its own while readers
+keep being answered from the snapshot, so under readers none of them waits for the clock's checks.
 """
 
 from __future__ import annotations
@@ -13,14 +16,14 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from bot.core.clock import Clock
 from bot.status.page import StatusPage
 from bot.status.service import StatusService
 
 RECHECK = 1.0
-"""Seconds between two version checks when nothing changed here."""
+"""Seconds a snapshot is served without asking the database whether another process changed the page."""
 
 
 @dataclass(frozen=True)
@@ -34,40 +37,76 @@ Renderer = Callable[[StatusPage], tuple[bytes, str]]
 """A format: the page -> (body, media type)."""
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    key: tuple  # (the page's version, the day)
+    page: StatusPage
+    checked: float  # ticks when its version was asked
+    changes: int  # changes made here before that check
+    rendered: dict[str, Rendered] = field(default_factory=dict)  # filled once per format, under the lock
+
+
 class StatusCache:
-    def __init__(self, status: StatusService, clock: Clock, formats: dict[str, Renderer]) -> None:
+    def __init__(self, status: StatusService, clock: Clock, formats: dict[str, Renderer],
+                 ticks: Callable[[], float] = time.monotonic) -> None:
+        """``ticks`` measures a snapshot's age (seconds, never set back)."""
         self._status = status
+        self._ticks = ticks
         self._clock = clock
         self._formats = formats
-        self._lock = threading.Lock()
-        self._key: tuple | None = None
-        self._page: StatusPage | None = None
-        self._rendered: dict[str, Rendered] = {}
-        self._checked = 0.0
-        self._stale = True
+        self._lock = threading.Lock()  # one check or render at a time
+        self._snapshot: _Snapshot | None = None
+        self._changes = 0
+        self._behind = False  # a check in the background is under way
         status.watch(self.changed)
 
     def changed(self) -> None:
-        self._stale = True
+        self._changes += 1  # only compared for equality: a lost increment among two at once still moves it
 
     def fresh(self, kind: str) -> Rendered | None:
         """The format ``kind`` if it is known to be current, without waiting or asking the database
         (so it can answer on the event loop); None when ``get`` has to look."""
-        rendered = self._rendered.get(kind)
-        if rendered is None or self._stale or time.monotonic() - self._checked >= RECHECK:
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.changes != self._changes:
             return None
+        age = self._ticks() - snapshot.checked
+        rendered = snapshot.rendered.get(kind)
+        if rendered is None or age >= RECHECK:
+            return None
+        if age >= RECHECK / 2 and not self._behind:
+            self._behind = True
+            threading.Thread(target=self._check_behind, name="status-recheck", daemon=True).start()
         return rendered
 
     def get(self, kind: str) -> Rendered:
         """The format ``kind`` of the current page; blocking (run it off the event loop)."""
         with self._lock:
-            if self._stale or time.monotonic() - self._checked >= RECHECK:
-                self._stale = False  # before the check: a change committed during it marks it again
-                self._checked = time.monotonic()
-                key = (self._status.version(), self._clock.now().astimezone(self._status.timezone).date())
-                if key != self._key:
-                    self._key, self._page, self._rendered = key, self._status.page(), {}
-            if kind not in self._rendered:
-                body, media_type = self._formats[kind](self._page)
-                self._rendered[kind] = Rendered(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', media_type)
-            return self._rendered[kind]
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.changes != self._changes or self._ticks() - snapshot.checked >= RECHECK:
+                snapshot = self._check()
+            if kind not in snapshot.rendered:
+                body, media_type = self._formats[kind](snapshot.page)
+                rendered = Rendered(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', media_type)
+                snapshot = self._snapshot = replace(snapshot, rendered={**snapshot.rendered, kind: rendered})
+            return snapshot.rendered[kind]
+
+    def _check_behind(self) -> None:
+        try:
+            with self._lock:
+                snapshot = self._snapshot
+                if snapshot is not None and self._ticks() - snapshot.checked >= RECHECK / 2:
+                    self._check()
+        finally:
+            self._behind = False
+
+    def _check(self) -> _Snapshot:
+        """Ask the page's version (under the lock); rebuild the page only if it moved."""
+        changes, checked = self._changes, self._ticks()  # before the check: a change during it marks it again
+        key = (self._status.version(), self._clock.now().astimezone(self._status.timezone).date())
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.key == key:
+            snapshot = replace(snapshot, checked=checked, changes=changes)
+        else:
+            snapshot = _Snapshot(key, self._status.page(), checked, changes)
+        self._snapshot = snapshot
+        return snapshot
