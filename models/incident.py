@@ -80,6 +80,7 @@ class Incident(Base):
     latest_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     update_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the next one is due
     transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # an alert that resolved itself
+    drill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # a rehearsal: no figures, no status page
     quiet_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an alert's grace period: no Slack side before
     alerts_firing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of the alerts that joined it
     alerts_resolved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -35,7 +35,7 @@ class Page(Base):
     policy: Mapped[str | None] = mapped_column(String(100))
     user_id: Mapped[str | None] = mapped_column(String(32))  # a page of one person, outside any policy
     reason: Mapped[str] = mapped_column(Text)
-    cause: Mapped[str | None] = mapped_column(String(20))  # declared | alert | command | raised (the retro's "why")
+    cause: Mapped[str | None] = mapped_column(String(20))  # declared | alert | command | raised | drill (the retro's "why")
     requested_by: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20))
     level: Mapped[int] = mapped_column(Integer, default=0)

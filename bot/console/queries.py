@@ -51,6 +51,7 @@ class IncidentRow:
     resolved_at: datetime | None
     commander: str | None
     acknowledged: bool
+    drill: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -230,7 +231,7 @@ class ConsoleQueries:
 def _row(incident: Incident) -> IncidentRow:
     return IncidentRow(incident.id, incident.number, incident.title, incident.severity, incident.status,
                        incident.service, incident.declared_at, incident.resolved_at,
-                       incident.holder(Role.COMMANDER), incident.acknowledged_at is not None)
+                       incident.holder(Role.COMMANDER), incident.acknowledged_at is not None, incident.drill)
 
 
 def _page(page) -> PageView:

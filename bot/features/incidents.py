@@ -1,4 +1,4 @@
-"""Incidents themselves: declaring (command and form), moving, roles, paging a service or a person,
+"""Incidents themselves: declaring (command and form) and drills, moving, roles, paging a service or a person,
 notes and :pushpin:, the timeline; stakeholder updates, subscribing and snoozing, and their nags."""
 
 from __future__ import annotations

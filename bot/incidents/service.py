@@ -63,6 +63,8 @@ class Declaration:
     urgency: str | None = None  # None: the severity's
     reply_to: str | None = None  # where to answer the declarer later (Slack's response URL)
     public: bool = False  # declared with public impact: on the status page at once
+    drill: bool = False  # a rehearsal: marked DRILL everywhere, paging only ``people``, never public, not counted
+    people: tuple[str, ...] = ()  # whom a drill pages (nobody named: the declarer)
 
 
 class IncidentService:
@@ -132,6 +134,8 @@ class IncidentService:
                 f"The title is {len(title)} characters long; keep it under {TITLE_LENGTH} and put the rest in the description.",
                 field="title",
             )
+        if declaration.drill and declaration.public:
+            raise UserError("A drill is never on the status page: declare it without public impact.", command="drill")
         severity = self.check_severity(declaration.severity or self._config.default_severity)
         service = self._check_service(declaration.service)
         level = self._config.severity(severity)
@@ -153,12 +157,14 @@ class IncidentService:
             pages=[],
             deliveries=[],
             quiet_until=now + declaration.page_delay if declaration.page_delay else None,
+            drill=declaration.drill,
         )
         if self._updates:
             self._updates.on_declared(incident)
         store.insert_new(session, incident)
-        incident.log(now, by, "declared", f"{mention(by)} declared {incident.line()}",
-                     {"severity": severity, "service": service}, announce=False)
+        what = f"a drill, {incident.line()}" if declaration.drill else incident.line()
+        incident.log(now, by, "declared", f"{mention(by)} declared {what}",
+                     {"severity": severity, "service": service, "drill": declaration.drill}, announce=False)
         if commander is not None:
             self._assign(incident, Role.COMMANDER, commander, by, announce=False)
             if not level.separate_comms_lead:
@@ -167,12 +173,14 @@ class IncidentService:
         if self._updates:
             timers.schedule_all_new(session, self._updates.first_reminders(incident))
         pages = self._paging is not None and (level.page if declaration.page is None else declaration.page)
-        if not (attached or declaration.public or (pages and self._paging.is_set_up)):
+        if not (attached or declaration.public or declaration.drill or (pages and self._paging.is_set_up)):
             return incident
         incident = load(session, incident.id)
         if declaration.public:
             public.declared_public(session, incident, by, now, self._config)
-        if pages:
+        if declaration.drill:
+            self._require_paging_at_all().page_drill(session, incident, declaration.people or (by,), by)
+        elif pages:
             self._paging.start(session, incident, reason=f"declared {severity}", requested_by=by,
                                urgency=declaration.urgency or level.urgency, delay=declaration.page_delay,
                                cause="declared" if is_user(by) else "alert")
@@ -214,6 +222,7 @@ class IncidentService:
             if user is not None:
                 paging.page_user(session, incident, user, actor)
             else:
+                self._refuse_if_drill(incident, f"page `{service}`'s escalation chain")
                 policy = self._config.service(paging.check_service(service)).escalation_policy
                 if paging.start(session, incident, reason=f"<@{actor}> paged {service}", requested_by=actor,
                                 policy=policy, cause="command") is None:
@@ -225,6 +234,7 @@ class IncidentService:
         paging = self._require_paging()
         with self._write(incident_id) as incident:
             self._refuse_if_resolved(incident, "escalate it")
+            self._refuse_if_drill(incident, "escalate it")
             paging.escalate(object_session(incident), incident, actor)
         return incident
 
@@ -483,7 +493,7 @@ class IncidentService:
     def _page_for_raise(self, incident: Incident, actor: str) -> None:
         """Raised to a paging severity: page now, or wake a page that waited for business hours."""
         level = self._config.severity(incident.severity)
-        if not (self._paging and level.page):
+        if not (self._paging and level.page) or incident.drill:  # a drill pages only the people it named
             return
         session = object_session(incident)
         if level.urgency == "high" and self._paging.wake(session, incident):
@@ -504,11 +514,24 @@ class IncidentService:
             raise RuntimeError("stakeholder updates are not wired into this incident service")
         return self._updates
 
+    def _require_paging_at_all(self) -> PagingService:
+        """Paging, with or without escalation policies (a drill pages people by name)."""
+        if self._paging is None:
+            raise RuntimeError("paging is not wired into this incident service")
+        return self._paging
+
     def _require_paging(self) -> PagingService:
         if self._paging is None or not self._config.escalation_policies:
             raise UserError(f"Paging is not set up: add {code('escalation_policies')} (and {code('schedules')}) "
                             "to incidents.yaml; see incidents.example.yaml.")
         return self._paging
+
+    @staticmethod
+    def _refuse_if_drill(incident: Incident, what: str) -> None:
+        if incident.drill:
+            raise InvalidTransition(
+                f"{incident.number} is a drill: it pages only the people it names, so it cannot {what}. "
+                "Page someone by name with `/incident page @user`.")
 
     @staticmethod
     def _refuse_if_resolved(incident: Incident, what: str) -> None:

@@ -55,6 +55,10 @@ class PagerDutyBridge:
         self._routing_key = routing_key
 
     def _key_for(self, incident: Incident) -> str | None:
+        """The routing key of the incident's PagerDuty service; none for a drill, which pages only the
+        people it names (PagerDuty's escalation would page whoever is on call there)."""
+        if incident.drill:
+            return None
         service = self._config.service(incident.service) if incident.service else None
         return (service.pagerduty_routing_key if service else None) or self._routing_key
 

@@ -104,6 +104,13 @@ class PagingService:
         return self._begin(session, incident, reason=f"<@{requested_by}> paged <@{user}>", requested_by=requested_by,
                            urgency="high", delay=timedelta(0), user=user, cause="command")
 
+    def page_drill(self, session: Session, incident: Incident, users: tuple[str, ...], requested_by: str) -> list[Page]:
+        """A drill pages each person it names at once, by their own notification rules, as a real page
+        would (Slack first, then push, SMS, a call, e-mail): the rehearsal is of the real path."""
+        return [self._begin(session, incident, reason=f"drill: <@{requested_by}> paged <@{user}>",
+                            requested_by=requested_by, urgency="high", delay=timedelta(0), user=user, cause="drill")
+                for user in dict.fromkeys(users)]
+
     def escalate(self, session: Session, incident: Incident, actor: str) -> Page:
         """Call in the next level now, whether or not the current one acknowledged."""
         page = _latest_policy_page(incident)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
+from bot.core.drills import marked
 from bot.core.errors import PageNotDelivered
 from bot.core.store import changing
 from bot.jobs import timers
@@ -186,9 +187,10 @@ class NotificationSteps:
         title = incident.line()
         token = self._links.token(delivery) if self._links else None
         url = self._links.url(token) if token else None
-        text = f"You are paged for {title}." + (f" Acknowledge: {url}" if url else "")
-        speech = (f"You are paged for incident {incident.id}, severity {severity}: {incident.title_line}. "
-                  "Press 1 to acknowledge.")
+        text = marked(incident.drill, f"You are paged for {title}." + (f" Acknowledge: {url}" if url else ""))
+        speech = marked(incident.drill, f"You are paged for incident {incident.id}, severity {severity}: "
+                                        f"{incident.title_line}. Press 1 to acknowledge.")
+        title = marked(incident.drill, title, "DRILL", " ")
         return Outgoing(key=f"page-{delivery.id}", method=delivery.method, address=delivery.address, title=title,
                         text=text, speech=speech, ack_url=url, ack_token=token)
 

@@ -28,13 +28,15 @@ from bot.core.markup import plain
 from bot.core.people import is_user
 from bot.core.store import changing
 from bot.reports.review import ReviewService, report_for, report_rows
-from models import ActionItem, Incident, Page, Report, Role, TimelineEvent
+from models import ActionItem, Incident, Page, PageNotification, Report, Role, TimelineEvent
 from models.incident import incident_number
 from models.report import FIELDS
 
 TITLES = ("Summary", "Impact", "Root cause", "Resolution", "Timeline", "People involved", "What went well",
           "What went badly", "Where we got lucky", "Action items")
 """The report's sections, in INTERFACE.md's order."""
+DRILL_TITLE = "Drill"
+"""A drill's report has one section more, after the summary: each hop of the rehearsal with its time."""
 FIELD_TITLES = dict(zip(FIELDS, ("Impact", "Root cause", "Resolution", "What went well", "What went badly",
                                  "Where we got lucky"), strict=True))
 MISSING = {
@@ -133,6 +135,7 @@ def build_draft(incident: Incident, events: Sequence[Event], report: Report | No
     writer = _Writer(incident, events, report, actions, config, now)
     sections = (
         Section("Summary", tuple(writer.summary())),
+        *((Section(DRILL_TITLE, tuple(writer.drill_hops())),) if incident.drill else ()),
         writer.field("impact"),
         writer.field("root_cause"),
         Section("Resolution", tuple(writer.resolution()), prose=True),
@@ -194,6 +197,29 @@ class _Writer:
         yield Line(self.how(), "How it ended")
         yield Line(incident.resolution_summary or "none given", "Resolution summary")
         yield Line(self.review(), "Review")
+
+    def drill_hops(self) -> Iterable[Line]:
+        """Declared → paged → reached by each way → acknowledged, each at its time and after the
+        declaration, in the order they happened: how long the real path took, hop by hop."""
+        incident, declared = self.incident, self.incident.declared_at
+        hops = [(declared, "Declared", f"by {_who(incident.declared_by)}")]
+        for page in incident.pages:
+            for user, sent in _by_user(page.notifications).items():
+                again = f" (paged {len(sent)} times in all on Slack)" if len(sent) > 1 else ""
+                hops.append((sent[0].created_at, "Paged", f"{_who(user)}{again}"))
+                reached = [n.sent_at for n in sent if n.sent_at is not None]
+                if reached:
+                    hops.append((min(reached), "Reached", f"{_who(user)} by Slack DM"))
+            if page.acknowledged_at is not None:
+                hops.append((page.acknowledged_at, "Acknowledged", f"the page of {_who(page.user_id)} by "
+                                                                   f"{_who(page.acknowledged_by)}"))
+        hops += [(e.at, "Reached", e.text.removeprefix("Reached ")) for e in self.events if e.kind == "page_step"]
+        hops.sort(key=lambda hop: hop[0])
+        for at, hop, text in hops:
+            yield Line(f"{text}, {format_duration(at - declared)} after the declaration", hop, at=at)
+        if incident.acknowledged_at is None:
+            yield Line("Not acknowledged yet: the drill is not over until someone acknowledges.", "Acknowledged",
+                       missing=True)
 
     def how(self) -> str:
         incident = self.incident
@@ -282,6 +308,13 @@ class _Writer:
                 state = "open"
             details = ", ".join([f"owner {_who(item.owner)}", item.priority.upper(), item.type or "type not set", due, state])
             yield Line(f"{item.text} ({details})", str(item.number), link=item.tracker_url, struck=not item.is_open)
+
+
+def _by_user(notifications: Sequence[PageNotification]) -> dict[str, list[PageNotification]]:
+    found: dict[str, list[PageNotification]] = {}
+    for notification in sorted(notifications, key=lambda n: (n.created_at, n.id)):
+        found.setdefault(notification.user_id, []).append(notification)
+    return found
 
 
 def _who(user: str | None) -> str:

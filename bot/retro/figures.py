@@ -11,6 +11,7 @@ Definitions (one place):
 - *downtime*: per service, from an incident's start (the declaration, or its alert's ``startsAt`` if
   earlier) to its mitigation (else resolution, else now), for the severities that count as downtime;
   overlapping incidents of one service count once (merged in SQL); transient alerts are not downtime.
+- drills count nowhere: not in a figure, an export, the digest or the downtime (``_counted``).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def incident_figures(session: Session, buckets: list[Bucket], service: str | Non
     b = buckets_table(buckets, "buckets")
     facts = incident_facts(b.c.label.label("bucket"), Incident.severity,
                            func.coalesce(Incident.service, "").label("service"),
-                           where=[Incident.declared_at >= b.c.lo, Incident.declared_at < b.c.hi, *_service_is(service)])
+                           where=[Incident.declared_at >= b.c.lo, Incident.declared_at < b.c.hi, *_counted(service)])
     counted = case((facts.c.transient, None), else_=1)  # a transient alert has no timings
     rows = (select(facts.c.bucket, facts.c.severity, facts.c.service,
                    *(case((facts.c.transient, None), else_=value).label(name)
@@ -148,8 +149,10 @@ def _facts(rows) -> list:
     return [rows.c[name] for name in METRICS] + [rows.c.escalated, rows.c.declared, rows.c.transient]
 
 
-def _service_is(service: str | None) -> list:
-    return [] if service is None else [Incident.service == service]
+def _counted(service: str | None) -> list:
+    """The incidents every figure, export and digest counts: drills never (a rehearsal is not an outage, and
+    its pages woke nobody for real), of one service when asked."""
+    return [Incident.drill.is_(False), *([] if service is None else [Incident.service == service])]
 
 
 def pages_per_person(session: Session, buckets: list[Bucket], service: str | None = None
@@ -160,7 +163,7 @@ def pages_per_person(session: Session, buckets: list[Bucket], service: str | Non
     query = (select(b.c.label, PageNotification.user_id, func.count(), out_of_hours).select_from(PageNotification)
              .join(b, and_(PageNotification.created_at >= b.c.lo, PageNotification.created_at < b.c.hi))
              .join(Page, Page.id == PageNotification.page_id).join(Incident, Incident.id == Page.incident_id)
-             .where(PageNotification.renotify.is_(False), *_service_is(service))
+             .where(PageNotification.renotify.is_(False), *_counted(service))
              .group_by(b.c.label, PageNotification.user_id)
              .order_by(b.c.label, func.count().desc(), out_of_hours.desc(), PageNotification.user_id))
     found: dict[str, list[PersonPages]] = defaultdict(list)
@@ -175,7 +178,7 @@ def pages_per_day(session: Session, buckets: list[Bucket], service: str | None =
     query = (select(b.c.label, Incident.severity, func.count()).select_from(PageNotification)
              .join(b, and_(PageNotification.created_at >= b.c.lo, PageNotification.created_at < b.c.hi))
              .join(Page, Page.id == PageNotification.page_id).join(Incident, Incident.id == Page.incident_id)
-             .where(PageNotification.renotify.is_(False), *_service_is(service))
+             .where(PageNotification.renotify.is_(False), *_counted(service))
              .group_by(b.c.label, Incident.severity))
     found: dict[str, dict[str, int]] = {bucket.label: {} for bucket in buckets}
     for day, severity, count in session.execute(query):
@@ -192,7 +195,7 @@ def downtime_islands(severities: list[str], since: datetime, until: datetime, no
     end = type_coerce(func.coalesce(Incident.mitigated_at, Incident.resolved_at, literal(now, UTCDateTime)), UTCDateTime)
     spans = (select(Incident.id, Incident.service, start.label("lo"), end.label("hi"))
              .where(Incident.severity.in_(severities), Incident.service.is_not(None), Incident.transient.is_(False),
-                    Incident.declared_at < until, *_service_is(service),
+                    Incident.declared_at < until, *_counted(service),
                     or_(func.coalesce(Incident.mitigated_at, Incident.resolved_at).is_(None),
                         func.coalesce(Incident.mitigated_at, Incident.resolved_at) > since))
              .subquery("spans"))
@@ -251,7 +254,7 @@ def page_log(since: datetime, until: datetime, service: str | None = None) -> Se
             .join(Page, Page.id == PageNotification.page_id).join(Incident, Incident.id == Page.incident_id)
             .outerjoin(paged, paged.user_id == PageNotification.user_id)
             .outerjoin(acknowledger, acknowledger.user_id == Page.acknowledged_by)
-            .where(PageNotification.created_at >= since, PageNotification.created_at < until, *_service_is(service))
+            .where(PageNotification.created_at >= since, PageNotification.created_at < until, *_counted(service))
             .order_by(PageNotification.created_at, PageNotification.id))
 
 
@@ -260,7 +263,7 @@ def incident_log(since: datetime, until: datetime, service: str | None = None) -
     pages = _per_incident(func.count(PageNotification.id).filter(PageNotification.renotify.is_(False)))
     facts = incident_facts(Incident.title, Incident.service, Incident.severity, Incident.status,
                            Incident.acknowledged_by, type_coerce(pages, Integer).label("pages"),
-                           where=[Incident.declared_at >= since, Incident.declared_at < until, *_service_is(service)])
+                           where=[Incident.declared_at >= since, Incident.declared_at < until, *_counted(service)])
     c = facts.c
     acknowledger = aliased(Person)
     return (select(c.id.label("incident"), c.title, c.service, c.severity, c.status, c.transient, c.declared_at,

@@ -32,6 +32,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("", "", "opens the declare form (title, severity, service, description, commander)", Where.ANYWHERE),
     Command("declare", "declare [sevN] <title>", "declares at once; severity defaults to the configured default",
             Where.ANYWHERE),
+    Command("drill", "drill [sevN] <title> [@people…]", "a drill: the whole flow marked DRILL everywhere (channel "
+            "`drill-<n>-…`), paging only the people named (else you) through their own notification rules; never on "
+            "the status page nor in the retro figures; its report times each hop", Where.ANYWHERE),
     Command("list", "list", "the open incidents", Where.ANYWHERE),
     Command("oncall", "oncall [schedule]", "who is on call now (since, until) and next, every schedule or one, "
             "and the overrides ahead", Where.ANYWHERE),

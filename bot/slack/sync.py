@@ -44,6 +44,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from bot.core import drills
 from bot.core.clock import Clock
 from bot.core.people import is_user
 from bot.jobs.leases import Claimable, LeaseKeeper
@@ -303,7 +304,7 @@ class _Pass:
 
     def _create(self) -> None:
         incident = self.incident
-        prefix = self.sync._config.slack.channel_prefix
+        prefix = drills.CHANNEL_PREFIX if incident.drill else self.sync._config.slack.channel_prefix
         for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
             name = channel_name(prefix, incident.id, incident.title, attempt)
             try:

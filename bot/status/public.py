@@ -120,7 +120,11 @@ def silence_text(quiet: timedelta) -> str:
 
 
 def may_speak(incident: Incident, actor: str) -> None:
-    """What customers read is the Communication Lead's to say (or the commander's)."""
+    """What customers read is the Communication Lead's to say (or the commander's); a drill never reaches them."""
+    if incident.drill:
+        raise UserError(f"{incident.number} is a drill: drills are never on the status page, so there is nothing "
+                        f"public to say. Rehearse the update in the channel with {code('/incident update <text>')}.",
+                        command="public")
     speakers = {incident.holder(Role.COMMS_LEAD), incident.holder(Role.COMMANDER)} - {None}
     if speakers and actor not in speakers:
         names = " or ".join(f"<@{user}>" for user in sorted(speakers))

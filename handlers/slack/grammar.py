@@ -41,7 +41,7 @@ def user_mention(text: str, command: str) -> str:
         "so it becomes a mention.", command=command)
 
 
-def declare_args(text: str, config: IncidentConfig) -> tuple[str | None, str]:
+def declare_args(text: str, config: IncidentConfig, command: str = "declare") -> tuple[str | None, str]:
     """``"sev1 Checkout down"`` → ``("sev1", "Checkout down")``; the severity is optional, so only its
     name is read there (a title may begin with a label's word: "Low disk on db1")."""
     first, _, rest = text.strip().partition(" ")
@@ -49,8 +49,22 @@ def declare_args(text: str, config: IncidentConfig) -> tuple[str | None, str]:
         return severity, rest.strip()
     if re.fullmatch(r"sev\d+", first.lower()):
         raise UserError(f"Unknown severity {code(first)}; use one of {', '.join(config.severity_names())}.",
-                        command="declare")
+                        command=command)
     return None, text.strip()
+
+
+def drill_args(text: str, config: IncidentConfig) -> tuple[str | None, str, tuple[str, ...]]:
+    """``"sev2 Failover rehearsal <@U1> <@U2>"`` → ``("sev2", "Failover rehearsal", ("U1", "U2"))``: the
+    people come last; a trailing ``@name`` Slack did not make a mention (nobody by that name) is refused."""
+    words = text.split()
+    people: list[str] = []
+    while words and words[-1].startswith(("<@", "@", "<!")):
+        people.insert(0, user_mention(words.pop(), "drill"))
+    severity, title = declare_args(" ".join(words), config, "drill")
+    if not title:
+        raise UserError(f"A drill needs a title, what is rehearsed (such as {code('Payments failover')}).",
+                        command="drill")
+    return severity, title, tuple(dict.fromkeys(people))
 
 
 def _readable(token: str) -> str:

@@ -4,14 +4,14 @@ parse the text, call the incident service, return the answer (``handlers.slack.c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.config import IncidentConfig
 from bot.core.errors import UserError
 from bot.incidents.service import Declaration, IncidentService
 from bot.slack import blocks
 from bot.slack.blocks import Message, Rendering, replies
-from handlers.slack.grammar import declare_args, user_mention
+from handlers.slack.grammar import declare_args, drill_args, user_mention
 from handlers.slack.replies import Answers
 from models import Incident, Role
 
@@ -29,7 +29,7 @@ class IncidentListeners:
 
     def listeners(self) -> dict[str, Listener]:
         return {
-            "declare": self.declare, "list": self.list, "help": self.help,
+            "declare": self.declare, "drill": self.drill, "list": self.list, "help": self.help,
             "status": self.status, "resolve": self.resolve, "note": self.note, "ack": self.acknowledge,
             "ic": self.commander, "comms": self.comms_lead, "sev": self.severity, "timeline": self.timeline,
             "page": self.page, "escalate": self.escalate, "update": self.update,
@@ -42,6 +42,33 @@ class IncidentListeners:
         incident = self.incidents.declare(Declaration(title=title, severity=severity, declared_by=command["user_id"],
                                                           reply_to=command.get("response_url")))
         return blocks.declared_message(incident)
+
+    def drill(self, command: dict, rest: str) -> Message:
+        """A drill naming people is declared once Slack has said each can be paged (after the ack, as the
+        answer follows); one naming nobody pages the declarer, who is there to read the answer."""
+        severity, title, people = drill_args(rest, self.config)
+        drill = Declaration(title=title, severity=severity, declared_by=command["user_id"], drill=True, people=people,
+                            reply_to=command.get("response_url"))
+        if not people:
+            return blocks.drill_declared_message(self.incidents.declare(drill), [])
+        self.incidents.check_severity(drill.severity or self.config.default_severity, "drill")
+        self.answers.later(self.declare_drill, drill)
+        return blocks.checking_people(people)
+
+    def declare_drill(self, drill: Declaration) -> None:
+        """After the ack: the drill pages those Slack can page; naming nobody who can be, it is not declared."""
+        notices = self.answers.notices
+        unreachable = [(user, why) for user in drill.people if (why := notices.cannot_be_paged(user)) is not None]
+        reachable = tuple(user for user in drill.people if user not in dict(unreachable))
+        if not reachable:
+            notices.reply(drill.reply_to, blocks.drill_refused_message(unreachable), drill.declared_by)
+            return
+        try:
+            incident = self.incidents.declare(replace(drill, people=reachable))
+        except UserError as exc:
+            notices.reply(drill.reply_to, blocks.user_error_message(exc), drill.declared_by)
+            return
+        notices.reply(drill.reply_to, blocks.drill_declared_message(incident, unreachable), drill.declared_by)
 
     def list(self, command: dict, rest: str) -> Message:
         return blocks.incident_list_message(self.incidents.list_open(), self.rendering)

@@ -16,7 +16,10 @@ from bot.slack.blocks.contacts import (
 )
 from bot.slack.blocks.deliveries import delivery_message
 from bot.slack.blocks.incidents import (
+    checking_people,
     declared_message,
+    drill_declared_message,
+    drill_refused_message,
     error_text,
     help_message,
     help_text,
@@ -55,6 +58,9 @@ __all__ = [
     "testing_contacts",
     "declare_modal",
     "declared_message",
+    "checking_people",
+    "drill_declared_message",
+    "drill_refused_message",
     "delivery_message",
     "event_message",
     "handoff_messages",

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import Block, ButtonElement, ConfirmObject, Section
 
 from bot.config import IncidentConfig
 from bot.core import markup
+from bot.core.drills import NO_ACTION, marked
 from bot.core.people import mention
 from bot.slack.ids import Action
 from models import Incident, Status
@@ -170,4 +171,10 @@ def take_comms_button(incident: Incident, style: str | None = None) -> ButtonEle
 
 
 def header_text(incident: Incident) -> str:
-    return clip(f"{incident.number} · {incident.severity.upper()} · {plain(incident.title)}", HEADER_TEXT)
+    return clip(marked(incident.drill, f"{incident.number} · {incident.severity.upper()} · {plain(incident.title)}",
+                       "DRILL", " · "), HEADER_TEXT)
+
+
+def drill_line(incident: Incident) -> list[str]:
+    """The line that leads every live message of a drill."""
+    return [f":construction: *{NO_ACTION}*"] if incident.drill else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.drills import NO_ACTION
 from bot.core.errors import UserError
 from bot.jobs.retry import RETRY_STEPS
 from bot.slack.blocks.common import (
@@ -53,7 +54,8 @@ def incident_list_message(incidents: Sequence[Incident], rendering: Rendering) -
     lines = []
     for i in incidents:
         where = f"<#{i.channel_id}>" if i.channel_id else "(channel pending)"
-        lines.append(f"• *{i.number}* {severity_label(i, rendering.config)} · {i.status} · {said(i.title)} · {where} · "
+        drill = "DRILL " if i.drill else ""
+        lines.append(f"• {drill}*{i.number}* {severity_label(i, rendering.config)} · {i.status} · {said(i.title)} · {where} · "
                      f"IC {person(i.holder(Role.COMMANDER))} · since {slack_date(i.declared_at)}")
     text = f"{len(incidents)} open incident{'s' if len(incidents) != 1 else ''}:\n" + "\n".join(lines)
     return Message(text=clip(text, NOTIFICATION_TEXT),
@@ -76,3 +78,28 @@ def declared_message(incident: Incident) -> Message:
         "Its public channel is being created now; you will be invited, and it is announced "
         "in the announcement channel. It stays *unacknowledged* until someone presses *Acknowledge*."
     ))
+
+
+def drill_declared_message(incident: Incident, unreachable: Sequence[tuple[str, str]]) -> Message:
+    """The declarer's answer to a drill: whom it pages, and whom Slack could not page (not paged)."""
+    paged = ", ".join(f"<@{page.user_id}>" for page in incident.pages if page.user_id) or "nobody"
+    lines = [f":construction: *{incident.number}* is a drill ({incident.severity}): {said(incident.title)}",
+             f"Paging {paged} through their own notification rules; every page says "
+             f"\"{NO_ACTION}\". Its channel is being created; it is never on the status page nor in the retro's "
+             "figures. `/incident report` in its channel shows each hop's time."]
+    if unreachable:
+        lines.append("Not paged (Slack cannot page them): "
+                     + "; ".join(f"<@{user}>: {why}" for user, why in unreachable) + ".")
+    return Message(text="\n".join(lines))
+
+
+def drill_refused_message(unreachable: Sequence[tuple[str, str]]) -> Message:
+    """A drill naming nobody Slack can page is not declared: there would be nothing to rehearse."""
+    why = "; ".join(f"<@{user}>: {reason}" for user, reason in unreachable)
+    return Message(text=f":warning: No drill was declared: nobody it names can be paged ({why}). Name people "
+                        "from Slack's @ autocomplete who are in this workspace, or name nobody to page yourself.")
+
+
+def checking_people(people: Sequence[str]) -> Message:
+    named = ", ".join(f"<@{user}>" for user in people)
+    return Message(text=f"Checking with Slack that {named} can be paged before the drill starts; the answer follows here.")

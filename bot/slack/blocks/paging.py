@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
+from bot.core.drills import marked
 from bot.slack.blocks.common import (
     SECTION_TEXT,
     Message,
@@ -24,7 +25,7 @@ def page_message(incident: Incident, notification: PageNotification, rendering: 
     ``late`` one (Slack could not take it before its level escalated) says so: they are still paged."""
     where = f"<#{incident.channel_id}>" if incident.channel_id else "its channel is being created"
     again = " (again: nobody has acknowledged yet)" if notification.renotify else ""
-    text = f":rotating_light: You are paged{again} for {incident.line(said)}"
+    text = ":rotating_light: " + marked(incident.drill, f"You are paged{again} for {incident.line(said)}")
     due = notification.created_at.astimezone(rendering.config.tz)
     lines = [
         text,

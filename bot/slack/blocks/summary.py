@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, H
 
 from bot.comms.roles import comms_lead_wanted
 from bot.config import IncidentConfig
+from bot.core.drills import marked
 from bot.slack.blocks.common import (
     EXCERPT,
     FIELD_TEXT,
@@ -16,6 +17,7 @@ from bot.slack.blocks.common import (
     Rendering,
     as_blocks,
     clip,
+    drill_line,
     header_text,
     person,
     post_update_button,
@@ -99,7 +101,7 @@ def summary_message(incident: Incident, rendering: Rendering) -> Message:
             f":warning: *{incident.severity} needs a Communication Lead* who is not the Incident Commander: "
             "one person fixes, one talks to stakeholders. Press *Take communication lead*."
         ))
-    details = [_ack_line(incident), *_alert_lines(incident), *_paging_lines(incident),
+    details = [*drill_line(incident), _ack_line(incident), *_alert_lines(incident), *_paging_lines(incident),
                f"Declared by {person(incident.declared_by)} {slack_date(incident.declared_at)}",
                _service_line(incident, config)]
     if incident.resolution_summary:
@@ -146,6 +148,7 @@ def announcement_message(incident: Incident, rendering: Rendering) -> Message:
     config = rendering.config
     where = f"<#{incident.channel_id}>" if incident.channel_id else "_channel being created_"
     lines = [
+        *drill_line(incident),
         f"*{incident.number}* · {severity_label(incident, config)} · {state_line(incident)}",
         f"*{said(incident.title)}*",
         f"Channel: {where} · Incident Commander: {person(incident.holder(Role.COMMANDER))} · "
@@ -167,10 +170,11 @@ def announcement_message(incident: Incident, rendering: Rendering) -> Message:
                                              value=str(incident.id))]),
     )
     verb = "resolved" if incident.status == Status.RESOLVED else "declared"
-    return Message(text=f"{incident.number} {verb} ({incident.severity}): {said(incident.title)}", blocks=blocks)
+    return Message(text=marked(incident.drill, f"{incident.number} {verb} ({incident.severity}): {said(incident.title)}"),
+                   blocks=blocks)
 
 
 def channel_topic(incident: Incident, rendering: Rendering) -> str:
-    topic = (f"{incident.number} {incident.severity.upper()} {incident.status} · "
-             f"IC {person(incident.holder(Role.COMMANDER))} · {said(incident.title)}")
+    topic = marked(incident.drill, f"{incident.number} {incident.severity.upper()} {incident.status} · "
+                                   f"IC {person(incident.holder(Role.COMMANDER))} · {said(incident.title)}", "DRILL", " ")
     return clip(topic, TOPIC)

@@ -3,7 +3,7 @@ import pytest
 from bot.config import IncidentConfig
 from bot.core.errors import UserError
 from bot.slack.blocks import error_text
-from handlers.slack.grammar import declare_args, split, user_mention
+from handlers.slack.grammar import declare_args, drill_args, split, user_mention
 
 SEVERITIES = IncidentConfig()  # sev1 (Critical) to sev4 (Low)
 
@@ -54,3 +54,24 @@ def test_user_mention_says_what_it_got_instead(text, what, shown):
 def test_user_mention_missing():
     with pytest.raises(UserError, match="Name a person"):
         user_mention("  ", "ic")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Failover rehearsal", (None, "Failover rehearsal", ())),
+    ("sev2 Failover <@U03CAROL|carol> <@U04DAVE>", ("sev2", "Failover", ("U03CAROL", "U04DAVE"))),
+    ("Page <@U03CAROL> first <@U04DAVE> <@U04DAVE>", (None, "Page <@U03CAROL> first", ("U04DAVE",))),  # the trailing ones
+])
+def test_drill_args_take_the_people_named_last(text, expected):
+    assert drill_args(text, SEVERITIES) == expected
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("Failover @nobody", "`@nobody` is plain text, not a Slack user"),
+    ("Failover <!here>", "is a special mention, not a Slack user"),
+    ("sev9 Failover", "Unknown severity `sev9`"),
+    ("sev1 <@U03CAROL>", "A drill needs a title"),
+])
+def test_drill_args_refuse_what_is_not_a_person_severity_or_title(text, says):
+    with pytest.raises(UserError) as error:
+        drill_args(text, SEVERITIES)
+    assert says in str(error.value) and error.value.command == "drill"
