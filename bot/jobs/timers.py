@@ -24,6 +24,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core.clock import Clock
 from bot.jobs.leases import LEASE, Claimable, LeaseKeeper
@@ -197,15 +198,23 @@ class TimerWorker:
         """Re-check just before running, renewing the lease: the row may have been cancelled since
         the claim, or taken by another worker, or by another tick of this very process (the wake-up
         beside the regular tick), if this claim's lease ran out on earlier rows. The claim is this
-        tick's only while the row still has the lease this tick gave it."""
+        tick's only while the row still has the lease this tick gave it.
+
+        The row's ``last_error`` is cleared while this run goes: it said how the run before ended, and
+        a run killed midway must not leave that run's "sent nothing" for the next (``may_have_acted``).
+        The handler is still handed the earlier run's word."""
         now = self.clock.now()
         with self._sessions() as session, session.begin():
-            return session.scalars(
+            before = session.scalar(select(Timer.last_error).where(Timer.id == claimed.id))
+            timer = session.scalars(
                 update(Timer).where(Timer.id == claimed.id, Timer.claimed_by == self.worker_id,
                                     Timer.claimed_until == claimed.claimed_until, PENDING)
-                .values(claimed_until=now + self._lease, attempts=Timer.attempts + 1)
+                .values(claimed_until=now + self._lease, attempts=Timer.attempts + 1, last_error=None)
                 .returning(Timer)
             ).one_or_none()
+        if timer is not None:
+            set_committed_value(timer, "last_error", before)
+        return timer
 
     def _failed(self, timer: Timer, error: str, after: timedelta | None = None) -> None:
         """Release the row, due again after a backoff: a page is retried, never dropped."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from bot.incidents.service import IncidentService, PinnedMessage
 from bot.paging.layers import Duty
@@ -46,17 +47,7 @@ class Notices:
             log.warning("could not answer %s, dropped: %s", user or response_url, error_code(exc))
 
     def _dm_within_budget(self, user: str, message: blocks.Message) -> None:
-        waited = 0.0
-        while True:
-            try:
-                self._slack.dm(user, message)
-                return
-            except OverBudget as exc:
-                if waited + exc.wait > REPLY_PATIENCE:
-                    raise
-                log.info("an answer to %s waits %.1fs for Slack's rate limit", user, exc.wait)
-                time.sleep(exc.wait)
-                waited += exc.wait
+        _within_budget(lambda: self._slack.dm(user, message), f"an answer to {user}")
 
     def open_declare_form(self, trigger_id: str, origin: dict, user: str) -> None:
         self.open_form(trigger_id, blocks.declare_modal(self._config, origin), "declare form",
@@ -105,9 +96,16 @@ class Notices:
             except SLACK_FAILURES as exc:
                 log.warning("could not tell #%s about the %s handoff: %s", channel, schedule, error_code(exc))
 
-    def post_timeline(self, incident_id: int) -> None:
+    def post_timeline(self, incident_id: int, response_url: str | None, user: str) -> None:
+        """``/incident timeline``: the post waits for Slack's rate limit up to ``REPLY_PATIENCE``, on this
+        answer thread; one that still cannot go is said to the person who asked, never lost unsaid."""
         incident = self._incidents.get(incident_id)
-        self._slack.post(incident.channel_id, blocks.timeline_message(incident, incident.events, self._rendering))
+        message = blocks.timeline_message(incident, incident.events, self._rendering)
+        try:
+            _within_budget(lambda: self._slack.post(incident.channel_id, message), f"the timeline of {incident.number}")
+        except SLACK_FAILURES as exc:
+            log.warning("could not post the timeline of %s: %s", incident.number, error_code(exc))
+            self.reply(response_url, blocks.replies.timeline_not_posted(error_code(exc)), user)
 
     def read_pinned(self, channel: str, ts: str) -> PinnedMessage:
         """The message someone marked with :pushpin:, as Slack hands it over, or why it would not."""
@@ -122,3 +120,19 @@ class Notices:
             return PinnedMessage(channel, ts, message_time(ts), unread=reason)
         return PinnedMessage(channel, ts, message_time(ts), author=message.get("user") or message.get("bot_id"),
                              text=message.get("text") or "", permalink=permalink)
+
+
+def _within_budget(send: Callable[[], object], what: str) -> None:
+    """``send()``, waiting on this thread while Slack's rate budget holds it back, up to ``REPLY_PATIENCE``
+    in all; then the ``OverBudget`` is the caller's to say."""
+    waited = 0.0
+    while True:
+        try:
+            send()
+            return
+        except OverBudget as exc:
+            if waited + exc.wait > REPLY_PATIENCE:
+                raise
+            log.info("%s waits %.1fs for Slack's rate limit", what, exc.wait)
+            time.sleep(exc.wait)
+            waited += exc.wait

@@ -129,7 +129,8 @@ class IncidentListeners:
         return replies.escalated(incident)
 
     def timeline(self, incident: Incident, command: dict, rest: str) -> None:
-        self.answers.submit(self.answers.notices.post_timeline, incident.id)
+        self.answers.later(self.answers.notices.post_timeline, incident.id, command.get("response_url"),
+                           command["user_id"])
 
     def _hand_over(self, incident: Incident, command: dict, rest: str, role: Role, name: str) -> Message:
         user = user_mention(rest, name)

@@ -70,6 +70,11 @@ def done(what: str) -> Message:
     return Message(text=f":white_check_mark: Done: {what}.")
 
 
+def timeline_not_posted(why: str) -> Message:
+    """``/incident timeline`` could not be posted (``why``: Slack's error, or its rate limit)."""
+    return Message(text=f":warning: Slack would not take the timeline now ({why}). Ask again in a minute.")
+
+
 def form_not_opened(what: str, why: str, instead: str) -> Message:
     """Slack refused to open a form (``why``: its error code); ``instead`` says what does the same."""
     return Message(text=f":warning: Slack would not open the {what} ({why}). {instead}")

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from bot.core.clock import SystemClock
 from bot.core.db import make_session_factory
-from bot.jobs.timers import TimerWorker, add_tick_job, cancel, retry_delay, schedule
+from bot.jobs.timers import TimerWorker, TryAgain, add_tick_job, cancel, may_have_acted, retry_delay, schedule
 from models import Incident
 from models.timer import Timer
 from tests.processes import wait_for
@@ -232,6 +232,33 @@ def test_a_dead_workers_timers_are_taken_over_when_its_lease_runs_out(sessions, 
     rows = [timer(sessions, i) for i in ids]
     assert [(r.claimed_by, r.attempts, r.done_at is not None) for r in rows] == [("alive", 2, True), ("alive", 1, True),
                                                                                  ("alive", 1, True)]
+
+
+def test_a_run_killed_after_one_that_sent_nothing_is_taken_as_maybe_sent(sessions, clock):
+    """A wait (``sent_nothing``), then a run that dies midway: the next run must look for an earlier
+    send, since the dead run's word is not the wait's."""
+    runs = iter(["wait", "die"])
+    seen: list[bool] = []
+
+    def page(timer: Timer) -> None:
+        seen.append(may_have_acted(timer))
+        step = next(runs, "send")
+        if step == "wait":
+            raise TryAgain("sms page 1 waits for its turn 1.0s", timedelta(seconds=1), sent_nothing=True)
+        if step == "die":
+            raise Died
+
+    lease = timedelta(seconds=60)
+    worker = TimerWorker(sessions, clock, {"page": page}, "w1", lease=lease)
+    created = add(sessions, "page", clock.now())
+    assert worker.tick() == 1
+    clock.advance(timedelta(seconds=1))
+    with pytest.raises(Died):
+        worker.tick()
+    clock.advance(lease + timedelta(seconds=1))
+    assert worker.tick() == 1
+    assert seen == [False, False, True], "first run; after a wait; after a run that died"
+    assert timer(sessions, created.id).done_at is not None
 
 
 def test_a_worker_whose_lease_ran_out_leaves_alone_what_another_took(sessions, clock):

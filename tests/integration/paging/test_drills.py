@@ -87,7 +87,7 @@ def test_a_drill_rings_every_way_of_the_named_person_marked_drill_and_times_each
 
     run_due(bot, timedelta(minutes=1))
     [push] = ntfy_server.pushes
-    assert push["title"].startswith("DRILL INC-1 sev1") and push["message"].startswith(NO_ACTION)
+    assert push["title"].startswith("DRILL INC-1 (sev1): Payments failover") and push["message"].startswith(NO_ACTION)
     run_due(bot, timedelta(minutes=1))
     [sms] = twilio_server.messages
     assert sms["to"] == PHONE and sms["body"].startswith(NO_ACTION)
@@ -96,7 +96,7 @@ def test_a_drill_rings_every_way_of_the_named_person_marked_drill_and_times_each
     assert ET.fromstring(call["twiml"]).find("Gather").find("Say").text.startswith(NO_ACTION)
     run_due(bot, timedelta(minutes=1))
     [mail] = smtp_server.messages
-    assert mail["To"] == "carol@example.com" and mail["Subject"].startswith("[PAGE] DRILL INC-1 sev1")
+    assert mail["To"] == "carol@example.com" and mail["Subject"].startswith("[PAGE] DRILL INC-1 (sev1): Payments failover")
     assert mail.get_content().startswith(NO_ACTION)
 
     bot.clock.advance(timedelta(seconds=30))

@@ -140,3 +140,21 @@ def test_a_change_made_during_a_pass_that_waits_for_the_budget_is_not_left_behin
     bot.settle()
     assert "Incident Commander: <@U04DAVE>" in announcement(bot, fake_slack)["blocks"].__repr__(), \
         "shown at once, not when the topic's budget comes back"
+
+
+def test_a_timeline_held_back_by_the_budget_waits_for_it_and_one_that_cannot_go_is_said(bot, fake_slack, monkeypatch):
+    from bot.slack import notices
+
+    row = declare(bot)
+    while budget(bot).take("chat.postMessage", row.channel_id) == 0.0:
+        pass  # the channel is out of posts for now
+    monkeypatch.setattr(notices, "REPLY_PATIENCE", 0.0)  # the budget runs on the app's clock, not the wall's
+    bot.command("timeline", channel=row.channel_id)
+    bot.settle()
+    [answer] = fake_slack.responses_for(f"cmd{bot._trigger}")
+    assert answer["text"].startswith(":warning: Slack would not take the timeline now (rate limited for")
+    bot.clock.advance(timedelta(seconds=61))
+    bot.command("timeline", channel=row.channel_id)
+    bot.settle()
+    assert fake_slack.responses_for(f"cmd{bot._trigger}") == [], "nothing to say: it went"
+    assert "timeline" in fake_slack.messages(row.channel_id)[-1]["text"].lower(), "posted once the budget allows"

@@ -74,4 +74,4 @@ def test_drill_args_take_the_people_named_last(text, expected):
 def test_drill_args_refuse_what_is_not_a_person_severity_or_title(text, says):
     with pytest.raises(UserError) as error:
         drill_args(text, SEVERITIES)
-    assert says in str(error.value) and error.value.command == "drill"
+    assert says in error_text(error.value) and error.value.command == "drill"
