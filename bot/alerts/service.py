@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
+from bot.core.db import insert_for
 from bot.core.durations import format_duration
 from bot.core.store import changing, load
 from bot.incidents.service import Declaration, IncidentService
@@ -35,7 +35,6 @@ from models import Alert, AlertGroup, Incident
 from models.incident import TITLE_LENGTH
 
 GRACE_OVER = "alert.grace_over"
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,7 @@ class _Notification:
     def _lock(self, keys: list[str]) -> None:
         if not keys:
             return
-        insert = _INSERT[self.session.get_bind().dialect.name]
+        insert = insert_for(self.session)
         self.session.execute(insert(AlertGroup).values([{"key": key} for key in keys]).on_conflict_do_nothing())
         self.groups = {group.key: group for group in self.session.scalars(
             select(AlertGroup).where(AlertGroup.key.in_(keys)).order_by(AlertGroup.key).with_for_update())}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
@@ -91,3 +92,12 @@ def database_busy(exc: BaseException) -> bool:
     if isinstance(exc, PoolTimeout):
         return True
     return isinstance(exc, OperationalError) and str(exc.orig) in ("database is locked", "database is busy")
+
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_for(session: Session):
+    """The INSERT of the session's database, with its ``ON CONFLICT`` (one statement where a select
+    then an insert would race another process)."""
+    return _INSERTS[session.get_bind().dialect.name]

@@ -12,18 +12,16 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
-from bot.core.db import PLAIN_READ
+from bot.core.db import PLAIN_READ, insert_for
 from models import SlackTrigger
 
 KEPT = timedelta(minutes=10)
 """How long a trigger id is remembered: Slack's five-minute signature window, and a margin for clocks."""
 FIRST_ANSWER_WAIT = 30.0
 """Seconds a replay waits for the first request's answer (the first may be waiting for the database)."""
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class Triggers:
@@ -37,7 +35,7 @@ class Triggers:
         now = self._clock.now()
         with self._sessions() as session, session.begin():
             session.execute(delete(SlackTrigger).where(SlackTrigger.received_at < now - KEPT))
-            insert = _INSERT[session.get_bind().dialect.name]
+            insert = insert_for(session)
             return session.scalars(insert(SlackTrigger).values(trigger_id=trigger_id, received_at=now)
                                    .on_conflict_do_nothing(index_elements=[SlackTrigger.trigger_id])
                                    .returning(SlackTrigger.trigger_id)).first() is not None

@@ -22,11 +22,11 @@ from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core.clock import Clock
+from bot.core.db import insert_for
 from bot.jobs.leases import LEASE, Claimable, LeaseKeeper
 from bot.jobs.retry import retry_delay
 from models.timer import PENDING, Timer
@@ -34,7 +34,6 @@ from models.timer import PENDING, Timer
 log = logging.getLogger(__name__)
 
 TIMER_CLAIM = Claimable(Timer.__table__, Timer.__table__.c.claimed_by, Timer.__table__.c.claimed_until)
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def schedule(session: Session, kind: str, due_at: datetime, *, incident_id: int | None = None,
@@ -46,7 +45,7 @@ def schedule(session: Session, kind: str, due_at: datetime, *, incident_id: int 
     schedules its own successor (renotify) gives it a key of its own: its row is pending while it runs.
     """
     statement = (
-        _INSERT[session.get_bind().dialect.name](Timer)
+        insert_for(session)(Timer)
         .values(kind=kind, due_at=due_at, incident_id=incident_id, payload=payload or {}, key=key)
         .on_conflict_do_nothing(index_elements=[Timer.key], index_where=PENDING)
         .returning(Timer)

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
+from bot.core.db import insert_for
 from bot.core.errors import UserError, code
 from bot.core.when import parse_range, show, split_range
 from bot.jobs import timers
@@ -37,7 +37,6 @@ SILENCE = "maintenance.silence"
 SILENCE_RETRY = timedelta(seconds=30)
 """When the silence's timer first looks again, after the attempt made at once."""
 LISTED_AFTER_END = timedelta(days=7)
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def state(window: MaintenanceWindow, now: datetime) -> str:
@@ -166,7 +165,7 @@ class MaintenanceService:
             MaintenanceWindow.service == service, MaintenanceWindow.starts_at <= now, MaintenanceWindow.ends_at > now))
         if window_id is None:
             return None
-        insert = _INSERT[session.get_bind().dialect.name]
+        insert = insert_for(session)
         session.execute(insert(MaintenanceHold).values(window_id=window_id, source=source, dedup_key=dedup_key,
                                                        title=title[:TITLE_LENGTH], firing=firing, first_at=now, times=1)
                         .on_conflict_do_update(index_elements=["window_id", "source", "dedup_key"],

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts.service import AlertEvent, AlertService
 from bot.config import IncidentConfig
 from bot.config.schema import WATCHDOG, HeartbeatConfig
 from bot.core.clock import Clock
+from bot.core.db import insert_for
 from bot.core.durations import format_duration
 from bot.core.store import load
 from bot.jobs import timers
@@ -35,7 +35,6 @@ from models.timer import PENDING
 
 LATE = "heartbeat.late"
 SOURCE = "heartbeat"
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def alert_name(name: str) -> str:
@@ -80,7 +79,7 @@ class HeartbeatService:
             return False
         now = self._clock.now()
         with self._sessions() as session, session.begin():
-            insert = _INSERT[session.get_bind().dialect.name]
+            insert = insert_for(session)
             late = session.scalar(
                 insert(Heartbeat).values(name=name, last_checkin_at=now, checkins=1, late=False)
                 .on_conflict_do_update(index_elements=[Heartbeat.name],

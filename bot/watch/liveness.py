@@ -19,11 +19,10 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
-from bot.core.db import PLAIN_READ
+from bot.core.db import PLAIN_READ, insert_for
 from models import WorkerTick
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,6 @@ PING_EVERY = timedelta(minutes=1)
 PING_TIMEOUT = 10.0
 FORGET_AFTER = timedelta(days=1)
 """A worker silent this long (it stopped, its host:pid is gone) loses its row."""
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class Liveness:
@@ -58,7 +56,7 @@ class Liveness:
         now = self._clock.now()
         if self._recorded is None or now - self._recorded >= self._record_every:
             with self._sessions() as session, session.begin():
-                insert = _INSERT[session.get_bind().dialect.name]
+                insert = insert_for(session)
                 session.execute(insert(WorkerTick).values(worker=self._worker, ticked_at=now)
                                 .on_conflict_do_update(index_elements=[WorkerTick.worker], set_={"ticked_at": now}))
                 session.execute(delete(WorkerTick).where(WorkerTick.ticked_at < now - FORGET_AFTER))

@@ -17,6 +17,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
+from bot.core.db import insert_for
 from models import StoredSecret
 
 NAME = "signin-link"
@@ -37,9 +38,11 @@ class SigninLinks:
 
     def new(self) -> str:
         """A fresh link (the one before it stops working)."""
-        key = secrets.token_urlsafe(24)
-        with self._sessions() as session, session.begin():
-            session.merge(StoredSecret(name=NAME, value=key, created_at=self._clock.now()))
+        key, now = secrets.token_urlsafe(24), self._clock.now()
+        with self._sessions() as session, session.begin():  # one statement: web processes start together
+            insert = insert_for(session)
+            session.execute(insert(StoredSecret).values(name=NAME, value=key, created_at=now).on_conflict_do_update(
+                index_elements=[StoredSecret.name], set_={"value": key, "created_at": now}))
         return f"{self._public_url}/auth/link/{key}"
 
     def use(self, key: str) -> bool:

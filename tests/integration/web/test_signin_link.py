@@ -4,9 +4,12 @@ prints a one-time sign-in link for the console on localhost; it signs in once, w
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from bot.core.db import make_session_factory
+from bot.web.signin_links import SigninLinks
 from tests.console import Browserless, start_console
 from tests.processes import bot_processes, wait_for
 
@@ -59,3 +62,24 @@ def test_serve_prints_the_link_and_it_opens_the_console(database_url, engine, fa
         answer = browser.post(urlsplit(link).path, {})
         assert (answer.status, answer.location) == (303, "/")
         assert browser.get("/").status == 200
+
+
+def test_web_processes_starting_together_each_make_a_link_without_colliding(engine, clock):
+    """Each start writes the link in one statement: two at once (two web processes) never fail on its key."""
+    links = SigninLinks(make_session_factory(engine), clock, "http://localhost:3000")
+    start, made, failed = threading.Barrier(8), [], []
+
+    def new() -> None:
+        start.wait()
+        try:
+            made.append(links.new().rsplit("/", 1)[1])
+        except Exception as exc:  # noqa: BLE001 - the failure is what this test looks for
+            failed.append(exc)
+
+    threads = [threading.Thread(target=new) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failed == [] and len(made) == 8
+    assert sum(links.use(key) for key in made) == 1, "one link stands: the newest"
