@@ -16,12 +16,18 @@ PUBLIC_TITLE = "Payments failing for some customers"
 PUBLIC_UPDATE = "Some card payments fail. We have found the cause and are fixing it."
 
 
+# Two animation frames after a resize: a screenshot taken sooner showed the calendar's sticky row
+# labels unpainted at phone width, though they were there and on top.
+PAINTED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def shoot(page, screenshots, name: str) -> None:
     """The page in light and dark, at desktop and phone width."""
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         for width, size in VIEWPORTS.items():
             page.set_viewport_size(size)
+            page.evaluate(PAINTED)
             page.screenshot(path=str(screenshots / f"{name}-{scheme}-{width}.png"), full_page=True)
     page.emulate_media(color_scheme="light")
     page.set_viewport_size(VIEWPORTS["desktop"])
