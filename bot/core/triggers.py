@@ -8,43 +8,58 @@ and any later one, in any process, waits for that answer and gives it again.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
-from bot.core.db import PLAIN_READ, insert_for
+from bot.core.db import PLAIN_READ
 from models import SlackTrigger
+from models.types import UTCDateTime
 
 KEPT = timedelta(minutes=10)
 """How long a trigger id is remembered: Slack's five-minute signature window, and a margin for clocks."""
+SWEEP_EVERY = timedelta(minutes=1)
+"""How often a process forgets the ids older than ``KEPT``: not on every request, whose ack waits."""
 FIRST_ANSWER_WAIT = 30.0
 """Seconds a replay waits for the first request's answer (the first may be waiting for the database)."""
+
+
+_TRIGGERS = SlackTrigger.__table__
+_FORGET = delete(_TRIGGERS).where(_TRIGGERS.c.received_at < bindparam("before"))
+_TAKE = text(
+    "INSERT INTO slack_triggers (trigger_id, received_at) VALUES (:id, :at)"
+    " ON CONFLICT (trigger_id) DO NOTHING RETURNING trigger_id"
+).bindparams(bindparam("at", type_=UTCDateTime))
+"""Written as text, which both databases speak: SQLAlchemy compiles a dialect's ``ON CONFLICT`` insert
+anew at every execution (it keeps no cache key for it), a cost every command's ack paid."""
+_ANSWER = update(_TRIGGERS).where(_TRIGGERS.c.trigger_id == bindparam("id")).values(answer=bindparam("given"))
 
 
 class Triggers:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._swept_at: datetime | None = None
 
     def take(self, trigger_id: str) -> bool:
-        """Whether this is the first request with ``trigger_id`` (it is then recorded as taken); the
-        ids older than ``KEPT`` are forgotten in the same transaction."""
+        """Whether this is the first request with ``trigger_id`` (it is then recorded as taken); at most
+        once per ``SWEEP_EVERY``, the ids older than ``KEPT`` are forgotten in the same transaction.
+        Every command's ack waits for this, so it is one prepared Core statement."""
         now = self._clock.now()
         with self._sessions() as session, session.begin():
-            session.execute(delete(SlackTrigger).where(SlackTrigger.received_at < now - KEPT))
-            insert = insert_for(session)
-            return session.scalars(insert(SlackTrigger).values(trigger_id=trigger_id, received_at=now)
-                                   .on_conflict_do_nothing(index_elements=[SlackTrigger.trigger_id])
-                                   .returning(SlackTrigger.trigger_id)).first() is not None
+            connection = session.connection()
+            if self._swept_at is None or now - self._swept_at >= SWEEP_EVERY:
+                connection.execute(_FORGET, {"before": now - KEPT})
+                self._swept_at = now
+            return connection.execute(_TAKE, {"id": trigger_id, "at": now}).first() is not None
 
     def answered(self, trigger_id: str, answer: dict[str, Any]) -> None:
+        """Keep the first request's answer for a replay: one UPDATE, no read."""
         with self._sessions() as session, session.begin():
-            row = session.get(SlackTrigger, trigger_id)
-            if row is not None:
-                row.answer = answer
+            session.connection().execute(_ANSWER, {"id": trigger_id, "given": answer})
 
     def first_answer(self, trigger_id: str, timeout: float = FIRST_ANSWER_WAIT) -> dict[str, Any] | None:
         """The first request's answer, once it has one (None if it has none after ``timeout``)."""
