@@ -1,7 +1,7 @@
 """Slack interactions already taken, by ``trigger_id``, with the answer the first one got.
 
 A signed request stays valid for five minutes, so a captured one can be sent again; each trigger id
-is unique to one invocation. A row is written before the work and answered after it, so a replay
+is unique to one invocation. A row is written with the work and answered in the same transaction, so a replay
 (from any process) gets the first answer instead of doing the work again.
 """
 

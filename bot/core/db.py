@@ -11,6 +11,8 @@ from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.transactions import Sessions
+
 BUSY_TIMEOUT = 30.0
 """Seconds a SQLite transaction waits for another process's write lock before it fails."""
 IDLE_PING = 10.0
@@ -97,7 +99,8 @@ def _sqlite_engine(url: str, busy_timeout: float) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep their objects readable after a commit, and join a thread's ``one_transaction``."""
+    return Sessions(engine, expire_on_commit=False)
 
 
 PLAIN_READ = {"plain_read": True}

@@ -11,6 +11,7 @@ bookkeeping) is written with plain UPDATE statements, outside the hook, so it ne
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -18,6 +19,7 @@ from sqlalchemy import event, insert, inspect, select, text, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot.core.errors import IncidentNotFound
+from bot.core.transactions import after_work
 from models import (
     ActionItem,
     Alert,
@@ -147,7 +149,7 @@ def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], No
     def _tell(session: Session) -> None:
         session.info.pop(_ANNOUNCED, None)
         for incident_id in sorted(session.info.pop(_CHANGED, ())):
-            changed(incident_id)
+            after_work(functools.partial(changed, incident_id))  # a shared transaction commits later
 
     @event.listens_for(sessions, "after_rollback")
     def _forget(session: Session) -> None:

@@ -35,6 +35,10 @@ _TAKE = text(
 ).bindparams(bindparam("at", type_=UTCDateTime))
 """Written as text, which both databases speak: SQLAlchemy compiles a dialect's ``ON CONFLICT`` insert
 anew at every execution (it keeps no cache key for it), a cost every command's ack paid."""
+_TAKEN_WITH = text(
+    "INSERT INTO slack_triggers (trigger_id, received_at, answer) VALUES (:id, :at, :given)"
+    " ON CONFLICT (trigger_id) DO NOTHING"
+).bindparams(bindparam("at", type_=UTCDateTime), bindparam("given", type_=SlackTrigger.__table__.c.answer.type))
 _ANSWER = update(_TRIGGERS).where(_TRIGGERS.c.trigger_id == bindparam("id")).values(answer=bindparam("given"))
 
 
@@ -42,6 +46,7 @@ class Triggers:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
+        self.engine = sessions.kw["bind"]
         self._swept_at: datetime | None = None
 
     def take(self, trigger_id: str) -> bool:
@@ -60,6 +65,12 @@ class Triggers:
         """Keep the first request's answer for a replay: one UPDATE, no read."""
         with self._sessions() as session, session.begin():
             session.connection().execute(_ANSWER, {"id": trigger_id, "given": answer})
+
+    def taken_with(self, trigger_id: str, answer: dict[str, Any]) -> None:
+        """Keep the answer of work whose transaction rolled back, its trigger taken with it: one INSERT
+        (a request that took the trigger meanwhile keeps its own)."""
+        with self._sessions() as session, session.begin():
+            session.connection().execute(_TAKEN_WITH, {"id": trigger_id, "at": self._clock.now(), "given": answer})
 
     def first_answer(self, trigger_id: str, timeout: float = FIRST_ANSWER_WAIT) -> dict[str, Any] | None:
         """The first request's answer, once it has one (None if it has none after ``timeout``)."""

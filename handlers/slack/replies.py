@@ -30,6 +30,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.core.db import database_busy
 from bot.core.errors import UserError
+from bot.core.transactions import after_work, one_transaction
 from bot.core.triggers import Triggers
 from bot.slack import blocks
 from bot.slack.blocks import Message
@@ -118,16 +119,17 @@ class Answers:
     triggers: Triggers
 
     def later(self, send: Callable[..., object], *args: object) -> None:
-        """``send(*args)`` on an answer thread: opening a form within its trigger's 3 s, a reply."""
-        self.effects.answer(send, *args)
+        """``send(*args)`` on an answer thread: opening a form within its trigger's 3 s, a reply. Handed
+        over once the work's transaction is over, so that the thread reads what the work wrote."""
+        after_work(functools.partial(self.effects.answer, send, *args), needs_commit=False)
 
     def submit(self, send: Callable[..., object], *args: object) -> None:
         """``send(*args)`` on the effects' own threads: Slack work that answers nobody in particular."""
-        self.effects.submit(send, *args)
+        after_work(functools.partial(self.effects.submit, send, *args), needs_commit=False)
 
     def tell(self, response_url: str | None, message: Message, user: str) -> None:
         """Answer where the person acted (by DM without a response URL)."""
-        self.effects.answer(self.notices.reply, response_url, message, user)
+        self.later(self.notices.reply, response_url, message, user)
 
 
 def reply_within(answers: Answers, work: Callable[[], Message | None], what: str, response_url: str | None,
@@ -195,21 +197,26 @@ def ack_form(ack, errors: dict[str, str] | None) -> None:
 def _once(triggers: Triggers, trigger: str | None, work: Callable[[], Answer], stored: Callable[[Answer], dict],
           answer_of: Callable[[dict], Answer], pending: Answer) -> Callable[[], Answer]:
     """``work``, done only by the first request with ``trigger`` (``bot.core.triggers``); a replay waits
-    for the first answer and gives it again (``pending`` if there is none yet). Tried again whole by
-    ``persist``, it takes the trigger once."""
-    took = trigger is None
+    for the first answer and gives it again (``pending`` if there is none yet). The trigger is taken,
+    the work done and its answer kept in one transaction (``one_transaction``): an ack waits for one
+    COMMIT, not three, and work rolled back leaves its trigger free. Work whose own error rolled that
+    transaction back keeps its answer in a transaction of its own."""
+    if trigger is None:
+        return work
 
     def run() -> Answer:
-        nonlocal took
-        if not took:
-            if not triggers.take(trigger):
-                log.warning("a request came again with trigger id %s: it gets the first answer", trigger)
-                first = triggers.first_answer(trigger)
-                return pending if first is None else answer_of(first)
-            took = True
-        answer = work()
-        if trigger is not None:
-            triggers.answered(trigger, stored(answer))
+        with one_transaction(triggers.engine) as unit:
+            first = triggers.take(trigger)
+            if first:
+                answer = work()
+                if unit.intact:
+                    triggers.answered(trigger, stored(answer))
+        if not first:
+            log.warning("a request came again with trigger id %s: it gets the first answer", trigger)
+            earlier = triggers.first_answer(trigger)
+            return pending if earlier is None else answer_of(earlier)
+        if not unit.committed:
+            triggers.taken_with(trigger, stored(answer))
         return answer
 
     return run

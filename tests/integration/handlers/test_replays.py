@@ -4,17 +4,21 @@ is done once, and each replay gets the first answer again, whichever process it 
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.parse
 
+from sqlalchemy import event, select
+
 from bot.slack.ids import Action, DeclareField
 from bot.slack.ids import View as ViewId
+from models import SlackTrigger
 from tests.driver import TEAM
 from tests.integration.helpers import declare, incident
 
 
-def captured_command(bot, text: str, trigger: str) -> tuple[bytes, int]:
-    form = {"token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": bot.channel,
+def captured_command(bot, text: str, trigger: str, channel: str | None = None) -> tuple[bytes, int]:
+    form = {"token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel or bot.channel,
             "channel_name": "general", "user_id": "U01ALICE", "user_name": "alice", "command": "/incident",
             "text": text, "api_app_id": "A0001", "is_enterprise_install": "false",
             "response_url": bot.fake.response_url(trigger), "trigger_id": trigger}
@@ -78,3 +82,36 @@ def test_a_replayed_button_is_pressed_once(make_bot, fake_slack):
     replayed(bot, body, timestamp)
     bot.settle()
     assert [e.id for e in incident(bot, row.id).events] == resolved
+
+
+def test_a_declare_takes_its_trigger_writes_the_incident_and_keeps_its_answer_in_one_commit(make_bot, fake_slack):
+    bot = make_bot()
+    work_commits: list[str] = []
+
+    def committed(_connection) -> None:
+        if threading.current_thread().name.startswith("listener-work"):  # the ack's work, not the Slack side's
+            work_commits.append("COMMIT")
+
+    event.listen(bot.ctx.engine, "commit", committed)
+    body, timestamp = captured_command(bot, "declare sev2 Checkout is down", "trigger.one-commit")
+    first = replayed(bot, body, timestamp)
+    assert "INC-1" in first.json()["text"] and work_commits == ["COMMIT"]
+    bot.settle()
+    work_commits.clear()
+    assert replayed(bot, body, timestamp).json() == first.json()
+    assert work_commits == ["COMMIT"]  # the replay wrote nothing but its look at the trigger
+    assert len(bot.ctx.incidents.list_open()) == 1
+
+
+def test_a_command_refused_after_it_read_the_incident_keeps_its_answer_for_a_replay(make_bot, fake_slack):
+    """The refusal rolls back the shared transaction, the trigger's take with it: its answer is kept after."""
+    bot = make_bot()
+    row = declare(bot, "declare sev2 Checkout is down")
+    bot.command("resolve", channel=row.channel_id)
+    body, timestamp = captured_command(bot, "resolve", "trigger.refused", channel=row.channel_id)
+    first = replayed(bot, body, timestamp)
+    assert "already resolved" in first.json()["text"]
+    with bot.ctx.sessions() as session:
+        kept = session.scalar(select(SlackTrigger.answer).where(SlackTrigger.trigger_id == "trigger.refused"))
+    assert kept is not None and "already resolved" in kept["reply"][0]
+    assert replayed(bot, body, timestamp).json() == first.json()
