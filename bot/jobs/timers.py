@@ -137,12 +137,22 @@ class TimerWorker:
     def tick(self) -> int:
         """Claim up to ``batch`` due timers and run them, oldest first; how many handlers ran
         (succeeded or raised)."""
-        ran = 0
-        for timer in self._claim():
-            ran += self._run(timer)
+        ran = sum(self._run(timer) for timer in self._claim()[0])
+        self._ticked()
+        return ran
+
+    def tick_and_next_due(self) -> datetime | None:
+        """A tick, then when the earliest claimable pending timer is due. With nothing due (a worker's
+        usual second) that is read in the claim's own transaction: an idle tick is one transaction."""
+        claimed, due = self._claim()
+        for timer in claimed:
+            self._run(timer)
+        self._ticked()
+        return due if not claimed else self.next_due()
+
+    def _ticked(self) -> None:
         if self._on_tick is not None:
             self._on_tick()
-        return ran
 
     def next_due(self) -> datetime | None:
         """When the earliest claimable pending timer is due, to know when to tick next."""
@@ -157,20 +167,20 @@ class TimerWorker:
         return (select(Timer.id).where(PENDING, Timer.due_at <= now, _claimable(now), self._lane)
                 .order_by(Timer.due_at, Timer.id).limit(self._batch).with_for_update(skip_locked=True))
 
-    def _claim(self) -> list[Timer]:
+    def _claim(self) -> tuple[list[Timer], datetime | None]:
         """One short transaction: lock due, unleased rows (skipping rows another worker is claiming
-        at this moment), and lease them to this worker."""
+        at this moment), and lease them to this worker; with none due, when the next one is."""
         now = self.clock.now()
         with self._sessions() as session, session.begin():
             ids = session.scalars(self.due_query(now)).all()
             if not ids:
-                return []
+                return [], session.scalar(self.next_due_query(now))
             claimed = session.scalars(
                 update(Timer).where(Timer.id.in_(ids))
                 .values(claimed_by=self.worker_id, claimed_until=now + self._lease)
                 .returning(Timer)
             ).all()
-        return sorted(claimed, key=lambda timer: (timer.due_at, timer.id))
+        return sorted(claimed, key=lambda timer: (timer.due_at, timer.id)), None
 
     def _run(self, claimed: Timer) -> int:
         timer = self._start(claimed)
@@ -241,8 +251,7 @@ def add_tick_job(scheduler: BaseScheduler, worker: TimerWorker, every: timedelta
     overlap while one re-arms itself, which is safe as claims never overlap.
     """
     def tick_and_wake() -> None:
-        worker.tick()
-        due = worker.next_due()
+        due = worker.tick_and_next_due()
         if due is not None and due < worker.clock.now() + every:
             scheduler.add_job(tick_and_wake, "date", run_date=due, id=f"timers-wake-{worker.worker_id}{worker.lane}",
                               replace_existing=True, max_instances=2, misfire_grace_time=None)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.core.clock import SystemClock
 from bot.core.db import make_session_factory
@@ -100,6 +100,23 @@ def test_a_tick_runs_the_oldest_due_timers_up_to_its_batch(sessions, clock):
     assert worker.tick() == 2
     assert ran.ids[3:] == [ids[4], ids[0]]
     assert worker.next_due() == clock.now() + timedelta(seconds=1)
+
+
+def test_an_idle_tick_is_one_transaction_and_says_when_to_tick_next(sessions, clock, engine):
+    ran = Ran()
+    worker = TimerWorker(sessions, clock, ran.handlers("page"), "w1")
+    soon = add(sessions, "page", clock.now() + timedelta(seconds=2))
+    later = add(sessions, "page", clock.now() + timedelta(seconds=5))
+    transactions: list[int] = []
+    event.listen(engine, "begin", lambda _connection: transactions.append(1))
+    assert worker.tick_and_next_due() == soon.due_at
+    assert len(transactions) == 1 and ran.ids == []
+    clock.advance(timedelta(seconds=2))
+    assert worker.tick_and_next_due() == later.due_at  # ran one, then looked again
+    assert ran.ids == [soon.id]
+    clock.advance(timedelta(seconds=3))
+    assert worker.tick_and_next_due() is None
+    assert ran.ids == [soon.id, later.id]
 
 
 def test_a_timer_rolls_back_with_the_callers_transaction(sessions, clock, incident_id):
