@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from bot.__main__ import collect_less
 from bot.config import IncidentConfig, load_settings
 from bot.core.clock import ManualClock
 from bot.core.db import make_engine
@@ -22,6 +23,12 @@ PROFILES = {  # real-looking people: accents, non-Latin scripts, zones of their 
 }
 GONE = "U08SEB"  # deactivated: Slack still answers, with deleted set
 GONE_PROFILE = {"real_name": "Sébastien Lefèvre", "display_name": "seb", "tz": "Europe/Paris", "deleted": True}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A test process then runs its app, bots and fakes for minutes, as a ``python -m bot`` does: what
+    collection built stays, so the collector leaves it alone and sweeps the young less often."""
+    collect_less()
 
 
 @pytest.fixture(scope="session")
