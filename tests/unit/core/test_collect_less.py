@@ -8,10 +8,12 @@ import sys
 from bot.__main__ import YOUNG_OBJECTS
 
 
-def test_a_built_process_freezes_its_start_up_and_collects_the_young_less_often():
+def test_a_built_process_freezes_its_start_up_collects_the_young_less_often_and_collects_again():
     probe = ("import gc; from bot.app import build_context; from bot.__main__ import collect_less; "
-             "before = gc.get_freeze_count(); collect_less(); print(before, gc.get_freeze_count(), gc.get_threshold()[0])")
+             "before = gc.get_freeze_count(); gc.disable(); collect_less(); "
+             "print(before, gc.get_freeze_count(), gc.get_threshold()[0], int(gc.isenabled()))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
-    before, frozen, young = map(int, done.stdout.split())
+    before, frozen, young, enabled = map(int, done.stdout.split())
     assert before == 0 and frozen > 10_000  # the modules' and models' objects, at the least
     assert young == YOUNG_OBJECTS
+    assert enabled  # on again: ``main`` keeps it off only while the process is built
