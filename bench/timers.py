@@ -6,8 +6,9 @@ The database holds ``--incidents`` open incidents, each with two pending timers 
 two hours (an escalation and a renotify) and one done timer (history). A worker process of its own
 (this module with ``--worker``; the real clock, bot/jobs/timers.TimerWorker) then measures:
 
-  idle tick      what the scheduled job does every second when nothing is due: ``tick()`` (one
-                 transaction: SELECT … FOR UPDATE SKIP LOCKED) and ``next_due()``; median of 300,
+  idle tick      what the scheduled job does every second when nothing is due: the claim (SELECT …
+                 FOR UPDATE SKIP LOCKED) and when the next timer is due, ``tick_and_next_due()`` (one
+                 transaction; a checkout without it: ``tick()`` then ``next_due()``); median of 300,
                  after 20 uncounted, in CPU time (time.process_time: the worker's only busy thread
                  then) and wall-clock; the two queries' plans (EXPLAIN ANALYZE) are printed first;
   100 due        ``tick()`` claiming, running (a handler that only records) and marking done 100
@@ -105,6 +106,10 @@ def run_worker(url: str) -> dict:
     worker = TimerWorker(sessions, clock, {"page": record}, "bench-worker")
 
     def idle_tick() -> None:
+        if hasattr(worker, "tick_and_next_due"):
+            if worker.tick_and_next_due() is None:
+                raise RuntimeError("no timer pending in the idle phase")
+            return
         if worker.tick() != 0:
             raise RuntimeError("a timer was due in the idle phase")
         worker.next_due()
@@ -230,7 +235,7 @@ def report(server: str, incidents: int, results: dict[str, dict], plans: list[st
         mine = name == "this"
         mark = (lambda ok: f"   {check(ok)}") if mine else (lambda ok: "")
         print(f"{name}:")
-        print(f"  idle tick (tick + next_due), median of {len(idle)}: CPU {statistics.median(cpu):6.2f} ms, wall "
+        print(f"  idle tick (claim + next due), median of {len(idle)}: CPU {statistics.median(cpu):6.2f} ms, wall "
               f"{statistics.median(idle):6.2f} ms (p99 {percentile(idle, 99):.2f})   target CPU <= 5 ms"
               f"{mark(statistics.median(cpu) <= 5)}")
         print(f"  tick with {DUE} due, median of {len(due)}: {statistics.median(due):7.1f} ms "
