@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event, insert, inspect, select, text, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.errors import IncidentNotFound
+from bot.core.loading import INCIDENT_ID, IncidentParts, Part
 from bot.core.transactions import after_work
 from models import (
     ActionItem,
@@ -34,14 +35,14 @@ from models import (
 )
 from models.incident import incident_number
 
-_EVENTS = selectinload(Incident.events)
-FULL = (
-    selectinload(Incident.roles),
-    _EVENTS,
-    selectinload(Incident.pages).selectinload(Page.notifications),
-    selectinload(Incident.subscriptions),
+FULL = IncidentParts(
+    Part(Incident.roles),
+    Part(Incident.events),
+    Part(Incident.pages, parts=(Part(Page.notifications),)),
+    Part(Incident.subscriptions),
 )
 """Everything that rendering and the rules read, loaded up front (no lazy loads later)."""
+_WITHOUT_TIMELINE = FULL.without(Incident.events)
 
 SLACK_SIDE = frozenset({
     "channel_id", "channel_name", "channel_topic", "invited_users", "summary_ts", "summary_pinned", "summary_shown",
@@ -57,12 +58,15 @@ _CHANGED, _ANNOUNCED = "incidents_changed", "incidents_announced"
 def load(session: Session, incident_id: int, lock: bool = False, timeline: bool = True) -> Incident:
     """The incident with what rules and rendering read; without its ``timeline`` where only new events
     are written (an alert storm appends, it never reads back)."""
-    options = FULL if timeline else tuple(o for o in FULL if o is not _EVENTS)
-    query = select(Incident).where(Incident.id == incident_id).options(*options)
-    incident = session.scalars(query.with_for_update(of=Incident) if lock else query).first()
+    incident = session.scalars(_LOCKED if lock else _INCIDENT, {"incident_id": incident_id}).first()
     if incident is None:
         raise IncidentNotFound(f"There is no incident {incident_number(incident_id)}.")
+    (FULL if timeline else _WITHOUT_TIMELINE).load(session, incident)
     return incident
+
+
+_INCIDENT = select(Incident).where(Incident.id == INCIDENT_ID)
+_LOCKED = _INCIDENT.with_for_update(of=Incident)
 
 
 @contextmanager

@@ -42,10 +42,11 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import drills
 from bot.core.clock import Clock
+from bot.core.loading import IncidentParts, Part
 from bot.core.people import is_user
 from bot.jobs.leases import Claimable, LeaseKeeper
 from bot.jobs.retry import retry_delay
@@ -148,7 +149,8 @@ class SlackSync:
             recovering = row.sync_owner is not None or row.sync_failures > 0
             session.execute(update(Incident).where(Incident.id == incident_id)
                             .values(sync_owner=self._leases.owner, sync_lease_until=self._leases.until()))
-            incident = session.get(Incident, incident_id, options=_FOR_SYNC, populate_existing=True)
+            incident = session.get(Incident, incident_id, populate_existing=True)
+            _FOR_SYNC.load(session, incident, refresh=True)
         return incident, recovering
 
     def _finish(self, seen: Incident, failures: dict[str, str], wait: float = 0.0) -> None:
@@ -480,15 +482,15 @@ class _Pass:
         return [user_or_group]
 
 
-_FOR_SYNC = (
-    selectinload(Incident.roles),
-    selectinload(Incident.events.and_(or_(
+_FOR_SYNC = IncidentParts(
+    Part(Incident.roles),
+    Part(Incident.events, where=(or_(
         and_(TimelineEvent.announce, TimelineEvent.channel_ts.is_(None)),
-        and_(TimelineEvent.kind.in_(THREAD_KINDS), TimelineEvent.thread_ts.is_(None))))),
-    selectinload(Incident.pages).selectinload(Page.notifications),
-    selectinload(Incident.deliveries.and_(Delivery.sent_at.is_(None), Delivery.skipped.is_(None)))
-    .options(selectinload(Delivery.event), selectinload(Delivery.action_item)),
-    selectinload(Incident.subscriptions),
+        and_(TimelineEvent.kind.in_(THREAD_KINDS), TimelineEvent.thread_ts.is_(None))),)),
+    Part(Incident.pages, parts=(Part(Page.notifications),)),
+    Part(Incident.deliveries, where=(Delivery.sent_at.is_(None), Delivery.skipped.is_(None)),
+         parts=(Part(Delivery.event), Part(Delivery.action_item))),
+    Part(Incident.subscriptions),
 )
 """What rendering needs; of the timeline, only the events still to be posted; of the DMs, those owed."""
 
