@@ -18,12 +18,13 @@ from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, select
-from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from bot.config import IncidentConfig
 from bot.core.clock import Clock
 from bot.core.durations import format_duration
 from bot.core.errors import IncidentNotFound, UserError
+from bot.core.loading import IncidentParts, Part
 from bot.core.markup import plain
 from bot.core.people import is_user
 from bot.core.store import changing
@@ -125,7 +126,7 @@ _WITH_DATA = ("severity_changed", "update", "pinned", "role_assigned")
 """The kinds whose ``data`` the report reads: parsing every event's JSON would cost a long report most of its time."""
 _EVENT = (TimelineEvent.at, TimelineEvent.actor, TimelineEvent.kind, TimelineEvent.text,
           case((TimelineEvent.kind.in_(_WITH_DATA), TimelineEvent.data)).label("data"))
-_FOR_REPORT = (selectinload(Incident.roles), selectinload(Incident.pages).selectinload(Page.notifications))
+_FOR_REPORT = IncidentParts(Part(Incident.roles), Part(Incident.pages, parts=(Part(Page.notifications),)))
 
 
 def build_draft(incident: Incident, events: Sequence[Event], report: Report | None, actions: Sequence[ActionItem],
@@ -413,9 +414,10 @@ class ReportService:
         """The report as it stands now, from the rows. The timeline is read as plain rows, not ORM objects:
         a long incident's thousands of events then cost milliseconds, not a quarter of a second."""
         with self._sessions() as session:
-            incident = session.scalars(select(Incident).where(Incident.id == incident_id).options(*_FOR_REPORT)).first()
+            incident = session.get(Incident, incident_id)
             if incident is None:
                 raise IncidentNotFound(f"There is no incident {incident_number(incident_id)}.")
+            _FOR_REPORT.load(session, incident)
             events = session.execute(select(*_EVENT).where(TimelineEvent.incident_id == incident_id)
                                      .order_by(TimelineEvent.at, TimelineEvent.id)).all()
             report, actions = report_rows(session, incident_id)
