@@ -31,3 +31,23 @@ def test_the_svg_names_people_as_text_and_the_png_draws():
     phone = retro_chart(weekly(), ["sev1", "sev2"], fmt="svg", names=names, size=PHONE).decode()
     assert '<svg' in phone and 'width="302.4pt"' in phone, "drawn for a phone's width: 4.2 in, not 10"
     assert retro_chart(weekly(), ["sev1", "sev2"], names=names).startswith(b"\x89PNG")
+
+
+def test_a_picture_is_drawn_once_until_what_it_shows_changes():
+    """The stats page asks for two charts at each view: the same figures are not drawn again, and any
+    change a chart shows (a page more, a name learnt) draws it anew."""
+    from dataclasses import replace
+
+    from bot.retro.charts import _draw
+
+    names = {"U02BOB": "Bob"}
+    first = retro_chart(weekly(), ["sev1", "sev2"], fmt="svg", names=names)
+    drawn = _draw.cache_info().misses
+    assert retro_chart(weekly(), ["sev1", "sev2"], fmt="svg", names=dict(names)) is first
+    assert _draw.cache_info().misses == drawn
+
+    more = replace(weekly(), pages_per_day={"2026-10-26": {"sev1": 3}, "2026-10-27": {"sev2": 2}})
+    named = retro_chart(weekly(), ["sev1", "sev2"], fmt="svg", names={**names, "U03CAROL": "Carol"})
+    assert retro_chart(more, ["sev1", "sev2"], fmt="svg", names=names) != first
+    assert "Carol" in named.decode() and "Carol" not in first.decode()
+    assert _draw.cache_info().misses == drawn + 2
