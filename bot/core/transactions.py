@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy import Connection, Engine, Executable, RootTransaction
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -71,6 +71,22 @@ def one_transaction(engine: Engine) -> Iterator[Unit]:
     for run, needs_commit in unit.waiting:
         if unit.committed or not needs_commit:
             run()
+
+
+def statement_alone(engine: Engine, statement: Executable, params: dict | None = None) -> int:
+    """Run one statement that is a transaction by itself (a write that must last at once, whatever
+    follows it) and give its rowcount. On PostgreSQL it runs in autocommit: one round trip where BEGIN,
+    the statement and COMMIT took three, for what the Slack side records after each call (six writes a
+    declare); on SQLite it is a transaction like any other, behind the write lock. Inside an intact
+    ``one_transaction`` it is part of that transaction, as a session would be."""
+    unit = _unit.get()
+    if unit is not None and unit.intact:
+        return unit.connection.execute(statement, params).rowcount
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            return connection.execute(statement, params).rowcount
+    with engine.begin() as connection:
+        return connection.execute(statement, params).rowcount
 
 
 def after_work(run: Callable[[], object], needs_commit: bool = True) -> None:

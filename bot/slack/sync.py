@@ -41,13 +41,14 @@ from concurrent.futures import Executor
 from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, Update, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import drills
 from bot.core.clock import Clock
 from bot.core.loading import IncidentParts, Part
 from bot.core.people import is_user
+from bot.core.transactions import statement_alone
 from bot.jobs.leases import Claimable, LeaseKeeper
 from bot.jobs.retry import retry_delay
 from bot.slack import blocks
@@ -76,6 +77,7 @@ class SlackSync:
                  clock: Clock, io: Executor, leases: LeaseKeeper, publisher: ReportPublisher | None = None) -> None:
         self.publisher = publisher  # the report's canvas (or file), a step of each pass
         self._sessions = sessions
+        self._engine = sessions.kw["bind"]
         self._slack = gateway
         self._rendering = rendering
         self._config = rendering.config
@@ -166,22 +168,16 @@ class SlackSync:
             values.update(sync_retry_at=now + timedelta(seconds=math.ceil(wait)))
         else:
             values.update(synced_revision=seen.revision, sync_failures=0, sync_error=None, sync_retry_at=None)
-        with self._sessions() as session, session.begin():
-            done = session.execute(update(Incident).where(Incident.id == seen.id,
-                                                          Incident.sync_owner == self._leases.owner)
-                                   .values(values)).rowcount
+        done = statement_alone(self._engine, update(Incident).where(Incident.id == seen.id,
+                                                                    Incident.sync_owner == self._leases.owner)
+                               .values(values))
         if not done:
             log.warning("INC-%s: the sync lease was taken over before this pass finished", seen.id)
 
     def record(self, table, row_id: int, **values) -> None:
         """Write what Slack now has, at once; a ts already recorded (by a pass that took over) stays."""
-        key = table.primary_key.columns.values()[0]
-        statement = update(table).where(key == row_id)
-        for name in values:
-            if name.endswith("_ts") or name in ("channel_id", "sent_at"):
-                statement = statement.where(table.c[name].is_(None))
-        with self._sessions() as session, session.begin():
-            session.execute(statement.values(values))
+        statement_alone(self._engine, _recording(table, tuple(values)),
+                        {"row_id": row_id, **{f"new_{name}": value for name, value in values.items()}})
 
     def _tell_failed(self, incident: Incident, failures: dict[str, str]) -> None:
         """A new incident's first pass failed: its declarer hears what failed and what comes next,
@@ -480,6 +476,23 @@ class _Pass:
         if user_or_group.startswith("S"):
             return self.slack.usergroup_members(user_or_group)
         return [user_or_group]
+
+
+_RECORDINGS: dict[tuple[str, tuple[str, ...]], Update] = {}
+
+
+def _recording(table: Table, names: tuple[str, ...]) -> Update:
+    """The UPDATE that records ``names`` on one row of ``table`` (``:row_id``, ``:new_<name>``), built
+    once per table and names (six kinds a declare): a ``ts``, a channel id or a DM's ``sent_at``
+    already there stays, written by a pass that took over."""
+    key = (table.name, names)
+    if key not in _RECORDINGS:
+        statement = update(table).where(table.primary_key.columns.values()[0] == bindparam("row_id"))
+        for name in names:
+            if name.endswith("_ts") or name in ("channel_id", "sent_at"):
+                statement = statement.where(table.c[name].is_(None))
+        _RECORDINGS[key] = statement.values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in names})
+    return _RECORDINGS[key]
 
 
 _FOR_SYNC = IncidentParts(

@@ -5,10 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select, update
 
 from bot.core.db import PLAIN_READ, make_session_factory
-from bot.core.transactions import after_work, one_transaction
+from bot.core.transactions import after_work, one_transaction, statement_alone
 from models import SlackTrigger
 
 AT = datetime(2026, 12, 4, 9, tzinfo=timezone.utc)
@@ -84,3 +84,24 @@ def test_outside_one_transaction_after_work_runs_at_once(engine):
     told: list[str] = []
     after_work(lambda: told.append("now"))
     assert told == ["now"]
+
+
+def test_a_statement_alone_lasts_at_once_and_joins_a_transaction_under_way(engine, database_url, commits):
+    """The Slack side records each call's result by one statement: written for every other connection at
+    once (on PostgreSQL in autocommit: no BEGIN nor COMMIT of its own), part of a thread's
+    ``one_transaction`` when one is under way."""
+    sessions = make_session_factory(engine)
+    add(sessions, "first")
+    commits.clear()
+    answer = update(SlackTrigger).where(SlackTrigger.trigger_id == bindparam("id")).values(answer={"text": "ok"})
+    assert statement_alone(engine, answer, {"id": "first"}) == 1
+    assert statement_alone(engine, answer, {"id": "nobody"}) == 0
+    assert len(commits) == (0 if database_url.startswith("postgresql") else 2)
+    with sessions() as session:
+        assert session.scalar(select(SlackTrigger.answer).where(SlackTrigger.trigger_id == "first")) == {"text": "ok"}
+
+    with one_transaction(engine) as unit:
+        statement_alone(engine, update(SlackTrigger).values(answer=None))
+        unit.transaction.rollback()
+    with sessions() as session:
+        assert session.scalar(select(SlackTrigger.answer).where(SlackTrigger.trigger_id == "first")) == {"text": "ok"}
