@@ -22,6 +22,7 @@ from models.types import UTCDateTime
 if TYPE_CHECKING:
     from models.communication import Delivery, Subscription
     from models.paging import Page
+    from models.report import Report
 
 
 TITLE_LENGTH = 200
@@ -115,6 +116,7 @@ class Incident(Base):
     pages: Mapped[list[Page]] = relationship(back_populates="incident", order_by="Page.id", cascade="all, delete-orphan")
     subscriptions: Mapped[list[Subscription]] = relationship(order_by="Subscription.id", cascade="all, delete-orphan")
     deliveries: Mapped[list[Delivery]] = relationship(order_by="Delivery.id", cascade="all, delete-orphan")
+    report: Mapped[Report | None] = relationship(viewonly=True)  # read with the incident by a sync pass
 
     @property
     def number(self) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, bindparam, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import RelationshipDirection, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Incident
@@ -68,7 +68,7 @@ class IncidentParts:
                 grouped[getattr(row, row_key)].append(row)
             for parent in parents:
                 set_committed_value(parent, relationship.key, grouped.get(getattr(parent, parent_key), []))
-        else:  # many-to-one: each parent's row by its foreign key
+        else:  # many-to-one, or one-to-one: each parent's row, matched by the key they share
             by_key = {getattr(row, row_key): row for row in rows}
             for parent in parents:
                 set_committed_value(parent, relationship.key, by_key.get(getattr(parent, parent_key)))
@@ -93,8 +93,8 @@ def _statement(path: tuple[Part, ...]) -> Select:
     for part in reversed(path[1:]):  # from the rows up to the incident's own collection
         statement = statement.join(part.attr.property.parent.class_, part.attr.property.primaryjoin)
     top = path[0].attr.property
-    if top.parent.class_ is not Incident or not top.uselist:
-        raise ValueError(f"{path[0].attr} is not a collection of an incident")
+    if top.parent.class_ is not Incident or top.direction is not RelationshipDirection.ONETOMANY:
+        raise ValueError(f"{path[0].attr} is not a collection (nor a row) of an incident")
     (_, incident_key), = top.local_remote_pairs
     statement = statement.where(incident_key == INCIDENT_ID, *(c for part in path for c in part.where))
     if relationship.uselist and relationship.order_by:

@@ -423,12 +423,6 @@ class ReportService:
             report, actions = report_rows(session, incident_id)
             return build_draft(incident, events, report, actions, self._config, self._clock.now())
 
-    def requested(self, incident_id: int) -> Report | None:
-        """The report row if the report was asked for in Slack (drafted at resolution, or on request)."""
-        with self._sessions() as session:
-            report = session.scalar(select(Report).where(Report.incident_id == incident_id))
-        return report if report is not None and report.requested_at is not None else None
-
     def request(self, incident_id: int) -> Incident:
         """``/incident report``: draft it, or refresh it, in Slack (an open incident's is marked draft)."""
         with changing(self._sessions, incident_id) as incident:

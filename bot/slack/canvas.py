@@ -177,8 +177,10 @@ class ReportPublisher:
         self._clock = clock
 
     def publish(self, incident: Incident) -> None:
-        report = self._reports.requested(incident.id)
-        if report is None:
+        """The report's canvas (or file) brought in line, once the report was asked for in Slack (drafted at
+        resolution, or on request); ``incident`` as a sync pass read it, its report row with it."""
+        report = incident.report
+        if report is None or report.requested_at is None:
             return
         draft = self._reports.draft(incident.id)
         url = self._rendering.report_url(incident.id)

@@ -504,6 +504,7 @@ _FOR_SYNC = IncidentParts(
     Part(Incident.deliveries, where=(Delivery.sent_at.is_(None), Delivery.skipped.is_(None)),
          parts=(Part(Delivery.event), Part(Delivery.action_item))),
     Part(Incident.subscriptions),
+    Part(Incident.report),  # whether the pass publishes it (the canvas step)
 )
 """What rendering needs; of the timeline, only the events still to be posted; of the DMs, those owed."""
 

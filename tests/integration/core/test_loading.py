@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 
 from bot.core.loading import IncidentParts, Part
-from models import ActionItem, Delivery, Incident, Page, PageNotification, RoleAssignment, TimelineEvent
+from models import ActionItem, Delivery, Incident, Page, PageNotification, Report, RoleAssignment, TimelineEvent
 
 T0 = datetime(2026, 12, 4, 9, 0, tzinfo=timezone.utc)
 
@@ -105,3 +105,17 @@ def test_a_collection_already_loaded_is_kept_unless_the_load_refreshes(sessions,
 def test_a_part_that_is_not_a_collection_of_an_incident_is_refused(sessions, incident_id):
     with sessions() as session, pytest.raises(ValueError, match="Page.notifications"):
         IncidentParts(Part(Page.notifications)).load(session, session.get(Incident, incident_id))
+
+
+def test_a_row_of_its_own_is_loaded_as_one_or_none(sessions, incident_id):
+    with sessions() as session, session.begin():
+        session.add(Report(incident_id=incident_id, impact="EU card payments failed"))
+        other = Incident(title="Quiet", severity="sev3", status="investigating", declared_by="U1", declared_at=T0,
+                         invited_users=[])
+        session.add(other)
+    with_report = IncidentParts(Part(Incident.report))
+    with sessions() as session:
+        incident, quiet = session.get(Incident, incident_id), session.get(Incident, other.id)
+        with_report.load(session, incident)
+        with_report.load(session, quiet)
+    assert incident.report.impact == "EU card payments failed" and quiet.report is None
