@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm import RelationshipDirection, Session
@@ -33,50 +33,77 @@ class Part:
 
 
 class IncidentParts:
-    """What is loaded with an incident, each collection by one statement, built at the first load (once
-    every mapper is configured: the relationships' joins and orders are known then)."""
+    """What is read with an incident, each part by one statement, built at the first read (once every
+    mapper is configured: the relationships' joins and orders are known then)."""
 
     def __init__(self, *parts: Part) -> None:
         self.parts = parts
-        self._statements: dict[tuple[Part, ...], Select] | None = None
+        self._steps: dict[tuple[Part, ...], _Step] | None = None
 
     def without(self, attr: Any) -> IncidentParts:
         return IncidentParts(*(part for part in self.parts if part.attr is not attr))
 
+    def read(self, session: Session, incident_id: int, lock: bool = False, refresh: bool = False) -> Incident | None:
+        """The incident (its row locked with ``lock``) with its parts, or None if there is none; with
+        ``refresh`` every row is read again, whatever the session already holds."""
+        incident = session.scalars(_LOCKED if lock else _INCIDENT, {"incident_id": incident_id},
+                                   execution_options=_REFRESH if refresh else {}).first()
+        if incident is not None:
+            self.load(session, incident, refresh)
+        return incident
+
     def load(self, session: Session, incident: Incident, refresh: bool = False) -> None:
-        """Fill the incident's collections (and theirs, nested) as an eager load would: one already
-        loaded is kept, unless ``refresh`` reads everything again."""
-        if self._statements is None:
-            self._statements = {path: _statement(path) for path in _paths(self.parts)}
+        """Fill the incident's parts (and theirs, nested) as an eager load would: one already loaded is
+        kept, unless ``refresh`` reads everything again."""
+        if self._steps is None:
+            self._steps = {path: _Step.of(path) for path in _paths(self.parts)}
         for part in self.parts:
             self._fill(session, incident.id, [incident], (part,), refresh)
 
     def _fill(self, session: Session, incident_id: int, parents: list, path: tuple[Part, ...], refresh: bool) -> None:
-        relationship = path[-1].attr.property
+        step = self._steps[path]
         if not refresh:
-            parents = [parent for parent in parents if relationship.key in inspect(parent).unloaded]
+            parents = [parent for parent in parents if step.attr in inspect(parent).unloaded]
         if not parents:
             return
-        rows = list(session.scalars(self._statements[path], {"incident_id": incident_id},
-                                    execution_options={"populate_existing": True} if refresh else {}))
-        (local, remote), = relationship.local_remote_pairs
-        row_key = relationship.mapper.get_property_by_column(remote).key
-        parent_key = relationship.parent.get_property_by_column(local).key
-        if relationship.uselist:  # one-to-many: each parent's rows, in the statement's (the relationship's) order
+        rows = list(session.scalars(step.statement, {"incident_id": incident_id},
+                                    execution_options=_REFRESH if refresh else {}))
+        if step.many:  # one-to-many: each parent's rows, in the statement's (the relationship's) order
             grouped = defaultdict(list)
             for row in rows:
-                grouped[getattr(row, row_key)].append(row)
+                grouped[getattr(row, step.row_key)].append(row)
             for parent in parents:
-                set_committed_value(parent, relationship.key, grouped.get(getattr(parent, parent_key), []))
+                set_committed_value(parent, step.attr, grouped.get(getattr(parent, step.parent_key), []))
         else:  # many-to-one, or one-to-one: each parent's row, matched by the key they share
-            by_key = {getattr(row, row_key): row for row in rows}
+            by_key = {getattr(row, step.row_key): row for row in rows}
             for parent in parents:
-                set_committed_value(parent, relationship.key, by_key.get(getattr(parent, parent_key)))
+                set_committed_value(parent, step.attr, by_key.get(getattr(parent, step.parent_key)))
         for sub in path[-1].parts:
             self._fill(session, incident_id, rows, (*path, sub), refresh)
 
 
-INCIDENT_ID = bindparam("incident_id")
+class _Step(NamedTuple):
+    """How one part is read: its statement, and the keys that match its rows to their parents."""
+
+    statement: Select
+    attr: str  # the relationship's name on the parent
+    many: bool
+    row_key: str  # the attribute of a row that holds its parent's key (or, many-to-one, its own)
+    parent_key: str
+
+    @classmethod
+    def of(cls, path: tuple[Part, ...]) -> _Step:
+        relationship = path[-1].attr.property
+        (local, remote), = relationship.local_remote_pairs
+        return cls(_statement(path), relationship.key, relationship.uselist,
+                   relationship.mapper.get_property_by_column(remote).key,
+                   relationship.parent.get_property_by_column(local).key)
+
+
+_INCIDENT_ID = bindparam("incident_id")
+_INCIDENT = select(Incident).where(Incident.id == _INCIDENT_ID)
+_LOCKED = _INCIDENT.with_for_update(of=Incident)
+_REFRESH = {"populate_existing": True}
 
 
 def _paths(parts: tuple[Part, ...], above: tuple[Part, ...] = ()) -> Iterator[tuple[Part, ...]]:
@@ -96,7 +123,7 @@ def _statement(path: tuple[Part, ...]) -> Select:
     if top.parent.class_ is not Incident or top.direction is not RelationshipDirection.ONETOMANY:
         raise ValueError(f"{path[0].attr} is not a collection (nor a row) of an incident")
     (_, incident_key), = top.local_remote_pairs
-    statement = statement.where(incident_key == INCIDENT_ID, *(c for part in path for c in part.where))
+    statement = statement.where(incident_key == _INCIDENT_ID, *(c for part in path for c in part.where))
     if relationship.uselist and relationship.order_by:
         statement = statement.order_by(*relationship.order_by)
     return statement

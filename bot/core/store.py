@@ -15,11 +15,11 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, insert, inspect, select, text, update
+from sqlalchemy import event, insert, inspect, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.errors import IncidentNotFound
-from bot.core.loading import INCIDENT_ID, IncidentParts, Part
+from bot.core.loading import IncidentParts, Part
 from bot.core.transactions import after_work
 from models import (
     ActionItem,
@@ -58,15 +58,10 @@ _CHANGED, _ANNOUNCED = "incidents_changed", "incidents_announced"
 def load(session: Session, incident_id: int, lock: bool = False, timeline: bool = True) -> Incident:
     """The incident with what rules and rendering read; without its ``timeline`` where only new events
     are written (an alert storm appends, it never reads back)."""
-    incident = session.scalars(_LOCKED if lock else _INCIDENT, {"incident_id": incident_id}).first()
+    incident = (FULL if timeline else _WITHOUT_TIMELINE).read(session, incident_id, lock=lock)
     if incident is None:
         raise IncidentNotFound(f"There is no incident {incident_number(incident_id)}.")
-    (FULL if timeline else _WITHOUT_TIMELINE).load(session, incident)
     return incident
-
-
-_INCIDENT = select(Incident).where(Incident.id == INCIDENT_ID)
-_LOCKED = _INCIDENT.with_for_update(of=Incident)
 
 
 @contextmanager

@@ -414,10 +414,9 @@ class ReportService:
         """The report as it stands now, from the rows. The timeline is read as plain rows, not ORM objects:
         a long incident's thousands of events then cost milliseconds, not a quarter of a second."""
         with self._sessions() as session:
-            incident = session.get(Incident, incident_id)
+            incident = _FOR_REPORT.read(session, incident_id)
             if incident is None:
                 raise IncidentNotFound(f"There is no incident {incident_number(incident_id)}.")
-            _FOR_REPORT.load(session, incident)
             events = session.execute(select(*_EVENT).where(TimelineEvent.incident_id == incident_id)
                                      .order_by(TimelineEvent.at, TimelineEvent.id)).all()
             report, actions = report_rows(session, incident_id)

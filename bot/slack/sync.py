@@ -151,8 +151,7 @@ class SlackSync:
             recovering = row.sync_owner is not None or row.sync_failures > 0
             session.execute(update(Incident).where(Incident.id == incident_id)
                             .values(sync_owner=self._leases.owner, sync_lease_until=self._leases.until()))
-            incident = session.get(Incident, incident_id, populate_existing=True)
-            _FOR_SYNC.load(session, incident, refresh=True)
+            incident = _FOR_SYNC.read(session, incident_id, refresh=True)
         return incident, recovering
 
     def _finish(self, seen: Incident, failures: dict[str, str], wait: float = 0.0) -> None:
