@@ -134,6 +134,7 @@ class AppContext:
     watchdog: Watchdog
     liveness: Liveness
     signin_links: SigninLinks
+    owns_engine: bool = True  # False: the caller's engine, which the caller disposes
     features: tuple[Feature, ...] = field(init=False)
     timer_worker: TimerWorker = field(init=False)
     step_worker: TimerWorker = field(init=False)  # a page's steps (push, SMS, calls, e-mail), in a lane of their own
@@ -144,7 +145,8 @@ class AppContext:
         self.effects.shutdown()
         self.io.shutdown(wait=True)
         self.leases.close()
-        self.engine.dispose()
+        if self.owns_engine:
+            self.engine.dispose()
 
 
 def features(ctx: AppContext) -> tuple[Feature, ...]:
@@ -214,16 +216,20 @@ def timers(parts: Sequence[Feature]) -> dict[str, Callable[[Timer], None]]:
 
 def build_context(settings: Settings, config: IncidentConfig, clock: Clock | None = None,
                   lease: timedelta = LEASE, slack_backoff: float = 0.5, slack_work_here: bool = True,
-                  stale: timedelta = STALE, busy_timeout: float = BUSY_TIMEOUT) -> AppContext:
+                  stale: timedelta = STALE, busy_timeout: float = BUSY_TIMEOUT,
+                  engine: Engine | None = None) -> AppContext:
     """Wire the application. ``lease`` is how long this process's claim on a due action or an
     incident's sync outlives its last renewal (so how soon another process takes over its work);
     ``stale`` how long without a worker's tick fails /healthz, ``busy_timeout`` how long SQLite waits
     for another process's write lock (tests shorten both rather than wait a minute);
     ``slack_backoff`` is slack-sdk's wait before retrying a 5xx or a dropped connection;
     ``slack_work_here`` says whether this process brings incidents' Slack side in line after its own
-    changes (a ``web`` process on PostgreSQL does not: it announces them to the workers and acks)."""
+    changes (a ``web`` process on PostgreSQL does not: it announces them to the workers and acks).
+    ``engine``, when given, is used instead of one made here (``busy_timeout`` is then the engine's) and
+    outlives the context: a test process keeps one across its tests, its pool and compiled statements warm."""
     clock = clock or SystemClock()
-    engine = make_engine(settings.database_url, busy_timeout)
+    owns_engine = engine is None
+    engine = engine or make_engine(settings.database_url, busy_timeout)
     sessions = make_session_factory(engine)
     io = ThreadPoolExecutor(max_workers=SLACK_IO_THREADS, thread_name_prefix="slack-io")
     leases = LeaseKeeper(sessions, clock, process_owner(), lease)
@@ -281,7 +287,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
         report_forms=report_forms, retro=retro, digest=digest, contacts=contacts, steps=steps, channels=channels,
         ack_links=ack_links, pagerduty=pagerduty, people=people, people_lookup=people_lookup, triggers=triggers,
         heartbeats=heartbeats, maintenance=maintenance, watchdog=Watchdog(config, alerts, heartbeats),
-        liveness=liveness, signin_links=SigninLinks(sessions, clock, settings.public_url))
+        liveness=liveness, signin_links=SigninLinks(sessions, clock, settings.public_url), owns_engine=owns_engine)
     ctx.features = features(ctx)
     handlers = timers(ctx.features)
     ctx.timer_worker = TimerWorker(sessions, clock, handlers, worker_id=leases.owner, leases=leases, skip=[PAGE_STEP],

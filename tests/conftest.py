@@ -9,7 +9,6 @@ import pytest
 from bot.__main__ import collect_less
 from bot.config import IncidentConfig, load_settings
 from bot.core.clock import ManualClock
-from bot.core.db import make_engine
 from tests import db
 from tests.driver import SIGNING_SECRET, Bot, ServerPool, start_bot
 from tests.fakeslack import FakeSlack
@@ -35,19 +34,19 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def database_url(tmp_path_factory) -> Iterator[str]:
     url = db.test_database_url(tmp_path_factory.mktemp("db"))
     with db.private_schema(url):
-        engine = make_engine(url)
+        engine = db.shared_engine(url)
         db.drop_everything(engine)
         db.migrate(engine)
         yield url
-        engine.dispose()
+        db.dispose_shared()
 
 
 @pytest.fixture
 def engine(database_url):
-    engine = make_engine(database_url)
+    """The process's engine (``db.shared_engine``), its tables emptied."""
+    engine = db.shared_engine(database_url)
     db.empty_tables(engine)
-    yield engine
-    engine.dispose()
+    return engine
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from http.cookies import SimpleCookie
 
 from bot.app import build_context, create_bolt_app
 from bot.config import IncidentConfig, load_settings
+from tests.db import shared_engine
 from tests.driver import SIGNING_SECRET, Bot, Listeners
 from tests.fakeslack.openid import CLIENT_ID, CLIENT_SECRET
 
@@ -38,7 +39,8 @@ def start_console(database_url, fake, clock, servers, config: dict | None = None
         "SLACK_API_URL": fake.base_url, "PUBLIC_URL": server.url, "SLACK_CLIENT_ID": CLIENT_ID,
         "SLACK_CLIENT_SECRET": CLIENT_SECRET, "CONSOLE_TOKEN": CONSOLE_TOKEN, **env,
     })
-    ctx = build_context(settings, IncidentConfig.model_validate(config or {}), clock, slack_backoff=0)
+    ctx = build_context(settings, IncidentConfig.model_validate(config or {}), clock, slack_backoff=0,
+                        engine=shared_engine(database_url))
     bolt = create_bolt_app(ctx)
     listeners = Listeners(bolt)
     server.app = create_web_app(ctx, bolt)

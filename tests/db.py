@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, inspect, make_url, text
 
+from bot.core.db import BUSY_TIMEOUT, make_engine
 from models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,17 +71,58 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 
 def empty_tables(engine: Engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":  # DELETE beats TRUNCATE on tables this small (8 ms, not 27)
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-            sequences = connection.execute(text("SELECT sequencename FROM pg_sequences "
-                                                "WHERE schemaname = current_schema()")).scalars().all()
-            for sequence in sequences:
-                connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
+    """Every table emptied and every id counter restarted, in one round trip: a script of DELETEs
+    (on tables this small DELETE beats TRUNCATE, 8 ms against 27 on PostgreSQL), sent as one
+    string on the driver's own connection instead of a statement each through SQLAlchemy (4 ms a
+    test on SQLite, ~1,200 tests a run)."""
+    script = _emptying_script(engine)
+    connection = engine.raw_connection()
+    try:
+        if engine.dialect.name == "sqlite":
+            connection.driver_connection.executescript(script)  # its own BEGIN and COMMIT
         else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
-            if "sqlite_sequence" in inspect(connection).get_table_names():
-                connection.execute(text("DELETE FROM sqlite_sequence"))
+            with connection.cursor() as cursor:
+                cursor.execute(script)  # no parameters: psycopg sends it as one simple query
+            connection.commit()
+    finally:
+        connection.close()
+
+
+_scripts: dict[str, str] = {}
+
+
+def _emptying_script(engine: Engine) -> str:
+    """The script ``empty_tables`` sends, worked out at its first use in this process (the schema's
+    tables and sequences are the migrations', the same for the whole run)."""
+    key = engine.url.render_as_string()
+    if key not in _scripts:
+        deletes = [f"DELETE FROM {t.name};" for t in reversed(Base.metadata.sorted_tables)]
+        with engine.connect() as connection:
+            if engine.dialect.name == "postgresql":
+                sequences = connection.execute(text("SELECT sequencename FROM pg_sequences "
+                                                    "WHERE schemaname = current_schema()")).scalars().all()
+                _scripts[key] = " ".join(deletes + [f"ALTER SEQUENCE {name} RESTART;" for name in sequences])
+            else:
+                counters = ["DELETE FROM sqlite_sequence;"] if "sqlite_sequence" in inspect(connection).get_table_names() else []
+                _scripts[key] = "BEGIN IMMEDIATE; " + " ".join(deletes + counters) + " COMMIT;"
+    return _scripts[key]
+
+
+_engines: dict[tuple[str, float], Engine] = {}
+
+
+def shared_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
+    """This test process's engine for ``url``, which every test and every app it starts borrows
+    (``build_context(engine=...)``), as one bot process keeps one engine for its life: a test
+    then starts with the pool's connections open and SQLAlchemy's statements compiled, which a
+    fresh engine per test paid again each time (a fifth of a one-declare test's CPU, and a
+    PostgreSQL backend started per connection). Disposed with ``dispose_shared`` at the end."""
+    key = (url, busy_timeout)
+    if key not in _engines:
+        _engines[key] = make_engine(url, busy_timeout)
+    return _engines[key]
+
+
+def dispose_shared() -> None:
+    while _engines:
+        _engines.popitem()[1].dispose()

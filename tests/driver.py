@@ -18,8 +18,10 @@ from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import AppContext, build_context, create_bolt_app, create_web_app
+from bot.core.db import BUSY_TIMEOUT
 from bot.slack.blocks.replies import BUSY
 from handlers.slack.replies import wait_for_answers
+from tests.db import shared_engine
 
 SIGNING_SECRET = "test-signing-secret"
 TEAM = "T0001"
@@ -270,8 +272,10 @@ class Bot:
 
 
 def start_bot(settings, config, clock, fake, servers: ServerPool, **wiring) -> Bot:
-    """``wiring`` goes to ``build_context`` (a shorter ``busy_timeout``, say)."""
-    ctx = build_context(settings, config, clock, slack_backoff=0, **wiring)
+    """``wiring`` goes to ``build_context`` (a shorter ``busy_timeout``, say); the app borrows the test
+    process's engine for the database (``db.shared_engine``), one per busy timeout."""
+    engine = shared_engine(settings.database_url, wiring.pop("busy_timeout", BUSY_TIMEOUT))
+    ctx = build_context(settings, config, clock, slack_backoff=0, engine=engine, **wiring)
     bolt = create_bolt_app(ctx)
     listeners = Listeners(bolt)
     server = servers.lend(create_web_app(ctx, bolt))
