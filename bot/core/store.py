@@ -12,10 +12,24 @@ bookkeeping) is written with plain UPDATE statements, outside the hook, so it ne
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import event, insert, inspect, text, update
+from sqlalchemy import (
+    BindParameter,
+    Insert,
+    String,
+    Table,
+    bindparam,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.errors import IncidentNotFound
@@ -34,6 +48,7 @@ from models import (
     TimelineEvent,
 )
 from models.incident import incident_number
+from models.timer import Timer
 
 FULL = IncidentParts(
     Part(Incident.roles),
@@ -52,7 +67,7 @@ SLACK_SIDE = frozenset({
 """Columns of an incident that record what Slack has, not what happened: changing them is no change."""
 
 _PARTS = (TimelineEvent, RoleAssignment, Page, Delivery, Subscription, Alert, Report, ActionItem)
-_CHANGED, _ANNOUNCED = "incidents_changed", "incidents_announced"
+_CHANGED, _ANNOUNCED, _ANNOUNCING = "incidents_changed", "incidents_announced", "incidents_announcing"
 
 
 def load(session: Session, incident_id: int, lock: bool = False, timeline: bool = True) -> Incident:
@@ -73,31 +88,91 @@ def changing(sessions: sessionmaker[Session], incident_id: int, timeline: bool =
         yield load(session, incident_id, lock=True, timeline=timeline)
 
 
-def insert_new(session: Session, incident: Incident) -> None:
-    """Write a new incident with one INSERT and give it its id. A declare's ack waits for this, and
-    the ORM's unit of work costs it more than the database does, so the row goes in by SQLAlchemy
-    Core; the object stays transient (detached from the session), with every column as written.
-    It counts as changed: at revision 1, told after the commit like any other change."""
-    row = _row(incident)
-    del row["id"]
-    incident.id = session.execute(_INSERT_INCIDENT, row).scalar_one()
-    session.info.setdefault(_CHANGED, set()).add(incident.id)
+def insert_new(session: Session, incident: Incident, complete: Callable[[Incident], Sequence[dict]]) -> None:
+    """Write a new incident and what ``complete(incident)`` gives it once it has its id: roles, timeline
+    events and DMs owed, in memory, and the rows of its first timers (``bot.jobs.timers.new_row``),
+    returned. A declare's ack waits for this, and the ORM's unit of work costs it more than the
+    database does, so the rows go in by SQLAlchemy Core; the object stays transient (detached from
+    the session), with every column as written. It counts as changed: at revision 1, told after the
+    commit like any other change.
+
+    On PostgreSQL the id is the next value of the incidents' sequence, and everything goes in by one
+    statement (an INSERT per table in one WITH, the NOTIFY of the change in its RETURNING): each
+    statement costs the ack more of SQLAlchemy's and psycopg's CPU than of the database's. SQLite,
+    which has neither sequences nor INSERT in WITH, takes one INSERT per table."""
+    changed: set[int] = session.info.setdefault(_CHANGED, set())
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        incident.id = session.execute(_NEXT_INCIDENT_ID).scalar_one()
+    else:
+        row = _row(incident)
+        del row["id"]
+        incident.id = session.execute(_INSERT_INCIDENT, row).scalar_one()
+    changed.add(incident.id)
+    timers = complete(incident)
+    for part in (*incident.roles, *incident.events, *incident.deliveries):
+        part.incident_id = incident.id
+    parts = [(table, rows) for table, rows in (
+        (RoleAssignment.__table__, [_row(role, key=False) for role in incident.roles]),
+        (TimelineEvent.__table__, [_row(event, key=False) for event in incident.events]),
+        (Delivery.__table__, [_row(delivery, key=False) for delivery in incident.deliveries]),
+        (Timer.__table__, list(timers)),
+    ) if rows]
+    if not postgres:
+        for table, rows in parts:
+            session.execute(_INSERT_PART[table], rows[0] if len(rows) == 1 else rows)  # one row: no executemany
+        return
+    announce = session.info.get(_ANNOUNCING, False)
+    tables = [(Incident.__table__, [_row(incident)]), *parts]
+    shape = tuple((table, len(rows), _written(table, rows)) for table, rows in tables)
+    params = {_param(n, i, key): row[key] for n, (_table, rows, columns) in enumerate(shape)
+              for i, row in enumerate(tables[n][1]) for key in columns}
+    if announce:
+        params |= {"channel": CHANGES, "incident": str(incident.id)}
+        session.info.setdefault(_ANNOUNCED, set()).add(incident.id)
+    session.execute(_insert_all(shape, announce), params)
 
 
-def insert_parts(session: Session, incident: Incident) -> None:
-    """The roles, timeline events and DMs owed that a new incident (``insert_new``) was given in
-    memory: one multi-row INSERT per table."""
-    for model, parts in ((RoleAssignment, incident.roles), (TimelineEvent, incident.events),
-                         (Delivery, incident.deliveries)):
-        if parts:
-            for part in parts:
-                part.incident_id = incident.id
-            rows = [_row(part, key=False) for part in parts]
-            session.execute(_INSERT_PART[model], rows[0] if len(rows) == 1 else rows)  # one row: no executemany
-
-
+_NEXT_INCIDENT_ID = select(func.nextval(func.pg_get_serial_sequence(Incident.__tablename__, "id")))
 _INSERT_INCIDENT = insert(Incident.__table__).returning(Incident.__table__.c.id)
-_INSERT_PART = {model: insert(model.__table__) for model in (RoleAssignment, TimelineEvent, Delivery)}
+_INSERT_PART = {model.__table__: insert(model.__table__) for model in (RoleAssignment, TimelineEvent, Delivery, Timer)}
+_INCIDENT_ID = ("id", "incident_id")
+"""The incident's id and its parts' reference to it: one parameter for all of them."""
+
+
+def _written(table: Table, rows: Sequence[dict]) -> tuple[str, ...]:
+    """The columns of ``table`` that ``rows`` give a value (a NULL is left to the column, which has no
+    other default), so that the statement stays under psycopg's 50 parameters and 4 KiB, the most it
+    keeps a converted query for (past that it parses it again at every declare)."""
+    return tuple(column.key for column in table.columns if column.key in rows[0]
+                 and (column.server_default is not None or any(row[column.key] is not None for row in rows)))
+
+
+def _param(table: int, row: int, key: str) -> str:
+    return "incident_id" if key in _INCIDENT_ID else f"p{table}_{row}_{key}"
+
+
+@functools.cache
+def _insert_all(shape: tuple[tuple[Table, int, tuple[str, ...]], ...], announce: bool) -> Insert:
+    """The one statement that writes a new incident (its id given, ``shape[0]``) with its parts, ``shape``
+    saying how many rows each table gets and which of its columns: built and compiled once per shape,
+    then only its parameters change."""
+    rows = [[{key: bindparam(_param(n, i, key), type_=table.c[key].type) for key in columns} for i in range(count)]
+            for n, (table, count, columns) in enumerate(shape)]
+    parts = [_insert_rows(table, part).cte(f"new_{table.name}") for (table, _, _), part in zip(shape[1:], rows[1:], strict=True)]
+    statement = insert(shape[0][0]).values(rows[0][0]).add_cte(*parts)
+    if announce:
+        return statement.returning(func.pg_notify(bindparam("channel", type_=String) + func.current_schema(),
+                                                  bindparam("incident")))
+    return statement
+
+
+def _insert_rows(table: Table, rows: list[dict[str, BindParameter]]) -> Insert:
+    """INSERT of rows of parameters; more than one as INSERT ... SELECT ... UNION ALL SELECT ...: SQLAlchemy
+    keeps no cache key for a multi-row VALUES, and would compile the statement at every declare."""
+    if len(rows) == 1:
+        return insert(table).values(rows[0])
+    return insert(table).from_select(list(rows[0]), union_all(*(select(*row.values()) for row in rows)))
 
 
 def _row(obj: object, key: bool = True) -> dict:
@@ -136,6 +211,8 @@ def watch_incidents(sessions: sessionmaker[Session], changed: Callable[[int], No
         done |= bumped | new
 
     if announce:
+        sessions.configure(info={**sessions.kw.get("info", {}), _ANNOUNCING: True})  # insert_new announces in its INSERT
+
         @event.listens_for(sessions, "before_commit")
         def _announce(session: Session) -> None:
             session.flush()  # the last changes' hook runs first, so none is left out

@@ -122,8 +122,8 @@ class IncidentService:
     def declare_in(self, session: Session, declaration: Declaration, attached: bool = True) -> Incident:
         """Declare inside the caller's transaction (an alert locks its row first).
 
-        A declare's ack waits for this, so its rows are built in memory and written with one
-        INSERT per table (``store.insert_new``); the incident returned is loaded in ``session``
+        A declare's ack waits for this, so its rows are built in memory and written together
+        (``store.insert_new``); the incident returned is loaded in ``session``
         only where something goes on to change it (``attached``: the caller; paging; the status
         page), else it is the transient object written, every column as in the database."""
         title = declaration.title.strip()
@@ -161,17 +161,18 @@ class IncidentService:
         )
         if self._updates:
             self._updates.on_declared(incident)
-        store.insert_new(session, incident)
-        what = f"a drill, {incident.line()}" if declaration.drill else incident.line()
-        incident.log(now, by, "declared", f"{mention(by)} declared {what}",
-                     {"severity": severity, "service": service, "drill": declaration.drill}, announce=False)
-        if commander is not None:
-            self._assign(incident, Role.COMMANDER, commander, by, announce=False)
-            if not level.separate_comms_lead:
-                self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
-        store.insert_parts(session, incident)
-        if self._updates:
-            timers.schedule_all_new(session, self._updates.first_reminders(incident))
+
+        def complete(incident: Incident) -> list[dict]:
+            what = f"a drill, {incident.line()}" if declaration.drill else incident.line()
+            incident.log(now, by, "declared", f"{mention(by)} declared {what}",
+                         {"severity": severity, "service": service, "drill": declaration.drill}, announce=False)
+            if commander is not None:
+                self._assign(incident, Role.COMMANDER, commander, by, announce=False)
+                if not level.separate_comms_lead:
+                    self._assign(incident, Role.COMMS_LEAD, commander, by, announce=False)
+            return self._updates.first_reminders(incident) if self._updates else []
+
+        store.insert_new(session, incident, complete)
         pages = self._paging is not None and (level.page if declaration.page is None else declaration.page)
         if not (attached or declaration.public or declaration.drill or (pages and self._paging.is_set_up)):
             return incident
