@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.db import PLAIN_READ
+from bot.core.transactions import statement_alone
 from models import SlackTrigger
 from models.types import UTCDateTime
 
@@ -31,7 +32,7 @@ _TRIGGERS = SlackTrigger.__table__
 _FORGET = delete(_TRIGGERS).where(_TRIGGERS.c.received_at < bindparam("before"))
 _TAKE = text(
     "INSERT INTO slack_triggers (trigger_id, received_at) VALUES (:id, :at)"
-    " ON CONFLICT (trigger_id) DO NOTHING RETURNING trigger_id"
+    " ON CONFLICT (trigger_id) DO NOTHING"
 ).bindparams(bindparam("at", type_=UTCDateTime))
 """Written as text, which both databases speak: SQLAlchemy compiles a dialect's ``ON CONFLICT`` insert
 anew at every execution (it keeps no cache key for it), a cost every command's ack paid."""
@@ -52,25 +53,22 @@ class Triggers:
     def take(self, trigger_id: str) -> bool:
         """Whether this is the first request with ``trigger_id`` (it is then recorded as taken); at most
         once per ``SWEEP_EVERY``, the ids older than ``KEPT`` are forgotten in the same transaction.
-        Every command's ack waits for this, so it is one prepared Core statement."""
+        Every command's ack waits for this, so it is one prepared Core statement on the transaction's
+        connection (``statement_alone``): no ORM session of its own."""
         now = self._clock.now()
-        with self._sessions() as session, session.begin():
-            connection = session.connection()
-            if self._swept_at is None or now - self._swept_at >= SWEEP_EVERY:
-                connection.execute(_FORGET, {"before": now - KEPT})
-                self._swept_at = now
-            return connection.execute(_TAKE, {"id": trigger_id, "at": now}).first() is not None
+        if self._swept_at is None or now - self._swept_at >= SWEEP_EVERY:
+            statement_alone(self.engine, _FORGET, {"before": now - KEPT})
+            self._swept_at = now
+        return statement_alone(self.engine, _TAKE, {"id": trigger_id, "at": now}) == 1
 
     def answered(self, trigger_id: str, answer: dict[str, Any]) -> None:
         """Keep the first request's answer for a replay: one UPDATE, no read."""
-        with self._sessions() as session, session.begin():
-            session.connection().execute(_ANSWER, {"id": trigger_id, "given": answer})
+        statement_alone(self.engine, _ANSWER, {"id": trigger_id, "given": answer})
 
     def taken_with(self, trigger_id: str, answer: dict[str, Any]) -> None:
         """Keep the answer of work whose transaction rolled back, its trigger taken with it: one INSERT
         (a request that took the trigger meanwhile keeps its own)."""
-        with self._sessions() as session, session.begin():
-            session.connection().execute(_TAKEN_WITH, {"id": trigger_id, "at": self._clock.now(), "given": answer})
+        statement_alone(self.engine, _TAKEN_WITH, {"id": trigger_id, "at": self._clock.now(), "given": answer})
 
     def first_answer(self, trigger_id: str, timeout: float = FIRST_ANSWER_WAIT) -> dict[str, Any] | None:
         """The first request's answer, once it has one (None if it has none after ``timeout``)."""
