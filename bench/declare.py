@@ -24,7 +24,7 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
     `git worktree add /tmp/base main`), its server started from DIR; with ``--repeat K`` every
     variant runs K times, the variants interleaved (bare, this, base, bare, ...), each run on a fresh
     server and database, and each column is the median of the K runs' values. ``--stock`` adds the
-    stock adapter. CPU per command is the web process's (/proc/<pid>/stat, user + system) over the
+    stock adapter. CPU per command is the web process's (its process CPU clock, user + system) over the
     measured commands: on PostgreSQL that is the ack alone (a worker does the Slack work); on SQLite
     the same process does the Slack work too, and what of it runs during the burst is counted.
     Targets: real p99 <= 3x bare p99 (the same run), real p99 < 300 ms, web CPU per declare
@@ -44,7 +44,8 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
     then the rest together, the pin after its post), is checked on that chain. "Slack calls per
     declare" counts every call the measured declares made, the server stopped (its work done).
     The bot's CPU per declare with its Slack work (web and worker processes, less what they spend
-    idle) varies by a third from run to run for the same code: with ``--repeat K`` (b) runs K times,
+    idle), read from the processes' CPU clocks to the nanosecond (/proc's 10 ms ticks moved it by a
+    third from run to run), still varies from run to run: with ``--repeat K`` (b) runs K times,
     interleaved with the other checkout's, each on a fresh server, database and workspace; the
     figure is the median of the runs' (each printed), the declares' times are pooled.
     Target: <= 20 ms.
@@ -246,9 +247,14 @@ def checked(responses: list[HttpResponse], expect: bytes) -> list[HttpResponse]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far, from /proc (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time (user + system) a process has used so far, its exited threads' included, to the
+    nanosecond: the process's CPU clock, whose id Linux makes from the pid as clock_getcpuclockid(3)
+    does. /proc/<pid>/stat counts 10 ms ticks, which moved (b)'s figure by a third from run to run."""
+    return time.clock_gettime((~pid << 3) | _CPUCLOCK_SCHED)
+
+
+_CPUCLOCK_SCHED = 2
+"""Linux's kind of process CPU clock that counts all the time its threads ran (include/linux/posix-timers.h)."""
 
 
 def cpu_of(pids: list[int]) -> float:
