@@ -319,21 +319,21 @@ def _change(rota: Rota, at: datetime, user: str | None, forward: bool) -> dateti
         limit = max([at, *edges]) + reach
     else:
         limit = min([at, *edges]) - reach
-    window = _DAY
+    window, scanned = _DAY, at  # each look goes on from where the one before stopped
     while True:
         if forward:
             edge = min(at + window, limit)
-            for cover, a, _b in _stretches(rota, at, edge):
+            for cover, a, _b in _stretches(rota, scanned, edge):
                 if cover.user != user:
                     return a
         else:
             edge = max(at - window, limit)
-            for cover, _a, b in reversed(_stretches(rota, edge, at)):
+            for cover, _a, b in reversed(_stretches(rota, edge, scanned)):
                 if cover.user != user:
                     return b
         if edge == limit:
             return None
-        window *= 4
+        window, scanned = window * 4, edge
 
 
 def on_call(rota: Rota, at: datetime) -> Duty:

@@ -105,10 +105,11 @@ def shift_number(schedule: RotationConfig, tz: ZoneInfo, at: datetime) -> int:
     return number
 
 
-def _shift(schedule: RotationConfig, tz: ZoneInfo, number: int) -> Shift:
+def _shift(schedule: RotationConfig, tz: ZoneInfo, number: int, start: datetime | None = None) -> Shift:
+    """Shift ``number``; ``start``, when the caller has it (the end of the shift before), is not worked out again."""
     members = schedule.members
     return Shift(
-        start=boundary(schedule, tz, number),
+        start=boundary(schedule, tz, number) if start is None else start,
         end=boundary(schedule, tz, number + 1),
         user=members[number % len(members)],
         number=number,
@@ -125,10 +126,11 @@ def shifts_between(schedule: RotationConfig, tz: ZoneInfo, start: datetime, end:
     start, end = aware(start), aware(end)
     shifts: list[Shift] = []
     number = shift_number(schedule, tz, start)
+    opens = None
     while True:
-        shift = _shift(schedule, tz, number)
+        shift = _shift(schedule, tz, number, opens)
         if shift.start >= end and shifts:
             return shifts
         if shift.end > shift.start:  # a whole skipped day (Pacific/Apia, 2011) makes an empty shift
             shifts.append(shift)
-        number += 1
+        number, opens = number + 1, shift.end
