@@ -94,6 +94,8 @@ READY = ("conversations.create", "conversations.setTopic", "conversations.invite
 USER = "U01ALICE"
 PG_SCHEMA = "bench_declare"
 START_TIMEOUT, SYNC_TIMEOUT = 90, 60
+_CPUCLOCK_SCHED = 2
+"""Linux's kind of process CPU clock that counts all the time its threads ran (include/linux/posix-timers.h)."""
 T = TypeVar("T")
 
 
@@ -251,10 +253,6 @@ def cpu_seconds(pid: int) -> float:
     nanosecond: the process's CPU clock, whose id Linux makes from the pid as clock_getcpuclockid(3)
     does. /proc/<pid>/stat counts 10 ms ticks, which moved (b)'s figure by a third from run to run."""
     return time.clock_gettime((~pid << 3) | _CPUCLOCK_SCHED)
-
-
-_CPUCLOCK_SCHED = 2
-"""Linux's kind of process CPU clock that counts all the time its threads ran (include/linux/posix-timers.h)."""
 
 
 def cpu_of(pids: list[int]) -> float:
