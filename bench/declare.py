@@ -12,8 +12,8 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
       bare   a Bolt app whose /incident listener only acks, served like bot/web/app.py serves the
              bot (`python -m bench.servers bare`); the floor that Bolt, uvicorn and HTTP allow;
       real   what production runs, `python -m bot web` (the built-in incident configuration; it
-             listens on 0.0.0.0 as in production and logs each request): `/incident declare sev2
-             <title>` writes the incident, acks with the answer and leaves the Slack work to
+             listens on 0.0.0.0 as in production, with no access log, as by default):
+             `/incident declare sev2 <title>` writes the incident, acks with the answer and leaves the Slack work to
              effects, which run meanwhile in the same process on SQLite; on PostgreSQL the web
              process only acks and a `python -m bot worker` beside it does the Slack work, woken
              by NOTIFY;

@@ -118,7 +118,8 @@ def serve(settings, config, **wiring) -> int:
         logging.getLogger(__name__).info("Slack reaches the bot by Socket Mode (SLACK_APP_TOKEN is set)")
         SocketModeHandler(bolt, settings.slack_app_token).connect()
     try:
-        uvicorn.run(create_web_app(ctx, bolt), host="0.0.0.0", port=settings.port, log_level="info")
+        uvicorn.run(create_web_app(ctx, bolt), host="0.0.0.0", port=settings.port, log_level="info",
+                    access_log=settings.access_log)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

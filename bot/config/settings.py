@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     webhook_token: str | None = Field(None, repr=False)
     public_url: str = "http://localhost:3000"
     run_worker: bool | None = None
+    access_log: bool = False  # a line per HTTP request; the platform's router already logs each one
     # the web console: Sign in with Slack, an operator's token, and the cookie signing key
     slack_client_id: str | None = None
     slack_client_secret: str | None = Field(None, repr=False)

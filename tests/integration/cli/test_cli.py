@@ -128,11 +128,12 @@ def test_on_sqlite_the_web_process_runs_the_jobs_itself(engine, database_url, fa
     if not database_url.startswith("sqlite"):
         pytest.skip("RUN_WORKER is on by default only with SQLite")
     nagging = {"severities": {"sev3": {"label": "Minor", "update_every": "2s"}}}
-    with bot_processes(database_url, fake_slack, tmp_path, nagging) as bots:
-        _, url = bots.web()
+    with bot_processes(database_url, fake_slack, tmp_path, nagging, ACCESS_LOG="1") as bots:
+        web, url = bots.web()
         signed_command(url, fake_slack, "declare sev3 Search is slow")
         wait_for(lambda: any("no stakeholder update" in m["text"] for c in fake_slack.channels.values()
                              for m in fake_slack.messages(c["id"])), 20, "a nag from the web process's own jobs")
+        assert '"POST /slack/events HTTP/1.1" 200' in bots.log_files[web.pid].read_text(), "ACCESS_LOG=1 logs requests"
 
 
 def test_check_config_with_a_token_asks_slack_for_members_written_as_e_mail_or_handle(tmp_path, fake_slack):

@@ -46,10 +46,11 @@ def test_a_committed_change_is_heard_at_once_and_a_rolled_back_one_never(engine,
 def test_the_web_process_acks_and_a_worker_does_the_slack_work_woken_at_once(engine, database_url, fake_slack,
                                                                               tmp_path):
     with bot_processes(database_url, fake_slack, tmp_path, RUN_WORKER="0") as bots:
-        _, url = bots.web()
+        web, url = bots.web()
         bots.wait_for_log(bots.worker(), "listening for changes")
         started = time.monotonic()
         assert "INC-1* is recorded" in signed_command(url, fake_slack)["text"]
         wait_for(lambda: fake_slack.channel_by_name("inc-1-checkout-is-down"), 10, "the worker to create the channel")
         took = time.monotonic() - started
     assert took < 3, f"woken at once by NOTIFY, not by the 5 s sweep: {took:.2f}s"
+    assert "HTTP/1.1" not in bots.log_files[web.pid].read_text(), "no access log unless ACCESS_LOG is set"
