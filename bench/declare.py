@@ -13,10 +13,10 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
              bot (`python -m bench.servers bare`); the floor that Bolt, uvicorn and HTTP allow;
       real   what production runs, `python -m bot web` (the built-in incident configuration; it
              listens on 0.0.0.0 as in production, with no access log, as by default):
-             `/incident declare sev2 <title>` writes the incident, acks with the answer and leaves the Slack work to
-             effects, which run meanwhile in the same process on SQLite; on PostgreSQL the web
-             process only acks and a `python -m bot worker` beside it does the Slack work, woken
-             by NOTIFY;
+             `/incident declare sev2 <title>` writes the incident, acks with the answer and leaves
+             the Slack work to effects, which run meanwhile in the same process on SQLite; on
+             PostgreSQL the web process only acks and a `python -m bot worker` beside it does the
+             Slack work, woken by NOTIFY;
       stock  the bot behind Bolt's stock Starlette adapter, which dispatches on the event loop
              (`python -m bench.servers stock`): for information, it shows why bot/web/app.py does
              not use it.
