@@ -88,7 +88,9 @@ def test_a_nag_waits_for_a_change_in_flight_and_sees_it(domain, engine):
         nag = threading.Thread(target=domain.updates.fire_nag, args=(timer,))
         nag.start()
         deadline = time.monotonic() + DEADLINE
-        with engine.connect() as watcher:
+        # Autocommit: PostgreSQL keeps one snapshot of pg_stat_activity per transaction, and in one
+        # transaction a nag whose connection opened after the first look would never be seen.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
             while not watcher.execute(text("SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"),
                                       {"holder": holder}).scalar_one():
                 assert time.monotonic() < deadline, "the nag never waited for the incident's lock"
