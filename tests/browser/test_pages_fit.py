@@ -108,4 +108,8 @@ def test_every_console_page_fits_and_names_people(database_url, engine, fake_sla
         text = page.locator("main").inner_text()
         assert "Борис Петров" in text and "李嘉欣" in text and "Sébastien Lefèvre (left Slack)" in text
         avatars = page.locator("img.avatar")
-        assert avatars.count() > 0 and avatars.first.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert avatars.count() > 0
+        # Avatars load lazily and after the text: wait (with Playwright's deadline) for the first one drawn.
+        avatars.first.scroll_into_view_if_needed()
+        page.wait_for_function("() => { const img = document.querySelector('img.avatar'); "
+                               "return img.complete && img.naturalWidth > 0; }")
