@@ -203,7 +203,7 @@ class FakeSlack(Documents, OpenIdMixin):
             self._latencies: dict[str, float] = {}
             self._failures: dict[str, list[_Failure]] = {}
             self._lost: dict[str, list[Callable[[dict], bool] | None]] = {}
-            self._responses: list[tuple[str, object]] = []
+            self._responses: list[tuple[str, object, float]] = []  # tag, body, when it arrived (time.monotonic())
             self._response_messages: dict[str, tuple[str, str]] = {}  # response URL tag: (channel, ts) it came from
             self._channels: dict[str, dict] = {}
             self._ims: dict[str, dict] = {}  # by D id: id, user, created
@@ -427,11 +427,17 @@ class FakeSlack(Documents, OpenIdMixin):
     def responses(self) -> list:
         """JSON bodies posted to response URLs, in order."""
         with self._lock:
-            return [body for _, body in self._responses]
+            return [body for _, body, _ in self._responses]
 
     def responses_for(self, tag: str) -> list:
         with self._lock:
-            return [body for t, body in self._responses if t == tag]
+            return [body for t, body, _ in self._responses if t == tag]
+
+    def response_times(self, tag: str) -> list[float]:
+        """When each answer at the response URL ``tag`` arrived: ``time.monotonic()``, which on Linux is one
+        clock for every process, so it orders them with what another process did."""
+        with self._lock:
+            return [at for t, _, at in self._responses if t == tag]
 
     @property
     def usergroups(self) -> dict[str, dict]:
@@ -702,7 +708,7 @@ class FakeSlack(Documents, OpenIdMixin):
             self._violate(f"response_url {tag}: body is not a JSON object: {body[:200]!r}")
             return 400, {}, "invalid_payload"
         with self._lock:
-            self._responses.append((tag, payload))
+            self._responses.append((tag, payload, time.monotonic()))
             source = self._response_messages.get(tag)
             if source is not None and payload.get("replace_original"):
                 try:
