@@ -15,9 +15,10 @@ the first run a fixed pure-Python loop is timed (median of 5) as a reading of ho
 machine's cores are today: shared, they have run it 40% slower from one minute to the next.
 
 Printed as each run ends: its wall time, pytest's summary, the run's CPU and that least time, the
-others' CPU, and the tests that failed; then the twenty slowest tests of this checkout's runs (pytest's
-``--durations=20``) and PASS/FAIL against issue 23's target (<= 90 s per database, every real process
-and browser test kept; a run with a failure fails). The exit status is 1 if any run had a failure.
+others' CPU, and the tests that failed (each run's whole output is kept in the temporary directory);
+then the twenty slowest tests of this checkout's runs (pytest's ``--durations=20``) and PASS/FAIL
+against issue 23's target (<= 90 s per database, every real process and browser test kept; a run
+with a failure fails). The exit status is 1 if any run had a failure.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 90.0
 DATABASES = {"sqlite": "", "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/test"}
-SUMMARY = re.compile(r"^(?P<counts>\d+ passed.*) in (?P<seconds>[\d.]+)s", re.M)
+SUMMARY = re.compile(r"^(?P<counts>\d+ (?:passed|failed|error).*) in (?P<seconds>[\d.]+)s", re.M)
 FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
 DURATION = re.compile(r"^\s*(?P<seconds>[\d.]+)s (?P<phase>call|setup|teardown)\s+(?P<test>\S+)", re.M)
 
@@ -76,7 +78,8 @@ def core_speed() -> float:
     return statistics.median(once() for _ in range(5))
 
 
-def run_suite(code: Path, database_url: str, workers: int) -> Run:
+def run_suite(code: Path, database_url: str, workers: int, log: Path) -> Run:
+    """One run of the suite, its output kept in ``log``."""
     env = {**os.environ, "TEST_DATABASE_URL": database_url}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as scripts/test: the compiled modules are kept
     command = [str(code / ".venv/bin/python"), "-m", "pytest", "-q", "-n", str(workers), "--dist", "worksteal",
@@ -84,10 +87,11 @@ def run_suite(code: Path, database_url: str, workers: int) -> Run:
     cpu, busy, began = children_cpu(), machine_busy(), time.monotonic()
     done = subprocess.run(command, cwd=code, env=env, capture_output=True, text=True)
     wall, cpu, busy = time.monotonic() - began, children_cpu() - cpu, machine_busy() - busy
+    log.write_text(done.stdout + done.stderr)
     summary = SUMMARY.search(done.stdout)
     if summary is None:  # pytest did not get as far as running the tests
-        sys.exit(f"the suite did not run in {code} ({database_url or 'SQLite'}), exit status {done.returncode}:\n"
-                 f"{done.stdout[-3000:]}{done.stderr[-2000:]}")
+        sys.exit(f"the suite did not run in {code} ({database_url or 'SQLite'}), exit status {done.returncode}; "
+                 f"its output: {log}")
     slowest = [(float(m["seconds"]), m["phase"], m["test"]) for m in DURATION.finditer(done.stdout)]
     failed = FAILED.findall(done.stdout) or ([f"exit status {done.returncode}"] if done.returncode else [])
     return Run(wall, f"{summary['counts']} in {summary['seconds']} s", cpu, max(0.0, busy - cpu), slowest, failed)
@@ -112,13 +116,14 @@ def main() -> None:
     runs = {}
     for db in databases:
         for name, code in codes:
-            run = runs[(name, db)] = run_suite(code, DATABASES[db], args.workers)
+            log = Path(tempfile.gettempdir()) / f"bench-suite-{name}-{db}.log"
+            run = runs[(name, db)] = run_suite(code, DATABASES[db], args.workers, log)
             verdict = f"   {'PASS' if run.passed() else 'FAIL'} (<= {TARGET:.0f} s, none failing)" if name == "this" else ""
             print(f"  {db:<10} {name}: {run.wall:6.1f} s wall ({run.counts}); the run's CPU {run.cpu:6.1f} s, "
                   f"at least {run.cpu / cores:5.1f} s on {cores} cores; other processes' CPU meanwhile "
                   f"{run.others:5.1f} s (the machine {(run.cpu + run.others) / run.wall:.2f} cores busy){verdict}", flush=True)
             for test in run.failed:
-                print(f"      failed: {test}", flush=True)
+                print(f"      failed: {test} (the run's output: {log})", flush=True)
     print(f"  load average now {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for db in databases:
         print(f"  the twenty slowest on {db} (this):")
