@@ -1,6 +1,6 @@
 """Benchmark: how long the whole suite takes on each database, and what its time is made of.
 
-    python -m bench.suite [--code-dir DIR] [--workers 4] [--databases sqlite,postgresql]
+    python -m bench.suite [--code-dir DIR] [--workers 4] [--databases sqlite,postgresql] [-- pytest arguments]
 
 Runs what `./scripts/test` runs for each database (`pytest -q -n 4 --dist worksteal`, the same
 environment; no lint), from this checkout and, with ``--code-dir``, from another one (e.g. today's
@@ -11,8 +11,8 @@ Chromium, Alertmanager; RUSAGE_CHILDREN) and the whole machine's (/proc/stat, le
 difference is what other processes took meanwhile: PostgreSQL's server working for the run, the
 kernel's threads (I/O, memory), and whatever else shares the machine (idle, it takes about 1%). The
 run's CPU over the cores is the least the run could take were its waits perfectly overlapped. Before
-the first run a fixed pure-Python loop is timed (median of 5) as a reading of how fast this
-machine's cores are today: shared, they have run it 40% slower from one minute to the next.
+each run a fixed pure-Python loop is timed (median of 5) as a reading of how fast this machine's
+cores are then: shared, they have run it 60% slower from one run to the next.
 
 Printed as each run ends: its wall time, pytest's summary, the run's CPU and that least time, the
 others' CPU, and the tests that failed (each run's whole output is kept in the temporary directory);
@@ -51,6 +51,7 @@ class Run:
     others: float  # the rest of the machine's meanwhile, seconds
     slowest: list[tuple[float, str, str]]
     failed: list[str]
+    speed: float  # core_speed() just before the run
 
     def passed(self) -> bool:
         return not self.failed and self.wall <= TARGET
@@ -78,12 +79,13 @@ def core_speed() -> float:
     return statistics.median(once() for _ in range(5))
 
 
-def run_suite(code: Path, database_url: str, workers: int, log: Path) -> Run:
+def run_suite(code: Path, database_url: str, workers: int, log: Path, pytest_args: list[str]) -> Run:
     """One run of the suite, its output kept in ``log``."""
     env = {**os.environ, "TEST_DATABASE_URL": database_url}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as scripts/test: the compiled modules are kept
     command = [str(code / ".venv/bin/python"), "-m", "pytest", "-q", "-n", str(workers), "--dist", "worksteal",
-               "--durations=20", "-p", "no:cacheprovider"]
+               "--durations=20", "-p", "no:cacheprovider", *pytest_args]
+    speed = core_speed()
     cpu, busy, began = children_cpu(), machine_busy(), time.monotonic()
     done = subprocess.run(command, cwd=code, env=env, capture_output=True, text=True)
     wall, cpu, busy = time.monotonic() - began, children_cpu() - cpu, machine_busy() - busy
@@ -94,7 +96,7 @@ def run_suite(code: Path, database_url: str, workers: int, log: Path) -> Run:
                  f"its output: {log}")
     slowest = [(float(m["seconds"]), m["phase"], m["test"]) for m in DURATION.finditer(done.stdout)]
     failed = FAILED.findall(done.stdout) or ([f"exit status {done.returncode}"] if done.returncode else [])
-    return Run(wall, f"{summary['counts']} in {summary['seconds']} s", cpu, max(0.0, busy - cpu), slowest, failed)
+    return Run(wall, f"{summary['counts']} in {summary['seconds']} s", cpu, max(0.0, busy - cpu), slowest, failed, speed)
 
 
 def main() -> None:
@@ -102,6 +104,7 @@ def main() -> None:
     parser.add_argument("--code-dir", type=Path, help="another checkout with its own .venv, run after this one on each database")
     parser.add_argument("--workers", type=int, default=4, help="pytest-xdist processes, as scripts/test (4)")
     parser.add_argument("--databases", default="sqlite,postgresql", help="which of sqlite,postgresql")
+    parser.add_argument("pytest_args", nargs="*", help="after --, given to pytest (a part of the suite, to try the bench)")
     args = parser.parse_args()
     databases = args.databases.split(",")
     if unknown := [name for name in databases if name not in DATABASES]:
@@ -111,17 +114,18 @@ def main() -> None:
         if not (code / ".venv/bin/python").exists():
             parser.error(f"--code-dir: {code} has no .venv (run its ./scripts/test once, or link this one's)")
     cores = os.cpu_count() or 1
-    print(f"the suite, {args.workers} processes (pytest-xdist, worksteal) on {cores} cores; a 2M-iteration loop "
-          f"takes {core_speed():.0f} ms of CPU (the cores' speed today)", flush=True)
+    print(f"the suite, {args.workers} processes (pytest-xdist, worksteal) on {cores} cores; before each run, the CPU "
+          f"a 2M-iteration loop took (how fast the shared cores were then)", flush=True)
     runs = {}
     for db in databases:
         for name, code in codes:
             log = Path(tempfile.gettempdir()) / f"bench-suite-{name}-{db}.log"
-            run = runs[(name, db)] = run_suite(code, DATABASES[db], args.workers, log)
+            run = runs[(name, db)] = run_suite(code, DATABASES[db], args.workers, log, args.pytest_args)
             verdict = f"   {'PASS' if run.passed() else 'FAIL'} (<= {TARGET:.0f} s, none failing)" if name == "this" else ""
             print(f"  {db:<10} {name}: {run.wall:6.1f} s wall ({run.counts}); the run's CPU {run.cpu:6.1f} s, "
                   f"at least {run.cpu / cores:5.1f} s on {cores} cores; other processes' CPU meanwhile "
-                  f"{run.others:5.1f} s (the machine {(run.cpu + run.others) / run.wall:.2f} cores busy){verdict}", flush=True)
+                  f"{run.others:5.1f} s (the machine {(run.cpu + run.others) / run.wall:.2f} cores busy); loop {run.speed:.0f} ms"
+                  f"{verdict}", flush=True)
             for test in run.failed:
                 print(f"      failed: {test} (the run's output: {log})", flush=True)
     print(f"  load average now {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
