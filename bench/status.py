@@ -8,7 +8,8 @@ Web API call) and the clients stay in this process. Two public incidents are on 
 to render.
 
 Then, for ``--seconds``: ``--readers`` readers (200), each an asyncio keep-alive connection that
-GETs /status, waits ``--think`` seconds (0.5 s, a person refreshing during an outage; each
+GETs /status as a browser does (``Accept-Encoding: gzip, deflate, br``; the size printed is what
+came over the wire), waits ``--think`` seconds (0.5 s, a person refreshing during an outage; each
 reader starts at a random point of its first wait), and again; meanwhile one
 `/incident declare sev2` every 0.5 s, sent by a thread (each new incident invalidates the
 page's cache in the server). A reader's latency is from sending the request to reading the
@@ -73,7 +74,7 @@ def seed(bot, url: str) -> None:
 async def reader(host: str, port: int, until: float, think: float, samples: list[float], sizes: list[int]) -> None:
     await asyncio.sleep(random.uniform(0, think))
     stream_in, stream_out = await asyncio.open_connection(host, port)
-    request = f"GET /status HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    request = f"GET /status HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Encoding: gzip, deflate, br\r\n\r\n".encode()
     try:
         while time.monotonic() < until:
             sent = time.perf_counter()

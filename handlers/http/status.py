@@ -3,11 +3,16 @@
 Served from ``bot.web.status_cache``; every answer carries an ETag, and a reader who already
 has the current version gets a 304. ``Cache-Control: public, no-cache``: browsers and CDNs
 keep a copy but ask before using it, so a change shows at once and costs them one 304. Each
-version's two answers are built once (headers encoded, body in place) and sent to every reader.
+version's answers are built once (headers encoded, body in place) and sent to every reader: to one
+whose client takes gzip (every browser, every CDN), the body compressed once per version (the page
+with two incidents goes as 1.7 KiB instead of 24.6, to a reader on a phone during an outage), with an
+ETag of its own, as a different representation needs; ``Vary: Accept-Encoding`` on both keeps caches
+from mixing them.
 """
 
 from __future__ import annotations
 
+import gzip
 from functools import lru_cache
 
 from starlette.concurrency import run_in_threadpool
@@ -24,9 +29,9 @@ def routes(cache: StatusCache) -> list[Route]:
     def endpoint(kind: str):
         async def serve(request: Request) -> Response:
             rendered = cache.fresh(kind) or await run_in_threadpool(cache.get, kind)
-            whole, not_modified = _answers(rendered)
+            etag, whole, not_modified = _answers(rendered, takes_gzip(request.headers.get("accept-encoding", "")))
             match = request.headers.get("if-none-match")
-            return not_modified if match and rendered.etag in _etags(match) else whole
+            return not_modified if match and etag in _etags(match) else whole
 
         return serve
 
@@ -37,12 +42,35 @@ def routes(cache: StatusCache) -> list[Route]:
     ]
 
 
-@lru_cache(maxsize=8)
-def _answers(rendered: Rendered) -> tuple[Response, Response]:
-    """The whole answer and the 304 for one version of one format (nothing in them changes per request)."""
-    headers = {"ETag": rendered.etag, "Cache-Control": CACHE_CONTROL}
-    return Response(rendered.body, media_type=rendered.media_type, headers=headers), \
-        Response(status_code=304, headers=headers)
+@lru_cache(maxsize=16)
+def _answers(rendered: Rendered, gzipped: bool) -> tuple[str, Response, Response]:
+    """The ETag, the whole answer and the 304 for one version of one format, compressed or not (nothing
+    in them changes per request). A body gzip would not make smaller goes as it is."""
+    body, etag, headers = rendered.body, rendered.etag, {"Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if gzipped and len(compressed := gzip.compress(body, mtime=0)) < len(body):
+        body, etag, headers["Content-Encoding"] = compressed, f'{etag[:-1]}-gzip"', "gzip"
+    headers["ETag"] = etag
+    return etag, Response(body, media_type=rendered.media_type, headers=headers), \
+        Response(status_code=304, headers={name: value for name, value in headers.items() if name != "Content-Encoding"})
+
+
+def takes_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip: named, or ``*``, with a q-value above 0 (RFC 9110,
+    12.5.3); a header that names gzip with q=0 refuses it even if ``*`` is welcome."""
+    weights = {}
+    for item in accept_encoding.lower().split(","):
+        coding, _, parameters = item.partition(";")
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding.strip():
+            weights[coding.strip()] = weight
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
 
 
 def _etags(header: str) -> set[str]:

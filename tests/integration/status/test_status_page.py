@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import timedelta
+from typing import NamedTuple
 
 import feedparser
 import pytest
@@ -133,6 +135,21 @@ def test_answers_carry_an_etag_and_change_with_the_page(bot, fake_slack):
     assert row is not None
 
 
+def test_a_reader_taking_gzip_gets_the_page_compressed_under_an_etag_of_its_own(bot, fake_slack):
+    declare_form(bot, INTERNAL, severity="sev2", public=True)
+    plain = _get(bot, "/status")  # urllib asks for identity
+    zipped = _get(bot, "/status", **{"Accept-Encoding": "gzip, deflate, br"})
+    assert plain.headers.get("content-encoding") is None and zipped.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(zipped.body) == plain.body and len(zipped.body) < len(plain.body) / 3
+    assert plain.headers["vary"] == zipped.headers["vary"] == "Accept-Encoding"
+    assert zipped.headers["etag"] != plain.headers["etag"]
+    again = _get(bot, "/status", **{"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]})
+    assert again.status == 304 and again.headers["etag"] == zipped.headers["etag"]
+    assert _get(bot, "/status", **{"If-None-Match": zipped.headers["etag"]}).status == 200, "another representation"
+    refused = _get(bot, "/status.json", **{"Accept-Encoding": "gzip;q=0, *"})
+    assert refused.headers.get("content-encoding") is None and refused.body.startswith(b"{")
+
+
 def test_the_nag_asks_for_a_public_update_when_the_page_is_stale(bot, fake_slack):
     row = declare_form(bot, INTERNAL, severity="sev1", public=True)
     bot.click(Action.TAKE_COMMS, row.id, user="U02BOB")
@@ -155,6 +172,22 @@ def test_a_fresh_status_page_is_not_nagged_about(bot, fake_slack):
     bot.settle()
     [nag] = [m for m in fake_slack.messages(row.channel_id) if "no stakeholder update" in m["text"]]
     assert "status page" not in nag["text"]
+
+
+class _Answer(NamedTuple):
+    status: int
+    headers: dict[str, str]  # names in lower case
+    body: bytes  # as sent: urllib never decompresses
+
+
+def _get(bot, path: str, **headers: str) -> _Answer:
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(urllib.request.Request(f"{bot.url}{path}", headers=headers)) as response:
+            return _Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
+    except urllib.error.HTTPError as error:  # a 304 is one, for urllib
+        return _Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
 
 
 def _header(bot, path: str, name: str) -> str:
