@@ -43,13 +43,12 @@ sys.path.insert(0, str(ROOT))  # for `python bench/heartbeats.py`
 from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from bench.schema import own_schema  # noqa: E402
+from bench.schema import DEFAULT_URL, own_schema  # noqa: E402
 from bot.app import build_context  # noqa: E402
 from bot.config import IncidentConfig, load_settings  # noqa: E402
 from bot.jobs.timers import add_tick_job  # noqa: E402
 from models import Base, Heartbeat, Timer  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_SCHEMA = "bench_heartbeats"
 EVERY, GRACE = 10, 2
 THREADS = 8

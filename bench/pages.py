@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))  # for `python bench/pages.py`
 from sqlalchemy import create_engine, func, select  # noqa: E402
 
 from bench.declare import bot_env, free_port, migrate, wait_healthy  # noqa: E402
-from bench.schema import own_schema  # noqa: E402
+from bench.schema import DEFAULT_URL, own_schema  # noqa: E402
 from models import PageDelivery  # noqa: E402
 from tests.driver import SIGNING_SECRET  # noqa: E402
 from tests.fakeproviders import FakeNtfy, FakeSmtp, FakeTwilio  # noqa: E402
@@ -46,7 +46,6 @@ from tests.fakeproviders import twilio as fake_twilio  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
 from tests.processes import signed_command  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_SCHEMA = "bench_pages"
 WAYS = ("push", "sms", "call", "email")
 WORKERS = 2

@@ -5,6 +5,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, make_url, text
 
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+"""The benches' PostgreSQL when none is given: the machine's, as the tests use it (scripts/test)."""
+
 
 @contextmanager
 def own_schema(url: str, schema: str) -> Iterator[str]:

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))  # for `python bench/stats.py`
 
 from sqlalchemy import event, text  # noqa: E402
 
-from bench.schema import own_schema  # noqa: E402
+from bench.schema import DEFAULT_URL, own_schema  # noqa: E402
 from bot.config import IncidentConfig  # noqa: E402
 from bot.core.clock import ManualClock  # noqa: E402
 from bot.core.db import make_engine, make_session_factory  # noqa: E402
@@ -54,7 +54,6 @@ from bot.retro.service import RetroService  # noqa: E402
 from bot.retro.sql import without_jit  # noqa: E402
 from models import Base  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 TARGET_MS, TARGET_MB = 500, 150
 

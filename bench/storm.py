@@ -42,12 +42,11 @@ sys.path.insert(0, str(ROOT))  # for `python bench/storm.py`
 from sqlalchemy import create_engine, func, select  # noqa: E402
 
 from bench.declare import bot_env, free_port, migrate, wait_healthy  # noqa: E402
-from bench.schema import own_schema  # noqa: E402
+from bench.schema import DEFAULT_URL, own_schema  # noqa: E402
 from models import Alert, Incident, Page, PageNotification  # noqa: E402
 from tests.driver import SIGNING_SECRET, http  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_SCHEMA = "bench_storm"
 SERVICES = ("checkout", "search", "payments")
 NOTIFICATIONS = 30

@@ -36,8 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for `python bench/suite.py`
+
+from bench.schema import DEFAULT_URL  # noqa: E402
+
 TARGET = 90.0
-DATABASES = {"sqlite": "", "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/test"}
+DATABASES = {"sqlite": "", "postgresql": os.environ.get("TEST_POSTGRES_URL", DEFAULT_URL)}  # as scripts/test
 SUMMARY = re.compile(r"^(?P<counts>\d+ (?:passed|failed|error).*) in (?P<seconds>[\d.]+)s", re.M)
 FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.M)
 DURATION = re.compile(r"^\s*(?P<seconds>[\d.]+)s (?P<phase>call|setup|teardown)\s+(?P<test>\S+)", re.M)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))  # for `python bench/takeover.py`
 from sqlalchemy import create_engine, select  # noqa: E402
 
 from bench.declare import migrate  # noqa: E402
-from bench.schema import own_schema  # noqa: E402
+from bench.schema import DEFAULT_URL, own_schema  # noqa: E402
 from bot.slack.ids import Action  # noqa: E402
 from models import PageNotification  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
@@ -33,7 +33,6 @@ from tests.integration.helpers import button_ids  # noqa: E402
 from tests.integration.paging.test_takeover import CONFIG, to_dave  # noqa: E402  (the test's escalation)
 from tests.processes import BotProcesses, signed_command, wait_for  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET = 10.0
 
 

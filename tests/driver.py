@@ -30,8 +30,9 @@ TEAM = "T0001"
 @dataclass
 class HttpResponse:
     status: int
-    body: bytes
+    body: bytes  # as sent: urllib never decompresses
     elapsed: float
+    headers: dict[str, str] = field(default_factory=dict)  # names in lower case
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -42,9 +43,13 @@ def http(method: str, url: str, body: bytes = b"", headers: dict | None = None, 
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return HttpResponse(response.status, response.read(), time.perf_counter() - started)
-    except urllib.error.HTTPError as error:
-        return HttpResponse(error.code, error.read(), time.perf_counter() - started)
+            return HttpResponse(response.status, response.read(), time.perf_counter() - started, _lower(response.headers))
+    except urllib.error.HTTPError as error:  # a 304 is one too, for urllib
+        return HttpResponse(error.code, error.read(), time.perf_counter() - started, _lower(error.headers))
+
+
+def _lower(headers) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 class Server:

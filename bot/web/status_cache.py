@@ -1,7 +1,7 @@
 """The status page's answers, rendered once per change and served from memory.
 
 During an outage the page is read far more than it changes. Each format (HTML, JSON, Atom) is
-rendered once per version of the page and kept with its ETag, in an immutable snapshot that
+rendered once per version of the page and kept with its ETag (and compressed), in an immutable snapshot that
 readers take without a lock. A change made in this process marks the snapshot stale at once
 (``StatusService.watch``): the next reader asks the database for the page's version (one small
 query, never a rebuild unless the version moved, or the day did: the bars and past days roll) and
@@ -12,6 +12,7 @@ keep being answered from the snapshot, so under readers none of them waits for t
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -31,6 +32,7 @@ class Rendered:
     body: bytes
     etag: str
     media_type: str
+    gzipped: bytes | None  # the body compressed, for readers who take gzip; None where that is no smaller
 
 
 Renderer = Callable[[StatusPage], tuple[bytes, str]]
@@ -86,7 +88,9 @@ class StatusCache:
                 snapshot = self._check()
             if kind not in snapshot.rendered:
                 body, media_type = self._formats[kind](snapshot.page)
-                rendered = Rendered(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', media_type)
+                gzipped = gzip.compress(body, mtime=0)  # once per version, here in a thread, not on the event loop
+                rendered = Rendered(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', media_type,
+                                    gzipped if len(gzipped) < len(body) else None)
                 snapshot = self._snapshot = replace(snapshot, rendered={**snapshot.rendered, kind: rendered})
             return snapshot.rendered[kind]
 

@@ -12,7 +12,6 @@ from mixing them.
 
 from __future__ import annotations
 
-import gzip
 from functools import lru_cache
 
 from starlette.concurrency import run_in_threadpool
@@ -45,13 +44,13 @@ def routes(cache: StatusCache) -> list[Route]:
 @lru_cache(maxsize=16)
 def _answers(rendered: Rendered, gzipped: bool) -> tuple[str, Response, Response]:
     """The ETag, the whole answer and the 304 for one version of one format, compressed or not (nothing
-    in them changes per request). A body gzip would not make smaller goes as it is."""
-    body, etag, headers = rendered.body, rendered.etag, {"Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
-    if gzipped and len(compressed := gzip.compress(body, mtime=0)) < len(body):
-        body, etag, headers["Content-Encoding"] = compressed, f'{etag[:-1]}-gzip"', "gzip"
-    headers["ETag"] = etag
-    return etag, Response(body, media_type=rendered.media_type, headers=headers), \
-        Response(status_code=304, headers={name: value for name, value in headers.items() if name != "Content-Encoding"})
+    in them changes per request)."""
+    compressed = gzipped and rendered.gzipped is not None
+    etag = f'{rendered.etag[:-1]}-gzip"' if compressed else rendered.etag
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    whole = Response(rendered.gzipped if compressed else rendered.body, media_type=rendered.media_type,
+                     headers=headers | ({"Content-Encoding": "gzip"} if compressed else {}))
+    return etag, whole, Response(status_code=304, headers=headers)
 
 
 def takes_gzip(accept_encoding: str) -> bool:
@@ -59,18 +58,18 @@ def takes_gzip(accept_encoding: str) -> bool:
     12.5.3); a header that names gzip with q=0 refuses it even if ``*`` is welcome."""
     weights = {}
     for item in accept_encoding.lower().split(","):
-        coding, _, parameters = item.partition(";")
-        weight = 1.0
-        for parameter in parameters.split(";"):
-            name, _, value = parameter.strip().partition("=")
-            if name == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        if coding.strip():
-            weights[coding.strip()] = weight
+        coding, *parameters = (part.strip() for part in item.split(";"))
+        if coding:
+            weights[coding] = _weight(next((p[2:] for p in parameters if p.startswith("q=")), "1"))
     return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+
+
+def _weight(q: str) -> float:
+    """A q-value; one that is no number counts as a refusal."""
+    try:
+        return float(q)
+    except ValueError:
+        return 0.0
 
 
 def _etags(header: str) -> set[str]:

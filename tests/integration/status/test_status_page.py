@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 from datetime import timedelta
-from typing import NamedTuple
 
 import feedparser
 import pytest
@@ -125,28 +124,28 @@ def test_the_atom_feed_parses_and_escapes(bot, fake_slack):
 
 def test_answers_carry_an_etag_and_change_with_the_page(bot, fake_slack):
     first = http("GET", f"{bot.url}/status")
-    etag = _header(bot, "/status", "etag")
+    etag = status(bot).headers["etag"]
     assert first.status == 200 and etag
     assert status(bot, **{"If-None-Match": etag}).status == 304
     row = declare_form(bot, INTERNAL, severity="sev2", public=True)
     assert status(bot, **{"If-None-Match": etag}).status == 200
-    assert _header(bot, "/status", "etag") != etag
-    assert _header(bot, "/status", "cache-control") == "public, no-cache"
+    assert status(bot).headers["etag"] != etag
+    assert status(bot).headers["cache-control"] == "public, no-cache"
     assert row is not None
 
 
 def test_a_reader_taking_gzip_gets_the_page_compressed_under_an_etag_of_its_own(bot, fake_slack):
     declare_form(bot, INTERNAL, severity="sev2", public=True)
-    plain = _get(bot, "/status")  # urllib asks for identity
-    zipped = _get(bot, "/status", **{"Accept-Encoding": "gzip, deflate, br"})
+    plain = status(bot)  # urllib asks for identity
+    zipped = status(bot, "/status", **{"Accept-Encoding": "gzip, deflate, br"})
     assert plain.headers.get("content-encoding") is None and zipped.headers["content-encoding"] == "gzip"
     assert gzip.decompress(zipped.body) == plain.body and len(zipped.body) < len(plain.body) / 3
     assert plain.headers["vary"] == zipped.headers["vary"] == "Accept-Encoding"
     assert zipped.headers["etag"] != plain.headers["etag"]
-    again = _get(bot, "/status", **{"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]})
+    again = status(bot, "/status", **{"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["etag"]})
     assert again.status == 304 and again.headers["etag"] == zipped.headers["etag"]
-    assert _get(bot, "/status", **{"If-None-Match": zipped.headers["etag"]}).status == 200, "another representation"
-    refused = _get(bot, "/status.json", **{"Accept-Encoding": "gzip;q=0, *"})
+    assert status(bot, "/status", **{"If-None-Match": zipped.headers["etag"]}).status == 200, "another representation"
+    refused = status(bot, "/status.json", **{"Accept-Encoding": "gzip;q=0, *"})
     assert refused.headers.get("content-encoding") is None and refused.body.startswith(b"{")
 
 
@@ -172,25 +171,3 @@ def test_a_fresh_status_page_is_not_nagged_about(bot, fake_slack):
     bot.settle()
     [nag] = [m for m in fake_slack.messages(row.channel_id) if "no stakeholder update" in m["text"]]
     assert "status page" not in nag["text"]
-
-
-class _Answer(NamedTuple):
-    status: int
-    headers: dict[str, str]  # names in lower case
-    body: bytes  # as sent: urllib never decompresses
-
-
-def _get(bot, path: str, **headers: str) -> _Answer:
-    import urllib.error
-    import urllib.request
-    try:
-        with urllib.request.urlopen(urllib.request.Request(f"{bot.url}{path}", headers=headers)) as response:
-            return _Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
-    except urllib.error.HTTPError as error:  # a 304 is one, for urllib
-        return _Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
-
-
-def _header(bot, path: str, name: str) -> str:
-    import urllib.request
-    with urllib.request.urlopen(f"{bot.url}{path}") as response:
-        return response.headers[name]
