@@ -64,8 +64,9 @@ from bot.jobs.timers import TimerWorker, add_tick_job, schedule  # noqa: E402
 from models import Base, Incident  # noqa: E402
 from models.timer import Timer  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # bench.schema's; not imported, as with --code-dir
-# the worker runs another checkout, whose bench package may not have it
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+"""bench.schema's, copied: with --code-dir the worker imports another checkout's bench package,
+which may not have it."""
 PG_SCHEMA = "bench_timers"
 IDLE_TICKS, WARMUP_TICKS, DUE, DUE_ROUNDS = 300, 20, 100, 10
 AHEAD, SHORT, SPREAD, SHORT_NOTICE = 200, 50, 10.0, 0.1

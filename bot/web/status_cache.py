@@ -1,8 +1,8 @@
 """The status page's answers, rendered once per change and served from memory.
 
 During an outage the page is read far more than it changes. Each format (HTML, JSON, Atom) is
-rendered once per version of the page and kept with its ETag (and compressed), in an immutable snapshot that
-readers take without a lock. A change made in this process marks the snapshot stale at once
+rendered (and compressed) once per version of the page and kept with its ETag, in an immutable
+snapshot that readers take without a lock. A change made in this process marks the snapshot stale at once
 (``StatusService.watch``): the next reader asks the database for the page's version (one small
 query, never a rebuild unless the version moved, or the day did: the bars and past days roll) and
 the readers behind it wait for that answer. Changes made by another process are found within
