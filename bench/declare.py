@@ -11,6 +11,10 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
     the request to reading the answer, after a few uncounted warm-ups at the same concurrency, for
       bare   a Bolt app whose /incident listener only acks, served like bot/web/app.py serves the
              bot (`python -m bench.servers bare`); the floor that Bolt, uvicorn and HTTP allow;
+      commit the bare app whose listener first commits the command's trigger id by the bot's own
+             code, one row in one transaction (`python -m bench.servers commit`): the floor of an
+             ack sent only once something is durably written, as the bot's is (for information;
+             the target is against bare);
       real   what production runs, `python -m bot web` (the built-in incident configuration; it
              listens on 0.0.0.0 as in production, with no access log, as by default):
              `/incident declare sev2 <title>` writes the incident, acks with the answer and leaves
@@ -152,9 +156,9 @@ def served(kind: str, database_url: str, fake: FakeSlack, latency: float, tmp: P
         server = subprocess.Popen([sys.executable, "-m", *command], cwd=code, env=env,
                                   stdout=out, stderr=subprocess.STDOUT)
         # On PostgreSQL the web process only acks: the Slack work is a worker's, as in production.
+        slack_work = kind in ("real", "stock") and database_url.startswith("postgresql")
         worker = (subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=code, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT) if kind != "bare" and database_url.startswith("postgresql")
-                  else None)
+                                   stderr=subprocess.STDOUT) if slack_work else None)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, server)
@@ -356,7 +360,8 @@ def main() -> None:
         parser.error("--database-url takes a postgresql URL; SQLite is the default")
     started = time.monotonic()
     codes = [("this", ROOT)] + ([("base", args.code_dir.resolve())] if args.code_dir else [])
-    variants = [("bare", "bare", "bare Bolt app, threaded dispatch", b"", ROOT)]
+    variants = [("bare", "bare", "bare Bolt app, threaded dispatch", b"", ROOT),
+                ("commit", "commit", "bare app, one row committed first", b"", ROOT)]
     variants += [(f"real-{name}", "real", f"bot ({name}), python -m bot web", b"is recorded", code)
                  for name, code in codes]
     if args.stock:
@@ -401,10 +406,11 @@ def main() -> None:
         most, cpu_ms = statistics.median(max(ms) for ms, _ in runs), statistics.median(c for _, c in runs)
         rows[key] = p99, cpu_ms
         print(f"    {label:<34}{p50:>8.1f}{p99:>8.1f}{most:>8.1f}{cpu_ms:>24.2f}")
-    bare = rows["bare"][0]
+    bare, commit = rows["bare"][0], rows["commit"][0]
     for name, _ in codes:
         p99, cpu_ms = rows[f"real-{name}"]
-        print(f"    {name}: real/bare p99 {p99:.1f} / {bare:.1f} ms = {p99 / bare:.2f}x")
+        print(f"    {name}: real/bare p99 {p99:.1f} / {bare:.1f} ms = {p99 / bare:.2f}x;  "
+              f"real/commit p99 {p99:.1f} / {commit:.1f} ms = {p99 / commit:.2f}x (for information)")
     p99, cpu_ms = rows["real-this"]
     if queued[0]:
         print(f"    {queued[0]} declares were answered 'queued' (the database busy): counted as acks")

@@ -1,9 +1,12 @@
-"""The servers bench/declare.py compares the bot with: ``python -m bench.servers bare|stock --port N``.
+"""The servers bench/declare.py compares the bot with: ``python -m bench.servers bare|commit|stock --port N``.
 
-Settings come from the environment, as for ``python -m bot web``; both answer GET /healthz.
+Settings come from the environment, as for ``python -m bot web``; each answers GET /healthz.
   bare   a Bolt app whose /incident listener only acks, configured like bot.app.create_bolt_app
          and served by bot.app.create_web_app (dispatch in Starlette's thread pool): the floor
          that Bolt, uvicorn and HTTP allow;
+  commit the bare app whose listener first commits one row, the command's trigger id taken by
+         the bot's own code (bot.core.triggers in one transaction): the floor of an ack that is
+         only sent once something is durably written, as the bot's is;
   stock  the bot (bot.app.create_bolt_app) behind Bolt's stock Starlette adapter, which
          dispatches on the event loop.
 """
@@ -22,11 +25,13 @@ from starlette.routing import Mount, Route
 
 from bot.app import AppContext, build_context, check_slack, create_bolt_app, create_web_app
 from bot.config import load_config, load_settings
+from bot.core.transactions import one_transaction
 from bot.slack.gateway import make_client
 
 
-def bare_bolt(ctx: AppContext) -> App:
-    """Configured like bot.app.create_bolt_app (no auth.test: the token is given), one listener that only acks."""
+def bare_bolt(ctx: AppContext, commits: bool = False) -> App:
+    """Configured like bot.app.create_bolt_app (no auth.test: the token is given), one listener that only
+    acks; with ``commits``, once its trigger id is committed."""
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=ctx.settings.slack_bot_token)
 
@@ -35,7 +40,10 @@ def bare_bolt(ctx: AppContext) -> App:
               request_verification_enabled=False)  # the web app verifies every request first, as for the bot
 
     @app.command("/incident")
-    def incident(ack: Ack) -> None:
+    def incident(ack: Ack, body: dict) -> None:
+        if commits:
+            with one_transaction(ctx.engine):
+                ctx.triggers.take(body["trigger_id"])
         ack()
 
     return app
@@ -55,13 +63,13 @@ def stock_adapter(ctx: AppContext) -> Starlette:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["bare", "stock"])
+    parser.add_argument("kind", choices=["bare", "commit", "stock"])
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     settings = load_settings()
     ctx = build_context(settings, load_config(settings.incident_config))
-    if args.kind == "bare":
-        web = create_web_app(ctx, bare_bolt(ctx))
+    if args.kind in ("bare", "commit"):
+        web = create_web_app(ctx, bare_bolt(ctx, commits=args.kind == "commit"))
     else:
         check_slack(ctx)
         web = stock_adapter(ctx)
