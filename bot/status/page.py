@@ -57,8 +57,13 @@ class ComponentView:
 
 @dataclass(frozen=True)
 class PastDay:
+    """A day of the history: the incidents resolved that started on it, and those still active that
+    did (their updates are shown once, with the active ones: a reader must not read a day with an
+    outage still going on as one with no incident)."""
+
     day: date
-    incidents: list[PublicIncidentView]
+    incidents: list[PublicIncidentView]  # resolved, the latest first
+    ongoing: list[PublicIncidentView]  # still active, the latest first
 
 
 @dataclass(frozen=True)
@@ -143,9 +148,12 @@ def build(rows: list[tuple[PublicIncident, str, str | None]], config: IncidentCo
     for component in config.status_page.components:
         state = worst(v.components[component.name] for v in active if component.name in v.components)
         components.append(ComponentView(component.name, state, _days(component.name, views, today, now, tz)))
-    past = [PastDay(day, sorted((v for v in views if v.status is PublicStatus.RESOLVED
-                                 and v.started_at.astimezone(tz).date() == day),
-                                key=lambda v: v.started_at, reverse=True))
+    def started_on(day: date, incidents: list[PublicIncidentView]) -> list[PublicIncidentView]:
+        return sorted((v for v in incidents if v.started_at.astimezone(tz).date() == day),
+                      key=lambda v: v.started_at, reverse=True)
+
+    resolved = [v for v in views if v.status is PublicStatus.RESOLVED]
+    past = [PastDay(day, started_on(day, resolved), started_on(day, active))
             for day in (today - timedelta(days=n) for n in range(PAST_DAYS))]
     return StatusPage(
         title=config.status_page.title,

@@ -84,6 +84,18 @@ def test_resolution_ends_it_publicly_without_the_internal_summary(bot, fake_slac
     assert 'class="bar state-major_outage"' in page  # today's bar keeps the day's worst
 
 
+def test_an_active_incidents_day_in_the_history_points_to_it_instead_of_saying_none(bot, fake_slack):
+    row = declare_form(bot, INTERNAL, severity="sev1", public=True)
+    public_form(bot, row.id, "Checkout is down.", title="Checkout unavailable", components={"Checkout": "major_outage"})
+    page = status(bot).body.decode()
+    past = page[page.index("Past incidents"):]
+    today = past[:past.index("</div>")]
+    assert f'<a href="#incident-{row.id}">Checkout unavailable</a>' in today and "ongoing" in today
+    assert "No incidents reported" not in today
+    assert "Checkout is down." not in past  # its updates are shown once, on its active card
+    assert page.count(f'id="incident-{row.id}"') == 1
+
+
 def test_only_the_comms_lead_or_commander_speak_publicly(bot, fake_slack):
     row = declare_form(bot, INTERNAL, severity="sev3", public=True)
     answer = in_channel(bot, "public Hello", row, user="U03CAROL")
