@@ -74,7 +74,9 @@ def empty_tables(engine: Engine) -> None:
     """Every table emptied and every id counter restarted, in one round trip: a script of DELETEs
     (on tables this small DELETE beats TRUNCATE, 8 ms against 27 on PostgreSQL), sent as one
     string on the driver's own connection instead of a statement each through SQLAlchemy (4 ms a
-    test on SQLite, ~1,200 tests a run)."""
+    test on SQLite, ~1,200 tests a run). PostgreSQL's counters are set back by ``setval``:
+    ``ALTER SEQUENCE … RESTART`` gives each sequence a new file, flushed at the commit (twenty
+    of them took 10 ms a test, the DELETEs 0.6; setval, 0.4)."""
     script = _emptying_script(engine)
     connection = engine.raw_connection()
     try:
@@ -99,9 +101,10 @@ def _emptying_script(engine: Engine) -> str:
         deletes = [f"DELETE FROM {t.name};" for t in reversed(Base.metadata.sorted_tables)]
         with engine.connect() as connection:
             if engine.dialect.name == "postgresql":
-                sequences = connection.execute(text("SELECT sequencename FROM pg_sequences "
-                                                    "WHERE schemaname = current_schema()")).scalars().all()
-                _scripts[key] = " ".join(deletes + [f"ALTER SEQUENCE {name} RESTART;" for name in sequences])
+                sequences = connection.execute(text("SELECT sequencename, start_value FROM pg_sequences "
+                                                    "WHERE schemaname = current_schema()")).all()
+                restarts = ", ".join(f"setval('\"{name}\"', {start}, false)" for name, start in sequences)
+                _scripts[key] = " ".join(deletes + ([f"SELECT {restarts};"] if sequences else []))
             else:
                 counters = ["DELETE FROM sqlite_sequence;"] if "sqlite_sequence" in inspect(connection).get_table_names() else []
                 _scripts[key] = "BEGIN IMMEDIATE; " + " ".join(deletes + counters) + " COMMIT;"
