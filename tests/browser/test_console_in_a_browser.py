@@ -114,4 +114,5 @@ def test_the_keyboard_reaches_sign_in_and_the_filters(console, browse):
     page.wait_for_url(f"{console.url}/")
     page.get_by_label("Title").fill("nothing like this")
     page.get_by_label("Title").press("Enter")
+    page.wait_for_url(lambda url: "q=nothing+like+this" in url)  # and its load: the URL changes first
     assert "q=nothing+like+this" in page.url and "0 incidents match" in page.content()
