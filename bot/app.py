@@ -34,6 +34,7 @@ from bot.core.db import BUSY_TIMEOUT, make_engine, make_session_factory
 from bot.core.problems import AppProblems
 from bot.core.secrets import stored_secret
 from bot.core.store import watch_incidents
+from bot.core.threads import named_pool
 from bot.core.triggers import Triggers
 from bot.features import Feature, alerts, console, health, incidents, oncall, paging, people, reports, retro, status, watch
 from bot.incidents.service import IncidentService
@@ -231,7 +232,7 @@ def build_context(settings: Settings, config: IncidentConfig, clock: Clock | Non
     owns_engine = engine is None
     engine = engine or make_engine(settings.database_url, busy_timeout)
     sessions = make_session_factory(engine)
-    io = ThreadPoolExecutor(max_workers=SLACK_IO_THREADS, thread_name_prefix="slack-io")
+    io = named_pool("slack-io", SLACK_IO_THREADS)
     leases = LeaseKeeper(sessions, clock, process_owner(), lease)
     problems = AppProblems(sessions, clock)
     rendering = Rendering(config, settings.public_url)

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
+from bot.core.threads import named_thread
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class LeaseKeeper:
 
     def _start(self) -> None:
         if self._thread is None and not self._closed:
-            self._thread = threading.Thread(target=self._run, name="lease-keeper", daemon=True)
+            self._thread = named_thread(self._run, "lease-keeper")
             self._thread.start()
 
     def _run(self) -> None:

@@ -17,6 +17,7 @@ from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from bot.core.store import CHANGES
+from bot.core.threads import named_thread
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ class ChangeListener:
         self._changed = changed
         self._stop = threading.Event()
         self._listening = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="change-listener", daemon=True)
+        self._thread = named_thread(self._run, "change-listener")
 
     def start(self, ready_within: float = 10.0) -> None:
         self._thread.start()

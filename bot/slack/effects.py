@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
+from bot.core.threads import named_pool, named_thread
 from bot.slack.sync import SlackSync
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class Later:
         with self._changed:
             heapq.heappush(self._due, (moment, incident_id))
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="effects-later", daemon=True)
+                self._thread = named_thread(self._run, "effects-later")
                 self._thread.start()
             self._changed.notify()
 
@@ -93,8 +94,8 @@ class Effects:
                  gate: AckFirst | None = None) -> None:
         self._sync = sync
         self.gate = gate or AckFirst()
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="effects")
-        self._answers = ThreadPoolExecutor(max_workers=answer_workers, thread_name_prefix="answers")
+        self._pool = named_pool("effects", workers)
+        self._answers = named_pool("answers", answer_workers)
         self._lock = threading.Lock()
         self._pending: set[Future] = set()
         self._later = Later(self.incident_changed)

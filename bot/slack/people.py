@@ -14,10 +14,10 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk.errors import SlackApiError
 
+from bot.core.threads import named_pool
 from bot.people import PeopleDirectory
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 
@@ -45,7 +45,7 @@ class PeopleLookup:
         self._draining = False
         self._idle = threading.Event()
         self._idle.set()
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="people")
+        self._thread = named_pool("people", 1)
 
     def ask(self, user_ids: Iterable[str]) -> None:
         """Queue these people for a look-up, unless queued, recently failed, or the queue is full."""

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.db import PLAIN_READ, insert_for
+from bot.core.threads import named_thread
 from models import WorkerTick
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class Liveness:
         if self._ping_url and (self._pinged is None or now - self._pinged >= PING_EVERY) \
                 and self._pinging.acquire(blocking=False):
             self._pinged = now
-            threading.Thread(target=self._ping, name="healthcheck-ping", daemon=True).start()
+            named_thread(self._ping, "healthcheck-ping").start()
 
     def worker_problem(self) -> str | None:
         """None while some worker finished a tick within ``STALE`` (or the ``stale`` given); else how long none has."""

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot.core.clock import Clock
+from bot.core.threads import named_thread
 from bot.status.page import StatusPage
 from bot.status.service import StatusService
 
@@ -77,7 +78,7 @@ class StatusCache:
             return None
         if age >= RECHECK / 2 and not self._behind:
             self._behind = True
-            threading.Thread(target=self._check_behind, name="status-recheck", daemon=True).start()
+            named_thread(self._check_behind, "status-recheck").start()
         return rendered
 
     def get(self, kind: str) -> Rendered:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,6 +21,7 @@ from starlette.routing import Route
 
 from bot.core.db import ping
 from bot.core.problems import AppProblems
+from bot.core.threads import named_pool
 from bot.watch.liveness import Liveness
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ DEADLINE = 1.0
 def routes(engine: Engine, problems: AppProblems, liveness: Liveness) -> list[Route]:
     # One thread of its own: a ping stuck on a silent database holds it, never the server's pool;
     # later pings queue behind it and are dropped at their deadline.
-    pinger = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz")
+    pinger = named_pool("healthz", 1)
 
     async def healthz(request: Request) -> JSONResponse:
         try:

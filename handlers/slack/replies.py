@@ -30,6 +30,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.core.db import database_busy
 from bot.core.errors import UserError
+from bot.core.threads import named_pool
 from bot.core.transactions import after_work, one_transaction
 from bot.core.triggers import Triggers
 from bot.slack import blocks
@@ -267,4 +268,4 @@ def wait_for_answers(timeout: float) -> None:
 @functools.cache
 def _work_threads() -> ThreadPoolExecutor:
     """Built on first use, never at import; one per process, like the database's one writer."""
-    return ThreadPoolExecutor(max_workers=WORK_THREADS, thread_name_prefix="listener-work")
+    return named_pool("listener-work", WORK_THREADS)
