@@ -20,9 +20,15 @@ def _named_for_the_system() -> None:
     setthreadtitle(threading.current_thread().name)
 
 
+def pool_options(name: str) -> dict:
+    """``concurrent.futures.ThreadPoolExecutor``'s options for threads called ``name_0``, ``name_1``...
+    by Python and by the system (for a pool built by a library, as APScheduler's executor is)."""
+    return {"thread_name_prefix": name, "initializer": _named_for_the_system}
+
+
 def named_pool(name: str, workers: int) -> ThreadPoolExecutor:
     """A pool whose threads are called ``name_0``, ``name_1``... by Python and by the system."""
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name, initializer=_named_for_the_system)
+    return ThreadPoolExecutor(max_workers=workers, **pool_options(name))
 
 
 def named_thread(target: Callable[[], object], name: str) -> threading.Thread:
