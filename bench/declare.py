@@ -85,6 +85,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for `python bench/declare.py`
 
 
+from bench.machine import core_speed  # noqa: E402
 from bench.schema import own_schema  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.slack.budget import POST_BURST, POSTS_PER_SECOND  # noqa: E402
@@ -379,7 +380,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.database_url and not args.database_url.startswith("postgresql"):
         parser.error("--database-url takes a postgresql URL; SQLite is the default")
-    started = time.monotonic()
+    started, loop_before = time.monotonic(), core_speed()
     codes = [("this", ROOT)] + ([("base", args.code_dir.resolve())] if args.code_dir else [])
     variants = [("bare", "bare", "bare Bolt app, threaded dispatch", b"", ROOT),
                 ("commit", "commit", "bare app, one row committed first", b"", ROOT)]
@@ -418,7 +419,7 @@ def main() -> None:
     medians = f", median of {args.repeat} interleaved runs" if args.repeat > 1 else ""
     print(f"(a) ack latency: {args.requests} slash commands at concurrency {args.concurrency}, "
           f"{args.latency * 1000:.0f} ms per Slack call, {db}{medians}; load average now {load} "
-          f"on {os.cpu_count()} CPUs")
+          f"on {os.cpu_count()} CPUs; a 2M-iteration loop took {loop_before:.0f} ms before the runs, {core_speed():.0f} after")
     print(f"    {'variant':<34}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'web CPU ms per command: ack':>29}"
           f"{'+ Slack work':>14}")
     rows = {}

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.declare import ANNOUNCE, USER, cpu_seconds, fresh_database, percentile, served, verdict  # noqa: E402
+from bench.machine import core_speed  # noqa: E402
 from bot.slack.ids import DeclareField, PublicField  # noqa: E402
 from bot.slack.ids import View as ViewId  # noqa: E402
 from tests.driver import http  # noqa: E402
@@ -140,6 +141,7 @@ def main() -> None:
     args = parser.parse_args()
     codes = [("this", ROOT)] + ([("base", args.code_dir.resolve())] if args.code_dir else [])
     results: dict[str, list[dict]] = {name: [] for name, _ in codes}
+    loop_before = core_speed()
     with tempfile.TemporaryDirectory() as tmp_dir, FakeSlack() as fake:
         tmp = Path(tmp_dir)
         (tmp / "incidents.yaml").write_text(CONFIG)
@@ -150,7 +152,8 @@ def main() -> None:
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{database}: {args.readers} readers of /status ({args.think:g} s between reads) for {args.seconds:g} s, "
           f"one declare every 0.5 s (announcement channel #{ANNOUNCE}); load average {load} on {os.cpu_count()} CPUs"
-          + (f"; median of {args.repeat} interleaved runs" if args.repeat > 1 else ""))
+          + (f"; median of {args.repeat} interleaved runs" if args.repeat > 1 else "")
+          + f"; a 2M-iteration loop took {loop_before:.0f} ms before the runs, {core_speed():.0f} after")
     for name, runs in results.items():
         def med(f, runs=runs):
             return statistics.median(f(r) for r in runs)

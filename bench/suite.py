@@ -27,7 +27,6 @@ import argparse
 import os
 import re
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for `python bench/suite.py`
 
+from bench.machine import core_speed  # noqa: E402
 from bench.schema import DEFAULT_URL  # noqa: E402
 
 TARGET = 90.0
@@ -71,16 +71,6 @@ def machine_busy() -> float:
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def core_speed() -> float:
-    """Milliseconds of CPU a fixed pure-Python loop takes, median of 5."""
-    def once() -> float:
-        began, total = time.process_time(), 0
-        for i in range(2_000_000):
-            total += i * i
-        return (time.process_time() - began) * 1000
-    return statistics.median(once() for _ in range(5))
 
 
 def run_suite(code: Path, database_url: str, workers: int, log: Path, pytest_args: list[str]) -> Run:
