@@ -28,7 +28,8 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
     `git worktree add /tmp/base main`), its server started from DIR; with ``--repeat K`` every
     variant runs K times, the variants interleaved (bare, this, base, bare, ...), each run on a fresh
     server and database, and each column is the median of the K runs' values. ``--stock`` adds the
-    stock adapter. CPU per command is the web process's (its process CPU clock, user + system) over the
+    stock adapter; ``--pause-worker`` (PostgreSQL) stops the workers with SIGSTOP through each
+    measured burst, to show how much of the ack's latency is their Slack work on the same cores. CPU per command is the web process's (its process CPU clock, user + system) over the
     measured commands: on PostgreSQL that is the ack alone (a worker does the Slack work); on SQLite
     the same process does the Slack work too, in threads named for it (bot.core.threads), and what
     of it runs during the burst is read from their /proc/<pid>/task/<tid>/schedstat and printed
@@ -68,6 +69,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -295,10 +297,16 @@ def ack_run(bot: Bot, pids: list[int], args: argparse.Namespace, expect: bytes,
     """
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         checked(list(pool.map(bot.command, [f"declare sev2 Warm-up {run}.{i}" for i in range(WARMUP)])), expect)
-        web = pids[0]
+        web, paused = pids[0], pids[1:] if args.pause_worker else []
+        for pid in paused:
+            os.kill(pid, signal.SIGSTOP)
         before, slack_before = cpu_seconds(web), slack_work_seconds(web)
         texts = [f"declare sev2 Bench {run}.{i}" for i in range(args.requests)]
-        answers = checked(list(pool.map(bot.command, texts)), expect)
+        try:
+            answers = checked(list(pool.map(bot.command, texts)), expect)
+        finally:
+            for pid in paused:
+                os.kill(pid, signal.SIGCONT)
         spent, slack_after = cpu_seconds(web) - before, slack_work_seconds(web)
     slack = sum(after - slack_before.get(tid, 0) for tid, after in slack_after.items())
     queued[0] += sum(QUEUED in r.body for r in answers)
@@ -377,9 +385,14 @@ def main() -> None:
     parser.add_argument("--code-dir", type=Path, help="another checkout of the bot (e.g. `git worktree add "
                         "/tmp/base main`), measured in the same run as this one, interleaved")
     parser.add_argument("--stock", action="store_true", help="also the bot behind Bolt's stock adapter (a)")
+    parser.add_argument("--pause-worker", action="store_true", help="stop the worker (SIGSTOP) through each "
+                        "measured burst (a), PostgreSQL: how much of the ack's latency is its Slack work on the "
+                        "same cores (for information; a run with it is no reading of the targets)")
     args = parser.parse_args()
     if args.database_url and not args.database_url.startswith("postgresql"):
         parser.error("--database-url takes a postgresql URL; SQLite is the default")
+    if args.pause_worker and not args.database_url:
+        parser.error("--pause-worker takes --database-url: on SQLite the Slack work has no worker of its own")
     started, loop_before = time.monotonic(), core_speed()
     codes = [("this", ROOT)] + ([("base", args.code_dir.resolve())] if args.code_dir else [])
     variants = [("bare", "bare", "bare Bolt app, threaded dispatch", b"", ROOT),
@@ -441,6 +454,8 @@ def main() -> None:
     p99, cpu_ms = rows["real-this"]
     if queued[0]:
         print(f"    {queued[0]} declares were answered 'queued' (the database busy): counted as acks")
+    if args.pause_worker:
+        print("    the workers were stopped through each burst (--pause-worker): for information, no reading of the targets")
     print(f"    {verdict(p99 <= 3 * bare)}  real p99 <= 3x bare p99 ({3 * bare:.1f} ms)")
     print(f"    {verdict(p99 < 300)}  real p99 < 300 ms")
     print(f"    {verdict(cpu_ms <= 3)}  web CPU per declare's ack <= 3 ms ({cpu_ms:.2f} ms"
