@@ -29,13 +29,14 @@ its clients are not in the bot's. Each variant gets a freshly migrated database
     variant runs K times, the variants interleaved (bare, this, base, bare, ...), each run on a fresh
     server and database, and each column is the median of the K runs' values. ``--stock`` adds the
     stock adapter; ``--pause-worker`` (PostgreSQL) stops the workers with SIGSTOP through each
-    measured burst, to show how much of the ack's latency is their Slack work on the same cores. CPU per command is the web process's (its process CPU clock, user + system) over the
-    measured commands: on PostgreSQL that is the ack alone (a worker does the Slack work); on SQLite
-    the same process does the Slack work too, in threads named for it (bot.core.threads), and what
-    of it runs during the burst is read from their /proc/<pid>/task/<tid>/schedstat and printed
+    measured burst, to show how much of the ack's latency is their Slack work on the same cores.
+    CPU per command is the web process's (its process CPU clock, user + system) over the measured
+    commands: on PostgreSQL that is the ack alone (a worker does the Slack work); on SQLite the
+    same process does the Slack work too, in threads named for it (bot.core.threads), and what of
+    it runs during the burst is read from their /proc/<pid>/task/<tid>/schedstat and printed
     apart. Targets: real p99 <= 3x bare p99 (the same run), real p99 < 300 ms, web CPU per
-    declare's ack <= 3 ms. The client keeps --concurrency requests in flight back to back, so the server never
-    idles and latency is roughly concurrency x what one request costs the server.
+    declare's ack <= 3 ms. The client keeps --concurrency requests in flight back to back, so the
+    server never idles and latency is roughly concurrency x what one request costs the server.
 
 (b) Declare-to-ready: ``--declares`` declares one after another to `python -m bot web`, 100 ms
     per Slack call, each once the one before is ready and at least a second after it (Slack takes
