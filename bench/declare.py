@@ -104,9 +104,9 @@ USER = "U01ALICE"
 PG_SCHEMA = "bench_declare"
 START_TIMEOUT, SYNC_TIMEOUT = 90, 60
 _CPUCLOCK_SCHED = 2
+"""Linux's kind of process CPU clock that counts all the time its threads ran (include/linux/posix-timers.h)."""
 SLACK_WORK_THREADS = ("effects", "slack-io", "people")
 """The names (bot.core.threads) of the threads that do incidents' Slack work, beside the acks on SQLite."""
-"""Linux's kind of process CPU clock that counts all the time its threads ran (include/linux/posix-timers.h)."""
 T = TypeVar("T")
 
 
