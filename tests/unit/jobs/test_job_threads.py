@@ -3,6 +3,7 @@ a busy tick or a stuck periodic job reads "jobs_3", not "python"."""
 
 import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,8 @@ def test_a_job_runs_in_a_thread_the_system_calls_jobs():
         ran.set()
 
     scheduler = interval_scheduler([], [])
-    scheduler.add_job(probe)  # at once
+    # at once, and never removed: a one-off job's removal raced the shutdown in APScheduler's thread
+    scheduler.add_job(probe, "interval", hours=1, next_run_time=datetime.now(UTC))
     scheduler.start()
     try:
         assert ran.wait(timeout=30)
