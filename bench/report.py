@@ -7,9 +7,9 @@ mentioning people, pages, acknowledgements, role changes, :pushpin: messages wit
 line of 120 to 300 characters each), 12 role assignments, 40 pages, 30 action items and a filled
 report. Each round renders the report three ways, each from a fresh draft, as a request does:
 
-  web page     ``ReportService.draft`` (the rows, one session; the draft) and the ``report.html`` template
-               (``GET /incidents/<n>/report``);
-  Markdown     the draft and ``report_markdown``, everything, unfolded (``report.md``, the file fallback);
+  web page     ``ReportService.draft`` (the rows, one session; the draft) and ``Pages.render`` of
+               ``report.html`` (``GET /incidents/<n>/report``), naming people from the directory;
+  Markdown     the draft and ``report_markdown``, everything, unfolded, naming people as ``report.md`` does;
   canvas       the draft and ``canvas_markdown``, the timeline folded under 1 MiB (the sync's canvas step).
 
 Medians of ``--rounds`` rounds after two uncounted, wall clock (and the maximum) and this process's
@@ -32,6 +32,9 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for `python bench/report.py`
 
@@ -39,7 +42,8 @@ from bench.schema import own_schema  # noqa: E402
 from bot.config import IncidentConfig  # noqa: E402
 from bot.core.clock import ManualClock  # noqa: E402
 from bot.core.db import make_engine, make_session_factory  # noqa: E402
-from bot.reports.report import ReportService  # noqa: E402
+from bot.people import PeopleDirectory  # noqa: E402
+from bot.reports.report import Draft, ReportService  # noqa: E402
 from bot.reports.review import ReviewService  # noqa: E402
 from bot.slack.canvas import CANVAS_LIMIT, canvas_markdown, report_markdown  # noqa: E402
 from bot.web.pages import Pages  # noqa: E402
@@ -49,6 +53,7 @@ from models import (  # noqa: E402
     Incident,
     Page,
     PageNotification,
+    Person,
     Report,
     RoleAssignment,
     TimelineEvent,
@@ -63,8 +68,12 @@ TARGET_MS = 200
 
 def seed(sessions, events: int, note: str | None = None) -> int:
     """One resolved incident with ``events`` timeline events (each ``note`` if given), its people, pages,
-    action items and report."""
+    action items and report; the people known to the directory, as once Slack has told their names."""
     with sessions() as session, session.begin():
+        for n, person in enumerate(PEOPLE):
+            if session.get(Person, person) is None:
+                session.add(Person(user_id=person, name=f"Ana Example {n + 1}", real_name=f"Ana Example {n + 1}",
+                                   tz="Europe/Rome", gone=False, fetched_at=START))
         end = START + timedelta(seconds=events * 3)
         incident = Incident(title="Checkout is down for EU card payments", severity="sev1", status="resolved",
                             service="checkout", declared_by=PEOPLE[0], declared_at=START, acknowledged_by=PEOPLE[1],
@@ -126,11 +135,17 @@ def timed(action) -> tuple[float, float]:
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
-def measure(reports: ReportService, pages: Pages, incident_id: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
-    template = pages.env.get_template("report.html")
+def page(pages: Pages, draft: Draft) -> HTMLResponse:
+    """The report's web page as its route renders it (``Pages.render``, people named from the directory)."""
+    request = Request({"type": "http", "method": "GET", "path": "/incidents/1/report", "headers": [], "query_string": b""})
+    return pages.render(request, "report.html", draft=draft, markdown_url=f"{URL}.md")
+
+
+def measure(reports: ReportService, pages: Pages, people: PeopleDirectory, incident_id: int,
+            rounds: int) -> dict[str, list[tuple[float, float]]]:
     paths = {
-        "web page": lambda draft: template.render(draft=draft, markdown_url=f"{URL}.md"),
-        "Markdown": lambda draft: report_markdown(draft, URL),
+        "web page": lambda draft: page(pages, draft),
+        "Markdown": lambda draft: report_markdown(draft, URL, people.reader().name),
         "canvas": lambda draft: canvas_markdown(draft, URL),
     }
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in paths}
@@ -153,10 +168,11 @@ def run(url: str, events: int, rounds: int) -> None:
     config = IncidentConfig(timezone="Europe/Rome")
     clock = ManualClock(START + timedelta(days=1))
     reports = ReportService(sessions, config, clock, ReviewService(sessions, config, clock))
-    pages = Pages(config.tz, "https://incidents.example.com")
+    people = PeopleDirectory(sessions, clock)
+    pages = Pages(config.tz, "https://incidents.example.com", people)
 
     incident_id = seed(sessions, events)
-    samples = measure(reports, pages, incident_id, rounds)
+    samples = measure(reports, pages, people, incident_id, rounds)
     draft = reports.draft(incident_id)
     whole, canvas = report_markdown(draft, URL), canvas_markdown(draft, URL)
     longest = seed(sessions, events, note="x" * 3000)
