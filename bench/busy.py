@@ -361,21 +361,21 @@ def main() -> None:
     print(f"A busy day: {args.incidents} incidents over {args.minutes:g} min, 5 changes each every "
           f"{args.change_every:g} s, a page each; Slack's tiers enforced, {LATENCY * 1000:.0f} ms per call; SQLite; "
           f"new = this checkout, old = {args.code_dir or args.old}, run side by side")
-    print(f"    {'':<44}{'new':>22}{'old':>22}")
+    print(f"    {'':<52} {'new':>24} {'old':>24}")
     for surface in ("summary", "announcement"):
         cells = []
         for day in days:
             samples = results[day.name]["latencies"][surface]
             cells.append(f"{percentile(samples, 50):.2f} / {percentile(samples, 95):.2f} / {max(samples):.1f}"
                          if len(samples) > 1 else "n/a")
-        print(f"    {'change to visible in the ' + surface + ', p50/p95/max s':<44}{cells[0]:>22}{cells[1]:>22}")
+        print(f"    {'change to visible in the ' + surface + ', p50/p95/max s':<52} {cells[0]:>24} {cells[1]:>24}")
     rows = [("chat.update calls / visible changes", lambda r: f"{r['updates'][0]} / {r['updates'][1]} = "
              f"{r['updates'][0] / max(1, r['updates'][1]):.2f}"),
             ("deferred (passes that waited), then sent", lambda r: str(r["deferred"])),
             ("dropped (owed, never shown)", lambda r: str(len(r["dropped"]))),
             ("429s answered by the fake", lambda r: str(r["429"]))]
     for label, cell in rows:
-        print(f"    {label:<44}{cell(results['new']):>22}{cell(results['old']):>22}")
+        print(f"    {label:<52} {cell(results['new']):>24} {cell(results['old']):>24}")
     for day in days:
         for failure in day.failures[:5]:
             print(f"    {day.name}: {failure}")
