@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.errors import PageNotDelivered
 from bot.slack import blocks
-from bot.slack.budget import OverBudget
+from bot.slack.budget import OverBudget, Priority, ranked
 from bot.slack.gateway import SLACK_FAILURES, SlackGateway, error_code
 
 UNREACHABLE_PEOPLE = frozenset({"channel_not_found", "user_not_found", "is_bot", "user_disabled", "account_inactive"})
@@ -36,12 +36,12 @@ class SlackPager:
         self._dnd: dict[str, tuple[float, datetime | None]] = {}  # user -> (asked at, answer)
 
     def send(self, incident, notification, late: bool = False) -> None:
-        with _refused():
+        with _refused(), _in_turn(notification):
             self._slack.dm(notification.user_id, blocks.page_message(incident, notification, self._rendering, late),
                            key=_key(incident, notification))
 
     def already_sent(self, incident, notification) -> bool:
-        with _refused():
+        with _refused(), _in_turn(notification):
             channel = self._slack.dm_channel(notification.user_id)
             return _key(incident, notification) in self._slack.find_posts(channel)
 
@@ -70,6 +70,13 @@ def dnd_ends(info: dict, now: float) -> datetime | None:
     if info.get("dnd_enabled") and (info.get("next_dnd_start_ts") or now + 1) <= now < (info.get("next_dnd_end_ts") or 0):
         ends.append(info["next_dnd_end_ts"])
     return datetime.fromtimestamp(max(ends), timezone.utc) if ends else None
+
+
+def _in_turn(notification):
+    """A page's Slack calls go before any incident's (``Priority.PERSON``), and the oldest page first: a
+    storm paging one person queues in Slack's one post a second to their DM, each page told its own
+    turn, instead of every page asking again each second for the next free post, in no order."""
+    return ranked(Priority.PERSON, notification.id)
 
 
 def _key(incident, notification) -> str:

@@ -3,8 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from bot.slack.budget import POST_BURST
 from models import PageNotification
+from models.timer import Timer
 from tests.integration.helpers import declare, incident, rendered
 from tests.integration.paging.test_paging import ON_CALL, pages_to, run_due
 
@@ -51,6 +54,31 @@ def test_an_outage_delays_a_page_it_does_not_drop_it(bot, fake_slack):
     ]
     run_due(bot, timedelta(minutes=1))
     assert len(pages_to(fake_slack, "U01ALICE")) == 1, "delivered once"
+
+
+def test_pages_to_one_person_past_slacks_pace_wait_their_turns_oldest_first(bot, fake_slack):
+    """Slack takes about a post a second in a DM: with its burst spent, three incidents' pages to one
+    person are each told their own turn, the oldest first, and each goes at its turn, tried once
+    more, not every second in no order (100 pages asked again 2,400 times in bench/pages.py)."""
+    for n in range(3):
+        declare(bot, f"declare sev1 Outage {n + 1}")
+    for _ in range(POST_BURST):
+        assert bot.ctx.gateway.client.budget.take("chat.postMessage", "U01ALICE") == 0.0
+    run_due(bot)
+
+    with bot.ctx.sessions() as session:
+        waiting = session.scalars(select(Timer).where(Timer.kind == "page.level", Timer.attempts > 0)
+                                  .order_by(Timer.id)).all()  # level 1's, not the escalations due later
+    assert [(t.due_at - bot.clock.now()).total_seconds() for t in waiting] == [1.0, 2.0, 3.0]
+    for turn in range(3):
+        run_due(bot, timedelta(seconds=1))
+        sent = pages_to(fake_slack, "U01ALICE")
+        assert len(sent) == turn + 1, f"one page at each turn ({turn + 1})"
+    assert [page["text"].split("You are paged for ")[1].split(" ")[0] for page in sent] == ["INC-1", "INC-2", "INC-3"]
+    with bot.ctx.sessions() as session:
+        runs = session.scalars(select(Timer.attempts).where(Timer.id.in_([t.id for t in waiting]))
+                               .order_by(Timer.id)).all()
+    assert runs == [2, 2, 2]
 
 
 def test_retrying_stops_when_the_page_is_acknowledged(bot, fake_slack):
