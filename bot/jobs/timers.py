@@ -95,12 +95,15 @@ _SENT_NOTHING = "sent nothing: "
 class TryAgain(Exception):
     """Raised by a handler that could not finish for a reason outside the bot (Slack refused a page):
     the timer is due again ``after`` that long (a rate limit says how long), else after the retry
-    ladder's wait; logged as a warning without a trace. ``sent_nothing``: the run only waited its turn
-    (a send rate, Slack's rate limit), so the next run knows nothing went out (``may_have_acted``)."""
+    ladder's wait; logged without a trace. ``sent_nothing``: the run only waited its turn (a send
+    rate, Slack's rate limit), so the next run knows nothing went out (``may_have_acted``), and the
+    log says so as information, not as a warning: a hundred pages to one person wait their turn
+    thousands of times a minute, and warnings that many would hide the one that matters."""
 
     def __init__(self, message: str, after: timedelta | None = None, *, sent_nothing: bool = False) -> None:
         super().__init__(f"{_SENT_NOTHING}{message}" if sent_nothing else message)
         self.after = after
+        self.sent_nothing = sent_nothing
 
 
 def may_have_acted(timer: Timer, failures: int = 0) -> bool:
@@ -194,7 +197,8 @@ class TimerWorker:
             with self._leases.holding(TIMER_CLAIM, timer.id):
                 handler(timer)
         except TryAgain as exc:
-            log.warning("timer %s (%s) will be tried again, attempt %s: %s", timer.id, timer.kind, timer.attempts, exc)
+            log.log(logging.INFO if exc.sent_nothing else logging.WARNING, "timer %s (%s) will be tried again, "
+                    "attempt %s: %s", timer.id, timer.kind, timer.attempts, exc)
             self._failed(timer, str(exc), exc.after)
         except Exception as exc:
             log.exception("timer %s (%s) failed, attempt %s", timer.id, timer.kind, timer.attempts)

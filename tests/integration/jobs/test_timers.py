@@ -278,6 +278,25 @@ def test_a_run_killed_after_one_that_sent_nothing_is_taken_as_maybe_sent(session
     assert timer(sessions, created.id).done_at is not None
 
 
+@pytest.mark.parametrize("refusal, level", [
+    (TryAgain("1 page(s) of INC-1 wait for Slack's rate limit", timedelta(seconds=1), sent_nothing=True), "INFO"),
+    (TryAgain("Slack refused 1 page(s) of INC-1 for now: ratelimited"), "WARNING"),
+])
+def test_a_wait_for_its_turn_is_information_and_a_refusal_a_warning(sessions, clock, caplog, refusal, level):
+    """A hundred pages to one person wait their turn thousands of times a minute: as warnings they
+    would bury the refusal an operator must see."""
+    def page(timer: Timer) -> None:
+        raise refusal
+
+    created = add(sessions, "page", clock.now())
+    with caplog.at_level("INFO", logger="bot.jobs.timers"):
+        assert TimerWorker(sessions, clock, {"page": page}, "w1").tick() == 1
+
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "bot.jobs.timers"]
+    assert said == [(level, f"timer {created.id} (page) will be tried again, attempt 1: {refusal}")]
+    assert timer(sessions, created.id).done_at is None
+
+
 def test_a_worker_whose_lease_ran_out_leaves_alone_what_another_took(sessions, clock):
     """Each handler renews the lease of its own row only; later rows of the batch may be taken meanwhile."""
     ran: list[tuple[str, int]] = []
