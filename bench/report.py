@@ -135,17 +135,32 @@ def timed(action) -> tuple[float, float]:
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
+REQUEST = Request({"type": "http", "method": "GET", "path": "/incidents/1/report", "headers": [], "query_string": b""})
+
+
+def services(sessions, clock: ManualClock) -> tuple[ReportService, Pages, PeopleDirectory]:
+    """The report service, and the pages naming people from the directory, wired as the bot wires them."""
+    config = IncidentConfig(timezone="Europe/Rome")
+    people = PeopleDirectory(sessions, clock)
+    reports = ReportService(sessions, config, clock, ReviewService(sessions, config, clock))
+    return reports, Pages(config.tz, "https://incidents.example.com", people), people
+
+
 def page(pages: Pages, draft: Draft) -> HTMLResponse:
     """The report's web page as its route renders it (``Pages.render``, people named from the directory)."""
-    request = Request({"type": "http", "method": "GET", "path": "/incidents/1/report", "headers": [], "query_string": b""})
-    return pages.render(request, "report.html", draft=draft, markdown_url=f"{URL}.md")
+    return pages.render(REQUEST, "report.html", draft=draft, markdown_url=f"{URL}.md")
+
+
+def markdown(draft: Draft, people: PeopleDirectory) -> str:
+    """``report.md`` as its route writes it, each person named."""
+    return report_markdown(draft, URL, people.reader().name)
 
 
 def measure(reports: ReportService, pages: Pages, people: PeopleDirectory, incident_id: int,
             rounds: int) -> dict[str, list[tuple[float, float]]]:
     paths = {
         "web page": lambda draft: page(pages, draft),
-        "Markdown": lambda draft: report_markdown(draft, URL, people.reader().name),
+        "Markdown": lambda draft: markdown(draft, people),
         "canvas": lambda draft: canvas_markdown(draft, URL),
     }
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in paths}
@@ -165,11 +180,7 @@ def run(url: str, events: int, rounds: int) -> None:
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     sessions = make_session_factory(engine)
-    config = IncidentConfig(timezone="Europe/Rome")
-    clock = ManualClock(START + timedelta(days=1))
-    reports = ReportService(sessions, config, clock, ReviewService(sessions, config, clock))
-    people = PeopleDirectory(sessions, clock)
-    pages = Pages(config.tz, "https://incidents.example.com", people)
+    reports, pages, people = services(sessions, ManualClock(START + timedelta(days=1)))
 
     incident_id = seed(sessions, events)
     samples = measure(reports, pages, people, incident_id, rounds)

@@ -19,15 +19,11 @@ def test_the_report_bench_names_people_as_the_page_does(tmp_path):
     bench.Base.metadata.create_all(engine)
     sessions = bench.make_session_factory(engine)
     incident_id = bench.seed(sessions, events=12)
-    clock = bench.ManualClock(bench.START)
-    config = bench.IncidentConfig(timezone="Europe/Rome")
-    people = bench.PeopleDirectory(sessions, clock)
-    reports = bench.ReportService(sessions, config, clock, bench.ReviewService(sessions, config, clock))
-    pages = bench.Pages(config.tz, "https://incidents.example.com", people)
+    reports, pages, people = bench.services(sessions, bench.ManualClock(bench.START))
     draft = reports.draft(incident_id)
 
     page = bench.page(pages, draft).body.decode()
-    markdown = bench.report_markdown(draft, bench.URL, people.reader().name)
+    markdown = bench.markdown(draft, people)
 
     assert "Ana Example 1" in page and "U01PERSON" not in page
     assert "Ana Example 1" in markdown and "U01PERSON" not in markdown
